@@ -1,0 +1,11 @@
+//! Who is on the other end of a socket, and whether their browser may connect.
+//!
+//! Identity comes only from a signed, expiring token ([`Tokens`]) given at
+//! connect time; nothing a client sends later can change it. [`OriginPolicy`]
+//! decides which `Origin` headers may open a socket.
+
+mod origin;
+mod token;
+
+pub use origin::OriginPolicy;
+pub use token::{Claims, MAX_USER_ID_BYTES, MIN_SECRET_BYTES, TokenError, Tokens};

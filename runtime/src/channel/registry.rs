@@ -1,0 +1,132 @@
+//! Topic patterns and the channel each one routes to.
+
+use std::sync::Arc;
+
+use super::DynChannel;
+
+/// A topic pattern that cannot be registered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatternError {
+    /// The pattern is malformed.
+    #[error("topic pattern {pattern:?}: {reason}")]
+    Invalid {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The same pattern was registered twice.
+    #[error("topic pattern {0:?} is registered twice")]
+    Duplicate(String),
+}
+
+enum Pattern {
+    Exact(String),
+    Prefix(String),
+}
+
+impl Pattern {
+    fn parse(pattern: &str) -> Result<Pattern, PatternError> {
+        let invalid = |reason| PatternError::Invalid {
+            pattern: pattern.to_owned(),
+            reason,
+        };
+        let (body, wildcard) = match pattern.strip_suffix('*') {
+            Some(prefix) => (prefix, true),
+            None => (pattern, false),
+        };
+        if body.contains('*') {
+            return Err(invalid(
+                "`*` is only allowed once, at the end (as in \"doc:*\")",
+            ));
+        }
+        let topic_ok = (wildcard && body.is_empty()) || super::check_topic(body).is_ok();
+        if !topic_ok {
+            return Err(invalid(
+                "must be a valid topic name: not empty, no control characters, not `phoenix`",
+            ));
+        }
+        Ok(if wildcard {
+            Pattern::Prefix(body.to_owned())
+        } else {
+            Pattern::Exact(body.to_owned())
+        })
+    }
+
+    /// How specific a match is; `None` if the topic does not match.
+    fn rank(&self, topic: &str) -> Option<usize> {
+        match self {
+            Pattern::Exact(t) => (t == topic).then_some(usize::MAX),
+            Pattern::Prefix(p) => {
+                (topic.len() > p.len() && topic.starts_with(p.as_str())).then_some(p.len())
+            }
+        }
+    }
+
+    fn source(&self) -> String {
+        match self {
+            Pattern::Exact(t) => t.clone(),
+            Pattern::Prefix(p) => format!("{p}*"),
+        }
+    }
+}
+
+/// The channels of an endpoint, by topic pattern.
+#[derive(Default)]
+pub(crate) struct Registry {
+    routes: Vec<(Pattern, Arc<dyn DynChannel>)>,
+}
+
+impl Registry {
+    pub(crate) fn add(
+        &mut self,
+        pattern: &str,
+        channel: Arc<dyn DynChannel>,
+    ) -> Result<(), PatternError> {
+        let parsed = Pattern::parse(pattern)?;
+        if self
+            .routes
+            .iter()
+            .any(|(p, _)| p.source() == parsed.source())
+        {
+            return Err(PatternError::Duplicate(pattern.to_owned()));
+        }
+        self.routes.push((parsed, channel));
+        Ok(())
+    }
+
+    /// The channel for a topic: an exact pattern first, else the longest prefix.
+    pub(crate) fn find(&self, topic: &str) -> Option<Arc<dyn DynChannel>> {
+        self.routes
+            .iter()
+            .filter_map(|(p, c)| p.rank(topic).map(|r| (r, c)))
+            .max_by_key(|(r, _)| *r)
+            .map(|(_, c)| c.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_parse() {
+        assert!(Pattern::parse("doc:*").is_ok());
+        assert!(Pattern::parse("room:lobby").is_ok());
+        assert!(Pattern::parse("*").is_ok());
+        assert!(Pattern::parse("").is_err());
+        assert!(Pattern::parse("a*b*").is_err());
+        assert!(Pattern::parse("*:x").is_err());
+        assert!(Pattern::parse("phoenix").is_err());
+    }
+
+    #[test]
+    fn most_specific_pattern_wins() {
+        let exact = Pattern::parse("doc:lobby").expect("ok");
+        let prefix = Pattern::parse("doc:*").expect("ok");
+        assert_eq!(exact.rank("doc:lobby"), Some(usize::MAX));
+        assert_eq!(prefix.rank("doc:lobby"), Some(4));
+        assert_eq!(prefix.rank("doc:"), None);
+        assert_eq!(prefix.rank("docs:1"), None);
+    }
+}

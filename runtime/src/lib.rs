@@ -1,0 +1,63 @@
+//! # rtux — real-time UX for Rust web apps
+//!
+//! The runtime that rtux apps run on axum: a Phoenix Channels V2 server
+//! ([`Endpoint`], [`Channel`]), topic pub/sub ([`pubsub`]), presence with the
+//! real-time UX helpers — typing, active field, idle status, cursors, colours,
+//! staleness ([`presence`]) — and signed-token identity ([`auth`]).
+//!
+//! Any Phoenix client (the official `phoenix` npm package, Swift, Kotlin, Dart)
+//! can talk to an rtux endpoint. The wire format, the presence events and the
+//! security bounds are described in `docs/protocol.md`.
+//!
+//! ```no_run
+//! use rtux::{Channel, ChannelSocket, Endpoint, JoinError, Reply};
+//! use serde_json::{Value, json};
+//!
+//! struct Room;
+//!
+//! impl Channel for Room {
+//!     type State = ();
+//!     async fn join(&self, _topic: &str, _payload: Value, socket: &mut ChannelSocket) -> Result<((), Value), JoinError> {
+//!         let name = socket.claims().name.clone().unwrap_or_else(|| socket.user_id().to_owned());
+//!         socket.presence().track(json!({ "name": name })).map_err(|e| JoinError::new(e.to_string()))?;
+//!         Ok(((), json!({})))
+//!     }
+//!     async fn handle_in(&self, event: &str, payload: Value, _: &mut (), socket: &mut ChannelSocket) -> Reply {
+//!         match event {
+//!             "say" => { socket.broadcast("said", payload); Reply::ok(json!({})) }
+//!             _ => Reply::error("unknown event"),
+//!         }
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() {
+//!     let secret = std::env::var("RTUX_SECRET").expect("set RTUX_SECRET to 32+ random bytes");
+//!     let endpoint = Endpoint::builder(secret).channel("room:*", Room).build().expect("endpoint");
+//!     let app = axum::Router::new().merge(endpoint.router());
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:4000").await.expect("port 4000");
+//!     axum::serve(listener, app).await.expect("server");
+//! }
+//! ```
+
+pub mod auth;
+pub mod channel;
+mod endpoint;
+pub mod presence;
+pub mod pubsub;
+mod socket;
+mod sync;
+pub mod wire;
+
+pub use channel::{Channel, ChannelSocket, JoinError, LeaveReason};
+pub use endpoint::{BuildError, Endpoint, EndpointBuilder, Limits};
+pub use socket::ConnId;
+pub use wire::Reply;
+
+/// The derives (feature `derive`, on by default), as `serde` re-exports its own.
+#[cfg(feature = "derive")]
+#[allow(
+    unused_imports,
+    reason = "the derives land in rtux-macros with issue 6"
+)]
+pub use rtux_macros::*;

@@ -1,0 +1,131 @@
+//! The joins and leaves of one topic since its last `presence_diff`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+pub(crate) type Meta = Map<String, Value>;
+
+/// Changes waiting for the topic's next coalesced `presence_diff`.
+#[derive(Debug, Default)]
+pub(crate) struct PendingDiff {
+    joins: BTreeMap<String, Vec<Meta>>,
+    leaves: BTreeMap<String, Vec<Meta>>,
+    /// A `presence_state` was sent while changes were pending: some client may
+    /// have seen a pending join, so its leave must be sent, not cancelled.
+    snapshot_seen: bool,
+}
+
+impl PendingDiff {
+    pub(crate) fn join(&mut self, key: &str, meta: Meta) {
+        self.joins.entry(key.to_owned()).or_default().push(meta);
+    }
+
+    /// Records a leave. A join still pending in this window that no client can
+    /// have seen is cancelled instead, so short-lived metas (a burst of cursor
+    /// moves) cost nothing on the wire.
+    pub(crate) fn leave(&mut self, key: &str, meta: Meta) {
+        if !self.snapshot_seen
+            && let Some(joined) = self.joins.get_mut(key)
+        {
+            let before = joined.len();
+            joined.retain(|m| m.get("phx_ref") != meta.get("phx_ref"));
+            if joined.len() != before {
+                if joined.is_empty() {
+                    self.joins.remove(key);
+                }
+                return;
+            }
+        }
+        self.leaves.entry(key.to_owned()).or_default().push(meta);
+    }
+
+    pub(crate) fn snapshot_taken(&mut self) {
+        if !self.is_empty() {
+            self.snapshot_seen = true;
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.joins.is_empty() && self.leaves.is_empty()
+    }
+
+    /// The `presence_diff` payload, or `None` if nothing changed; resets the window.
+    pub(crate) fn take(&mut self) -> Option<Value> {
+        let pending = std::mem::take(self);
+        if pending.is_empty() {
+            return None;
+        }
+        Some(json!({
+            "joins": grouped(pending.joins),
+            "leaves": grouped(pending.leaves),
+        }))
+    }
+}
+
+/// `{key: {metas: [...]}}`, the shape of `presence_state` and of each half of a diff.
+fn grouped(entries: impl IntoIterator<Item = (String, Vec<Meta>)>) -> Value {
+    let map: Map<String, Value> = entries
+        .into_iter()
+        .map(|(key, metas)| {
+            let metas: Vec<Value> = metas.into_iter().map(Value::Object).collect();
+            (key, json!({ "metas": metas }))
+        })
+        .collect();
+    Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(r: &str) -> Meta {
+        let mut m = Meta::new();
+        m.insert("phx_ref".into(), json!(r));
+        m
+    }
+
+    #[test]
+    fn empty_window_sends_nothing() {
+        assert_eq!(PendingDiff::default().take(), None);
+    }
+
+    #[test]
+    fn joins_and_leaves_are_grouped_by_key() {
+        let mut d = PendingDiff::default();
+        d.join("alice", meta("1"));
+        d.join("alice", meta("2"));
+        d.leave("bob", meta("0"));
+        assert_eq!(
+            d.take(),
+            Some(json!({
+                "joins": {"alice": {"metas": [{"phx_ref": "1"}, {"phx_ref": "2"}]}},
+                "leaves": {"bob": {"metas": [{"phx_ref": "0"}]}}
+            }))
+        );
+        assert_eq!(d.take(), None);
+    }
+
+    #[test]
+    fn an_unseen_join_and_its_leave_cancel_out() {
+        let mut d = PendingDiff::default();
+        d.join("alice", meta("1"));
+        d.leave("alice", meta("1"));
+        assert_eq!(d.take(), None);
+    }
+
+    #[test]
+    fn a_join_seen_in_a_snapshot_is_left_explicitly() {
+        let mut d = PendingDiff::default();
+        d.join("alice", meta("1"));
+        d.snapshot_taken();
+        d.leave("alice", meta("1"));
+        assert_eq!(
+            d.take(),
+            Some(json!({
+                "joins": {"alice": {"metas": [{"phx_ref": "1"}]}},
+                "leaves": {"alice": {"metas": [{"phx_ref": "1"}]}}
+            }))
+        );
+    }
+}

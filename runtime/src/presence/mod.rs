@@ -1,0 +1,272 @@
+//! Presence: who is on a topic, with one meta per connection, synced to clients
+//! in the shape the official `phoenix` JS `Presence` class expects.
+//!
+//! - `presence_state` (`{key: {metas: [...]}}`) goes to a connection when it tracks
+//!   or watches a topic; `presence_diff` (`{joins, leaves}`) goes to the topic,
+//!   coalesced over [`PresenceConfig::diff_window`], so a storm of joins costs a few
+//!   messages per subscriber, not one per join.
+//! - The key is the user id from the socket's token; two tabs of one user are one
+//!   key with two metas. Every change to a meta gives it a new `phx_ref` and
+//!   records the old one as `phx_ref_prev`.
+//! - Helpers keep the pattern fields of a meta: `typing` (cleared by itself
+//!   [`PresenceConfig::typing_ttl`] after the last typing event), `active_field`,
+//!   `status`, `cursor` (at most one update per [`PresenceConfig::cursor_interval`]
+//!   per user, the latest position always delivered), `color`, and `stale` (set
+//!   when a meta is not refreshed for [`PresenceConfig::stale_after`]).
+
+mod colour;
+mod diff;
+mod meta;
+mod text;
+mod timers;
+mod tracker;
+
+pub use colour::{PALETTE, colour_for};
+pub use meta::{MAX_CURSOR_ENTRIES, MAX_FIELD_BYTES, Status};
+pub use text::{AVATARS_SHOWN, avatar_overflow, typing_text, viewing_text};
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio_util::sync::{CancellationToken, DropGuard};
+
+use crate::pubsub::{Broadcast, PubSub};
+use crate::socket::ConnId;
+use crate::sync::lock;
+use crate::wire::{encode_push, events};
+use tracker::Tracker;
+
+/// Presence timings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresenceConfig {
+    /// How long changes on a topic are gathered into one `presence_diff` (100 ms).
+    pub diff_window: Duration,
+    /// How long `typing` stays true after the last typing event (3 s).
+    pub typing_ttl: Duration,
+    /// Least time between two cursor updates of one connection (100 ms: ≤ 10/s).
+    pub cursor_interval: Duration,
+    /// A meta not refreshed for this long is marked `stale` (30 s).
+    pub stale_after: Duration,
+}
+
+impl Default for PresenceConfig {
+    fn default() -> Self {
+        PresenceConfig {
+            diff_window: Duration::from_millis(100),
+            typing_ttl: Duration::from_secs(3),
+            cursor_interval: Duration::from_millis(100),
+            stale_after: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why a presence call was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PresenceError {
+    /// The connection is not tracked on the topic: call `track` first.
+    #[error("not tracked on this topic: join a channel that tracks presence first")]
+    NotTracked,
+    /// The connection is already tracked on the topic.
+    #[error("already tracked on this topic: use update to change the meta")]
+    AlreadyTracked,
+    /// A value from the client is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The presence tracker of an endpoint. Cheap to clone.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::sync::Arc;
+/// use rtux::presence::{Presence, PresenceConfig};
+/// use rtux::pubsub::LocalPubSub;
+/// use rtux::ConnId;
+/// use serde_json::json;
+///
+/// let presence = Presence::start(Arc::new(LocalPubSub::default()), PresenceConfig::default());
+/// presence.track("doc:1", "alice", ConnId::next(), json!({"name": "Alice"})).unwrap();
+/// let list = presence.list("doc:1");
+/// assert_eq!(list["alice"]["metas"][0]["name"], "Alice");
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Presence {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Presence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Presence")
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Shared {
+    tracker: Mutex<Tracker>,
+    pubsub: Arc<dyn PubSub>,
+    config: PresenceConfig,
+    _stop_timers: DropGuard,
+}
+
+impl Presence {
+    /// A tracker that sends its diffs through `pubsub`. Starts its timer task on
+    /// the current Tokio runtime (it ends when the last handle is dropped).
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime.
+    pub fn start(pubsub: Arc<dyn PubSub>, config: PresenceConfig) -> Presence {
+        let stop = CancellationToken::new();
+        let shared = Arc::new(Shared {
+            tracker: Mutex::new(Tracker::new(config.clone())),
+            pubsub,
+            config,
+            _stop_timers: stop.clone().drop_guard(),
+        });
+        tokio::spawn(timers::run(Arc::downgrade(&shared), stop));
+        Presence { shared }
+    }
+
+    /// The timings in force.
+    pub fn config(&self) -> &PresenceConfig {
+        &self.shared.config
+    }
+
+    /// Starts tracking connection `conn` as `key` on `topic` with `meta` (a JSON
+    /// object; rtux adds `phx_ref`, `color`, `status`, `typing`, `active_field`,
+    /// `online_at`, `updated_at` and `stale`).
+    ///
+    /// # Errors
+    /// [`PresenceError::AlreadyTracked`], or [`PresenceError::Invalid`] if `meta`
+    /// is not an object.
+    pub fn track(
+        &self,
+        topic: &str,
+        key: &str,
+        conn: ConnId,
+        meta: Value,
+    ) -> Result<(), PresenceError> {
+        let meta = meta::meta_from(meta)?;
+        lock(&self.shared.tracker).track(topic, key, conn, meta)
+    }
+
+    /// Changes a tracked connection's meta with `change`; clients get a diff only
+    /// if the meta really changed.
+    ///
+    /// # Errors
+    /// [`PresenceError::NotTracked`].
+    pub fn update(
+        &self,
+        topic: &str,
+        conn: ConnId,
+        change: impl FnOnce(&mut serde_json::Map<String, Value>),
+    ) -> Result<(), PresenceError> {
+        lock(&self.shared.tracker).modify(topic, conn, true, change)
+    }
+
+    /// Stops tracking a connection on a topic; returns whether it was tracked.
+    pub fn untrack(&self, topic: &str, conn: ConnId) -> bool {
+        lock(&self.shared.tracker).untrack(topic, conn)
+    }
+
+    /// Whether a connection is tracked on a topic.
+    pub fn is_tracked(&self, topic: &str, conn: ConnId) -> bool {
+        lock(&self.shared.tracker).is_tracked(topic, conn)
+    }
+
+    /// The topic's presence list, in the shape of a `presence_state` payload.
+    ///
+    /// The changes pending for the next diff are then sent whole (not cancelled
+    /// against each other), since whoever gets this list has seen them.
+    pub fn list(&self, topic: &str) -> Value {
+        let mut tracker = lock(&self.shared.tracker);
+        serde_json::to_value(tracker.list(topic))
+            .unwrap_or_else(|e| unreachable!("string-keyed JSON: {e}"))
+    }
+
+    /// A `presence_state` push for one joined socket, serialized straight from the
+    /// tracker (a large topic's list is not copied first).
+    pub(crate) fn state_frame(&self, topic: &str, join_ref: Option<&str>) -> String {
+        let mut tracker = lock(&self.shared.tracker);
+        let list = tracker.list(topic);
+        encode_push(join_ref, topic, events::PRESENCE_STATE, &list)
+    }
+
+    /// Marks the connection typing; `typing` turns false by itself after
+    /// [`PresenceConfig::typing_ttl`] without another call.
+    ///
+    /// # Errors
+    /// [`PresenceError::NotTracked`].
+    pub fn typing(&self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
+        lock(&self.shared.tracker).typing(topic, conn)
+    }
+
+    /// Marks the connection not typing (for example on blur).
+    ///
+    /// # Errors
+    /// [`PresenceError::NotTracked`].
+    pub fn stop_typing(&self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
+        lock(&self.shared.tracker).stop_typing(topic, conn)
+    }
+
+    /// Sets the field the connection is editing (`None` on blur).
+    ///
+    /// # Errors
+    /// [`PresenceError::NotTracked`] or [`PresenceError::Invalid`] for a bad name.
+    pub fn focus(
+        &self,
+        topic: &str,
+        conn: ConnId,
+        field: Option<&str>,
+    ) -> Result<(), PresenceError> {
+        if let Some(f) = field {
+            meta::check_field(f)?;
+        }
+        let value = field.map_or(Value::Null, |f| Value::String(f.to_owned()));
+        self.update(topic, conn, |m| {
+            m.insert("active_field".into(), value);
+        })
+    }
+
+    /// Sets the connection's status (active or idle).
+    ///
+    /// # Errors
+    /// [`PresenceError::NotTracked`].
+    pub fn set_status(
+        &self,
+        topic: &str,
+        conn: ConnId,
+        status: Status,
+    ) -> Result<(), PresenceError> {
+        self.update(topic, conn, |m| {
+            m.insert("status".into(), Value::String(status.as_str().into()));
+        })
+    }
+
+    /// Moves the connection's cursor, at most once per
+    /// [`PresenceConfig::cursor_interval`]; a move inside the interval is held and
+    /// sent when it ends (only the latest held move is kept).
+    ///
+    /// # Errors
+    /// [`PresenceError::NotTracked`] or [`PresenceError::Invalid`] for a cursor that
+    /// is not a small flat object.
+    pub fn cursor(&self, topic: &str, conn: ConnId, cursor: Value) -> Result<(), PresenceError> {
+        meta::check_cursor(&cursor)?;
+        lock(&self.shared.tracker).cursor(topic, conn, cursor)
+    }
+
+    /// Tells presence the connection is still there: clears `stale`, restarts the
+    /// stale clock. Costs no diff unless the meta was stale.
+    ///
+    /// # Errors
+    /// [`PresenceError::NotTracked`].
+    pub fn refresh(&self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
+        self.update(topic, conn, |_| {})
+    }
+}
+
+fn send_diff(pubsub: &dyn PubSub, topic: &str, diff: Value) {
+    pubsub.broadcast(&Broadcast::new(topic, events::PRESENCE_DIFF, diff));
+}

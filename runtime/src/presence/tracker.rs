@@ -1,0 +1,426 @@
+//! The presence state of every topic on this node, and the timers that change it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+use tokio_util::time::DelayQueue;
+use tokio_util::time::delay_queue::Key;
+
+use super::colour::colour_for;
+use super::diff::{Meta, PendingDiff};
+use super::meta::stamp_new;
+use super::{PresenceConfig, PresenceError};
+use crate::socket::ConnId;
+
+/// What a timer does when it fires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Flush,
+    Typing(ConnId),
+    Stale(ConnId),
+    /// The end of a user's cursor interval: send the move held during it.
+    Cursor(String),
+}
+
+#[derive(Debug)]
+pub(super) struct Timer {
+    topic: Arc<str>,
+    kind: Kind,
+}
+
+struct Entry {
+    conn: ConnId,
+    meta: Meta,
+    typing: Option<Key>,
+    stale: Option<Key>,
+}
+
+/// The cursor throttle of one user (key) on one topic, whatever tab moves.
+struct CursorGate {
+    last: Instant,
+    held: Option<(ConnId, Value)>,
+    timer: Option<Key>,
+}
+
+struct TopicPresence {
+    name: Arc<str>,
+    keys: BTreeMap<String, Vec<Entry>>,
+    conns: HashMap<ConnId, String>,
+    cursors: HashMap<String, CursorGate>,
+    pending: PendingDiff,
+    flush: Option<Key>,
+}
+
+/// Unique `phx_ref`s: a per-process prefix and a counter.
+struct Refs {
+    prefix: String,
+    next: u64,
+}
+
+impl Refs {
+    fn new() -> Refs {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Refs {
+            prefix: format!("{:x}-", nanos ^ u128::from(std::process::id())),
+            next: 0,
+        }
+    }
+
+    fn next(&mut self) -> Value {
+        self.next += 1;
+        Value::String(format!("{}{:x}", self.prefix, self.next))
+    }
+}
+
+/// `{key: {metas: [...]}}` straight from the tracker's entries.
+pub(super) struct ListView<'a>(Option<&'a BTreeMap<String, Vec<Entry>>>);
+
+struct MetasView<'a>(&'a [Entry]);
+
+impl Serialize for ListView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let keys = self.0.into_iter().flatten();
+        serializer.collect_map(keys.map(|(key, entries)| (key, MetasView(entries))))
+    }
+}
+
+impl Serialize for MetasView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("metas", &Metas(self.0))?;
+        map.end()
+    }
+}
+
+struct Metas<'a>(&'a [Entry]);
+
+impl Serialize for Metas<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|e| &e.meta))
+    }
+}
+
+pub(super) struct Tracker {
+    config: PresenceConfig,
+    topics: HashMap<Arc<str>, TopicPresence>,
+    timers: DelayQueue<Timer>,
+    refs: Refs,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Restarts a timer, or starts it if it is not running.
+fn rearm(
+    timers: &mut DelayQueue<Timer>,
+    slot: &mut Option<Key>,
+    timer: Timer,
+    after: std::time::Duration,
+) {
+    match slot {
+        Some(key) => timers.reset(key, after),
+        None => *slot = Some(timers.insert(timer, after)),
+    }
+}
+
+fn cancel(timers: &mut DelayQueue<Timer>, slot: &mut Option<Key>) {
+    if let Some(key) = slot.take() {
+        timers.try_remove(&key);
+    }
+}
+
+impl TopicPresence {
+    fn entry_mut(&mut self, conn: ConnId) -> Option<(&str, &mut Entry, &mut PendingDiff)> {
+        let key = self.conns.get(&conn)?;
+        let entry = self
+            .keys
+            .get_mut(key)?
+            .iter_mut()
+            .find(|e| e.conn == conn)?;
+        Some((key.as_str(), entry, &mut self.pending))
+    }
+
+    fn schedule_flush(&mut self, timers: &mut DelayQueue<Timer>, window: std::time::Duration) {
+        if self.flush.is_none() {
+            let timer = Timer {
+                topic: self.name.clone(),
+                kind: Kind::Flush,
+            };
+            self.flush = Some(timers.insert(timer, window));
+        }
+    }
+}
+
+impl Tracker {
+    pub(super) fn new(config: PresenceConfig) -> Tracker {
+        Tracker {
+            config,
+            topics: HashMap::new(),
+            timers: DelayQueue::new(),
+            refs: Refs::new(),
+        }
+    }
+
+    pub(super) fn track(
+        &mut self,
+        topic: &str,
+        key: &str,
+        conn: ConnId,
+        mut meta: Meta,
+    ) -> Result<(), PresenceError> {
+        let tp = self
+            .topics
+            .entry(topic.into())
+            .or_insert_with_key(|name| TopicPresence {
+                name: name.clone(),
+                keys: BTreeMap::new(),
+                conns: HashMap::new(),
+                cursors: HashMap::new(),
+                pending: PendingDiff::default(),
+                flush: None,
+            });
+        if tp.conns.contains_key(&conn) {
+            return Err(PresenceError::AlreadyTracked);
+        }
+        stamp_new(&mut meta, colour_for(key), now_ms());
+        meta.insert("phx_ref".into(), self.refs.next());
+        let stale = Timer {
+            topic: tp.name.clone(),
+            kind: Kind::Stale(conn),
+        };
+        let stale = Some(self.timers.insert(stale, self.config.stale_after));
+        tp.pending.join(key, meta.clone());
+        tp.keys.entry(key.to_owned()).or_default().push(Entry {
+            conn,
+            meta,
+            typing: None,
+            stale,
+        });
+        tp.conns.insert(conn, key.to_owned());
+        tp.schedule_flush(&mut self.timers, self.config.diff_window);
+        Ok(())
+    }
+
+    /// Applies `change` to a meta. `refresh` means the owner acted: `stale` is
+    /// cleared, `updated_at` set and the stale clock restarted. A change that
+    /// leaves the meta as it was sends nothing.
+    pub(super) fn modify(
+        &mut self,
+        topic: &str,
+        conn: ConnId,
+        refresh: bool,
+        change: impl FnOnce(&mut Meta),
+    ) -> Result<(), PresenceError> {
+        let tp = self
+            .topics
+            .get_mut(topic)
+            .ok_or(PresenceError::NotTracked)?;
+        let name = tp.name.clone();
+        let (key, entry, pending) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
+        let mut new = entry.meta.clone();
+        change(&mut new);
+        if refresh {
+            new.insert("stale".into(), Value::Bool(false));
+            let timer = Timer {
+                topic: name,
+                kind: Kind::Stale(conn),
+            };
+            rearm(
+                &mut self.timers,
+                &mut entry.stale,
+                timer,
+                self.config.stale_after,
+            );
+        }
+        if new == entry.meta {
+            return Ok(());
+        }
+        let old_ref = entry.meta.get("phx_ref").cloned().unwrap_or(Value::Null);
+        new.insert("phx_ref".into(), self.refs.next());
+        new.insert("phx_ref_prev".into(), old_ref);
+        if refresh {
+            new.insert("updated_at".into(), json!(now_ms()));
+        }
+        let old = std::mem::replace(&mut entry.meta, new.clone());
+        let key = key.to_owned();
+        pending.leave(&key, old);
+        pending.join(&key, new);
+        tp.schedule_flush(&mut self.timers, self.config.diff_window);
+        Ok(())
+    }
+
+    pub(super) fn untrack(&mut self, topic: &str, conn: ConnId) -> bool {
+        let Some(tp) = self.topics.get_mut(topic) else {
+            return false;
+        };
+        let Some(key) = tp.conns.remove(&conn) else {
+            return false;
+        };
+        let Some(entries) = tp.keys.get_mut(&key) else {
+            return false;
+        };
+        let Some(pos) = entries.iter().position(|e| e.conn == conn) else {
+            return false;
+        };
+        let mut entry = entries.remove(pos);
+        if entries.is_empty() {
+            tp.keys.remove(&key);
+            if let Some(mut gate) = tp.cursors.remove(&key) {
+                cancel(&mut self.timers, &mut gate.timer);
+            }
+        } else if let Some(gate) = tp.cursors.get_mut(&key) {
+            gate.held.take_if(|(held_conn, _)| *held_conn == conn);
+        }
+        cancel(&mut self.timers, &mut entry.typing);
+        cancel(&mut self.timers, &mut entry.stale);
+        tp.pending.leave(&key, entry.meta);
+        tp.schedule_flush(&mut self.timers, self.config.diff_window);
+        true
+    }
+
+    pub(super) fn is_tracked(&self, topic: &str, conn: ConnId) -> bool {
+        self.topics
+            .get(topic)
+            .is_some_and(|tp| tp.conns.contains_key(&conn))
+    }
+
+    /// The topic's presence list as a view to serialize (no copy of the metas);
+    /// marks the pending diff as seen.
+    pub(super) fn list(&mut self, topic: &str) -> ListView<'_> {
+        match self.topics.get_mut(topic) {
+            Some(tp) => {
+                tp.pending.snapshot_taken();
+                ListView(Some(&tp.keys))
+            }
+            None => ListView(None),
+        }
+    }
+
+    pub(super) fn typing(&mut self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
+        let ttl = self.config.typing_ttl;
+        let tp = self
+            .topics
+            .get_mut(topic)
+            .ok_or(PresenceError::NotTracked)?;
+        let name = tp.name.clone();
+        let (_, entry, _) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
+        let timer = Timer {
+            topic: name,
+            kind: Kind::Typing(conn),
+        };
+        rearm(&mut self.timers, &mut entry.typing, timer, ttl);
+        self.modify(topic, conn, true, |m| {
+            m.insert("typing".into(), Value::Bool(true));
+        })
+    }
+
+    pub(super) fn stop_typing(&mut self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
+        let tp = self
+            .topics
+            .get_mut(topic)
+            .ok_or(PresenceError::NotTracked)?;
+        let (_, entry, _) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
+        cancel(&mut self.timers, &mut entry.typing);
+        self.modify(topic, conn, true, |m| {
+            m.insert("typing".into(), Value::Bool(false));
+        })
+    }
+
+    pub(super) fn cursor(
+        &mut self,
+        topic: &str,
+        conn: ConnId,
+        cursor: Value,
+    ) -> Result<(), PresenceError> {
+        let interval = self.config.cursor_interval;
+        let tp = self
+            .topics
+            .get_mut(topic)
+            .ok_or(PresenceError::NotTracked)?;
+        let key = tp
+            .conns
+            .get(&conn)
+            .ok_or(PresenceError::NotTracked)?
+            .clone();
+        let now = Instant::now();
+        match tp.cursors.get_mut(&key) {
+            // Inside the interval (or its end not yet handled): hold the latest move.
+            Some(gate) if now < gate.last + interval || gate.timer.is_some() => {
+                gate.held = Some((conn, cursor));
+                if gate.timer.is_none() {
+                    let timer = Timer {
+                        topic: tp.name.clone(),
+                        kind: Kind::Cursor(key),
+                    };
+                    gate.timer = Some(self.timers.insert_at(timer, gate.last + interval));
+                }
+                Ok(())
+            }
+            _ => {
+                let gate = CursorGate {
+                    last: now,
+                    held: None,
+                    timer: None,
+                };
+                tp.cursors.insert(key, gate);
+                self.modify(topic, conn, true, |m| {
+                    m.insert("cursor".into(), cursor);
+                })
+            }
+        }
+    }
+
+    pub(super) fn poll_timer(&mut self, cx: &mut Context<'_>) -> Poll<Option<Timer>> {
+        self.timers
+            .poll_expired(cx)
+            .map(|expired| expired.map(|e| e.into_inner()))
+    }
+
+    /// Handles an expired timer; returns a diff to broadcast, if it was a flush.
+    /// The fired key is cleared before anything else, as it is no longer valid.
+    pub(super) fn fire(&mut self, timer: Timer) -> Option<(String, Value)> {
+        let Timer { topic, kind } = timer;
+        let tp = self.topics.get_mut(&topic)?;
+        let conn = match kind {
+            Kind::Flush => {
+                tp.flush = None;
+                let diff = tp.pending.take();
+                if tp.keys.is_empty() {
+                    self.topics.remove(&topic);
+                }
+                return diff.map(|d| (topic.to_string(), d));
+            }
+            Kind::Cursor(key) => {
+                let gate = tp.cursors.get_mut(&key)?;
+                gate.timer = None;
+                gate.last = Instant::now();
+                let (conn, cursor) = gate.held.take()?;
+                let _tracked = self.modify(&topic, conn, true, |m| {
+                    m.insert("cursor".into(), cursor);
+                });
+                return None;
+            }
+            Kind::Typing(conn) | Kind::Stale(conn) => conn,
+        };
+        let (_, entry, _) = tp.entry_mut(conn)?;
+        let (slot, field, value) = match kind {
+            Kind::Typing(_) => (&mut entry.typing, "typing", false),
+            _ => (&mut entry.stale, "stale", true),
+        };
+        *slot = None;
+        let _tracked = self.modify(&topic, conn, false, |m| {
+            m.insert(field.into(), Value::Bool(value));
+        });
+        None
+    }
+}

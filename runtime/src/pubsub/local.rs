@@ -1,0 +1,65 @@
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use axum::extract::ws::Utf8Bytes;
+
+use super::{Broadcast, PubSub, Subscriber};
+use crate::socket::ConnId;
+use crate::sync::{read, write};
+use crate::wire::encode_broadcast;
+
+/// In-process pub/sub: the subscriptions of this node's sockets.
+///
+/// A broadcast is encoded once and the same bytes are queued for every subscriber.
+///
+/// ```
+/// use rtux::pubsub::{Broadcast, LocalPubSub, PubSub};
+///
+/// let pubsub = LocalPubSub::default();
+/// pubsub.broadcast(&Broadcast::new("doc:1", "saved", serde_json::json!({})));
+/// assert_eq!(pubsub.local_subscribers("doc:1"), 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct LocalPubSub {
+    topics: RwLock<HashMap<Box<str>, HashMap<ConnId, Subscriber>>>,
+}
+
+impl PubSub for LocalPubSub {
+    fn subscribe(&self, topic: &str, subscriber: Subscriber) {
+        write(&self.topics)
+            .entry(topic.into())
+            .or_default()
+            .insert(subscriber.id, subscriber);
+    }
+
+    fn unsubscribe(&self, topic: &str, conn: ConnId) {
+        let mut topics = write(&self.topics);
+        if let Some(subs) = topics.get_mut(topic) {
+            subs.remove(&conn);
+            if subs.is_empty() {
+                topics.remove(topic);
+            }
+        }
+    }
+
+    fn broadcast(&self, message: &Broadcast) {
+        let topics = read(&self.topics);
+        let Some(subs) = topics.get(message.topic.as_str()) else {
+            return;
+        };
+        let frame = Utf8Bytes::from(encode_broadcast(
+            &message.topic,
+            &message.event,
+            &message.payload,
+        ));
+        for (id, sub) in subs {
+            if Some(*id) != message.except {
+                sub.outbox.send(frame.clone());
+            }
+        }
+    }
+
+    fn local_subscribers(&self, topic: &str) -> usize {
+        read(&self.topics).get(topic).map_or(0, HashMap::len)
+    }
+}

@@ -1,0 +1,51 @@
+//! Why the server closes a socket, and the close frame that tells the client.
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, close_code};
+
+/// A reason for the server to close a socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CloseReason {
+    /// The client closed the socket or the connection broke.
+    Gone,
+    /// The outbound queue was full: the client does not read fast enough.
+    SlowConsumer,
+    /// A frame was larger than the configured limit.
+    FrameTooLarge(usize),
+    /// A text frame was not valid UTF-8.
+    InvalidUtf8,
+    /// No frame arrived within the heartbeat timeout.
+    HeartbeatTimeout(Duration),
+}
+
+impl CloseReason {
+    /// The close frame for this reason, or `None` when the peer is already gone.
+    pub(crate) fn frame(&self) -> Option<CloseFrame> {
+        let (code, reason) = match self {
+            CloseReason::Gone => return None,
+            CloseReason::SlowConsumer => (
+                close_code::AGAIN,
+                "outbound queue full: the client is not reading fast enough; reconnect".into(),
+            ),
+            CloseReason::FrameTooLarge(limit) => (
+                close_code::SIZE,
+                format!("frame larger than the {limit}-byte limit"),
+            ),
+            CloseReason::InvalidUtf8 => {
+                (close_code::INVALID, "text frame is not valid UTF-8".into())
+            }
+            CloseReason::HeartbeatTimeout(after) => (
+                close_code::AWAY,
+                format!(
+                    "no frame for {}s: send a heartbeat at least every 30s",
+                    after.as_secs()
+                ),
+            ),
+        };
+        Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })
+    }
+}

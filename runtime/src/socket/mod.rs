@@ -1,0 +1,37 @@
+//! One WebSocket connection: the upgrade, the reader (frames → channels) and the
+//! writer (bounded outbound queue → socket).
+
+mod close;
+mod outbox;
+mod session;
+mod upgrade;
+mod writer;
+
+pub(crate) use outbox::Outbox;
+pub(crate) use upgrade::upgrade;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The id of one socket connection, unique on this node for the life of the
+/// process.
+///
+/// ```
+/// let a = rtux::ConnId::next();
+/// assert_ne!(a, rtux::ConnId::next());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(u64);
+
+impl ConnId {
+    /// A fresh id.
+    pub fn next() -> ConnId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        ConnId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl std::fmt::Display for ConnId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "conn-{}", self.0)
+    }
+}

@@ -1,0 +1,387 @@
+//! The reader side of a socket: decodes frames and routes them to channels.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use futures_util::stream::SplitStream;
+use futures_util::{FutureExt, StreamExt};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde_json::{Value, json};
+
+use super::close::CloseReason;
+use super::outbox::{Lifeline, Outbox};
+use super::{ConnId, writer};
+use crate::auth::Claims;
+use crate::channel::{AnyState, ChannelSocket, DynChannel, LeaveReason, check_topic};
+use crate::endpoint::Shared;
+use crate::presence::{PresenceError, Status};
+use crate::pubsub::Subscriber;
+use crate::wire::{
+    Frame, Malformed, Reply, SOCKET_TOPIC, Status as ReplyStatus, encode_push, encode_reply, events,
+};
+
+/// Events under this prefix are presence helpers handled by rtux itself.
+const PRESENCE_PREFIX: &str = "presence:";
+
+struct Joined {
+    channel: Arc<dyn DynChannel>,
+    state: AnyState,
+    socket: ChannelSocket,
+}
+
+/// Runs one socket until it closes.
+pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
+    let (sink, stream) = ws.split();
+    let (outbox, rx, life) = Outbox::new(shared.limits.outbound_queue);
+    tokio::spawn(writer::run(sink, rx, life.clone()));
+    let mut session = Session::new(shared, Arc::new(claims), outbox);
+    let reason = session.read(stream, &life).await;
+    life.end(reason);
+    session.shutdown().await;
+}
+
+struct Session {
+    conn: ConnId,
+    claims: Arc<Claims>,
+    outbox: Outbox,
+    shared: Arc<Shared>,
+    joined: HashMap<String, Joined>,
+    limiter: DefaultDirectRateLimiter,
+}
+
+impl Session {
+    fn new(shared: Arc<Shared>, claims: Arc<Claims>, outbox: Outbox) -> Session {
+        let per_second =
+            NonZeroU32::new(shared.limits.events_per_second).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(shared.limits.event_burst).unwrap_or(per_second);
+        Session {
+            conn: ConnId::next(),
+            claims,
+            outbox,
+            shared,
+            joined: HashMap::new(),
+            limiter: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
+        }
+    }
+
+    /// Reads frames until the socket ends; returns why it ended.
+    async fn read(&mut self, mut stream: SplitStream<WebSocket>, life: &Lifeline) -> CloseReason {
+        let timeout = self.shared.limits.heartbeat_timeout;
+        loop {
+            let next = tokio::select! {
+                biased;
+                () = life.ended() => return life.reason().cloned().unwrap_or(CloseReason::Gone),
+                next = tokio::time::timeout(timeout, stream.next()) => next,
+            };
+            let message = match next {
+                Err(_elapsed) => return CloseReason::HeartbeatTimeout(timeout),
+                Ok(None) => return CloseReason::Gone,
+                Ok(Some(Err(e))) => return self.read_error(e),
+                Ok(Some(Ok(message))) => message,
+            };
+            match message {
+                Message::Text(text) => self.handle_text(&text).await,
+                Message::Binary(_) => self.socket_error(
+                    None,
+                    "binary frames are not supported: send JSON text frames [join_ref, ref, topic, event, payload]",
+                ),
+                Message::Close(_) => return CloseReason::Gone,
+                Message::Ping(_) | Message::Pong(_) => {}
+            }
+        }
+    }
+
+    fn read_error(&self, error: axum::Error) -> CloseReason {
+        match error
+            .into_inner()
+            .downcast::<tungstenite::Error>()
+            .map(|e| *e)
+        {
+            Ok(tungstenite::Error::Capacity(_)) => {
+                CloseReason::FrameTooLarge(self.shared.limits.max_frame_bytes)
+            }
+            Ok(tungstenite::Error::Utf8(_)) => CloseReason::InvalidUtf8,
+            _ => CloseReason::Gone,
+        }
+    }
+
+    async fn handle_text(&mut self, text: &str) {
+        let frame = match Frame::decode(text) {
+            Ok(frame) => frame,
+            Err(malformed) => return self.malformed(malformed),
+        };
+        let heartbeat = frame.topic == SOCKET_TOPIC && frame.event == events::HEARTBEAT;
+        if !heartbeat && let Err(not_until) = self.limiter.check() {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let reply = Reply::Error(json!({
+                "reason": "rate limited: too many events on this socket",
+                "retry_after_ms": u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            }));
+            return self.reply(&frame, reply);
+        }
+        match (frame.topic.as_str(), frame.event.as_str()) {
+            (SOCKET_TOPIC, events::HEARTBEAT) => self.reply(&frame, Reply::ok(json!({}))),
+            (SOCKET_TOPIC, _) => self.reply(
+                &frame,
+                Reply::error("unknown socket event: the `phoenix` topic only takes heartbeats"),
+            ),
+            (_, events::JOIN) => self.join(frame).await,
+            (_, events::LEAVE) => self.leave(&frame).await,
+            (_, event) if events::SERVER_ONLY.contains(&event) => {
+                self.reply(
+                    &frame,
+                    Reply::error(format!("event {event} is reserved for the server")),
+                );
+            }
+            _ => self.handle_in(frame).await,
+        }
+    }
+
+    async fn join(&mut self, frame: Frame) {
+        if let Err(reason) = check_topic(&frame.topic) {
+            return self.reply(&frame, Reply::error(format!("invalid topic: {reason}")));
+        }
+        let Some(channel) = self.shared.channels.find(&frame.topic) else {
+            return self.reply(&frame, Reply::error("unmatched topic"));
+        };
+        if let Some(old) = self.joined.remove(&frame.topic) {
+            let old_ref = old.socket.join_ref().map(str::to_owned);
+            self.end_join(&frame.topic, old, LeaveReason::Rejoined)
+                .await;
+            self.push(old_ref.as_deref(), &frame.topic, events::CLOSE, &json!({}));
+        }
+        if self.joined.len() >= self.shared.limits.max_topics {
+            let reason = format!(
+                "too many topics: a socket may join at most {}",
+                self.shared.limits.max_topics
+            );
+            return self.reply(&frame, Reply::error(reason));
+        }
+        let payload = match frame.payload.clone() {
+            Value::Null => json!({}),
+            object @ Value::Object(_) => object,
+            _ => return self.reply(&frame, Reply::error("join payload must be a JSON object")),
+        };
+        let mut socket = ChannelSocket::joining(
+            &frame.topic,
+            frame.join_ref.clone(),
+            self.conn,
+            self.claims.clone(),
+            self.outbox.clone(),
+            self.shared.pubsub.clone(),
+            self.shared.presence.clone(),
+        );
+        let joined = AssertUnwindSafe(channel.join(&frame.topic, payload, &mut socket))
+            .catch_unwind()
+            .await;
+        match joined {
+            Ok(Ok((state, response))) => {
+                let subscriber = Subscriber {
+                    id: self.conn,
+                    outbox: self.outbox.clone(),
+                };
+                self.shared.pubsub.subscribe(&frame.topic, subscriber);
+                self.reply(&frame, Reply::Ok(response));
+                socket.release_held();
+                self.joined.insert(
+                    frame.topic,
+                    Joined {
+                        channel,
+                        state,
+                        socket,
+                    },
+                );
+            }
+            Ok(Err(refused)) => {
+                self.shared.presence.untrack(&frame.topic, self.conn);
+                self.reply(&frame, Reply::Error(refused.response().clone()));
+            }
+            Err(_panic) => {
+                tracing::error!(topic = %frame.topic, "channel join handler panicked");
+                self.shared.presence.untrack(&frame.topic, self.conn);
+                self.reply(&frame, Reply::error("join failed: server error"));
+            }
+        }
+    }
+
+    async fn leave(&mut self, frame: &Frame) {
+        let Some(joined) = self.take_joined(frame) else {
+            return;
+        };
+        let join_ref = joined.socket.join_ref().map(str::to_owned);
+        self.end_join(&frame.topic, joined, LeaveReason::Left).await;
+        self.reply(frame, Reply::ok(json!({})));
+        self.push(join_ref.as_deref(), &frame.topic, events::CLOSE, &json!({}));
+    }
+
+    async fn handle_in(&mut self, frame: Frame) {
+        let Some(mut joined) = self.take_joined(&frame) else {
+            return;
+        };
+        if let Some(helper) = frame.event.strip_prefix(PRESENCE_PREFIX) {
+            let reply = self.presence_event(&frame.topic, helper, &frame.payload);
+            self.joined.insert(frame.topic.clone(), joined);
+            return self.reply(&frame, reply);
+        }
+        let Joined {
+            channel,
+            state,
+            socket,
+        } = &mut joined;
+        let handled =
+            AssertUnwindSafe(channel.handle_in(&frame.event, frame.payload.clone(), state, socket))
+                .catch_unwind()
+                .await;
+        match handled {
+            Ok(reply) => {
+                self.joined.insert(frame.topic.clone(), joined);
+                self.reply(&frame, reply);
+            }
+            Err(_panic) => {
+                tracing::error!(topic = %frame.topic, event = %frame.event, "channel handler panicked");
+                let join_ref = joined.socket.join_ref().map(str::to_owned);
+                self.forget(&frame.topic);
+                self.push(join_ref.as_deref(), &frame.topic, events::ERROR, &json!({}));
+            }
+        }
+    }
+
+    /// The built-in presence events (`presence:typing` and friends).
+    fn presence_event(&self, topic: &str, helper: &str, payload: &Value) -> Reply {
+        let presence = &self.shared.presence;
+        let conn = self.conn;
+        let result = match helper {
+            "typing" => presence.typing(topic, conn),
+            "stop_typing" => presence.stop_typing(topic, conn),
+            "focus" => match payload.get("field").and_then(Value::as_str) {
+                Some(field) => presence.focus(topic, conn, Some(field)),
+                None => Err(PresenceError::Invalid(
+                    "focus needs {\"field\": \"<name>\"}".into(),
+                )),
+            },
+            "blur" => presence.focus(topic, conn, None),
+            "status" => match payload.get("status").and_then(Value::as_str) {
+                Some(status) => {
+                    Status::parse(status).and_then(|s| presence.set_status(topic, conn, s))
+                }
+                None => Err(PresenceError::Invalid(
+                    "status needs {\"status\": \"active\" | \"idle\"}".into(),
+                )),
+            },
+            "cursor" => presence.cursor(topic, conn, payload.clone()),
+            "refresh" => presence.refresh(topic, conn),
+            other => Err(PresenceError::Invalid(format!(
+                "unknown presence event presence:{other}"
+            ))),
+        };
+        match result {
+            Ok(()) => Reply::ok(json!({})),
+            Err(e) => Reply::error(e.to_string()),
+        }
+    }
+
+    /// The join a push is for; replies with an error when there is none.
+    fn take_joined(&mut self, frame: &Frame) -> Option<Joined> {
+        let Some(joined) = self.joined.remove(&frame.topic) else {
+            self.reply(frame, Reply::error("unmatched topic"));
+            return None;
+        };
+        let stale = matches!((&frame.join_ref, joined.socket.join_ref()), (Some(sent), Some(current)) if sent != current);
+        if stale {
+            self.joined.insert(frame.topic.clone(), joined);
+            self.reply(
+                frame,
+                Reply::error("stale join_ref: this push belongs to an earlier join of the topic"),
+            );
+            return None;
+        }
+        Some(joined)
+    }
+
+    /// Ends a join: the channel's `terminate`, then presence and subscription.
+    async fn end_join(&mut self, topic: &str, joined: Joined, reason: LeaveReason) {
+        let Joined {
+            channel,
+            state,
+            mut socket,
+        } = joined;
+        let ended = AssertUnwindSafe(channel.terminate(reason, state, &mut socket))
+            .catch_unwind()
+            .await;
+        if ended.is_err() {
+            tracing::error!(%topic, "channel terminate handler panicked");
+        }
+        self.forget(topic);
+    }
+
+    /// Drops this socket's presence and subscription on a topic.
+    fn forget(&self, topic: &str) {
+        self.shared.presence.untrack(topic, self.conn);
+        self.shared.pubsub.unsubscribe(topic, self.conn);
+    }
+
+    fn reply(&self, frame: &Frame, reply: Reply) {
+        if let Some((status, response)) = reply.into_parts() {
+            let text = encode_reply(
+                frame.join_ref.as_deref(),
+                frame.msg_ref.as_deref(),
+                &frame.topic,
+                status,
+                &response,
+            );
+            self.outbox.send(Utf8Bytes::from(text));
+        }
+    }
+
+    fn push(&self, join_ref: Option<&str>, topic: &str, event: &str, payload: &Value) {
+        self.outbox.send(Utf8Bytes::from(encode_push(
+            join_ref, topic, event, payload,
+        )));
+    }
+
+    fn malformed(&self, malformed: Malformed) {
+        match (&malformed.msg_ref, &malformed.topic) {
+            (Some(_), Some(topic)) => {
+                let response = json!({ "reason": malformed.reason });
+                let text = encode_reply(
+                    malformed.join_ref.as_deref(),
+                    malformed.msg_ref.as_deref(),
+                    topic,
+                    ReplyStatus::Error,
+                    &response,
+                );
+                self.outbox.send(Utf8Bytes::from(text));
+            }
+            _ => self.socket_error(malformed.msg_ref.as_deref(), &malformed.reason),
+        }
+    }
+
+    /// A `phx_error` on the `phoenix` topic, for a frame that names no topic to
+    /// answer on; carries the push's ref when it was readable.
+    fn socket_error(&self, msg_ref: Option<&str>, reason: &str) {
+        let payload = json!({ "reason": reason, "ref": msg_ref });
+        self.push(None, SOCKET_TOPIC, events::ERROR, &payload);
+    }
+
+    async fn shutdown(mut self) {
+        let joined: Vec<(String, Joined)> = self.joined.drain().collect();
+        for (topic, joined) in joined {
+            self.end_join(&topic, joined, LeaveReason::SocketClosed)
+                .await;
+        }
+    }
+}
+
+impl Drop for Session {
+    /// Cleans up joins that `shutdown` did not reach (the task was cancelled or a
+    /// handler panicked past `catch_unwind`), so no presence or subscription leaks.
+    fn drop(&mut self) {
+        for topic in self.joined.keys() {
+            self.forget(topic);
+        }
+    }
+}

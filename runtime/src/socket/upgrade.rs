@@ -1,0 +1,51 @@
+//! `GET /socket/websocket?vsn=2.0.0&token=…`: checks, then the WebSocket upgrade.
+
+use std::sync::Arc;
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::endpoint::Shared;
+
+/// The protocol version rtux speaks.
+pub(crate) const VSN: &str = "2.0.0";
+
+/// Connect parameters; others (the app's own) are ignored.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ConnectParams {
+    vsn: Option<String>,
+    token: Option<String>,
+}
+
+pub(crate) async fn upgrade(
+    State(shared): State<Arc<Shared>>,
+    Query(params): Query<ConnectParams>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if params.vsn.as_deref() != Some(VSN) {
+        let msg = format!("rtux speaks Phoenix Channels V2 only: connect with ?vsn={VSN}");
+        return (StatusCode::BAD_REQUEST, msg).into_response();
+    }
+    if !shared.origins.allows(&headers) {
+        let msg = "origin not allowed: serve the page from this host or add its origin to the endpoint's OriginPolicy";
+        return (StatusCode::FORBIDDEN, msg).into_response();
+    }
+    let Some(token) = params.token else {
+        let msg = "missing token: connect with ?token=<a token issued by this server>";
+        return (StatusCode::FORBIDDEN, msg).into_response();
+    };
+    let claims = match shared.tokens.verify(&token) {
+        Ok(claims) => claims,
+        Err(e) => return (StatusCode::FORBIDDEN, e.to_string()).into_response(),
+    };
+    let limits = &shared.limits;
+    ws.read_buffer_size(limits.read_buffer_bytes)
+        .write_buffer_size(limits.write_buffer_bytes)
+        .max_message_size(limits.max_frame_bytes)
+        .max_frame_size(limits.max_frame_bytes)
+        .on_upgrade(move |socket| super::session::run(socket, shared, claims))
+}

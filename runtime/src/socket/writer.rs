@@ -1,0 +1,56 @@
+//! The writer task: drains a socket's outbound queue onto the wire.
+
+use std::time::Duration;
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use futures_util::SinkExt;
+use futures_util::stream::SplitSink;
+use tokio::sync::mpsc::Receiver;
+
+use super::close::CloseReason;
+use super::outbox::Lifeline;
+
+/// Most frames written before one flush.
+const BATCH: usize = 64;
+/// How long a goodbye (close frame) may take before the connection is dropped.
+const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
+
+pub(super) async fn run(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut rx: Receiver<Utf8Bytes>,
+    life: Lifeline,
+) {
+    loop {
+        let first = tokio::select! {
+            biased;
+            () = life.ended() => break,
+            frame = rx.recv() => frame,
+        };
+        let Some(first) = first else { break };
+        let batch = async {
+            sink.feed(Message::Text(first)).await?;
+            for _ in 1..BATCH {
+                let Ok(next) = rx.try_recv() else { break };
+                sink.feed(Message::Text(next)).await?;
+            }
+            sink.flush().await
+        };
+        let written = tokio::select! {
+            biased;
+            () = life.ended() => break,
+            written = batch => written,
+        };
+        if written.is_err() {
+            life.end(CloseReason::Gone);
+            break;
+        }
+    }
+    let goodbye = async {
+        match life.reason().and_then(CloseReason::frame) {
+            Some(frame) => sink.send(Message::Close(Some(frame))).await,
+            None => sink.close().await,
+        }
+    };
+    let _sent_or_not = tokio::time::timeout(GOODBYE_TIMEOUT, goodbye).await;
+    life.end(CloseReason::Gone);
+}

@@ -1,0 +1,41 @@
+//! The Phoenix Channels V2 JSON wire format: `[join_ref, ref, topic, event, payload]`.
+//!
+//! Every frame on an rtux socket, in either direction, is a five-element JSON array.
+//! [`Frame::decode`] turns a client's text frame into a [`Frame`] or a [`Malformed`]
+//! that still carries whatever could be read of it (its ref and topic), so the
+//! server can answer the right push; the `encode_*` functions build the frames the
+//! server sends.
+
+mod encode;
+mod frame;
+mod reply;
+
+pub use encode::{encode_broadcast, encode_push, encode_reply};
+pub use frame::{Frame, Malformed};
+pub use reply::{Reply, Status};
+
+/// Topic of the socket-level frames (heartbeats, socket-wide errors).
+pub const SOCKET_TOPIC: &str = "phoenix";
+
+/// Reserved event names of the protocol.
+pub mod events {
+    /// Client → server: join a topic.
+    pub const JOIN: &str = "phx_join";
+    /// Client → server: leave a topic.
+    pub const LEAVE: &str = "phx_leave";
+    /// Server → client: the reply to a push, carrying the push's ref.
+    pub const REPLY: &str = "phx_reply";
+    /// Server → client: a channel failed (or a frame could not be read at all).
+    pub const ERROR: &str = "phx_error";
+    /// Server → client: a channel was closed by the server.
+    pub const CLOSE: &str = "phx_close";
+    /// Client → server on topic `phoenix`: keep the socket alive.
+    pub const HEARTBEAT: &str = "heartbeat";
+    /// Server → client: the whole presence list of a topic, sent to a joiner.
+    pub const PRESENCE_STATE: &str = "presence_state";
+    /// Server → client: who joined and left a topic since the last diff.
+    pub const PRESENCE_DIFF: &str = "presence_diff";
+
+    /// Events only the server may send; a client pushing one gets an error reply.
+    pub const SERVER_ONLY: [&str; 5] = [REPLY, ERROR, CLOSE, PRESENCE_STATE, PRESENCE_DIFF];
+}

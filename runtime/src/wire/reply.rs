@@ -1,0 +1,62 @@
+use serde_json::{Value, json};
+
+/// The status of a `phx_reply`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The push succeeded.
+    Ok,
+    /// The push was refused; the response says why.
+    Error,
+}
+
+impl Status {
+    /// The status as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// What a channel handler answers to a client's push.
+///
+/// ```
+/// use rtux::Reply;
+/// use serde_json::json;
+///
+/// let ok = Reply::ok(json!({"id": 7}));
+/// let refused = Reply::error("title can't be blank");
+/// assert_eq!(refused, Reply::Error(json!({"reason": "title can't be blank"})));
+/// # let _ = ok;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// Reply `{status: "ok", response}`.
+    Ok(Value),
+    /// Reply `{status: "error", response}`.
+    Error(Value),
+    /// Send no reply (the client's push will time out if it waits for one).
+    NoReply,
+}
+
+impl Reply {
+    /// An ok reply with this response.
+    pub fn ok(response: Value) -> Reply {
+        Reply::Ok(response)
+    }
+
+    /// An error reply with the response `{"reason": reason}`.
+    pub fn error(reason: impl Into<String>) -> Reply {
+        Reply::Error(json!({ "reason": reason.into() }))
+    }
+
+    /// The status and response of the reply, or `None` for [`Reply::NoReply`].
+    pub fn into_parts(self) -> Option<(Status, Value)> {
+        match self {
+            Reply::Ok(v) => Some((Status::Ok, v)),
+            Reply::Error(v) => Some((Status::Error, v)),
+            Reply::NoReply => None,
+        }
+    }
+}
