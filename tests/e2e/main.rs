@@ -1,0 +1,7 @@
+//! End-to-end tests: a real rtux server on loopback, real WebSocket clients.
+
+mod bad_input;
+mod channels;
+mod example_lobby;
+mod interop;
+mod presence;

@@ -1,0 +1,18 @@
+//! Test support: a real rtux server on loopback, real WebSocket clients, and the
+//! demo channel the tests drive.
+
+mod client;
+mod room;
+mod server;
+
+pub use client::{Client, Connect};
+pub use room::Room;
+pub use server::{SECRET, TestServer};
+
+/// How long a test waits for a frame it expects.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether tests that need outside tools (Node) must run rather than skip.
+pub fn required() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
