@@ -1,0 +1,133 @@
+//! Benchmark clients: subscribers that time every delivery, and the publisher.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::servers::{SECRET, TOPIC, broadcast_frame};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Which server a client talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// rtux: Phoenix V2 frames, a token, a join.
+    Rtux,
+    /// The bare baseline: any text frame is a broadcast.
+    Baseline,
+}
+
+impl Kind {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Rtux => "rtux",
+            Kind::Baseline => "baseline (bare tokio-tungstenite)",
+        }
+    }
+}
+
+/// Connects, and for rtux joins the topic; returns the open socket.
+pub(crate) async fn connect(kind: Kind, addr: SocketAddr, user: &str) -> Result<Ws, String> {
+    let url = match kind {
+        Kind::Rtux => {
+            let tokens = rtux::auth::Tokens::new(SECRET.as_bytes()).map_err(|e| e.to_string())?;
+            let token = tokens.issue(user, None, Duration::from_secs(3600));
+            format!("ws://{addr}/socket/websocket?vsn=2.0.0&token={token}")
+        }
+        Kind::Baseline => format!("ws://{addr}/"),
+    };
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| {
+        format!("connect: {e} (for 10,000 clients, raise the open-files limit: ulimit -n 25000)")
+    })?;
+    if kind == Kind::Rtux {
+        let join = json!(["1", "1", TOPIC, "phx_join", {}]).to_string();
+        ws.send(Message::text(join))
+            .await
+            .map_err(|e| e.to_string())?;
+        match ws.next().await {
+            Some(Ok(Message::Text(reply))) if reply.contains(r#""status":"ok""#) => {}
+            other => return Err(format!("join failed: {other:?}")),
+        }
+    }
+    Ok(ws)
+}
+
+/// Reads `expected` shouts, counting each in `delivered`; returns the delivery
+/// latencies (µs) of shouts numbered `measure_from` and up.
+pub(crate) async fn subscribe(
+    mut stream: SplitStream<Ws>,
+    epoch: Instant,
+    expected: u64,
+    measure_from: u64,
+    delivered: Arc<AtomicU64>,
+) -> Vec<u32> {
+    let mut latencies = Vec::with_capacity(usize::try_from(expected - measure_from).unwrap_or(0));
+    let mut seen = 0;
+    while seen < expected {
+        let Some(Ok(message)) = stream.next().await else {
+            break;
+        };
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let (Some(i), Some(t)) = (field(&text, "\"i\":"), field(&text, "\"t\":")) else {
+            continue;
+        };
+        let now = u64::try_from(epoch.elapsed().as_micros()).unwrap_or(u64::MAX);
+        if i >= measure_from {
+            latencies.push(u32::try_from(now.saturating_sub(t)).unwrap_or(u32::MAX));
+        }
+        seen += 1;
+        delivered.fetch_add(1, Ordering::Relaxed);
+    }
+    latencies
+}
+
+/// The integer after `key` in a small JSON text.
+fn field(text: &str, key: &str) -> Option<u64> {
+    let rest = &text[text.find(key)? + key.len()..];
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+/// Sends shout number `i`, stamped with the time since `epoch`.
+pub(crate) async fn shout(
+    kind: Kind,
+    sink: &mut SplitSink<Ws, Message>,
+    epoch: Instant,
+    i: u64,
+) -> Result<(), String> {
+    let t = u64::try_from(epoch.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let payload = json!({ "i": i, "t": t });
+    let text = match kind {
+        Kind::Rtux => json!(["1", i.to_string(), TOPIC, "shout", payload]).to_string(),
+        Kind::Baseline => broadcast_frame(&payload),
+    };
+    sink.send(Message::text(text))
+        .await
+        .map_err(|e| format!("publish: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn reads_fields() {
+        let text = r#"[null,null,"bench:fanout","shout",{"i":12,"t":345}]"#;
+        assert_eq!(field(text, "\"i\":"), Some(12));
+        assert_eq!(field(text, "\"t\":"), Some(345));
+        assert_eq!(field(text, "\"x\":"), None);
+    }
+}

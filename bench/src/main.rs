@@ -1,0 +1,58 @@
+//! `fanout`: broadcast fan-out and memory per idle connection, rtux beside a bare
+//! tokio-tungstenite broadcast server, each run as a child process on loopback.
+//!
+//! ```text
+//! cargo run -p rtux-bench --release -- --write docs/benchmarks.md
+//! ```
+
+mod client;
+mod report;
+mod run;
+mod servers;
+mod stats;
+
+use clap::{Parser, Subcommand};
+
+/// Measures broadcast fan-out and memory per connection.
+#[derive(Debug, Parser)]
+#[command(name = "fanout", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    serve: Option<Serve>,
+    #[command(flatten)]
+    run: run::RunArgs,
+}
+
+/// Internal: the servers the benchmark starts as child processes.
+#[derive(Debug, Subcommand)]
+enum Serve {
+    /// Serve an rtux endpoint on 127.0.0.1 and print its address.
+    ServeRtux,
+    /// Serve the bare tokio-tungstenite baseline on 127.0.0.1 and print its address.
+    ServeBaseline,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the Tokio runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.serve {
+            Some(Serve::ServeRtux) => servers::serve_rtux().await,
+            Some(Serve::ServeBaseline) => servers::serve_baseline().await,
+            None => run::run(cli.run).await,
+        }
+    });
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The results as Markdown, for docs/benchmarks.md.
+
+use crate::client::Kind;
+use crate::run::Round;
+
+pub(crate) fn markdown(
+    rounds: &[Round],
+    subscribers: &[usize],
+    deliveries: u64,
+    window: u64,
+) -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
+    let mut out = String::new();
+    out.push_str("# Benchmarks\n\n");
+    out.push_str(
+        "Written by `bench/` (the `fanout` program); run it again to refresh these figures. ",
+    );
+    out.push_str("Ratios matter more than absolute numbers: the machine is shared and noisy.\n\n");
+    out.push_str("## Broadcast fan-out and memory per connection\n\n");
+    out.push_str("Targets (issue 2): at least 0.7× the baseline's throughput; at most 16 KiB per idle joined connection ");
+    out.push_str("(Phoenix's published 2-million-connection run works out near 42 KiB).\n\n");
+    out.push_str(&format!(
+        "Command: `cargo run -p rtux-bench --release -- --subscribers {} --deliveries {deliveries} --window {window}`  \n",
+        counts.join(",")
+    ));
+    out.push_str(&format!(
+        "Machine: {cores} cores, {cpu}; client and server share them, on loopback.\n\n"
+    ));
+    out.push_str("One topic; every subscriber is a WebSocket client in the benchmark process, the server a child process. ");
+    out.push_str("A publisher sends messages stamped with the send time, at most `window` in flight; each subscriber records the delivery latency. ");
+    out.push_str("Memory is the server's resident set with every subscriber connected (and, for rtux, joined to the topic) and idle, minus the set before they connected, divided by their number. ");
+    out.push_str("The baseline is a bare tokio-tungstenite server: one `tokio::sync::broadcast` channel, one task per connection writing in batches, no protocol, auth or bounds.\n\n");
+    out.push_str("Throughput and the loaded latencies come from the `messages` sent with `window` in flight; the paced latencies from further messages sent one at a time (each after every subscriber got the previous one), the time a lone broadcast takes to reach everyone.\n\n");
+    out.push_str("| subscribers | server | messages | delivered/s | vs baseline | p50 / p99 loaded | p50 / p99 paced | KiB per idle connection |\n");
+    out.push_str("|---:|---|---:|---:|---:|---:|---:|---:|\n");
+    for r in rounds {
+        let base = rounds
+            .iter()
+            .find(|b| b.kind == Kind::Baseline && b.subscribers == r.subscribers);
+        let ratio = base.map_or("—".to_owned(), |b| {
+            format!("{:.2}×", r.throughput() / b.throughput())
+        });
+        out.push_str(&format!(
+            "| {} | {} | {} | {:.0} | {} | {} / {} | {} / {} | {:.1} |\n",
+            r.subscribers,
+            r.kind.name(),
+            r.messages,
+            r.throughput(),
+            ratio,
+            ms(r.loaded.p50_us),
+            ms(r.loaded.p99_us),
+            ms(r.paced.p50_us),
+            ms(r.paced.p99_us),
+            r.kib_per_connection(),
+        ));
+    }
+    out
+}
+
+fn ms(us: u32) -> String {
+    format!("{:.1} ms", f64::from(us) / 1000.0)
+}

@@ -1,0 +1,239 @@
+//! One benchmark run: for each subscriber count, the baseline then rtux, each in
+//! a fresh child process.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::time::Instant;
+
+use crate::client::{self, Kind};
+use crate::report;
+use crate::stats::{percentile, rss_kib};
+
+/// What to measure.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    /// Subscriber counts to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+    subscribers: Vec<usize>,
+    /// Deliveries per measured round; messages = deliveries / subscribers.
+    #[arg(long, default_value_t = 2_000_000)]
+    deliveries: u64,
+    /// Most messages in flight (sent, not yet delivered to every subscriber).
+    #[arg(long, default_value_t = 16)]
+    window: u64,
+    /// Also write the results as Markdown to this file.
+    #[arg(long)]
+    write: Option<PathBuf>,
+}
+
+/// Delivery latency percentiles, in µs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Latency {
+    pub(crate) p50_us: u32,
+    pub(crate) p99_us: u32,
+}
+
+impl Latency {
+    fn of(mut samples: Vec<u32>) -> Latency {
+        samples.sort_unstable();
+        Latency {
+            p50_us: percentile(&samples, 50.0),
+            p99_us: percentile(&samples, 99.0),
+        }
+    }
+}
+
+/// The figures of one round.
+#[derive(Debug, Clone)]
+pub(crate) struct Round {
+    pub(crate) kind: Kind,
+    pub(crate) subscribers: usize,
+    pub(crate) messages: u64,
+    pub(crate) elapsed: Duration,
+    /// Latency while `window` messages are in flight.
+    pub(crate) loaded: Latency,
+    /// Latency with one message in flight at a time.
+    pub(crate) paced: Latency,
+    pub(crate) rss_before_kib: u64,
+    pub(crate) rss_idle_kib: u64,
+}
+
+impl Round {
+    pub(crate) fn throughput(&self) -> f64 {
+        (self.messages as f64 * self.subscribers as f64) / self.elapsed.as_secs_f64()
+    }
+
+    pub(crate) fn kib_per_connection(&self) -> f64 {
+        self.rss_idle_kib.saturating_sub(self.rss_before_kib) as f64 / self.subscribers as f64
+    }
+}
+
+const WARMUP: u64 = 10;
+const CONNECT_CONCURRENCY: usize = 64;
+
+pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
+    if args.subscribers.is_empty() || args.subscribers.contains(&0) {
+        return Err("--subscribers needs counts above zero, such as 1000,10000".into());
+    }
+    if args.window == 0 {
+        return Err("--window must be at least 1".into());
+    }
+    let mut rounds = Vec::new();
+    for &n in &args.subscribers {
+        for kind in [Kind::Baseline, Kind::Rtux] {
+            eprintln!("{} with {n} subscribers…", kind.name());
+            let r = round(kind, n, &args).await?;
+            eprintln!(
+                "  {:.0} deliveries/s; loaded p50 {} µs, p99 {} µs; one at a time p50 {} µs, p99 {} µs; {:.1} KiB per idle connection",
+                r.throughput(),
+                r.loaded.p50_us,
+                r.loaded.p99_us,
+                r.paced.p50_us,
+                r.paced.p99_us,
+                r.kib_per_connection()
+            );
+            rounds.push(r);
+        }
+    }
+    let markdown = report::markdown(&rounds, &args.subscribers, args.deliveries, args.window);
+    println!("{markdown}");
+    if let Some(path) = &args.write {
+        std::fs::write(path, &markdown).map_err(|e| format!("write {}: {e}", path.display()))?;
+        eprintln!("Wrote {}.", path.display());
+    }
+    Ok(())
+}
+
+async fn start_server(kind: Kind) -> Result<(Child, SocketAddr, u32), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let arg = match kind {
+        Kind::Rtux => "serve-rtux",
+        Kind::Baseline => "serve-baseline",
+    };
+    let mut child = Command::new(exe)
+        .arg(arg)
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("start the {arg} child: {e}"))?;
+    let pid = child.id().ok_or("the server child has no pid")?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .await
+        .map_err(|e| e.to_string())?;
+    let addr = line
+        .trim()
+        .parse()
+        .map_err(|e| format!("server printed {line:?}: {e}"))?;
+    Ok((child, addr, pid))
+}
+
+async fn round(kind: Kind, n: usize, args: &RunArgs) -> Result<Round, String> {
+    let (mut child, addr, pid) = start_server(kind).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss_before_kib = rss_kib(pid)?;
+
+    let sockets: Vec<_> = futures_util::stream::iter(0..n)
+        .map(|i| async move { client::connect(kind, addr, &format!("sub{i}")).await })
+        .buffer_unordered(CONNECT_CONCURRENCY)
+        .collect()
+        .await;
+    let sockets = sockets.into_iter().collect::<Result<Vec<_>, _>>()?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let rss_idle_kib = rss_kib(pid)?;
+
+    let n64 = n as u64;
+    let messages = (args.deliveries / n64).max(20);
+    let paced = (args.deliveries / 20 / n64).max(20);
+    let expected = WARMUP + messages + paced;
+    let delivered = Arc::new(AtomicU64::new(0));
+    let epoch = Instant::now();
+    let mut readers = Vec::with_capacity(n);
+    for ws in sockets {
+        let (sink, stream) = ws.split();
+        let delivered = delivered.clone();
+        readers.push(tokio::spawn(async move {
+            let _open = sink;
+            client::subscribe(stream, epoch, expected, WARMUP, delivered).await
+        }));
+    }
+    let publisher = client::connect(kind, addr, "publisher").await?;
+    let (mut sink, mut own) = publisher.split();
+    tokio::spawn(async move { while let Some(Ok(_)) = own.next().await {} });
+
+    let wait_all = |upto: u64| {
+        let delivered = delivered.clone();
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while delivered.load(Ordering::Relaxed) < upto * n64 {
+                if Instant::now() > deadline {
+                    return Err(format!(
+                        "{}: only {} of {} deliveries after 120 s",
+                        kind.name(),
+                        delivered.load(Ordering::Relaxed),
+                        upto * n64
+                    ));
+                }
+                tokio::time::sleep(Duration::from_micros(200)).await;
+            }
+            Ok(())
+        }
+    };
+    let mut started = Instant::now();
+    let mut elapsed = Duration::ZERO;
+    for i in 0..expected {
+        if i == WARMUP {
+            wait_all(WARMUP).await?;
+            started = Instant::now();
+        }
+        if i == WARMUP + messages {
+            wait_all(i).await?;
+            elapsed = started.elapsed();
+        }
+        let window = if i < WARMUP + messages {
+            args.window
+        } else {
+            1
+        };
+        while i.saturating_sub(window) * n64 > delivered.load(Ordering::Relaxed) {
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+        client::shout(kind, &mut sink, epoch, i).await?;
+    }
+    wait_all(expected).await?;
+
+    let (mut loaded, mut one_by_one) = (Vec::new(), Vec::new());
+    for r in readers {
+        let mut samples = r.await.map_err(|e| e.to_string())?;
+        one_by_one.extend(
+            samples.split_off(
+                usize::try_from(messages)
+                    .unwrap_or(usize::MAX)
+                    .min(samples.len()),
+            ),
+        );
+        loaded.extend(samples);
+    }
+    let _killed = child.kill().await;
+    Ok(Round {
+        kind,
+        subscribers: n,
+        messages,
+        elapsed,
+        loaded: Latency::of(loaded),
+        paced: Latency::of(one_by_one),
+        rss_before_kib,
+        rss_idle_kib,
+    })
+}

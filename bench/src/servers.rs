@@ -1,0 +1,133 @@
+//! The two servers under test, each run in its own process.
+//!
+//! Both deliver one broadcast to every other connection: the frame is encoded
+//! once and shared, each connection's task writes its frames in batches (feed,
+//! then one flush). The baseline has no protocol: no join, refs, auth or bounds.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures_util::{SinkExt, StreamExt};
+use rtux::{Channel, ChannelSocket, Endpoint, JoinError, Limits, Reply};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+
+/// The secret the benchmark's rtux server signs tokens with.
+pub(crate) const SECRET: &str = "rtux benchmark secret, loopback only, 32+ bytes";
+/// The topic every subscriber joins.
+pub(crate) const TOPIC: &str = "bench:fanout";
+
+/// `bench:*`: join without presence; `shout` goes to everyone else.
+struct Fanout;
+
+impl Channel for Fanout {
+    type State = ();
+
+    async fn join(
+        &self,
+        _: &str,
+        _: Value,
+        _: &mut ChannelSocket,
+    ) -> Result<((), Value), JoinError> {
+        Ok(((), json!({})))
+    }
+
+    async fn handle_in(
+        &self,
+        event: &str,
+        payload: Value,
+        _: &mut (),
+        socket: &mut ChannelSocket,
+    ) -> Reply {
+        socket.broadcast_from(event, payload);
+        Reply::NoReply
+    }
+}
+
+async fn listen() -> Result<TcpListener, String> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("bind: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("{addr}");
+    Ok(listener)
+}
+
+pub(crate) async fn serve_rtux() -> Result<(), String> {
+    // The publisher pushes as fast as the window allows: no per-socket rate cap.
+    let limits = Limits {
+        events_per_second: 1_000_000,
+        event_burst: 1_000_000,
+        ..Limits::default()
+    };
+    let endpoint = Endpoint::builder(SECRET)
+        .channel("bench:*", Fanout)
+        .limits(limits)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let listener = listen().await?;
+    axum::serve(listener, axum::Router::new().merge(endpoint.router()))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+pub(crate) async fn serve_baseline() -> Result<(), String> {
+    let listener = listen().await?;
+    let (tx, _) = broadcast::channel::<(u64, Utf8Bytes)>(1024);
+    let ids = Arc::new(AtomicU64::new(0));
+    loop {
+        let (tcp, _) = listener.accept().await.map_err(|e| e.to_string())?;
+        let tx = tx.clone();
+        let id = ids.fetch_add(1, Ordering::Relaxed);
+        tokio::spawn(async move {
+            let Ok(ws) = tokio_tungstenite::accept_async_with_config(tcp, Some(ws_config())).await
+            else {
+                return;
+            };
+            let (mut sink, mut stream) = ws.split();
+            let mut rx = tx.subscribe();
+            let writer = tokio::spawn(async move {
+                while let Ok((from, first)) = rx.recv().await {
+                    if from != id && sink.feed(Message::Text(first)).await.is_err() {
+                        return;
+                    }
+                    for _ in 1..64 {
+                        let Ok((from, next)) = rx.try_recv() else {
+                            break;
+                        };
+                        if from != id && sink.feed(Message::Text(next)).await.is_err() {
+                            return;
+                        }
+                    }
+                    if sink.flush().await.is_err() {
+                        return;
+                    }
+                }
+            });
+            while let Some(Ok(message)) = stream.next().await {
+                if let Message::Text(text) = message {
+                    let _receivers = tx.send((id, text));
+                }
+            }
+            writer.abort();
+        });
+    }
+}
+
+/// The baseline's WebSocket buffers: the same as rtux's defaults (4 KiB read,
+/// 8 KiB write), so the comparison is of what runs on top of the socket.
+fn ws_config() -> WebSocketConfig {
+    let limits = Limits::default();
+    WebSocketConfig::default()
+        .read_buffer_size(limits.read_buffer_bytes)
+        .write_buffer_size(limits.write_buffer_bytes)
+}
+
+/// The frame rtux delivers for a shout, which the baseline's publisher sends as is,
+/// so both deliver the same bytes.
+pub(crate) fn broadcast_frame(payload: &Value) -> String {
+    rtux::wire::encode_broadcast(TOPIC, "shout", payload)
+}
