@@ -270,3 +270,199 @@ impl Presence {
 fn send_diff(pubsub: &dyn PubSub, topic: &str, diff: Value) {
     pubsub.broadcast(&Broadcast::new(topic, events::PRESENCE_DIFF, diff));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::{Value, json};
+    use tokio::sync::mpsc::Receiver;
+
+    use super::*;
+    use crate::pubsub::{LocalPubSub, Subscriber};
+    use crate::socket::Outbox;
+
+    const TOPIC: &str = "doc:1";
+
+    /// A presence tracker and the frames a subscriber of `TOPIC` receives.
+    fn setup() -> (Presence, Receiver<axum::extract::ws::Utf8Bytes>) {
+        let pubsub = Arc::new(LocalPubSub::default());
+        let (outbox, rx, _life) = Outbox::new(1024);
+        pubsub.subscribe(
+            TOPIC,
+            Subscriber {
+                id: ConnId::next(),
+                outbox,
+            },
+        );
+        (Presence::start(pubsub, PresenceConfig::default()), rx)
+    }
+
+    fn diffs(rx: &mut Receiver<axum::extract::ws::Utf8Bytes>) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Ok(frame) = rx.try_recv() {
+            let frame: Value = serde_json::from_str(&frame).expect("json");
+            assert_eq!(frame[3], "presence_diff");
+            out.push(frame[4].clone());
+        }
+        out
+    }
+
+    fn meta(presence: &Presence, key: &str) -> Value {
+        presence.list(TOPIC)[key]["metas"][0].clone()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn changes_within_a_window_are_one_diff() {
+        let (presence, mut rx) = setup();
+        for i in 0..50 {
+            presence
+                .track(TOPIC, &format!("u{i}"), ConnId::next(), json!({}))
+                .expect("track");
+        }
+        tokio::time::sleep(Duration::from_millis(99)).await;
+        assert!(diffs(&mut rx).is_empty(), "nothing before the window ends");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        let sent = diffs(&mut rx);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0]["joins"].as_object().map(|m| m.len()), Some(50));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn typing_expires_three_seconds_after_the_last_event() {
+        let (presence, mut rx) = setup();
+        let conn = ConnId::next();
+        presence
+            .track(TOPIC, "ana", conn, json!({}))
+            .expect("track");
+        presence.typing(TOPIC, conn).expect("typing");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        presence.typing(TOPIC, conn).expect("typing");
+        tokio::time::sleep(Duration::from_millis(2_900)).await;
+        assert_eq!(meta(&presence, "ana")["typing"], true);
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(meta(&presence, "ana")["typing"], false);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let last = diffs(&mut rx).pop().expect("a diff");
+        let newest = last["joins"]["ana"]["metas"]
+            .as_array()
+            .and_then(|m| m.last().cloned());
+        assert_eq!(newest.expect("ana joined")["typing"], false);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cursor_moves_are_throttled_per_user_and_the_last_is_kept() {
+        let (presence, _rx) = setup();
+        let (tab1, tab2) = (ConnId::next(), ConnId::next());
+        presence
+            .track(TOPIC, "ana", tab1, json!({}))
+            .expect("track");
+        presence
+            .track(TOPIC, "ana", tab2, json!({}))
+            .expect("track");
+        let refs = |p: &Presence| {
+            p.list(TOPIC)["ana"]["metas"]
+                .as_array()
+                .map(|m| m.iter().map(|m| m["phx_ref"].clone()).collect::<Vec<_>>())
+        };
+        presence
+            .cursor(TOPIC, tab1, json!({"x": 0}))
+            .expect("cursor");
+        let after_first = refs(&presence);
+        for x in 1..10 {
+            let tab = if x % 2 == 0 { tab1 } else { tab2 };
+            presence
+                .cursor(TOPIC, tab, json!({"x": x}))
+                .expect("cursor");
+        }
+        assert_eq!(
+            refs(&presence),
+            after_first,
+            "moves inside the interval are held"
+        );
+        tokio::time::sleep(Duration::from_millis(101)).await;
+        let list = presence.list(TOPIC);
+        let cursors: Vec<Value> = list["ana"]["metas"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| m["cursor"].clone())
+            .collect();
+        assert!(
+            cursors.contains(&json!({"x": 9})),
+            "the last move is sent when the interval ends: {cursors:?}"
+        );
+        assert!(cursors.contains(&json!({"x": 0})), "{cursors:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stale_after_thirty_seconds_and_refresh_clears() {
+        let (presence, _rx) = setup();
+        let conn = ConnId::next();
+        presence
+            .track(TOPIC, "ana", conn, json!({}))
+            .expect("track");
+        tokio::time::sleep(Duration::from_secs(29)).await;
+        assert_eq!(meta(&presence, "ana")["stale"], false);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(meta(&presence, "ana")["stale"], true);
+        presence.refresh(TOPIC, conn).expect("refresh");
+        assert_eq!(meta(&presence, "ana")["stale"], false);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_update_that_changes_nothing_sends_nothing() {
+        let (presence, mut rx) = setup();
+        let conn = ConnId::next();
+        presence
+            .track(TOPIC, "ana", conn, json!({}))
+            .expect("track");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        diffs(&mut rx);
+        presence.focus(TOPIC, conn, None).expect("blur");
+        presence
+            .set_status(TOPIC, conn, Status::Active)
+            .expect("status");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(diffs(&mut rx).is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn untrack_sends_the_leave_and_forgets_the_topic() {
+        let (presence, mut rx) = setup();
+        let conn = ConnId::next();
+        presence
+            .track(TOPIC, "ana", conn, json!({"name": "Ana"}))
+            .expect("track");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        diffs(&mut rx);
+        assert!(presence.untrack(TOPIC, conn));
+        assert!(!presence.untrack(TOPIC, conn));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let sent = diffs(&mut rx);
+        assert_eq!(sent[0]["leaves"]["ana"]["metas"][0]["name"], "Ana");
+        assert_eq!(presence.list(TOPIC), json!({}));
+        assert_eq!(presence.typing(TOPIC, conn), Err(PresenceError::NotTracked));
+        assert_eq!(
+            presence.track(TOPIC, "ana", conn, json!("not an object")),
+            Err(PresenceError::Invalid(
+                "presence meta must be a JSON object".into()
+            ))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tracking_twice_is_refused() {
+        let (presence, _rx) = setup();
+        let conn = ConnId::next();
+        presence
+            .track(TOPIC, "ana", conn, json!({}))
+            .expect("track");
+        assert_eq!(
+            presence.track(TOPIC, "ana", conn, json!({})),
+            Err(PresenceError::AlreadyTracked)
+        );
+    }
+}

@@ -63,3 +63,48 @@ impl PubSub for LocalPubSub {
         read(&self.topics).get(topic).map_or(0, HashMap::len)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::socket::Outbox;
+
+    #[tokio::test]
+    async fn each_subscriber_gets_a_broadcast_once_and_except_is_skipped() {
+        let pubsub = LocalPubSub::default();
+        let mut receivers = Vec::new();
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            let (outbox, rx, _life) = Outbox::new(8);
+            let id = ConnId::next();
+            pubsub.subscribe(
+                "t",
+                Subscriber {
+                    id,
+                    outbox: outbox.clone(),
+                },
+            );
+            pubsub.subscribe("t", Subscriber { id, outbox });
+            receivers.push(rx);
+            ids.push(id);
+        }
+        assert_eq!(
+            pubsub.local_subscribers("t"),
+            3,
+            "subscribing twice is one subscription"
+        );
+        pubsub.broadcast(&Broadcast::new("t", "e", json!({"n": 1})));
+        pubsub.broadcast(&Broadcast::new("t", "e", json!({"n": 2})).except(ids[0]));
+        pubsub.broadcast(&Broadcast::new("other", "e", json!({})));
+        let counts: Vec<usize> = receivers
+            .iter_mut()
+            .map(|rx| std::iter::from_fn(|| rx.try_recv().ok()).count())
+            .collect();
+        assert_eq!(counts, [1, 2, 2]);
+        pubsub.unsubscribe("t", ids[1]);
+        pubsub.unsubscribe("t", ids[1]);
+        assert_eq!(pubsub.local_subscribers("t"), 2);
+    }
+}
