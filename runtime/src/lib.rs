@@ -40,12 +40,14 @@
 //! }
 //! ```
 
+pub mod action;
 pub mod auth;
 pub mod channel;
 mod endpoint;
 pub mod presence;
 pub mod pubsub;
 mod socket;
+pub mod store;
 mod sync;
 pub mod wire;
 

@@ -4,10 +4,14 @@
 mod client;
 mod room;
 mod server;
+mod stores;
+mod todos;
 
 pub use client::{Client, Connect};
 pub use room::Room;
 pub use server::{SECRET, TestServer};
+pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};
+pub use todos::todos;
 
 /// How long a test waits for a frame it expects.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);

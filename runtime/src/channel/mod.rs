@@ -48,7 +48,7 @@ mod topic;
 pub(crate) use dynamic::{AnyState, DynChannel};
 pub use registry::PatternError;
 pub(crate) use registry::Registry;
-pub use socket::{ChannelPresence, ChannelSocket};
+pub use socket::{Broadcaster, ChannelPresence, ChannelSocket};
 pub use topic::{MAX_TOPIC_BYTES, check_topic};
 
 use std::future::Future;

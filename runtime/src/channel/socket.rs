@@ -133,6 +133,15 @@ impl ChannelSocket {
             .broadcast(&Broadcast::new(&*self.topic, event, payload).except(self.conn));
     }
 
+    /// A handle that broadcasts on this topic from anywhere (a timer, a task),
+    /// after this handler has returned.
+    pub fn broadcaster(&self) -> Broadcaster {
+        Broadcaster {
+            topic: self.topic.clone(),
+            pubsub: self.pubsub.clone(),
+        }
+    }
+
     /// Presence on this topic, keyed by this socket's user id.
     pub fn presence(&mut self) -> ChannelPresence<'_> {
         ChannelPresence { socket: self }
@@ -148,6 +157,34 @@ impl ChannelSocket {
                 self.outbox.send(Utf8Bytes::from(frame));
             }
         }
+    }
+}
+
+/// Broadcasts on one topic; cheap to clone, usable after the handler returned.
+#[derive(Clone)]
+pub struct Broadcaster {
+    topic: Arc<str>,
+    pubsub: Arc<dyn PubSub>,
+}
+
+impl std::fmt::Debug for Broadcaster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Broadcaster")
+            .field("topic", &self.topic)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Broadcaster {
+    /// Broadcasts an event to every subscriber of the topic.
+    pub fn broadcast(&self, event: &str, payload: Value) {
+        self.pubsub
+            .broadcast(&Broadcast::new(&*self.topic, event, payload));
+    }
+
+    /// The topic.
+    pub fn topic(&self) -> &str {
+        &self.topic
     }
 }
 

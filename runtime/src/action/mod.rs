@@ -1,0 +1,309 @@
+//! Actions on a real store: the server half of optimistic UI.
+//!
+//! A [`Resource`] is a [`Channel`](crate::Channel) over the records of its topic.
+//! Clients push actions — each with a client id and an op id — and the resource
+//! applies each op **at most once**, across reconnects and restarts (the ledger
+//! row is written in the same transaction as the change), replies confirm or
+//! reject, and broadcasts every confirmed change to the other subscribers as a
+//! patch with server-rendered HTML.
+//!
+//! The action kinds are those of the optimistic-UI patterns:
+//!
+//! | kind | for | client shows | server |
+//! |---|---|---|---|
+//! | [server-corrects](ResourceBuilder::server_corrects) | toggles, counters | the change at once | applies to the current record, whatever version the client saw; the reply is the truth |
+//! | [pending](ResourceBuilder::pending) | edits | the change, marked pending | applies only at the client's version; else rejects with the current record |
+//! | [insert](ResourceBuilder::insert) | new items | the item under a temporary id | inserts; the reply maps the temporary id to the real one |
+//! | [undoable delete](ResourceBuilder::undoable_delete) | destructive actions | the item hidden, with "Undo" | runs after the undo window (5 s) unless undone |
+//! | [confirm-first](ResourceBuilder::confirm_first) | irreversible actions (send, charge) | nothing until the reply | applies at the client's version |
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use rtux::action::{Reject, Resource};
+//! use rtux::store::Store;
+//! use serde_json::{Value, json};
+//!
+//! # let dir = std::env::temp_dir().join(format!("rtux-action-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir).unwrap();
+//! let store = Store::sqlite(dir.join("todos.db")).await.unwrap();
+//! let todos = Resource::builder(store)
+//!     .item_template(r#"<li id="{{ dom_id }}">{{ record.data.title }}</li>"#)
+//!     .insert("add", |params: &Value| match params["title"].as_str() {
+//!         Some(t) if !t.trim().is_empty() => Ok(json!({"title": t.trim(), "done": false})),
+//!         _ => Err(Reject::new("a todo needs a title")),
+//!     })
+//!     .server_corrects("toggle", |todo: &Value, _: &Value| {
+//!         Ok(json!({"title": todo["title"], "done": !todo["done"].as_bool().unwrap_or(false)}))
+//!     })
+//!     .undoable_delete("delete")
+//!     .build()
+//!     .unwrap();
+//! let endpoint = rtux::Endpoint::builder("a secret of at least thirty-two bytes!")
+//!     .channel("todos:*", todos)
+//!     .build()
+//!     .unwrap();
+//! # let _ = endpoint;
+//! # }
+//! ```
+
+mod patch;
+mod request;
+mod run;
+mod undo;
+
+pub use patch::{PATCH_EVENT, dom_id};
+pub use request::MAX_ID_BYTES;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::channel::{Channel, ChannelSocket, JoinError};
+use crate::store::Store;
+use crate::wire::Reply;
+use patch::Renderer;
+use request::ActionRequest;
+use undo::UndoBuffer;
+
+/// The event that cancels an undoable action: `{client, op}` of the action.
+pub const UNDO_EVENT: &str = "undo";
+
+/// Why an action's handler refuses a change; the client gets the reason and the
+/// record as the server has it, to roll back to.
+///
+/// ```
+/// let r = rtux::action::Reject::new("title can't be blank");
+/// assert_eq!(r.reason(), "title can't be blank");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject(String);
+
+impl Reject {
+    /// A refusal with this reason.
+    pub fn new(reason: impl Into<String>) -> Reject {
+        Reject(reason.into())
+    }
+
+    /// The reason.
+    pub fn reason(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Computes a record's new data from its current data and the action's params.
+type Change = Arc<dyn Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync>;
+/// Computes a new record's data from the action's params.
+type Create = Arc<dyn Fn(&Value) -> Result<Value, Reject> + Send + Sync>;
+
+#[derive(Clone)]
+enum Action {
+    ServerCorrects(Change),
+    Pending(Change),
+    ConfirmFirst(Change),
+    Insert(Create),
+    UndoableDelete,
+}
+
+/// Why a resource could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ResourceError {
+    /// The item template does not parse.
+    #[error("item template: {0}")]
+    Template(#[from] minijinja::Error),
+    /// An action name is taken by the protocol or by another action.
+    #[error("action name {0:?} is reserved or used twice (reserved: undo, phx_*, presence:*)")]
+    Name(String),
+}
+
+/// Configures a [`Resource`].
+pub struct ResourceBuilder {
+    store: Store,
+    actions: Vec<(String, Action)>,
+    template: Option<String>,
+    undo_window: Duration,
+}
+
+impl std::fmt::Debug for ResourceBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.actions.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ResourceBuilder")
+            .field("actions", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResourceBuilder {
+    fn action(mut self, name: &str, action: Action) -> Self {
+        self.actions.push((name.to_owned(), action));
+        self
+    }
+
+    /// A toggle or counter: `change(current, params)` runs on the record as the
+    /// server has it, whatever version the client saw, and the reply corrects
+    /// the client.
+    pub fn server_corrects(
+        self,
+        name: &str,
+        change: impl Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync + 'static,
+    ) -> Self {
+        self.action(name, Action::ServerCorrects(Arc::new(change)))
+    }
+
+    /// An edit the client shows as pending: applied only if the record is still
+    /// at the version the client sent, else rejected with the current record.
+    pub fn pending(
+        self,
+        name: &str,
+        change: impl Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync + 'static,
+    ) -> Self {
+        self.action(name, Action::Pending(Arc::new(change)))
+    }
+
+    /// An irreversible action: the client shows nothing until the reply; applied
+    /// only at the client's version.
+    pub fn confirm_first(
+        self,
+        name: &str,
+        change: impl Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync + 'static,
+    ) -> Self {
+        self.action(name, Action::ConfirmFirst(Arc::new(change)))
+    }
+
+    /// An optimistic insert: `create(params)` gives the new record's data; the
+    /// client's `temp_id` comes back with the real id.
+    pub fn insert(
+        self,
+        name: &str,
+        create: impl Fn(&Value) -> Result<Value, Reject> + Send + Sync + 'static,
+    ) -> Self {
+        self.action(name, Action::Insert(Arc::new(create)))
+    }
+
+    /// A delete that waits out the undo window before it runs.
+    pub fn undoable_delete(self, name: &str) -> Self {
+        self.action(name, Action::UndoableDelete)
+    }
+
+    /// The undo window (5 s by default; the patterns allow 1 to 30 s).
+    pub fn undo_window(mut self, window: Duration) -> Self {
+        self.undo_window = window;
+        self
+    }
+
+    /// A minijinja template for one record (autoescaped HTML), given `record`
+    /// (`id`, `version`, `data`) and `dom_id`; patches carry its output.
+    pub fn item_template(mut self, source: &str) -> Self {
+        self.template = Some(source.to_owned());
+        self
+    }
+
+    /// Builds the resource.
+    ///
+    /// # Errors
+    /// A template that does not parse, or a reserved or repeated action name.
+    pub fn build(self) -> Result<Resource, ResourceError> {
+        let mut actions = HashMap::new();
+        for (name, action) in self.actions {
+            let reserved = name == UNDO_EVENT
+                || name.starts_with("phx_")
+                || name.starts_with("presence:")
+                || name.is_empty();
+            if reserved || actions.insert(name.clone(), action).is_some() {
+                return Err(ResourceError::Name(name));
+            }
+        }
+        Ok(Resource {
+            store: self.store,
+            actions,
+            renderer: Renderer::new(self.template)?,
+            undo_window: self.undo_window,
+            undo: Arc::default(),
+        })
+    }
+}
+
+/// A real-time resource: the records of each topic it serves, and the actions
+/// clients may take on them. Register it with
+/// [`EndpointBuilder::channel`](crate::EndpointBuilder::channel).
+///
+/// Join reply: `{records: [{id, version, data}], undo_window_ms}`. Action
+/// pushes, replies and patches are described in `docs/protocol.md`.
+pub struct Resource {
+    store: Store,
+    actions: HashMap<String, Action>,
+    renderer: Renderer,
+    undo_window: Duration,
+    undo: Arc<UndoBuffer>,
+}
+
+impl std::fmt::Debug for Resource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut names: Vec<&String> = self.actions.keys().collect();
+        names.sort();
+        f.debug_struct("Resource")
+            .field("actions", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Resource {
+    /// Starts configuring a resource stored in `store`.
+    pub fn builder(store: Store) -> ResourceBuilder {
+        ResourceBuilder {
+            store,
+            actions: Vec::new(),
+            template: None,
+            undo_window: Duration::from_secs(5),
+        }
+    }
+
+    fn unknown(&self, event: &str) -> Reply {
+        let mut names: Vec<&str> = self.actions.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        Reply::error(format!(
+            "unknown action {event:?}; this resource has: {}",
+            names.join(", ")
+        ))
+    }
+}
+
+impl Channel for Resource {
+    type State = ();
+
+    async fn join(
+        &self,
+        topic: &str,
+        _payload: Value,
+        _socket: &mut ChannelSocket,
+    ) -> Result<((), Value), JoinError> {
+        let records = self.store.list(topic).await.map_err(|e| {
+            tracing::error!(%topic, "listing records for a join failed: {e}");
+            JoinError::new("store unavailable: try again")
+        })?;
+        let records: Vec<Value> = records.iter().map(patch::record_json).collect();
+        let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
+        Ok(((), json!({ "records": records, "undo_window_ms": window })))
+    }
+
+    async fn handle_in(
+        &self,
+        event: &str,
+        payload: Value,
+        _: &mut (),
+        socket: &mut ChannelSocket,
+    ) -> Reply {
+        let request = match ActionRequest::parse(payload) {
+            Ok(request) => request,
+            Err(reason) => return Reply::error(reason),
+        };
+        if event == UNDO_EVENT {
+            return self.undo(&request, socket);
+        }
+        match self.actions.get(event) {
+            Some(action) => self.act(event, action, request, socket).await,
+            None => self.unknown(event),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Patches: how a confirmed change reaches the other clients — its data and the
+//! server-rendered HTML of the record, addressed by DOM id.
+
+use minijinja::Environment;
+use serde_json::{Value, json};
+
+use crate::store::Record;
+
+/// The event carrying patches on a resource's topic.
+pub const PATCH_EVENT: &str = "rtux:patch";
+
+/// The DOM id of a record: its topic and id, with every character outside
+/// `[A-Za-z0-9_-]` replaced by `-`.
+///
+/// ```
+/// assert_eq!(rtux::action::dom_id("todo:list 1", "42"), "todo-list-1-42");
+/// ```
+pub fn dom_id(topic: &str, id: &str) -> String {
+    format!("{topic}-{id}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// A record as clients see it.
+pub(crate) fn record_json(record: &Record) -> Value {
+    json!({ "id": record.id, "version": record.version, "data": record.data })
+}
+
+/// Renders a resource's item template (autoescaped HTML).
+pub(crate) struct Renderer {
+    env: Option<Environment<'static>>,
+}
+
+impl Renderer {
+    pub(crate) fn new(template: Option<String>) -> Result<Renderer, minijinja::Error> {
+        let env = template
+            .map(|source| {
+                let mut env = Environment::new();
+                env.add_template_owned("item.html", source)?;
+                Ok::<_, minijinja::Error>(env)
+            })
+            .transpose()?;
+        Ok(Renderer { env })
+    }
+
+    /// The record's HTML, or `None` without a template (or if it fails to
+    /// render, which is logged: a page must not break over one fragment).
+    pub(crate) fn html(&self, topic: &str, record: &Record) -> Option<String> {
+        let env = self.env.as_ref()?;
+        let ctx = json!({ "record": record_json(record), "dom_id": dom_id(topic, &record.id) });
+        let rendered = env.get_template("item.html").and_then(|t| t.render(ctx));
+        match rendered {
+            Ok(html) => Some(html),
+            Err(e) => {
+                tracing::error!(%topic, id = %record.id, "item template failed: {e:#}");
+                None
+            }
+        }
+    }
+
+    /// `{op: "insert" | "replace", dom_id, html, record, at}`; inserts go at the
+    /// end of the list (`at: -1`), which is the records' order.
+    pub(crate) fn upsert(&self, op: &str, topic: &str, record: &Record) -> Value {
+        json!({
+            "op": op,
+            "dom_id": dom_id(topic, &record.id),
+            "html": self.html(topic, record),
+            "record": record_json(record),
+            "at": -1,
+        })
+    }
+}
+
+/// `{op: "remove", dom_id, id}`.
+pub(crate) fn remove(topic: &str, id: &str) -> Value {
+    json!({ "op": "remove", "dom_id": dom_id(topic, id), "id": id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(data: Value) -> Record {
+        Record {
+            kind: "t".into(),
+            id: "1".into(),
+            version: 2,
+            data,
+            inserted_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn renders_escaped_html() {
+        let r = Renderer::new(Some(
+            r#"<li id="{{ dom_id }}">{{ record.data.title }}</li>"#.into(),
+        ))
+        .expect("template");
+        let html = r
+            .html("todo:a", &rec(json!({"title": "<script>x</script>"})))
+            .expect("html");
+        assert_eq!(
+            html,
+            r#"<li id="todo-a-1">&lt;script&gt;x&lt;&#x2f;script&gt;</li>"#
+        );
+    }
+
+    #[test]
+    fn a_bad_template_is_refused_up_front() {
+        assert!(Renderer::new(Some("{{ unclosed".into())).is_err());
+    }
+
+    #[test]
+    fn no_template_no_html() {
+        let r = Renderer::new(None).expect("none");
+        assert_eq!(
+            r.upsert("insert", "t", &rec(json!({})))["html"],
+            Value::Null
+        );
+    }
+}

@@ -1,0 +1,296 @@
+//! Running one action exactly once: ledger, change and reply in one transaction,
+//! then the patch or the scheduled run.
+
+use serde_json::{Value, json};
+
+use super::patch::{self, record_json};
+use super::request::ActionRequest;
+use super::{Action, PATCH_EVENT, Resource};
+use crate::channel::ChannelSocket;
+use crate::store::{OpKey, Record, StoreError, StoreTx, Written, ops};
+use crate::wire::{Reply, Status};
+
+/// How often a server-corrects action retries when another writer got in first.
+const CORRECT_RETRIES: usize = 8;
+
+/// What to do once the transaction has committed.
+enum After {
+    Nothing,
+    Patch(Value),
+    Schedule { id: String },
+}
+
+/// An action applied for the first time, or found in the ledger.
+enum Applied {
+    Fresh(Reply, After),
+    Replayed(Value),
+    Reused,
+}
+
+fn confirm(response: Value) -> Reply {
+    Reply::Ok(response)
+}
+
+fn reject(reason: &str, record: Option<&Record>) -> Reply {
+    Reply::Error(json!({ "reason": reason, "record": record.map(record_json) }))
+}
+
+/// The reply as stored in the ledger: `{status, response}`.
+fn stored(reply: &Reply) -> Value {
+    match reply.clone().into_parts() {
+        Some((status, response)) => json!({ "status": status.as_str(), "response": response }),
+        None => Value::Null,
+    }
+}
+
+fn from_stored(stored: Value) -> Reply {
+    let response = stored.get("response").cloned().unwrap_or(Value::Null);
+    if stored.get("status").and_then(Value::as_str) == Some(Status::Ok.as_str()) {
+        Reply::Ok(response)
+    } else {
+        Reply::Error(response)
+    }
+}
+
+/// Checks that a request carries what its kind needs, before anything is written.
+fn check(name: &str, action: &Action, req: &ActionRequest) -> Result<(), String> {
+    match action {
+        Action::ServerCorrects(_) | Action::UndoableDelete => req.id(name).map(|_| ()),
+        Action::Pending(_) | Action::ConfirmFirst(_) => req.id(name).and_then(|_| {
+            req.version.map(|_| ()).ok_or_else(|| {
+                format!("invalid action payload: {name} needs the version the client saw")
+            })
+        }),
+        Action::Insert(_) => match (&req.temp_id, &req.id) {
+            (Some(t), None) if !t.is_empty() && t.len() <= super::MAX_ID_BYTES => Ok(()),
+            (_, Some(_)) => Err(format!(
+                "invalid action payload: {name} inserts; send a temp_id, not an id"
+            )),
+            _ => Err(format!(
+                "invalid action payload: {name} needs a temp_id of 1 to {} bytes",
+                super::MAX_ID_BYTES
+            )),
+        },
+    }
+}
+
+impl Resource {
+    pub(super) async fn act(
+        &self,
+        name: &str,
+        action: &Action,
+        req: ActionRequest,
+        socket: &mut ChannelSocket,
+    ) -> Reply {
+        if let Err(reason) = check(name, action, &req) {
+            return Reply::error(reason);
+        }
+        let key = OpKey {
+            user: socket.user_id().to_owned(),
+            client: req.client.clone(),
+            op: req.op.clone(),
+        };
+        let topic = socket.topic().to_owned();
+        match self.apply_once(&key, name, action, &req, &topic).await {
+            Ok(Applied::Fresh(reply, after)) => {
+                match after {
+                    After::Nothing => {}
+                    After::Patch(patch) => socket.broadcast_from(PATCH_EVENT, patch),
+                    After::Schedule { id } => self.schedule_delete(key, topic, id, socket),
+                }
+                reply
+            }
+            Ok(Applied::Replayed(stored)) => from_stored(stored),
+            Ok(Applied::Reused) => Reply::error(
+                "op id already used for a different action: use a new op id for each action",
+            ),
+            Err(e) => {
+                tracing::error!(%topic, action = %name, "action failed in the store: {e}");
+                Reply::error("store unavailable: nothing was written; retry with the same op id")
+            }
+        }
+    }
+
+    async fn apply_once(
+        &self,
+        key: &OpKey,
+        name: &str,
+        action: &Action,
+        req: &ActionRequest,
+        topic: &str,
+    ) -> Result<Applied, StoreError> {
+        let fingerprint = req.fingerprint(name);
+        let mut tx = self.store.begin().await?;
+        if let Some(found) = ops::ledger_get(&mut tx, key).await? {
+            return Ok(replay(found, &fingerprint));
+        }
+        let (reply, after) = self.change(&mut tx, action, req, topic).await?;
+        let written = async {
+            ops::ledger_put(&mut tx, key, &fingerprint, &stored(&reply)).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        }
+        .await;
+        match written {
+            Ok(()) => Ok(Applied::Fresh(reply, after)),
+            // The same op, sent twice at once (two sockets of one client): the
+            // other one won the ledger row; answer as it did.
+            Err(e) => match ops::ledger_get(&mut *self.store.pool().acquire().await?, key).await? {
+                Some(found) => Ok(replay(found, &fingerprint)),
+                None => Err(e),
+            },
+        }
+    }
+
+    /// The change itself, inside the transaction.
+    async fn change(
+        &self,
+        tx: &mut StoreTx,
+        action: &Action,
+        req: &ActionRequest,
+        topic: &str,
+    ) -> Result<(Reply, After), StoreError> {
+        let id = req.id.as_deref().unwrap_or_default();
+        let upsert = |op: &str, record: &Record| self.renderer.upsert(op, topic, record);
+        Ok(match action {
+            Action::ServerCorrects(change) => {
+                for _ in 0..CORRECT_RETRIES {
+                    let Some(current) = ops::get(tx, topic, id).await? else {
+                        return Ok((reject("not found", None), After::Nothing));
+                    };
+                    let data = match change(&current.data, &req.data) {
+                        Ok(data) => data,
+                        Err(r) => return Ok((reject(r.reason(), Some(&current)), After::Nothing)),
+                    };
+                    match ops::update(tx, topic, id, current.version, &data).await? {
+                        Written::Applied(record) => {
+                            return Ok(self.confirmed(
+                                &record,
+                                topic,
+                                upsert("replace", &record),
+                                None,
+                            ));
+                        }
+                        Written::Stale(_) => continue,
+                        Written::Missing => return Ok((reject("not found", None), After::Nothing)),
+                    }
+                }
+                (
+                    reject(
+                        "busy: too many concurrent writers; retry with the same op id",
+                        None,
+                    ),
+                    After::Nothing,
+                )
+            }
+            Action::Pending(change) | Action::ConfirmFirst(change) => {
+                let version = req.version.unwrap_or_default();
+                let Some(current) = ops::get(tx, topic, id).await? else {
+                    return Ok((reject("not found", None), After::Nothing));
+                };
+                if current.version != version {
+                    return Ok((
+                        reject(&stale(version, &current), Some(&current)),
+                        After::Nothing,
+                    ));
+                }
+                let data = match change(&current.data, &req.data) {
+                    Ok(data) => data,
+                    Err(r) => return Ok((reject(r.reason(), Some(&current)), After::Nothing)),
+                };
+                match ops::update(tx, topic, id, version, &data).await? {
+                    Written::Applied(record) => {
+                        self.confirmed(&record, topic, upsert("replace", &record), None)
+                    }
+                    Written::Stale(current) => (
+                        reject(&stale(version, &current), Some(&current)),
+                        After::Nothing,
+                    ),
+                    Written::Missing => (reject("not found", None), After::Nothing),
+                }
+            }
+            Action::Insert(create) => match create(&req.data) {
+                Ok(data) => {
+                    let record = ops::insert(tx, topic, None, &data).await?;
+                    self.confirmed(
+                        &record,
+                        topic,
+                        upsert("insert", &record),
+                        req.temp_id.as_deref(),
+                    )
+                }
+                Err(r) => (reject(r.reason(), None), After::Nothing),
+            },
+            Action::UndoableDelete => {
+                let Some(current) = ops::get(tx, topic, id).await? else {
+                    return Ok((reject("not found", None), After::Nothing));
+                };
+                let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
+                let reply =
+                    confirm(json!({ "record": record_json(&current), "undo_window_ms": window }));
+                (reply, After::Schedule { id: id.to_owned() })
+            }
+        })
+    }
+
+    fn confirmed(
+        &self,
+        record: &Record,
+        topic: &str,
+        patch: Value,
+        temp_id: Option<&str>,
+    ) -> (Reply, After) {
+        let mut response =
+            json!({ "record": record_json(record), "html": self.renderer.html(topic, record) });
+        if let Some(temp_id) = temp_id {
+            response["temp_id"] = json!(temp_id);
+        }
+        (confirm(response), After::Patch(patch))
+    }
+
+    fn schedule_delete(&self, key: OpKey, topic: String, id: String, socket: &ChannelSocket) {
+        let store = self.store.clone();
+        let broadcaster = socket.broadcaster();
+        self.undo.schedule(key, self.undo_window, async move {
+            match store.delete(&topic, &id, None).await {
+                Ok(Written::Applied(_)) => {
+                    broadcaster.broadcast(PATCH_EVENT, patch::remove(&topic, &id))
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(%topic, %id, "undoable delete failed: {e}"),
+            }
+        });
+    }
+
+    /// `undo {client, op}`: cancels the op's scheduled run if the window is open.
+    pub(super) fn undo(&self, req: &ActionRequest, socket: &ChannelSocket) -> Reply {
+        let key = OpKey {
+            user: socket.user_id().to_owned(),
+            client: req.client.clone(),
+            op: req.op.clone(),
+        };
+        if self.undo.undo(&key) {
+            Reply::ok(json!({ "undone": req.op }))
+        } else {
+            Reply::error(format!(
+                "nothing to undo: the {} ms undo window has passed (the action ran) or no undoable action has this op id",
+                self.undo_window.as_millis()
+            ))
+        }
+    }
+}
+
+fn stale(sent: i64, current: &Record) -> String {
+    format!(
+        "stale: you edited version {sent}, the record is now at version {}",
+        current.version
+    )
+}
+
+fn replay((fingerprint, stored): (String, Value), expected: &str) -> Applied {
+    if fingerprint == expected {
+        Applied::Replayed(stored)
+    } else {
+        Applied::Reused
+    }
+}

@@ -1,0 +1,230 @@
+//! The store: versioned records `(kind, id) → (version, JSON data, timestamps)`,
+//! and the op ledger that makes actions exactly-once.
+//!
+//! SQLite is the embedded default (a file, created and migrated on first open);
+//! PostgreSQL (feature `postgres`) is for deployments. Every update is
+//! conditional on the version the writer saw: a stale write returns
+//! [`Written::Stale`] with the current record, never a silent overwrite.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), rtux::store::StoreError> {
+//! use rtux::store::{Store, Written};
+//! use serde_json::json;
+//!
+//! let dir = std::env::temp_dir().join(format!("rtux-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! let store = Store::sqlite(dir.join("app.db")).await?;
+//! let todo = store.insert("todo:list", None, json!({"title": "milk"})).await?;
+//! let Written::Applied(v2) = store.update("todo:list", &todo.id, todo.version, json!({"title": "oat milk"})).await? else { panic!() };
+//! // A writer still holding version 1 is told, and given the current record:
+//! let stale = store.update("todo:list", &todo.id, todo.version, json!({"title": "soy"})).await?;
+//! assert_eq!(stale, Written::Stale(v2));
+//! # Ok(()) }
+//! ```
+
+pub(crate) mod ops;
+mod schema;
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Transaction};
+
+pub use ops::OpKey;
+
+/// One versioned record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    /// The collection it belongs to (rtux resources use the topic).
+    #[serde(skip)]
+    pub kind: String,
+    /// Its id within the kind.
+    pub id: String,
+    /// Starts at 1; every write adds 1.
+    pub version: i64,
+    /// The record's fields.
+    pub data: Value,
+    /// When it was inserted, ms since the Unix epoch.
+    pub inserted_at: i64,
+    /// When it was last written, ms since the Unix epoch.
+    pub updated_at: i64,
+}
+
+/// The outcome of a conditional write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    /// Written; the record as it now is (for a delete, as it was).
+    Applied(Record),
+    /// Someone wrote first: the record as it now is.
+    Stale(Record),
+    /// There is no such record.
+    Missing,
+}
+
+/// A store failure (not a stale write, which is a normal [`Written::Stale`]).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored value could not be read back.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The URL names a database rtux was not built for.
+    #[error(
+        "unsupported store URL {0:?}: use sqlite://<file> or postgres://… (with the `postgres` feature)"
+    )]
+    UnsupportedUrl(String),
+}
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A handle to the store. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A transaction: writes in it land together or not at all.
+pub type StoreTx = Transaction<'static, sqlx::Any>;
+
+impl Store {
+    /// Opens (creating if needed) the SQLite file at `path` and migrates it.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the file cannot be created or opened.
+    pub async fn sqlite(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        Store::open(&format!("sqlite://{}?mode=rwc", path.as_ref().display())).await
+    }
+
+    /// Opens a store by URL — `sqlite://<file>?mode=rwc` or `postgres://…` — and
+    /// migrates it (idempotent; safe when several servers start at once).
+    ///
+    /// # Errors
+    /// [`StoreError::UnsupportedUrl`] or [`StoreError::Database`].
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if cfg!(feature = "postgres")
+            && (url.starts_with("postgres:") || url.starts_with("postgresql:"))
+        {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let options: AnyConnectOptions = url.parse()?;
+        let pool = match backend {
+            // One writer at a time is how SQLite works; one connection makes the
+            // waiting happen in the pool, not in "database is locked" errors.
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+                                .execute(conn)
+                                .await
+                                .map(|_| ())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16).connect_with(options).await?,
+        };
+        let store = Store { pool, backend };
+        schema::migrate(&store).await?;
+        Ok(store)
+    }
+
+    /// The database this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn begin(&self) -> Result<StoreTx, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// One record.
+    ///
+    /// # Errors
+    /// [`StoreError`] on a database failure.
+    pub async fn get(&self, kind: &str, id: &str) -> Result<Option<Record>, StoreError> {
+        ops::get(&mut *self.pool.acquire().await?, kind, id).await
+    }
+
+    /// Every record of a kind, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] on a database failure.
+    pub async fn list(&self, kind: &str) -> Result<Vec<Record>, StoreError> {
+        ops::list(&mut *self.pool.acquire().await?, kind).await
+    }
+
+    /// Inserts a record at version 1, with `id` or a fresh time-ordered one.
+    ///
+    /// # Errors
+    /// [`StoreError`] on a database failure (including a taken id).
+    pub async fn insert(
+        &self,
+        kind: &str,
+        id: Option<&str>,
+        data: Value,
+    ) -> Result<Record, StoreError> {
+        ops::insert(&mut *self.pool.acquire().await?, kind, id, &data).await
+    }
+
+    /// Replaces a record's data if it is still at `version`.
+    ///
+    /// # Errors
+    /// [`StoreError`] on a database failure.
+    pub async fn update(
+        &self,
+        kind: &str,
+        id: &str,
+        version: i64,
+        data: Value,
+    ) -> Result<Written, StoreError> {
+        ops::update(&mut *self.pool.acquire().await?, kind, id, version, &data).await
+    }
+
+    /// Deletes a record if it is still at `version` (any version with `None`).
+    ///
+    /// # Errors
+    /// [`StoreError`] on a database failure.
+    pub async fn delete(
+        &self,
+        kind: &str,
+        id: &str,
+        version: Option<i64>,
+    ) -> Result<Written, StoreError> {
+        ops::delete(&mut *self.pool.acquire().await?, kind, id, version).await
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,614 @@
+//! Actions on a real store over real sockets, against SQLite and PostgreSQL:
+//! every kind, replay after disconnect, concurrent writers, restart inside an
+//! undo window, bad input.
+
+use std::time::Duration;
+
+use rtux::store::Store;
+use rtux_tests::{Client, StoreAt, TestServer, backends, todos, unique};
+use serde_json::{Value, json};
+
+const WINDOW: Duration = Duration::from_millis(400);
+
+async fn server(store: Store) -> TestServer {
+    TestServer::with(move |b| b.channel("todo:*", todos(store, WINDOW))).await
+}
+
+fn topic() -> String {
+    format!("todo:{}", unique("t"))
+}
+
+/// An action push: `{client, op, …rest}`. The client id is namespaced by the
+/// test's topic: the ledger outlives test runs on PostgreSQL, as it should.
+fn op(topic: &str, client: &str, op: &str, rest: Value) -> Value {
+    let mut payload = json!({ "client": format!("{topic}/{client}"), "op": op });
+    if let (Some(p), Value::Object(rest)) = (payload.as_object_mut(), rest) {
+        p.extend(rest);
+    }
+    payload
+}
+
+async fn joined(server: &TestServer, user: &str, topic: &str) -> Client {
+    let mut c = Client::connect(server, user).await;
+    let reply = c.join(topic, json!({})).await;
+    assert_eq!(reply["status"], "ok", "{reply}");
+    c
+}
+
+#[tokio::test]
+async fn an_insert_maps_the_temp_id_and_the_others_get_escaped_html() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let mut alice = joined(&server, "alice", &topic).await;
+        let mut bob = joined(&server, "bob", &topic).await;
+
+        let add = op(
+            &topic,
+            "a1",
+            "1",
+            json!({"temp_id": "tmp-1", "data": {"title": " <b>milk</b> "}}),
+        );
+        let reply = alice.push(&topic, "add", add).await;
+        assert_eq!(reply["status"], "ok", "{}: {reply}", at.name());
+        let response = &reply["response"];
+        assert_eq!(response["temp_id"], "tmp-1");
+        let id = response["record"]["id"]
+            .as_str()
+            .expect("real id")
+            .to_owned();
+        assert_ne!(id, "tmp-1");
+        assert_eq!(response["record"]["version"], 1);
+        let dom_id = rtux::action::dom_id(&topic, &id);
+        let html = format!(r#"<li id="{dom_id}" class="open">&lt;b&gt;milk&lt;&#x2f;b&gt;</li>"#);
+        assert_eq!(response["html"], html.as_str());
+
+        let patch = bob.event(&topic, "rtux:patch").await;
+        assert_eq!(patch["op"], "insert");
+        assert_eq!(patch["dom_id"], dom_id.as_str());
+        assert_eq!(patch["html"], html.as_str());
+        assert_eq!(patch["record"]["data"]["title"], "<b>milk</b>");
+
+        let refused = alice
+            .push(
+                &topic,
+                "add",
+                op(
+                    &topic,
+                    "a1",
+                    "2",
+                    json!({"temp_id": "tmp-2", "data": {"title": "  "}}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            refused,
+            json!({"status": "error", "response": {"reason": "a todo needs a title of 1 to 200 characters", "record": null}})
+        );
+        assert_eq!(
+            store.list(&topic).await.expect("list").len(),
+            1,
+            "{}: the refused insert wrote nothing",
+            at.name()
+        );
+
+        let mut carol = Client::connect(&server, "carol").await;
+        let join = carol.join(&topic, json!({})).await;
+        assert_eq!(
+            join["response"]["records"][0]["id"],
+            id.as_str(),
+            "a joiner gets the records"
+        );
+        assert_eq!(join["response"]["undo_window_ms"], 400);
+    }
+}
+
+#[tokio::test]
+async fn server_corrects_applies_to_the_current_record_whatever_the_client_saw() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = store
+            .insert(
+                &topic,
+                None,
+                json!({"title": "t", "done": false, "count": 0}),
+            )
+            .await
+            .expect("seed");
+        let mut alice = joined(&server, "alice", &topic).await;
+        let mut bob = joined(&server, "bob", &topic).await;
+
+        let reply = alice
+            .push(
+                &topic,
+                "toggle",
+                op(&topic, "a", "1", json!({"id": todo.id, "version": 1})),
+            )
+            .await;
+        assert_eq!(
+            reply["response"]["record"]["data"]["done"],
+            true,
+            "{}: {reply}",
+            at.name()
+        );
+        assert_eq!(reply["response"]["record"]["version"], 2);
+        let patch = bob.event(&topic, "rtux:patch").await;
+        assert_eq!(patch["op"], "replace");
+        assert!(
+            patch["html"]
+                .as_str()
+                .is_some_and(|h| h.contains(r#"class="done""#))
+        );
+
+        // Bob still thinks it is at version 1: the server corrects him.
+        let reply = bob
+            .push(
+                &topic,
+                "toggle",
+                op(&topic, "b", "1", json!({"id": todo.id, "version": 1})),
+            )
+            .await;
+        assert_eq!(reply["response"]["record"]["data"]["done"], false);
+        assert_eq!(reply["response"]["record"]["version"], 3);
+
+        let reply = bob
+            .push(
+                &topic,
+                "bump",
+                op(
+                    &topic,
+                    "b",
+                    "2",
+                    json!({"id": todo.id, "data": {"by": "x"}}),
+                ),
+            )
+            .await;
+        assert_eq!(reply["response"]["reason"], "bump needs an integer `by`");
+        assert_eq!(
+            reply["response"]["record"]["version"], 3,
+            "a reject carries the record to roll back to"
+        );
+        let missing = bob
+            .push(
+                &topic,
+                "toggle",
+                op(&topic, "b", "3", json!({"id": "nope"})),
+            )
+            .await;
+        assert_eq!(
+            missing["response"],
+            json!({"reason": "not found", "record": null})
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_pending_edit_at_a_stale_version_is_rejected_with_the_current_record() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = store
+            .insert(&topic, None, json!({"title": "a", "done": false}))
+            .await
+            .expect("seed");
+        let mut alice = joined(&server, "alice", &topic).await;
+        let reply = alice
+            .push(
+                &topic,
+                "rename",
+                op(
+                    &topic,
+                    "a",
+                    "1",
+                    json!({"id": todo.id, "version": 1, "data": {"title": "b"}}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            reply["response"]["record"]["version"],
+            2,
+            "{}: {reply}",
+            at.name()
+        );
+        let reply = alice
+            .push(
+                &topic,
+                "rename",
+                op(
+                    &topic,
+                    "a",
+                    "2",
+                    json!({"id": todo.id, "version": 1, "data": {"title": "c"}}),
+                ),
+            )
+            .await;
+        assert_eq!(reply["status"], "error");
+        assert_eq!(
+            reply["response"]["reason"],
+            "stale: you edited version 1, the record is now at version 2"
+        );
+        assert_eq!(reply["response"]["record"]["data"]["title"], "b");
+        assert_eq!(
+            store
+                .get(&topic, &todo.id)
+                .await
+                .expect("get")
+                .map(|r| r.data["title"].clone()),
+            Some(json!("b"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn confirm_first_changes_nothing_until_the_server_agrees() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = store
+            .insert(&topic, None, json!({"title": "a"}))
+            .await
+            .expect("seed");
+        let mut alice = joined(&server, "alice", &topic).await;
+        let reply = alice
+            .push(
+                &topic,
+                "archive",
+                op(&topic, "a", "1", json!({"id": todo.id, "version": 1})),
+            )
+            .await;
+        assert_eq!(
+            reply["response"]["reason"],
+            "archiving cannot be undone: send {\"confirm\": true}",
+            "{}",
+            at.name()
+        );
+        assert_eq!(
+            store
+                .get(&topic, &todo.id)
+                .await
+                .expect("get")
+                .map(|r| r.version),
+            Some(1)
+        );
+        let reply = alice
+            .push(
+                &topic,
+                "archive",
+                op(
+                    &topic,
+                    "a",
+                    "2",
+                    json!({"id": todo.id, "version": 1, "data": {"confirm": true}}),
+                ),
+            )
+            .await;
+        assert_eq!(reply["response"]["record"]["data"]["archived"], true);
+    }
+}
+
+#[tokio::test]
+async fn undo_inside_the_window_keeps_the_item_and_after_it_is_refused() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = store
+            .insert(&topic, None, json!({"title": "a"}))
+            .await
+            .expect("seed");
+        let mut alice = joined(&server, "alice", &topic).await;
+        let mut bob = joined(&server, "bob", &topic).await;
+
+        let reply = alice
+            .push(
+                &topic,
+                "delete",
+                op(&topic, "a", "1", json!({"id": todo.id})),
+            )
+            .await;
+        assert_eq!(
+            reply["response"]["undo_window_ms"],
+            400,
+            "{}: {reply}",
+            at.name()
+        );
+        let undo = alice
+            .push(&topic, "undo", op(&topic, "a", "1", json!({})))
+            .await;
+        assert_eq!(undo, json!({"status": "ok", "response": {"undone": "1"}}));
+        tokio::time::sleep(WINDOW * 2).await;
+        assert!(
+            store.get(&topic, &todo.id).await.expect("get").is_some(),
+            "undone: the item stays"
+        );
+
+        alice
+            .push(
+                &topic,
+                "delete",
+                op(&topic, "a", "2", json!({"id": todo.id})),
+            )
+            .await;
+        let patch = bob.event(&topic, "rtux:patch").await;
+        assert_eq!(
+            patch,
+            json!({"op": "remove", "dom_id": rtux::action::dom_id(&topic, &todo.id), "id": todo.id})
+        );
+        assert!(store.get(&topic, &todo.id).await.expect("get").is_none());
+        let late = alice
+            .push(&topic, "undo", op(&topic, "a", "2", json!({})))
+            .await;
+        assert_eq!(late["status"], "error");
+        assert!(
+            late["response"]["reason"].as_str().is_some_and(
+                |r| r.starts_with("nothing to undo: the 400 ms undo window has passed")
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_replayed_op_is_applied_once_and_gets_the_same_reply() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = store
+            .insert(&topic, None, json!({"title": "a", "count": 0}))
+            .await
+            .expect("seed");
+        let client = unique("tab");
+        let bump = op(
+            &topic,
+            &client,
+            "op-1",
+            json!({"id": todo.id, "data": {"by": 5}}),
+        );
+
+        let mut first = joined(&server, "alice", &topic).await;
+        let reply = first.push(&topic, "bump", bump.clone()).await;
+        first.close().await;
+        // The client reconnects (its queue replays the op with the same id).
+        let mut again = joined(&server, "alice", &topic).await;
+        assert_eq!(
+            again.push(&topic, "bump", bump.clone()).await,
+            reply,
+            "{}",
+            at.name()
+        );
+        assert_eq!(again.push(&topic, "bump", bump.clone()).await, reply);
+        // And after a server restart, on the same store.
+        drop(again);
+        let restarted = server_again(&at).await;
+        let mut after = joined(&restarted, "alice", &topic).await;
+        assert_eq!(after.push(&topic, "bump", bump.clone()).await, reply);
+        let record = store
+            .get(&topic, &todo.id)
+            .await
+            .expect("get")
+            .expect("record");
+        assert_eq!(
+            (record.version, record.data["count"].clone()),
+            (2, json!(5)),
+            "applied exactly once"
+        );
+
+        let other = op(
+            &topic,
+            &client,
+            "op-1",
+            json!({"id": todo.id, "data": {"by": 7}}),
+        );
+        let refused = after.push(&topic, "bump", other).await;
+        assert_eq!(
+            refused["response"]["reason"],
+            "op id already used for a different action: use a new op id for each action"
+        );
+        // Another user with the same client and op ids is another op.
+        let mut mallory = joined(&restarted, "mallory", &topic).await;
+        let theirs = mallory.push(&topic, "bump", bump).await;
+        assert_eq!(theirs["response"]["record"]["version"], 3);
+    }
+}
+
+async fn server_again(at: &StoreAt) -> TestServer {
+    server(at.open().await).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_lose_no_update_and_every_loser_is_told() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = store
+            .insert(&topic, None, json!({"title": "a", "count": 0}))
+            .await
+            .expect("seed");
+        let mut clients = Vec::new();
+        for i in 0..10 {
+            clients.push(joined(&server, &format!("u{i}"), &topic).await);
+        }
+        // Everyone edits version 1 at once: one wins, nine are told, with the winner's record.
+        let mut tasks = Vec::new();
+        for (i, mut c) in clients.into_iter().enumerate() {
+            let (topic, id) = (topic.clone(), todo.id.clone());
+            tasks.push(tokio::spawn(async move {
+                let rename = op(
+                    &topic,
+                    "c",
+                    "r",
+                    json!({"id": id, "version": 1, "data": {"title": format!("by u{i}")}}),
+                );
+                let renamed = c.push(&topic, "rename", rename).await;
+                let bump = c
+                    .push(
+                        &topic,
+                        "bump",
+                        op(&topic, "c", "b", json!({"id": id, "data": {"by": 1}})),
+                    )
+                    .await;
+                (renamed, bump)
+            }));
+        }
+        let mut wins = 0;
+        let mut told = Vec::new();
+        for t in tasks {
+            let (renamed, bump) = t.await.expect("client");
+            assert_eq!(bump["status"], "ok", "{}: {bump}", at.name());
+            match renamed["status"].as_str() {
+                Some("ok") => wins += 1,
+                _ => told.push(renamed["response"].clone()),
+            }
+        }
+        assert_eq!(wins, 1, "{}", at.name());
+        assert_eq!(told.len(), 9);
+        assert!(told.iter().all(
+            |r| r["reason"].as_str().is_some_and(|s| s.starts_with("stale"))
+                && r["record"]["version"].as_i64() >= Some(2)
+        ));
+        let record = store
+            .get(&topic, &todo.id)
+            .await
+            .expect("get")
+            .expect("record");
+        assert_eq!(record.data["count"], 10, "{}: no lost bump", at.name());
+        assert_eq!(record.version, 12);
+    }
+}
+
+#[tokio::test]
+async fn a_restart_inside_the_undo_window_leaves_the_item() {
+    for at in backends().await {
+        let store = at.open().await;
+        let topic = topic();
+        let todo = store
+            .insert(&topic, None, json!({"title": "keep me"}))
+            .await
+            .expect("seed");
+        {
+            let server = server(at.open().await).await;
+            let mut alice = joined(&server, "alice", &topic).await;
+            let reply = alice
+                .push(
+                    &topic,
+                    "delete",
+                    op(&topic, "a", "1", json!({"id": todo.id})),
+                )
+                .await;
+            assert_eq!(reply["status"], "ok", "{}", at.name());
+            alice.close().await;
+        } // the server stops inside the window
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let _restarted = server_again(&at).await;
+        tokio::time::sleep(WINDOW * 2).await;
+        assert!(
+            store.get(&topic, &todo.id).await.expect("get").is_some(),
+            "{}: the delete did not run",
+            at.name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_action_input_is_refused_and_nothing_is_written() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = store
+            .insert(&topic, None, json!({"title": "a"}))
+            .await
+            .expect("seed");
+        let mut c = joined(&server, "alice", &topic).await;
+        let cases = [
+            (
+                "fly",
+                op(&topic, "c", "1", json!({"id": todo.id})),
+                "unknown action \"fly\"; this resource has: add, archive, bump, delete, rename, toggle",
+            ),
+            (
+                "rename",
+                json!({"client": "c", "id": todo.id, "version": 1}),
+                "invalid action payload: missing field `op`",
+            ),
+            (
+                "rename",
+                op(&topic, "c", "2", json!({"id": todo.id, "version": "1"})),
+                "invalid action payload: invalid type: string \"1\", expected i64",
+            ),
+            (
+                "rename",
+                op(
+                    &topic,
+                    "c",
+                    "3",
+                    json!({"id": todo.id, "data": {"title": "x"}}),
+                ),
+                "invalid action payload: rename needs the version the client saw",
+            ),
+            (
+                "toggle",
+                op(&topic, "c", "4", json!({})),
+                "invalid action payload: toggle needs the record's id",
+            ),
+            (
+                "add",
+                op(
+                    &topic,
+                    "c",
+                    "5",
+                    json!({"id": "x", "temp_id": "t", "data": {"title": "x"}}),
+                ),
+                "invalid action payload: add inserts; send a temp_id, not an id",
+            ),
+            (
+                "add",
+                op(&topic, "c", "6", json!({"data": {"title": "x"}})),
+                "invalid action payload: add needs a temp_id of 1 to 128 bytes",
+            ),
+            (
+                "add",
+                op(&topic, &"c".repeat(200), "7", json!({"temp_id": "t"})),
+                "invalid action payload: client must be 1 to 128 bytes",
+            ),
+            (
+                "add",
+                json!(["not", "an", "object"]),
+                "invalid action payload: expected a JSON object {client, op, …}",
+            ),
+        ];
+        for (event, payload, reason) in cases {
+            let reply = c.push(&topic, event, payload.clone()).await;
+            assert_eq!(reply["status"], "error", "{event} {payload}");
+            let got = reply["response"]["reason"].as_str().unwrap_or_default();
+            assert!(
+                got.starts_with(reason),
+                "{}: {event} {payload}: {got}",
+                at.name()
+            );
+        }
+        let records = store.list(&topic).await.expect("list");
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].version, 1, "nothing was written");
+        // The refused op ids were not spent: op 3, sent right, is applied.
+        let reply = c
+            .push(
+                &topic,
+                "rename",
+                op(
+                    &topic,
+                    "c",
+                    "3",
+                    json!({"id": todo.id, "version": 1, "data": {"title": "ok"}}),
+                ),
+            )
+            .await;
+        assert_eq!(reply["status"], "ok", "{reply}");
+    }
+}
