@@ -66,9 +66,26 @@ async fn an_insert_maps_the_temp_id_and_the_others_get_escaped_html() {
 
         let patch = bob.event(&topic, "rtux:patch").await;
         assert_eq!(patch["op"], "insert");
+        assert_eq!(
+            (patch["at"].clone(), patch["after"].clone()),
+            (json!(0), Value::Null),
+            "the first record"
+        );
         assert_eq!(patch["dom_id"], dom_id.as_str());
         assert_eq!(patch["html"], html.as_str());
         assert_eq!(patch["record"]["data"]["title"], "<b>milk</b>");
+
+        let eggs = op(
+            &topic,
+            "a1",
+            "3",
+            json!({"temp_id": "tmp-3", "data": {"title": "eggs"}}),
+        );
+        let second = alice.push(&topic, "add", eggs).await;
+        let patch = bob.event(&topic, "rtux:patch").await;
+        assert_eq!(patch["at"], 1);
+        assert_eq!(patch["after"], dom_id.as_str(), "inserted after the first");
+        assert_eq!(patch["record"]["id"], second["response"]["record"]["id"]);
 
         let refused = alice
             .push(
@@ -88,7 +105,7 @@ async fn an_insert_maps_the_temp_id_and_the_others_get_escaped_html() {
         );
         assert_eq!(
             store.list(&topic).await.expect("list").len(),
-            1,
+            2,
             "{}: the refused insert wrote nothing",
             at.name()
         );
@@ -582,16 +599,22 @@ async fn bad_action_input_is_refused_and_nothing_is_written() {
                 json!(["not", "an", "object"]),
                 "invalid action payload: expected a JSON object {client, op, …}",
             ),
+            (
+                "rename",
+                op(
+                    &topic,
+                    "c",
+                    "8",
+                    json!({"id": todo.id, "version": 1, "data": {"title": "x".repeat(20_000)}}),
+                ),
+                "action data is 20012 bytes; this resource takes at most 16384",
+            ),
         ];
         for (event, payload, reason) in cases {
             let reply = c.push(&topic, event, payload.clone()).await;
-            assert_eq!(reply["status"], "error", "{event} {payload}");
+            assert_eq!(reply["status"], "error", "{event}");
             let got = reply["response"]["reason"].as_str().unwrap_or_default();
-            assert!(
-                got.starts_with(reason),
-                "{}: {event} {payload}: {got}",
-                at.name()
-            );
+            assert!(got.starts_with(reason), "{}: {event}: {got}", at.name());
         }
         let records = store.list(&topic).await.expect("list");
         assert_eq!(records.len(), 1);

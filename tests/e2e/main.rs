@@ -6,3 +6,4 @@ mod channels;
 mod example_lobby;
 mod interop;
 mod presence;
+mod store;

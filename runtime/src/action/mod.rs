@@ -123,6 +123,7 @@ pub struct ResourceBuilder {
     actions: Vec<(String, Action)>,
     template: Option<String>,
     undo_window: Duration,
+    max_data_bytes: usize,
 }
 
 impl std::fmt::Debug for ResourceBuilder {
@@ -192,6 +193,13 @@ impl ResourceBuilder {
         self
     }
 
+    /// The largest `data` an action may carry, serialized (16 KiB by default);
+    /// larger is rejected before anything is written.
+    pub fn max_data_bytes(mut self, bytes: usize) -> Self {
+        self.max_data_bytes = bytes;
+        self
+    }
+
     /// A minijinja template for one record (autoescaped HTML), given `record`
     /// (`id`, `version`, `data`) and `dom_id`; patches carry its output.
     pub fn item_template(mut self, source: &str) -> Self {
@@ -219,6 +227,7 @@ impl ResourceBuilder {
             actions,
             renderer: Renderer::new(self.template)?,
             undo_window: self.undo_window,
+            max_data_bytes: self.max_data_bytes,
             undo: Arc::default(),
         })
     }
@@ -235,6 +244,7 @@ pub struct Resource {
     actions: HashMap<String, Action>,
     renderer: Renderer,
     undo_window: Duration,
+    max_data_bytes: usize,
     undo: Arc<UndoBuffer>,
 }
 
@@ -256,6 +266,7 @@ impl Resource {
             actions: Vec::new(),
             template: None,
             undo_window: Duration::from_secs(5),
+            max_data_bytes: 16 * 1024,
         }
     }
 

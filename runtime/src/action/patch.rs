@@ -65,16 +65,31 @@ impl Renderer {
         }
     }
 
-    /// `{op: "insert" | "replace", dom_id, html, record, at}`; inserts go at the
-    /// end of the list (`at: -1`), which is the records' order.
-    pub(crate) fn upsert(&self, op: &str, topic: &str, record: &Record) -> Value {
+    /// `{op: "replace", dom_id, html, record}`.
+    pub(crate) fn replace(&self, topic: &str, record: &Record) -> Value {
         json!({
-            "op": op,
+            "op": "replace",
             "dom_id": dom_id(topic, &record.id),
             "html": self.html(topic, record),
             "record": record_json(record),
-            "at": -1,
         })
+    }
+
+    /// `{op: "insert", dom_id, html, record, at, after}`: `at` is the record's
+    /// index in the topic's order (oldest first), `after` the DOM id of the
+    /// record before it (`null` when it is first).
+    pub(crate) fn insert(
+        &self,
+        topic: &str,
+        record: &Record,
+        at: i64,
+        previous: Option<&str>,
+    ) -> Value {
+        let mut patch = self.replace(topic, record);
+        patch["op"] = json!("insert");
+        patch["at"] = json!(at);
+        patch["after"] = json!(previous.map(|id| dom_id(topic, id)));
+        patch
     }
 }
 
@@ -121,9 +136,10 @@ mod tests {
     #[test]
     fn no_template_no_html() {
         let r = Renderer::new(None).expect("none");
-        assert_eq!(
-            r.upsert("insert", "t", &rec(json!({})))["html"],
-            Value::Null
-        );
+        assert_eq!(r.replace("t", &rec(json!({})))["html"], Value::Null);
+        let insert = r.insert("t", &rec(json!({})), 3, Some("0"));
+        assert_eq!(insert["op"], "insert");
+        assert_eq!(insert["at"], 3);
+        assert_eq!(insert["after"], "t-0");
     }
 }

@@ -85,6 +85,13 @@ impl Resource {
         if let Err(reason) = check(name, action, &req) {
             return Reply::error(reason);
         }
+        let size = req.data.to_string().len();
+        if size > self.max_data_bytes {
+            return Reply::error(format!(
+                "action data is {size} bytes; this resource takes at most {}",
+                self.max_data_bytes
+            ));
+        }
         let key = OpKey {
             user: socket.user_id().to_owned(),
             client: req.client.clone(),
@@ -151,7 +158,7 @@ impl Resource {
         topic: &str,
     ) -> Result<(Reply, After), StoreError> {
         let id = req.id.as_deref().unwrap_or_default();
-        let upsert = |op: &str, record: &Record| self.renderer.upsert(op, topic, record);
+        let replace = |record: &Record| self.renderer.replace(topic, record);
         Ok(match action {
             Action::ServerCorrects(change) => {
                 for _ in 0..CORRECT_RETRIES {
@@ -164,12 +171,7 @@ impl Resource {
                     };
                     match ops::update(tx, topic, id, current.version, &data).await? {
                         Written::Applied(record) => {
-                            return Ok(self.confirmed(
-                                &record,
-                                topic,
-                                upsert("replace", &record),
-                                None,
-                            ));
+                            return Ok(self.confirmed(&record, topic, replace(&record), None));
                         }
                         Written::Stale(_) => continue,
                         Written::Missing => return Ok((reject("not found", None), After::Nothing)),
@@ -200,7 +202,7 @@ impl Resource {
                 };
                 match ops::update(tx, topic, id, version, &data).await? {
                     Written::Applied(record) => {
-                        self.confirmed(&record, topic, upsert("replace", &record), None)
+                        self.confirmed(&record, topic, replace(&record), None)
                     }
                     Written::Stale(current) => (
                         reject(&stale(version, &current), Some(&current)),
@@ -212,12 +214,11 @@ impl Resource {
             Action::Insert(create) => match create(&req.data) {
                 Ok(data) => {
                     let record = ops::insert(tx, topic, None, &data).await?;
-                    self.confirmed(
-                        &record,
-                        topic,
-                        upsert("insert", &record),
-                        req.temp_id.as_deref(),
-                    )
+                    let (at, previous) = ops::position(tx, &record).await?;
+                    let patch = self
+                        .renderer
+                        .insert(topic, &record, at, previous.as_deref());
+                    self.confirmed(&record, topic, patch, req.temp_id.as_deref())
                 }
                 Err(r) => (reject(r.reason(), None), After::Nothing),
             },

@@ -73,6 +73,32 @@ pub(crate) async fn insert(
     })
 }
 
+/// Where a record stands in its kind's order (oldest first): its index, and the
+/// id of the record just before it.
+pub(crate) async fn position(
+    conn: &mut AnyConnection,
+    record: &Record,
+) -> Result<(i64, Option<String>), StoreError> {
+    let before = "kind = $1 AND (inserted_at < $2 OR (inserted_at = $2 AND id < $3))";
+    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM rtux_records WHERE {before}"
+    )))
+    .bind(&record.kind)
+    .bind(record.inserted_at)
+    .bind(&record.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let previous: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM rtux_records WHERE {before} ORDER BY inserted_at DESC, id DESC LIMIT 1"
+    )))
+    .bind(&record.kind)
+    .bind(record.inserted_at)
+    .bind(&record.id)
+    .fetch_optional(conn)
+    .await?;
+    Ok((count, previous))
+}
+
 /// Tells a stale write from a missing record, after a conditional write that
 /// touched no row.
 async fn not_written(
