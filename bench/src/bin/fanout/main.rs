@@ -2,7 +2,7 @@
 //! tokio-tungstenite broadcast server, each run as a child process on loopback.
 //!
 //! ```text
-//! cargo run -p rtux-bench --release -- --write docs/benchmarks.md
+//! cargo run -p rtux-bench --release --bin fanout -- --write docs/benchmarks.md
 //! ```
 
 mod client;

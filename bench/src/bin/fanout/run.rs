@@ -15,7 +15,8 @@ use tokio::time::Instant;
 
 use crate::client::{self, Kind};
 use crate::report;
-use crate::stats::{percentile, rss_kib};
+use crate::stats::rss_kib;
+use rtux_bench::percentile;
 
 /// What to measure.
 #[derive(Debug, clap::Args)]
@@ -106,7 +107,8 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
     let markdown = report::markdown(&rounds, &args.subscribers, args.deliveries, args.window);
     println!("{markdown}");
     if let Some(path) = &args.write {
-        std::fs::write(path, &markdown).map_err(|e| format!("write {}: {e}", path.display()))?;
+        rtux_bench::write_section(path, "fanout", &markdown)
+            .map_err(|e| format!("write {}: {e}", path.display()))?;
         eprintln!("Wrote {}.", path.display());
     }
     Ok(())

@@ -21,16 +21,11 @@ pub(crate) fn markdown(
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
     let mut out = String::new();
-    out.push_str("# Benchmarks\n\n");
-    out.push_str(
-        "Written by `bench/` (the `fanout` program); run it again to refresh these figures. ",
-    );
-    out.push_str("Ratios matter more than absolute numbers: the machine is shared and noisy.\n\n");
     out.push_str("## Broadcast fan-out and memory per connection\n\n");
     out.push_str("Targets (issue 2): at least 0.7× the baseline's throughput; at most 16 KiB per idle joined connection ");
     out.push_str("(Phoenix's published 2-million-connection run works out near 42 KiB).\n\n");
     out.push_str(&format!(
-        "Command: `cargo run -p rtux-bench --release -- --subscribers {} --deliveries {deliveries} --window {window}`  \n",
+        "Command: `cargo run -p rtux-bench --release --bin fanout -- --subscribers {} --deliveries {deliveries} --window {window}`  \n",
         counts.join(",")
     ));
     out.push_str(&format!(
