@@ -43,12 +43,14 @@
 pub mod action;
 pub mod auth;
 pub mod channel;
+pub mod conflict;
 mod endpoint;
 pub mod presence;
 pub mod pubsub;
 mod socket;
 pub mod store;
 mod sync;
+pub mod ui;
 pub mod wire;
 
 pub use channel::{Channel, ChannelSocket, JoinError, LeaveReason};

@@ -3,6 +3,7 @@
 mod actions;
 mod bad_input;
 mod channels;
+mod conflicts;
 mod example_lobby;
 mod interop;
 mod presence;

@@ -2,12 +2,14 @@
 //! demo channel the tests drive.
 
 mod client;
+mod docs;
 mod room;
 mod server;
 mod stores;
 mod todos;
 
 pub use client::{Client, Connect};
+pub use docs::docs;
 pub use room::Room;
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};

@@ -46,11 +46,14 @@
 //! # }
 //! ```
 
+mod change;
+mod live;
 mod patch;
 mod request;
 mod run;
 mod undo;
 
+pub use live::{LOCK_EVENT, UNLOCK_EVENT};
 pub use patch::{PATCH_EVENT, dom_id};
 pub use request::MAX_ID_BYTES;
 
@@ -60,7 +63,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::channel::{Channel, ChannelSocket, JoinError};
+use crate::channel::{Channel, ChannelSocket, JoinError, LeaveReason};
+use crate::conflict::{Locks, Merge};
 use crate::store::Store;
 use crate::wire::Reply;
 use patch::Renderer;
@@ -69,6 +73,10 @@ use undo::UndoBuffer;
 
 /// The event that cancels an undoable action: `{client, op}` of the action.
 pub const UNDO_EVENT: &str = "undo";
+/// Server → others: the fields a save changed, and who made it.
+pub const FIELDS_EVENT: &str = "rtux:fields";
+/// Client event names the resource handles itself (with [`UNDO_EVENT`]).
+pub const RESERVED: [&str; 4] = [UNDO_EVENT, "lock", "unlock", "field"];
 
 /// Why an action's handler refuses a change; the client gets the reason and the
 /// record as the server has it, to roll back to.
@@ -104,6 +112,7 @@ enum Action {
     ConfirmFirst(Change),
     Insert(Create),
     UndoableDelete,
+    Save(Arc<dyn Merge>, Create),
 }
 
 /// Why a resource could not be built.
@@ -113,7 +122,9 @@ pub enum ResourceError {
     #[error("item template: {0}")]
     Template(#[from] minijinja::Error),
     /// An action name is taken by the protocol or by another action.
-    #[error("action name {0:?} is reserved or used twice (reserved: undo, phx_*, presence:*)")]
+    #[error(
+        "action name {0:?} is reserved or used twice (reserved: undo, lock, unlock, field, phx_*, presence:*)"
+    )]
     Name(String),
 }
 
@@ -124,6 +135,8 @@ pub struct ResourceBuilder {
     template: Option<String>,
     undo_window: Duration,
     max_data_bytes: usize,
+    lock_ttl: Duration,
+    keeps_history: bool,
 }
 
 impl std::fmt::Debug for ResourceBuilder {
@@ -182,6 +195,27 @@ impl ResourceBuilder {
         self.action(name, Action::Insert(Arc::new(create)))
     }
 
+    /// A save of a whole record (a form), made from the version the user
+    /// started at. If others saved since, it is merged field by field with
+    /// `merge`: clean merges succeed (the reply lists the merged fields), fields
+    /// both sides changed come back as a conflict with yours, theirs and base.
+    /// `validate` checks (and may normalize) the user's record first.
+    pub fn editable(
+        mut self,
+        name: &str,
+        merge: impl Merge,
+        validate: impl Fn(&Value) -> Result<Value, Reject> + Send + Sync + 'static,
+    ) -> Self {
+        self.keeps_history = true;
+        self.action(name, Action::Save(Arc::new(merge), Arc::new(validate)))
+    }
+
+    /// How long a section lock lasts without renewal (30 s by default).
+    pub fn lock_ttl(mut self, ttl: Duration) -> Self {
+        self.lock_ttl = ttl;
+        self
+    }
+
     /// A delete that waits out the undo window before it runs.
     pub fn undoable_delete(self, name: &str) -> Self {
         self.action(name, Action::UndoableDelete)
@@ -214,7 +248,7 @@ impl ResourceBuilder {
     pub fn build(self) -> Result<Resource, ResourceError> {
         let mut actions = HashMap::new();
         for (name, action) in self.actions {
-            let reserved = name == UNDO_EVENT
+            let reserved = RESERVED.contains(&name.as_str())
                 || name.starts_with("phx_")
                 || name.starts_with("presence:")
                 || name.is_empty();
@@ -228,6 +262,8 @@ impl ResourceBuilder {
             renderer: Renderer::new(self.template)?,
             undo_window: self.undo_window,
             max_data_bytes: self.max_data_bytes,
+            keeps_history: self.keeps_history,
+            locks: Locks::new(self.lock_ttl),
             undo: Arc::default(),
         })
     }
@@ -245,6 +281,8 @@ pub struct Resource {
     renderer: Renderer,
     undo_window: Duration,
     max_data_bytes: usize,
+    keeps_history: bool,
+    locks: Locks,
     undo: Arc<UndoBuffer>,
 }
 
@@ -267,6 +305,8 @@ impl Resource {
             template: None,
             undo_window: Duration::from_secs(5),
             max_data_bytes: 16 * 1024,
+            lock_ttl: Duration::from_secs(30),
+            keeps_history: false,
         }
     }
 
@@ -305,6 +345,12 @@ impl Channel for Resource {
         _: &mut (),
         socket: &mut ChannelSocket,
     ) -> Reply {
+        match event {
+            "lock" => return self.lock(&payload, socket),
+            "unlock" => return self.unlock(&payload, socket),
+            "field" => return self.field(&payload, socket),
+            _ => {}
+        }
         let request = match ActionRequest::parse(payload) {
             Ok(request) => request,
             Err(reason) => return Reply::error(reason),
@@ -316,5 +362,9 @@ impl Channel for Resource {
             Some(action) => self.act(event, action, request, socket).await,
             None => self.unknown(event),
         }
+    }
+
+    async fn terminate(&self, _reason: LeaveReason, _: (), socket: &mut ChannelSocket) {
+        self.release_all(socket);
     }
 }

@@ -7,17 +7,17 @@ use super::patch::{self, record_json};
 use super::request::ActionRequest;
 use super::{Action, PATCH_EVENT, Resource};
 use crate::channel::ChannelSocket;
-use crate::store::{OpKey, Record, StoreError, StoreTx, Written, ops};
+use crate::store::{OpKey, Record, StoreError, Written, ops};
 use crate::wire::{Reply, Status};
 
-/// How often a server-corrects action retries when another writer got in first.
-const CORRECT_RETRIES: usize = 8;
-
 /// What to do once the transaction has committed.
-enum After {
+pub(super) enum After {
     Nothing,
-    Patch(Value),
-    Schedule { id: String },
+    /// Events for the topic's other subscribers.
+    Broadcast(Vec<(&'static str, Value)>),
+    Schedule {
+        id: String,
+    },
 }
 
 /// An action applied for the first time, or found in the ledger.
@@ -27,11 +27,11 @@ enum Applied {
     Reused,
 }
 
-fn confirm(response: Value) -> Reply {
+pub(super) fn confirm(response: Value) -> Reply {
     Reply::Ok(response)
 }
 
-fn reject(reason: &str, record: Option<&Record>) -> Reply {
+pub(super) fn reject(reason: &str, record: Option<&Record>) -> Reply {
     Reply::Error(json!({ "reason": reason, "record": record.map(record_json) }))
 }
 
@@ -56,11 +56,13 @@ fn from_stored(stored: Value) -> Reply {
 fn check(name: &str, action: &Action, req: &ActionRequest) -> Result<(), String> {
     match action {
         Action::ServerCorrects(_) | Action::UndoableDelete => req.id(name).map(|_| ()),
-        Action::Pending(_) | Action::ConfirmFirst(_) => req.id(name).and_then(|_| {
-            req.version.map(|_| ()).ok_or_else(|| {
-                format!("invalid action payload: {name} needs the version the client saw")
+        Action::Pending(_) | Action::ConfirmFirst(_) | Action::Save(..) => {
+            req.id(name).and_then(|_| {
+                req.version.map(|_| ()).ok_or_else(|| {
+                    format!("invalid action payload: {name} needs the version the client saw")
+                })
             })
-        }),
+        }
         Action::Insert(_) => match (&req.temp_id, &req.id) {
             (Some(t), None) if !t.is_empty() && t.len() <= super::MAX_ID_BYTES => Ok(()),
             (_, Some(_)) => Err(format!(
@@ -98,11 +100,16 @@ impl Resource {
             op: req.op.clone(),
         };
         let topic = socket.topic().to_owned();
-        match self.apply_once(&key, name, action, &req, &topic).await {
+        let by = json!({ "user": socket.user_id(), "name": socket.claims().name });
+        match self.apply_once(&key, name, action, &req, &topic, &by).await {
             Ok(Applied::Fresh(reply, after)) => {
                 match after {
                     After::Nothing => {}
-                    After::Patch(patch) => socket.broadcast_from(PATCH_EVENT, patch),
+                    After::Broadcast(events) => {
+                        for (event, payload) in events {
+                            socket.broadcast_from(event, payload);
+                        }
+                    }
                     After::Schedule { id } => self.schedule_delete(key, topic, id, socket),
                 }
                 reply
@@ -125,13 +132,14 @@ impl Resource {
         action: &Action,
         req: &ActionRequest,
         topic: &str,
+        by: &Value,
     ) -> Result<Applied, StoreError> {
         let fingerprint = req.fingerprint(name);
         let mut tx = self.store.begin().await?;
         if let Some(found) = ops::ledger_get(&mut tx, key).await? {
             return Ok(replay(found, &fingerprint));
         }
-        let (reply, after) = self.change(&mut tx, action, req, topic).await?;
+        let (reply, after) = self.change(&mut tx, action, req, topic, by).await?;
         let written = async {
             ops::ledger_put(&mut tx, key, &fingerprint, &stored(&reply)).await?;
             tx.commit().await?;
@@ -147,106 +155,6 @@ impl Resource {
                 None => Err(e),
             },
         }
-    }
-
-    /// The change itself, inside the transaction.
-    async fn change(
-        &self,
-        tx: &mut StoreTx,
-        action: &Action,
-        req: &ActionRequest,
-        topic: &str,
-    ) -> Result<(Reply, After), StoreError> {
-        let id = req.id.as_deref().unwrap_or_default();
-        let replace = |record: &Record| self.renderer.replace(topic, record);
-        Ok(match action {
-            Action::ServerCorrects(change) => {
-                for _ in 0..CORRECT_RETRIES {
-                    let Some(current) = ops::get(tx, topic, id).await? else {
-                        return Ok((reject("not found", None), After::Nothing));
-                    };
-                    let data = match change(&current.data, &req.data) {
-                        Ok(data) => data,
-                        Err(r) => return Ok((reject(r.reason(), Some(&current)), After::Nothing)),
-                    };
-                    match ops::update(tx, topic, id, current.version, &data).await? {
-                        Written::Applied(record) => {
-                            return Ok(self.confirmed(&record, topic, replace(&record), None));
-                        }
-                        Written::Stale(_) => continue,
-                        Written::Missing => return Ok((reject("not found", None), After::Nothing)),
-                    }
-                }
-                (
-                    reject(
-                        "busy: too many concurrent writers; retry with the same op id",
-                        None,
-                    ),
-                    After::Nothing,
-                )
-            }
-            Action::Pending(change) | Action::ConfirmFirst(change) => {
-                let version = req.version.unwrap_or_default();
-                let Some(current) = ops::get(tx, topic, id).await? else {
-                    return Ok((reject("not found", None), After::Nothing));
-                };
-                if current.version != version {
-                    return Ok((
-                        reject(&stale(version, &current), Some(&current)),
-                        After::Nothing,
-                    ));
-                }
-                let data = match change(&current.data, &req.data) {
-                    Ok(data) => data,
-                    Err(r) => return Ok((reject(r.reason(), Some(&current)), After::Nothing)),
-                };
-                match ops::update(tx, topic, id, version, &data).await? {
-                    Written::Applied(record) => {
-                        self.confirmed(&record, topic, replace(&record), None)
-                    }
-                    Written::Stale(current) => (
-                        reject(&stale(version, &current), Some(&current)),
-                        After::Nothing,
-                    ),
-                    Written::Missing => (reject("not found", None), After::Nothing),
-                }
-            }
-            Action::Insert(create) => match create(&req.data) {
-                Ok(data) => {
-                    let record = ops::insert(tx, topic, None, &data).await?;
-                    let (at, previous) = ops::position(tx, &record).await?;
-                    let patch = self
-                        .renderer
-                        .insert(topic, &record, at, previous.as_deref());
-                    self.confirmed(&record, topic, patch, req.temp_id.as_deref())
-                }
-                Err(r) => (reject(r.reason(), None), After::Nothing),
-            },
-            Action::UndoableDelete => {
-                let Some(current) = ops::get(tx, topic, id).await? else {
-                    return Ok((reject("not found", None), After::Nothing));
-                };
-                let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
-                let reply =
-                    confirm(json!({ "record": record_json(&current), "undo_window_ms": window }));
-                (reply, After::Schedule { id: id.to_owned() })
-            }
-        })
-    }
-
-    fn confirmed(
-        &self,
-        record: &Record,
-        topic: &str,
-        patch: Value,
-        temp_id: Option<&str>,
-    ) -> (Reply, After) {
-        let mut response =
-            json!({ "record": record_json(record), "html": self.renderer.html(topic, record) });
-        if let Some(temp_id) = temp_id {
-            response["temp_id"] = json!(temp_id);
-        }
-        (confirm(response), After::Patch(patch))
     }
 
     fn schedule_delete(&self, key: OpKey, topic: String, id: String, socket: &ChannelSocket) {
@@ -279,13 +187,6 @@ impl Resource {
             ))
         }
     }
-}
-
-fn stale(sent: i64, current: &Record) -> String {
-    format!(
-        "stale: you edited version {sent}, the record is now at version {}",
-        current.version
-    )
 }
 
 fn replay((fingerprint, stored): (String, Value), expected: &str) -> Applied {

@@ -214,3 +214,47 @@ pub(crate) async fn ledger_put(
         .await?;
     Ok(())
 }
+
+/// Versions kept per record for three-way merges.
+pub(crate) const HISTORY_DEPTH: i64 = 100;
+
+/// Keeps a record's data at its version, for later merges against it; drops
+/// versions older than [`HISTORY_DEPTH`].
+pub(crate) async fn history_put(
+    conn: &mut AnyConnection,
+    record: &Record,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO rtux_history (kind, id, version, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+        .bind(&record.kind)
+        .bind(&record.id)
+        .bind(record.version)
+        .bind(json_text(&record.data))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM rtux_history WHERE kind = $1 AND id = $2 AND version <= $3")
+        .bind(&record.kind)
+        .bind(&record.id)
+        .bind(record.version - HISTORY_DEPTH)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A record's data at an earlier version, if it was kept.
+pub(crate) async fn history_get(
+    conn: &mut AnyConnection,
+    kind: &str,
+    id: &str,
+    version: i64,
+) -> Result<Option<Value>, StoreError> {
+    let data: Option<String> = sqlx::query_scalar(
+        "SELECT data FROM rtux_history WHERE kind = $1 AND id = $2 AND version = $3",
+    )
+    .bind(kind)
+    .bind(id)
+    .bind(version)
+    .fetch_optional(conn)
+    .await?;
+    data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .transpose()
+}

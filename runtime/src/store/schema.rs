@@ -3,7 +3,7 @@
 
 use super::{Backend, Store, StoreError};
 
-const TABLES: [&str; 2] = [
+const TABLES: [&str; 3] = [
     "CREATE TABLE IF NOT EXISTS rtux_records (
         kind TEXT NOT NULL,
         id TEXT NOT NULL,
@@ -21,6 +21,13 @@ const TABLES: [&str; 2] = [
         reply TEXT NOT NULL,
         applied_at BIGINT NOT NULL,
         PRIMARY KEY (user_id, client_id, op_id)
+    )",
+    "CREATE TABLE IF NOT EXISTS rtux_history (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (kind, id, version)
     )",
 ];
 

@@ -1,0 +1,261 @@
+//! What each action kind does to the store, inside the action's transaction.
+
+use serde_json::{Map, Value, json};
+
+use super::patch::record_json;
+use super::request::ActionRequest;
+use super::run::{After, confirm, reject};
+use super::{Action, FIELDS_EVENT, PATCH_EVENT, Resource};
+use crate::conflict::Merge;
+use crate::store::{Record, StoreError, StoreTx, Written, ops};
+use crate::wire::Reply;
+
+/// How often a write that lost a race is retried against the new record.
+const RETRIES: usize = 8;
+
+type Outcome = Result<(Reply, After), StoreError>;
+
+fn nothing(reply: Reply) -> Outcome {
+    Ok((reply, After::Nothing))
+}
+
+impl Resource {
+    /// The change itself, inside the transaction.
+    pub(super) async fn change(
+        &self,
+        tx: &mut StoreTx,
+        action: &Action,
+        req: &ActionRequest,
+        topic: &str,
+        by: &Value,
+    ) -> Outcome {
+        let id = req.id.as_deref().unwrap_or_default();
+        let version = req.version.unwrap_or_default();
+        match action {
+            Action::Insert(create) => match create(&req.data) {
+                Ok(data) => {
+                    let record = ops::insert(tx, topic, None, &data).await?;
+                    let (at, previous) = ops::position(tx, &record).await?;
+                    let patch = self
+                        .renderer
+                        .insert(topic, &record, at, previous.as_deref());
+                    self.confirmed(tx, &record, patch, json!({ "temp_id": req.temp_id }))
+                        .await
+                }
+                Err(r) => nothing(reject(r.reason(), None)),
+            },
+            Action::UndoableDelete => {
+                let Some(current) = ops::get(tx, topic, id).await? else {
+                    return nothing(reject("not found", None));
+                };
+                let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
+                let reply =
+                    confirm(json!({ "record": record_json(&current), "undo_window_ms": window }));
+                Ok((reply, After::Schedule { id: id.to_owned() }))
+            }
+            Action::ServerCorrects(change) => {
+                for _ in 0..RETRIES {
+                    let Some(current) = ops::get(tx, topic, id).await? else {
+                        return nothing(reject("not found", None));
+                    };
+                    let data = match change(&current.data, &req.data) {
+                        Ok(data) => data,
+                        Err(r) => return nothing(reject(r.reason(), Some(&current))),
+                    };
+                    if let Some(done) = self
+                        .write(tx, &current, current.version, &data, json!({}), by)
+                        .await?
+                    {
+                        return Ok(done);
+                    }
+                }
+                nothing(reject(
+                    "busy: too many concurrent writers; retry with the same op id",
+                    None,
+                ))
+            }
+            Action::Pending(change) | Action::ConfirmFirst(change) => {
+                let Some(current) = ops::get(tx, topic, id).await? else {
+                    return nothing(reject("not found", None));
+                };
+                if current.version != version {
+                    return nothing(reject(&stale(version, &current), Some(&current)));
+                }
+                let data = match change(&current.data, &req.data) {
+                    Ok(data) => data,
+                    Err(r) => return nothing(reject(r.reason(), Some(&current))),
+                };
+                match self
+                    .write(tx, &current, version, &data, json!({}), by)
+                    .await?
+                {
+                    Some(done) => Ok(done),
+                    None => {
+                        let now = ops::get(tx, topic, id).await?;
+                        nothing(reject(
+                            "stale: the record changed while saving",
+                            now.as_ref(),
+                        ))
+                    }
+                }
+            }
+            Action::Save(merge, validate) => {
+                let Some(current) = ops::get(tx, topic, id).await? else {
+                    return nothing(reject("not found", None));
+                };
+                match validate(&req.data) {
+                    Ok(yours) => {
+                        self.save(tx, merge.as_ref(), current, yours, version, by)
+                            .await
+                    }
+                    Err(r) => nothing(reject(r.reason(), Some(&current))),
+                }
+            }
+        }
+    }
+
+    /// A save of the user's whole record, made from `version`: written as is if
+    /// the record is still there; merged field by field if others saved since;
+    /// a conflict (with yours, theirs and base) if both changed a field.
+    async fn save(
+        &self,
+        tx: &mut StoreTx,
+        merge: &dyn Merge,
+        mut current: Record,
+        yours: Value,
+        version: i64,
+        by: &Value,
+    ) -> Outcome {
+        for _ in 0..RETRIES {
+            let (data, merged) = if current.version == version {
+                (yours.clone(), Vec::new())
+            } else {
+                let base = ops::history_get(tx, &current.kind, &current.id, version)
+                    .await?
+                    .unwrap_or(Value::Null);
+                let m = merge.merge(&base, &yours, &current.data);
+                if !m.conflicts.is_empty() {
+                    let reason = format!(
+                        "conflict: this record was saved by someone else since your version {version}; resolve the fields below and save against version {}",
+                        current.version
+                    );
+                    let conflict = json!({
+                        "base_version": version,
+                        "version": current.version,
+                        "yours": yours,
+                        "theirs": current.data,
+                        "base": base,
+                        "fields": m.conflicts,
+                        "merged": m.merged,
+                    });
+                    let reply = Reply::Error(
+                        json!({ "reason": reason, "record": record_json(&current), "conflict": conflict }),
+                    );
+                    return nothing(reply);
+                }
+                (m.value, m.merged)
+            };
+            let extra = json!({ "merged": merged });
+            match self
+                .write(tx, &current, current.version, &data, extra, by)
+                .await?
+            {
+                Some(done) => return Ok(done),
+                None => match ops::get(tx, &current.kind, &current.id).await? {
+                    Some(now) => current = now,
+                    None => return nothing(reject("not found", None)),
+                },
+            }
+        }
+        nothing(reject(
+            "busy: too many concurrent writers; retry with the same op id",
+            None,
+        ))
+    }
+
+    /// Writes `data` at `version`; `None` if another writer got in first.
+    async fn write(
+        &self,
+        tx: &mut StoreTx,
+        current: &Record,
+        version: i64,
+        data: &Value,
+        extra: Value,
+        by: &Value,
+    ) -> Result<Option<(Reply, After)>, StoreError> {
+        match ops::update(tx, &current.kind, &current.id, version, data).await? {
+            Written::Applied(record) => {
+                let patch = self.renderer.replace(&current.kind, &record);
+                let (reply, after) = self.confirmed(tx, &record, patch, extra).await?;
+                let fields = changed_fields(&current.data, &record.data);
+                let after = match after {
+                    After::Broadcast(mut events) if !fields.is_empty() => {
+                        let payload = json!({ "id": record.id, "version": record.version, "fields": fields, "by": by });
+                        events.push((FIELDS_EVENT, payload));
+                        After::Broadcast(events)
+                    }
+                    other => other,
+                };
+                Ok(Some((reply, after)))
+            }
+            Written::Stale(_) | Written::Missing => Ok(None),
+        }
+    }
+
+    /// The confirm reply and its patch; keeps the version for later merges.
+    async fn confirmed(
+        &self,
+        tx: &mut StoreTx,
+        record: &Record,
+        patch: Value,
+        extra: Value,
+    ) -> Outcome {
+        if self.keeps_history {
+            ops::history_put(tx, record).await?;
+        }
+        let mut response = json!({ "record": record_json(record), "html": self.renderer.html(&record.kind, record) });
+        if let (Some(response), Value::Object(extra)) = (response.as_object_mut(), extra) {
+            response.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));
+        }
+        Ok((
+            confirm(response),
+            After::Broadcast(vec![(PATCH_EVENT, patch)]),
+        ))
+    }
+}
+
+/// The top-level fields whose value differs, with their new value (`null` when
+/// removed).
+fn changed_fields(before: &Value, after: &Value) -> Map<String, Value> {
+    let empty = Map::new();
+    let (b, a) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
+    b.keys()
+        .chain(a.keys())
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| (k.clone(), a.get(k).cloned().unwrap_or(Value::Null)))
+        .collect()
+}
+
+fn stale(sent: i64, current: &Record) -> String {
+    format!(
+        "stale: you edited version {sent}, the record is now at version {}",
+        current.version
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_fields_lists_changes_and_removals() {
+        let got = changed_fields(
+            &json!({"a": 1, "b": 2, "c": 3}),
+            &json!({"a": 1, "b": 5, "d": 4}),
+        );
+        assert_eq!(Value::Object(got), json!({"b": 5, "c": null, "d": 4}));
+    }
+}

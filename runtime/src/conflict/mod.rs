@@ -1,0 +1,9 @@
+//! Conflict resolution: field-level three-way merge ([`Merge`], [`FieldMerge`])
+//! and pessimistic section locks ([`Locks`]), so no user loses work to another
+//! user's save.
+
+mod locks;
+mod merge;
+
+pub use locks::{Grant, Holder, LockError, Locks};
+pub use merge::{FieldConflict, FieldMerge, FieldRule, Merge, Merged};
