@@ -93,7 +93,11 @@ async fn a_stale_save_gets_a_conflict_and_the_resolution_saves_with_nothing_lost
             c["fields"],
             json!([{"field": "body", "base": "draft", "yours": bob_text, "theirs": "Alice's body"}])
         );
-        assert_eq!(c["merged"], json!([]), "only Bob changed the tags: nothing of theirs to merge");
+        assert_eq!(
+            c["merged"],
+            json!([]),
+            "only Bob changed the tags: nothing of theirs to merge"
+        );
         let panel = rtux::ui::conflict_panel(c);
         assert!(
             panel.contains("Bob&#x27;s body\n&lt;script&gt;"),
