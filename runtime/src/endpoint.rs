@@ -136,11 +136,13 @@ impl Endpoint {
         }
     }
 
-    /// The routes to merge into the app: `GET /socket/websocket`.
+    /// The routes to merge into the app: `GET /socket/websocket`, and the
+    /// browser client under `/_rtux/` (see [`crate::assets`]).
     pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
         Router::new()
             .route("/socket/websocket", get(socket::upgrade))
             .with_state(self.shared.clone())
+            .merge(crate::assets::router())
     }
 
     /// Broadcasts an event to every subscriber of a topic (from outside a channel,

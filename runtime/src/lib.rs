@@ -41,6 +41,7 @@
 //! ```
 
 pub mod action;
+pub mod assets;
 pub mod auth;
 pub mod channel;
 pub mod conflict;

@@ -14,11 +14,14 @@ fn env() -> &'static Environment<'static> {
         let mut env = Environment::new();
         // `.html` names turn autoescaping on.
         let templates = [
+            ("assets.html", include_str!("templates/assets.html")),
             (
                 "conflict_panel.html",
                 include_str!("templates/conflict_panel.html"),
             ),
+            ("connection.html", include_str!("templates/connection.html")),
             ("lock_badge.html", include_str!("templates/lock_badge.html")),
+            ("presence.html", include_str!("templates/presence.html")),
         ];
         for (name, source) in templates {
             if let Err(e) = env.add_template(name, source) {
@@ -47,9 +50,70 @@ fn render(name: &str, ctx: minijinja::Value) -> String {
         .get_template(name)
         .and_then(|t| t.render(ctx))
         .unwrap_or_else(|e| {
+            // Built-in templates render any context; a failure is a bug in rtux.
+            debug_assert!(false, "component {name} failed to render: {e:#}");
             tracing::error!("component {name} failed to render: {e:#}");
             String::new()
         })
+}
+
+/// The `<link>` and `<script>` of the browser client, with hashed URLs; put it
+/// in the page's `<head>`.
+///
+/// ```
+/// assert!(rtux::ui::assets_tags().contains(&rtux::assets::script_url()));
+/// ```
+pub fn assets_tags() -> String {
+    let ctx =
+        context! { js => crate::assets::script_url(), css => crate::assets::stylesheet_url() };
+    render("assets.html", ctx)
+}
+
+/// The connection banner (shown by rtux.js after 2 s offline, extended after
+/// 15 s) and the "new version" notice; put it inside the `[data-rtux-app]`
+/// element.
+pub fn connection_banner() -> String {
+    render("connection.html", context! {})
+}
+
+/// The presence block of a topic, rendered from its presence list (the shape
+/// of `Presence::list`): the avatar stack (first 5, then "+N"; idle and stale
+/// dimmed), "N people viewing" and the typing line, which rtux.js keeps live.
+///
+/// ```
+/// let list = serde_json::json!({"ana": {"metas": [{"name": "Ana", "color": "#2563EB", "status": "active"}]}});
+/// let html = rtux::ui::presence("doc:1", &list);
+/// assert!(html.contains("1 person viewing"));
+/// ```
+pub fn presence(topic: &str, list: &Value) -> String {
+    let people: Vec<Value> = list
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(key, v)| {
+                    let meta = v["metas"].get(0)?;
+                    let name = meta["name"].as_str().unwrap_or(key);
+                    let initial: String = name
+                        .chars()
+                        .next()
+                        .map(|c| c.to_uppercase().collect())
+                        .unwrap_or_default();
+                    Some(serde_json::json!({
+                        "key": key, "name": name, "initial": initial,
+                        "color": meta["color"], "status": meta["status"], "stale": meta["stale"],
+                    }))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let shown: Vec<&Value> = people.iter().take(crate::presence::AVATARS_SHOWN).collect();
+    let ctx = context! {
+        topic => topic,
+        shown => shown,
+        overflow => crate::presence::avatar_overflow(people.len()),
+        viewing => crate::presence::viewing_text(people.len()),
+    };
+    render("presence.html", ctx)
 }
 
 /// The conflict panel for the `conflict` object of a conflict reply: per field,
@@ -109,6 +173,36 @@ mod tests {
             ]
         });
         insta::assert_snapshot!(conflict_panel(&conflict));
+    }
+
+    #[test]
+    fn page_pieces() {
+        insta::with_settings!({filters => vec![(r"rtux-[0-9a-f]{10}\.(js|css)", "rtux-[hash].$1")]}, {
+            insta::assert_snapshot!("assets_tags", assets_tags());
+        });
+        insta::assert_snapshot!("connection_banner", connection_banner());
+    }
+
+    #[test]
+    fn presence_block_escapes_names_and_overflows() {
+        let mut list = serde_json::Map::new();
+        for (i, name) in [
+            "<script>alert(1)</script>",
+            "\"Quoted\" & co",
+            "élise",
+            "dan",
+            "eve",
+            "fay",
+            "gus",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let status = if i == 2 { "idle" } else { "active" };
+            list.insert(format!("u{i}"), json!({"metas": [{"name": name, "color": "#2563EB", "status": status, "stale": i == 3}]}));
+        }
+        insta::assert_snapshot!(presence("doc:<1>", &Value::Object(list)));
+        insta::assert_snapshot!("presence_empty", presence("doc:1", &json!({})));
     }
 
     #[test]

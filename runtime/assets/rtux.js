@@ -1,0 +1,293 @@
+// rtux.js: the browser client of rtux. Plain JavaScript, no dependencies.
+// Speaks Phoenix Channels V2 to an rtux endpoint; drives the server-rendered
+// components (banner, presence) through data attributes. See docs/client.md.
+(() => {
+  "use strict";
+  const SCRIPT = document.currentScript;
+  const BANNER_AFTER = 2000, EXTENDED_AFTER = 15000, HEARTBEAT = 30000;
+  const TYPING_EVERY = 500, IDLE_AFTER = 60000, REFRESH_EVERY = 20000, CURSOR_EVERY = 100;
+  const SHOWN = 5;
+  const $$ = (root, sel) => Array.from(root.querySelectorAll(sel));
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+
+  // The user id of a token (its `sub`); display only — the server decides identity.
+  const subOf = (token) => {
+    try {
+      const b = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(atob(b)).sub;
+    } catch (_) { return null; }
+  };
+
+  class Channel {
+    constructor(socket, topic, params) {
+      Object.assign(this, { socket, topic, params, handlers: {}, joinRef: null, joined: false });
+    }
+    on(event, fn) { (this.handlers[event] ||= []).push(fn); return this; }
+    emit(event, payload) { (this.handlers[event] || []).forEach((fn) => fn(payload)); }
+    join() {
+      this.joinRef = this.socket.ref();
+      this.joined = false;
+      return this.socket.send([this.joinRef, this.joinRef, this.topic, "phx_join", this.params])
+        .then((reply) => { this.joined = reply.status === "ok"; this.emit(this.joined ? "joined" : "refused", reply.response); return reply; });
+    }
+    push(event, payload) {
+      if (!this.joined) return Promise.resolve({ status: "error", response: { reason: "not connected" } });
+      return this.socket.send([this.joinRef, this.socket.ref(), this.topic, event, payload]);
+    }
+  }
+
+  class Socket {
+    constructor(root) {
+      this.root = root;
+      this.token = root.dataset.rtuxToken;
+      this.me = subOf(this.token || "");
+      const base = (root.dataset.rtuxSocket || "/socket").replace(/\/$/, "");
+      const origin = location.origin.replace(/^http/, "ws");
+      this.url = `${/^wss?:/.test(base) ? base : origin + base}/websocket?vsn=2.0.0&token=${encodeURIComponent(this.token || "")}`;
+      Object.assign(this, { channels: [], pending: new Map(), next: 0, tries: 0, ws: null, version: null, downSince: null });
+    }
+    ref() { this.next += 1; return String(this.next); }
+    channel(topic, params = {}) {
+      const ch = new Channel(this, topic, params);
+      this.channels.push(ch);
+      if (this.isOpen()) ch.join();
+      return ch;
+    }
+    isOpen() { return this.ws && this.ws.readyState === WebSocket.OPEN; }
+    send(frame) {
+      return new Promise((resolve) => {
+        if (!this.isOpen()) return resolve({ status: "error", response: { reason: "not connected" } });
+        this.pending.set(frame[1], resolve);
+        this.ws.send(JSON.stringify(frame));
+        setTimeout(() => { if (this.pending.delete(frame[1])) resolve({ status: "timeout", response: {} }); }, 10000);
+      });
+    }
+    connect() {
+      const ws = new WebSocket(this.url);
+      this.ws = ws;
+      let opened = false;
+      ws.onopen = () => {
+        opened = true;
+        this.tries = 0;
+        this.setState("connected");
+        this.channels.forEach((ch) => ch.join());
+        this.beat = setInterval(() => this.send([null, this.ref(), "phoenix", "heartbeat", {}]), HEARTBEAT);
+        this.checkVersion();
+      };
+      ws.onmessage = (m) => this.receive(JSON.parse(m.data));
+      ws.onclose = () => {
+        clearInterval(this.beat);
+        this.pending.forEach((resolve) => resolve({ status: "error", response: { reason: "disconnected" } }));
+        this.pending.clear();
+        this.channels.forEach((ch) => { ch.joined = false; });
+        this.setState(opened ? "disconnected" : "error");
+        // Fast first tries, then back off to 5 s, each with ±20% jitter.
+        const delay = Math.min(5000, [100, 500, 1000, 2000, 3000][this.tries] || 5000) * (0.8 + Math.random() * 0.4);
+        this.tries += 1;
+        setTimeout(() => this.connect(), delay);
+      };
+    }
+    receive([joinRef, ref, topic, event, payload]) {
+      if (event === "phx_reply" && this.pending.has(ref)) {
+        const resolve = this.pending.get(ref);
+        this.pending.delete(ref);
+        return resolve(payload);
+      }
+      this.channels
+        .filter((ch) => ch.topic === topic && (joinRef === null || joinRef === ch.joinRef))
+        .forEach((ch) => ch.emit(event, payload));
+    }
+    // Connection classes, data-requires-connection, and the delayed banners.
+    setState(state) {
+      const r = this.root;
+      ["connected", "disconnected", "error"].forEach((s) => r.classList.toggle(`rtux-${s}`, s === state));
+      const up = state === "connected";
+      $$(r, "[data-requires-connection]").forEach((e) => { e.disabled = !up; e.toggleAttribute("aria-disabled", !up); });
+      clearTimeout(this.bannerTimer);
+      clearTimeout(this.extendedTimer);
+      const banner = r.querySelector("[data-rtux-banner]");
+      if (up) {
+        this.downSince = null;
+        if (banner) { banner.hidden = true; banner.classList.remove("rtux-banner--extended"); }
+        return;
+      }
+      if (this.downSince === null) this.downSince = Date.now();
+      const since = Date.now() - this.downSince;
+      if (!banner) return;
+      this.bannerTimer = setTimeout(() => { banner.hidden = false; }, Math.max(0, BANNER_AFTER - since));
+      this.extendedTimer = setTimeout(() => banner.classList.add("rtux-banner--extended"), Math.max(0, EXTENDED_AFTER - since));
+    }
+    // "A new version is available" when the assets changed across a reconnect.
+    checkVersion() {
+      fetch("/_rtux/version", { cache: "no-store" }).then((r) => r.json()).then(({ assets }) => {
+        if (this.version === null) this.version = assets;
+        const notice = this.root.querySelector("[data-rtux-new-version]");
+        if (notice && assets !== this.version) notice.hidden = false;
+      }).catch(() => {});
+    }
+  }
+
+  // Words for presence, as the runtime's helpers say them.
+  const typingText = (names) =>
+    names.length === 0 ? "" :
+    names.length === 1 ? `${names[0]} is typing` :
+    names.length === 2 ? `${names[0]} and ${names[1]} are typing` :
+    `${names[0]} and ${names.length - 1} others are typing`;
+  const viewingText = (n) => (n === 1 ? "1 person viewing" : `${n} people viewing`);
+
+  // Presence: state synced from presence_state / presence_diff (by phx_ref).
+  class PresenceView {
+    constructor(socket, root) {
+      this.socket = socket;
+      this.root = root;
+      this.state = {};
+      this.channel = socket.channel(root.dataset.rtuxPresence, {});
+      this.channel.on("presence_state", (s) => {
+        this.state = {};
+        Object.entries(s).forEach(([k, v]) => { this.state[k] = v.metas; });
+        this.render();
+      });
+      this.channel.on("presence_diff", ({ joins, leaves }) => {
+        Object.entries(joins).forEach(([k, v]) => {
+          const refs = new Set(v.metas.map((m) => m.phx_ref));
+          this.state[k] = (this.state[k] || []).filter((m) => !refs.has(m.phx_ref)).concat(v.metas);
+        });
+        Object.entries(leaves).forEach(([k, v]) => {
+          const refs = new Set(v.metas.map((m) => m.phx_ref));
+          this.state[k] = (this.state[k] || []).filter((m) => !refs.has(m.phx_ref));
+          if (this.state[k].length === 0) delete this.state[k];
+        });
+        this.render();
+      });
+      this.wireInputs();
+      this.wireActivity();
+      if (root.hasAttribute("data-rtux-cursors")) this.wireCursors();
+    }
+    send(event, payload = {}) { return this.channel.push(`presence:${event}`, payload); }
+    people() {
+      return Object.entries(this.state).map(([key, metas]) => ({
+        key, ...metas[0],
+        typing: metas.some((m) => m.typing),
+        fields: metas.map((m) => m.active_field).filter(Boolean),
+        cursors: metas.map((m) => m.cursor).filter(Boolean),
+      }));
+    }
+    render() {
+      const people = this.people();
+      const others = people.filter((p) => p.key !== this.socket.me);
+      const stack = this.root.querySelector("[data-rtux-avatars]");
+      if (stack) this.renderAvatars(stack, people);
+      const viewing = this.root.querySelector("[data-rtux-viewing]");
+      if (viewing) viewing.textContent = viewingText(people.length);
+      const typing = this.root.querySelector("[data-rtux-typing]");
+      if (typing) {
+        const text = typingText(others.filter((p) => p.typing).map((p) => p.name || p.key));
+        typing.replaceChildren();
+        if (text) {
+          const dots = el("span", "rtux-dots");
+          dots.append(el("span"), el("span"), el("span"));
+          typing.append(dots, el("span", "rtux-typing__text", text));
+        }
+      }
+      $$(this.root, "[data-rtux-field]").forEach((input) => {
+        const field = input.dataset.rtuxField;
+        const holder = input.parentElement.querySelector(`[data-rtux-badges="${CSS.escape(field)}"]`) ||
+          (() => { const b = el("span", "rtux-field-badges"); b.dataset.rtuxBadges = field; input.after(b); return b; })();
+        holder.replaceChildren(...others.filter((p) => p.fields.includes(field)).map((p) => {
+          const badge = el("span", "rtux-field-badge", (p.name || p.key).split(" ")[0]);
+          badge.style.setProperty("--rtux-color", p.color);
+          return badge;
+        }));
+      });
+      if (this.cursorLayer) this.renderCursors(others);
+    }
+    renderAvatars(stack, people) {
+      const wanted = people.slice(0, SHOWN);
+      const keep = new Set(wanted.map((p) => p.key));
+      $$(stack, ".rtux-avatar[data-user]").forEach((a) => {
+        if (keep.has(a.dataset.user) || a.classList.contains("rtux-avatar--leaving")) return;
+        a.classList.add("rtux-avatar--leaving");
+        setTimeout(() => a.remove(), 300);
+      });
+      wanted.forEach((p) => {
+        let a = $$(stack, ".rtux-avatar[data-user]").find((x) => x.dataset.user === p.key && !x.classList.contains("rtux-avatar--leaving"));
+        if (!a) { a = el("span", "rtux-avatar"); a.dataset.user = p.key; stack.append(a); }
+        const name = p.name || p.key;
+        a.textContent = name.slice(0, 1).toUpperCase();
+        a.title = name;
+        a.style.setProperty("--rtux-color", p.color);
+        a.classList.toggle("rtux-avatar--idle", p.status === "idle");
+        a.classList.toggle("rtux-avatar--stale", !!p.stale);
+      });
+      let more = stack.querySelector(".rtux-avatar--more");
+      if (people.length > SHOWN) {
+        if (!more) { more = el("span", "rtux-avatar rtux-avatar--more"); stack.append(more); }
+        more.textContent = `+${people.length - SHOWN}`;
+      } else if (more) more.remove();
+    }
+    wireInputs() {
+      let lastTyping = 0;
+      this.root.addEventListener("focusin", (e) => {
+        const f = e.target.closest && e.target.closest("[data-rtux-field]");
+        if (f) this.send("focus", { field: f.dataset.rtuxField });
+      });
+      this.root.addEventListener("focusout", (e) => {
+        if (e.target.closest && e.target.closest("[data-rtux-field]")) { this.send("blur"); this.send("stop_typing"); lastTyping = 0; }
+      });
+      this.root.addEventListener("input", (e) => {
+        if (!(e.target.closest && e.target.closest("[data-rtux-field]"))) return;
+        const now = Date.now();
+        if (now - lastTyping >= TYPING_EVERY) { lastTyping = now; this.send("typing"); }
+      });
+    }
+    wireActivity() {
+      let idle = false, timer;
+      const active = () => {
+        if (idle) { idle = false; this.send("status", { status: "active" }); }
+        clearTimeout(timer);
+        timer = setTimeout(() => { idle = true; this.send("status", { status: "idle" }); }, IDLE_AFTER);
+      };
+      ["mousemove", "keydown", "scroll", "touchstart", "pointerdown"].forEach((ev) => window.addEventListener(ev, active, { passive: true }));
+      active();
+      setInterval(() => { if (!document.hidden) this.send("refresh"); }, REFRESH_EVERY);
+    }
+    wireCursors() {
+      this.cursorLayer = el("div", "rtux-cursors");
+      this.root.append(this.cursorLayer);
+      let last = 0, held = null, timer = null;
+      const flush = () => { timer = null; last = Date.now(); if (held) { this.send("cursor", held); held = null; } };
+      this.root.addEventListener("pointermove", (e) => {
+        const box = this.root.getBoundingClientRect();
+        held = { x: Math.round(e.clientX - box.left), y: Math.round(e.clientY - box.top) };
+        const wait = CURSOR_EVERY - (Date.now() - last);
+        if (wait <= 0) flush(); else if (!timer) timer = setTimeout(flush, wait);
+      });
+    }
+    renderCursors(others) {
+      this.cursorLayer.replaceChildren(...others.flatMap((p) => p.cursors.map((c) => {
+        const m = el("span", "rtux-cursor", p.name || p.key);
+        m.style.setProperty("--rtux-color", p.color);
+        m.style.transform = `translate(${Number(c.x) || 0}px, ${Number(c.y) || 0}px)`;
+        return m;
+      })));
+    }
+  }
+
+  const start = () => {
+    const root = document.querySelector("[data-rtux-app]");
+    if (!root || root.rtux) return;
+    const socket = new Socket(root);
+    root.rtux = socket;
+    $$(root, "[data-rtux-presence]").forEach((p) => new PresenceView(socket, p));
+    $$(root, "[data-rtux-refresh]").forEach((b) => b.addEventListener("click", () => location.reload()));
+    socket.connect();
+    window.rtux = { socket, typingText, viewingText, script: SCRIPT && SCRIPT.src };
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

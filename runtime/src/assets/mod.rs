@@ -1,0 +1,135 @@
+//! The browser client (`rtux.js`, `rtux.css`), served by the endpoint under
+//! `/_rtux/` with a content hash in the file name: cached forever, replaced on
+//! deploy. `GET /_rtux/version` tells a reconnecting client whether the assets
+//! it runs are still the server's.
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+const JS: &str = include_str!("../../assets/rtux.js");
+const CSS: &str = include_str!("../../assets/rtux.css");
+
+/// The served assets: names with their content hash, and the combined version.
+#[derive(Debug)]
+pub struct Assets {
+    /// `rtux-<hash>.js`.
+    pub js: String,
+    /// `rtux-<hash>.css`.
+    pub css: String,
+    /// A hash of both: what `/_rtux/version` reports.
+    pub version: String,
+}
+
+fn short_hash(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for p in parts {
+        hasher.update(p.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The assets of this build.
+///
+/// ```
+/// let a = rtux::assets::assets();
+/// assert!(a.js.starts_with("rtux-") && a.js.ends_with(".js"));
+/// assert_eq!(rtux::assets::script_url(), format!("/_rtux/{}", a.js));
+/// ```
+pub fn assets() -> &'static Assets {
+    static ASSETS: OnceLock<Assets> = OnceLock::new();
+    ASSETS.get_or_init(|| Assets {
+        js: format!("rtux-{}.js", short_hash(&[JS])),
+        css: format!("rtux-{}.css", short_hash(&[CSS])),
+        version: short_hash(&[JS, CSS]),
+    })
+}
+
+/// The URL of the client script.
+pub fn script_url() -> String {
+    format!("/_rtux/{}", assets().js)
+}
+
+/// The URL of the stylesheet.
+pub fn stylesheet_url() -> String {
+    format!("/_rtux/{}", assets().css)
+}
+
+/// The JS and CSS as served (for size checks).
+pub fn sources() -> (&'static str, &'static str) {
+    (JS, CSS)
+}
+
+async fn file(Path(name): Path<String>) -> Response {
+    let a = assets();
+    let (body, kind) = if name == a.js {
+        (JS, "text/javascript; charset=utf-8")
+    } else if name == a.css {
+        (CSS, "text/css; charset=utf-8")
+    } else {
+        let msg = format!(
+            "no asset {name:?}: this server serves {} and {}",
+            a.js, a.css
+        );
+        return (StatusCode::NOT_FOUND, msg).into_response();
+    };
+    let headers = [
+        (header::CONTENT_TYPE, kind),
+        (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+    ];
+    (headers, body).into_response()
+}
+
+async fn version() -> Response {
+    let headers = [(header::CACHE_CONTROL, "no-store")];
+    (headers, axum::Json(json!({ "assets": assets().version }))).into_response()
+}
+
+/// `GET /_rtux/version` and `GET /_rtux/{file}`.
+pub(crate) fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/_rtux/version", get(version))
+        .route("/_rtux/{file}", get(file))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn gzipped(text: &str) -> usize {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(text.as_bytes()).expect("gzip");
+        gz.finish().expect("gzip").len()
+    }
+
+    #[test]
+    fn the_client_fits_the_size_budget() {
+        let total = gzipped(JS) + gzipped(CSS);
+        eprintln!("rtux.js + rtux.css gzipped: {total} bytes");
+        assert!(
+            total <= 12 * 1024,
+            "{total} bytes gzipped; the budget is 12 KiB"
+        );
+    }
+
+    #[test]
+    fn names_carry_the_content_hash() {
+        let a = assets();
+        assert_eq!(a.js, format!("rtux-{}.js", short_hash(&[JS])));
+        assert_ne!(short_hash(&[JS]), short_hash(&[CSS]));
+        assert_eq!(a.version.len(), 10);
+    }
+}
