@@ -79,6 +79,7 @@ pub(crate) struct Shared {
     pub(crate) tokens: Tokens,
     pub(crate) limits: Limits,
     pub(crate) origins: OriginPolicy,
+    pub(crate) sockets: socket::Sockets,
 }
 
 /// A real-time endpoint. Cheap to clone.
@@ -151,6 +152,13 @@ impl Endpoint {
         self.shared
             .pubsub
             .broadcast(&Broadcast::new(topic, event, payload));
+    }
+
+    /// Closes every socket of a user on this node (for example after logout);
+    /// returns how many were open. Their clients may reconnect: revoke the
+    /// user's tokens to keep them out.
+    pub fn disconnect(&self, user_id: &str) -> usize {
+        self.shared.sockets.disconnect(user_id)
     }
 
     /// The endpoint's presence tracker.
@@ -263,6 +271,7 @@ impl EndpointBuilder {
                 tokens,
                 limits: self.limits,
                 origins: self.origins,
+                sockets: socket::Sockets::default(),
             }),
         })
     }

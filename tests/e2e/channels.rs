@@ -248,3 +248,31 @@ async fn a_crashing_handler_errors_its_channel_and_the_socket_goes_on() {
         "the client can rejoin"
     );
 }
+
+#[tokio::test]
+async fn the_server_can_disconnect_a_user() {
+    let server = TestServer::start().await;
+    let mut tab1 = Client::connect(&server, "ana").await;
+    let mut tab2 = Client::connect(&server, "ana").await;
+    let mut other = Client::connect(&server, "bo").await;
+    tab1.join_ok("room:k").await;
+    assert_eq!(server.endpoint.disconnect("ana"), 2);
+    for tab in [&mut tab1, &mut tab2] {
+        let close = tab.closed().await.expect("a close frame");
+        assert_eq!(
+            (u16::from(close.code), close.reason.as_str()),
+            (1000, "disconnected by the server")
+        );
+    }
+    assert_eq!(server.endpoint.disconnect("ana"), 0);
+    other
+        .send(json!([null, "1", "phoenix", "heartbeat", {}]))
+        .await;
+    assert_eq!(other.reply_to("1").await["status"], "ok");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(
+        server.endpoint.presence().list("room:k"),
+        json!({}),
+        "the user's presence left"
+    );
+}

@@ -17,6 +17,8 @@ pub(crate) enum CloseReason {
     InvalidUtf8,
     /// No frame arrived within the heartbeat timeout.
     HeartbeatTimeout(Duration),
+    /// Server code disconnected the user (`Endpoint::disconnect`).
+    Disconnected,
 }
 
 impl CloseReason {
@@ -35,6 +37,7 @@ impl CloseReason {
             CloseReason::InvalidUtf8 => {
                 (close_code::INVALID, "text frame is not valid UTF-8".into())
             }
+            CloseReason::Disconnected => (close_code::NORMAL, "disconnected by the server".into()),
             CloseReason::HeartbeatTimeout(after) => (
                 close_code::AWAY,
                 format!(

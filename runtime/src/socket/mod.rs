@@ -3,11 +3,13 @@
 
 mod close;
 mod outbox;
+mod registry;
 mod session;
 mod upgrade;
 mod writer;
 
 pub(crate) use outbox::Outbox;
+pub(crate) use registry::Sockets;
 pub(crate) use upgrade::upgrade;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -39,6 +39,10 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     let (outbox, rx, life) = Outbox::new(shared.limits.outbound_queue);
     tokio::spawn(writer::run(sink, rx, life.clone()));
     let mut session = Session::new(shared, Arc::new(claims), outbox);
+    session
+        .shared
+        .sockets
+        .add(&session.claims.sub, session.conn, life.clone());
     let reason = session.read(stream, &life).await;
     life.end(reason);
     session.shutdown().await;
@@ -383,5 +387,6 @@ impl Drop for Session {
         for topic in self.joined.keys() {
             self.forget(topic);
         }
+        self.shared.sockets.remove(&self.claims.sub, self.conn);
     }
 }
