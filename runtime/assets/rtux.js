@@ -169,6 +169,12 @@
       if (root.hasAttribute("data-rtux-cursors")) this.wireCursors();
     }
     send(event, payload = {}) { return this.channel.push(`presence:${event}`, payload); }
+    // The app's fields this view speaks for: all of them, or those naming its topic.
+    mine(node) {
+      const f = node && node.closest && node.closest("[data-rtux-field]");
+      return f && (!f.dataset.rtuxTopic || f.dataset.rtuxTopic === this.channel.topic) ? f : null;
+    }
+    fields() { return $$(this.socket.root, "[data-rtux-field]").filter((f) => this.mine(f)); }
     people() {
       return Object.entries(this.state).map(([key, metas]) => ({
         key, ...metas[0],
@@ -194,7 +200,7 @@
           typing.append(dots, el("span", "rtux-typing__text", text));
         }
       }
-      $$(this.root, "[data-rtux-field]").forEach((input) => {
+      this.fields().forEach((input) => {
         const field = input.dataset.rtuxField;
         const holder = input.parentElement.querySelector(`[data-rtux-badges="${CSS.escape(field)}"]`) ||
           (() => { const b = el("span", "rtux-field-badges"); b.dataset.rtuxBadges = field; input.after(b); return b; })();
@@ -232,15 +238,16 @@
     }
     wireInputs() {
       let lastTyping = 0;
-      this.root.addEventListener("focusin", (e) => {
-        const f = e.target.closest && e.target.closest("[data-rtux-field]");
+      const app = this.socket.root;
+      app.addEventListener("focusin", (e) => {
+        const f = this.mine(e.target);
         if (f) this.send("focus", { field: f.dataset.rtuxField });
       });
-      this.root.addEventListener("focusout", (e) => {
-        if (e.target.closest && e.target.closest("[data-rtux-field]")) { this.send("blur"); this.send("stop_typing"); lastTyping = 0; }
+      app.addEventListener("focusout", (e) => {
+        if (this.mine(e.target)) { this.send("blur"); this.send("stop_typing"); lastTyping = 0; }
       });
-      this.root.addEventListener("input", (e) => {
-        if (!(e.target.closest && e.target.closest("[data-rtux-field]"))) return;
+      app.addEventListener("input", (e) => {
+        if (!this.mine(e.target)) return;
         const now = Date.now();
         if (now - lastTyping >= TYPING_EVERY) { lastTyping = now; this.send("typing"); }
       });

@@ -3,6 +3,7 @@
 
 mod client;
 mod docs;
+mod page;
 mod room;
 mod server;
 mod stores;
@@ -10,6 +11,7 @@ mod todos;
 
 pub use client::{Client, Connect};
 pub use docs::docs;
+pub use page::{PAGE_TOPIC, PageServer};
 pub use room::Room;
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};
