@@ -61,7 +61,7 @@ fn render(name: &str, ctx: minijinja::Value) -> String {
 /// in the page's `<head>`.
 ///
 /// ```
-/// assert!(rtux::ui::assets_tags().contains(&rtux::assets::script_url()));
+/// assert!(rtux::ui::assets_tags().contains(&rtux::assets::assets().js));
 /// ```
 pub fn assets_tags() -> String {
     let ctx =
