@@ -49,9 +49,10 @@
       const base = (root.dataset.rtuxSocket || "/socket").replace(/\/$/, "");
       const origin = location.origin.replace(/^http/, "ws");
       this.url = `${/^wss?:/.test(base) ? base : origin + base}/websocket?vsn=2.0.0&token=${encodeURIComponent(this.token || "")}`;
-      Object.assign(this, { channels: [], pending: new Map(), next: 0, tries: 0, ws: null, version: null, downSince: null });
+      Object.assign(this, { channels: [], pending: new Map(), next: 0, tries: 0, ws: null, version: null, downSince: null, listeners: [] });
     }
     ref() { this.next += 1; return String(this.next); }
+    onState(fn) { this.listeners.push(fn); }
     channel(topic, params = {}) {
       const ch = new Channel(this, topic, params);
       this.channels.push(ch);
@@ -106,6 +107,7 @@
     setState(state) {
       const r = this.root;
       ["connected", "disconnected", "error"].forEach((s) => r.classList.toggle(`rtux-${s}`, s === state));
+      this.listeners.forEach((fn) => fn(state));
       const up = state === "connected";
       $$(r, "[data-requires-connection]").forEach((e) => { e.disabled = !up; e.toggleAttribute("aria-disabled", !up); });
       clearTimeout(this.bannerTimer);
@@ -285,15 +287,258 @@
     }
   }
 
+
+  // ---- Toasts -------------------------------------------------------------
+  const toast = (root, text, opts = {}) => {
+    let box = root.querySelector("[data-rtux-toasts]");
+    if (!box) { box = el("div", "rtux-toasts"); box.dataset.rtuxToasts = ""; box.setAttribute("role", "status"); root.append(box); }
+    const t = el("div", `rtux-toast${opts.error ? " rtux-toast--error" : ""}`);
+    t.append(el("span", "rtux-toast__text", text));
+    box.append(t);
+    const done = () => t.remove();
+    if (!opts.keep) setTimeout(done, opts.ms || 4000);
+    return { el: t, done };
+  };
+
+  // ---- Optimistic commands: applied at once, undone on reject -------------
+  // [["add_class"|"remove_class"|"toggle_class", cls, sel?], ["set_attr", name, value, sel?],
+  //  ["show", sel?], ["hide", sel?], ["transition", cls, sel?, ms?]]
+  const targets = (origin, sel) => (sel ? $$(document, sel) : [origin.closest("[id]") || origin]);
+  const snapshot = (nodes) => nodes.map((n) => ({ n, cls: n.className, hidden: n.hidden, attrs: Array.from(n.attributes).map((a) => [a.name, a.value]) }));
+  const restore = (snaps) => snaps.forEach(({ n, cls, hidden, attrs }) => {
+    Array.from(n.attributes).forEach((a) => n.removeAttribute(a.name));
+    attrs.forEach(([k, v]) => n.setAttribute(k, v));
+    n.className = cls;
+    n.hidden = hidden;
+  });
+  const applyCommands = (origin, commands) => {
+    const snaps = [];
+    for (const [op, a, b, c] of commands) {
+      const sel = op === "set_attr" ? c : op === "show" || op === "hide" ? a : b;
+      const nodes = targets(origin, sel);
+      snaps.push(...snapshot(nodes));
+      nodes.forEach((n) => {
+        if (op === "add_class") n.classList.add(a);
+        else if (op === "remove_class") n.classList.remove(a);
+        else if (op === "toggle_class") n.classList.toggle(a);
+        else if (op === "set_attr") n.setAttribute(a, b);
+        else if (op === "show") n.hidden = false;
+        else if (op === "hide") n.hidden = true;
+        else if (op === "transition") { n.classList.add(a); setTimeout(() => n.classList.remove(a), c || 300); }
+      });
+    }
+    return () => restore(snaps.reverse());
+  };
+
+  // ---- Patches: server fragments by DOM id, keeping what the user is typing --
+  const fragment = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content.firstElementChild; };
+  const replaceKeepingInput = (old, html) => {
+    const next = fragment(html);
+    if (!next) return old;
+    const active = document.activeElement;
+    if (active && old.contains(active) && "value" in active) {
+      const { value, selectionStart: s0, selectionEnd: s1 } = active;
+      const key = active.id ? `#${CSS.escape(active.id)}` : active.name ? `[name="${CSS.escape(active.name)}"]` : null;
+      old.replaceWith(next);
+      const twin = key && (next.matches(key) ? next : next.querySelector(key));
+      if (twin) { twin.value = value; twin.focus(); try { twin.setSelectionRange(s0, s1); } catch (_) { /* not a text input */ } }
+    } else old.replaceWith(next);
+    return next;
+  };
+  const highlight = (node) => { node.classList.add("rtux-highlight"); setTimeout(() => node.classList.remove("rtux-highlight"), 1500); };
+
+  // ---- The client's identity and its offline queue (survive a reload) -----
+  const CLIENT = (() => {
+    let id = sessionStorage.getItem("rtux:client");
+    if (!id) { id = crypto.randomUUID(); sessionStorage.setItem("rtux:client", id); }
+    return id;
+  })();
+  const QUEUE = `rtux:queue:${CLIENT}`;
+  const queued = () => JSON.parse(localStorage.getItem(QUEUE) || "[]");
+  const saveQueue = (q) => localStorage.setItem(QUEUE, JSON.stringify(q));
+
+  class ResourceView {
+    constructor(socket, root) {
+      this.socket = socket;
+      this.root = root;
+      this.channel = socket.channel(root.dataset.rtuxResource, {});
+      this.list = root.querySelector("[data-rtux-list]") || root;
+      this.channel.on("rtux:patch", (p) => this.patch(p));
+      this.channel.on("joined", () => { root.removeAttribute("data-rtux-updating"); this.replay(); });
+      this.channel.on("rtux:progress", (p) => {
+        const bar = root.querySelector(`[data-rtux-progress="${CSS.escape(String(p.id))}"]`);
+        if (!bar) return;
+        const meter = bar.querySelector("progress");
+        if (meter) { meter.max = p.total; meter.value = p.done; }
+        const label = bar.querySelector("[data-rtux-progress-label]");
+        if (label && p.label) label.textContent = p.label;
+        bar.hidden = p.done >= p.total;
+      });
+      root.addEventListener("click", (e) => {
+        const b = e.target.closest("button[data-rtux-action]");
+        if (b && root.contains(b) && !b.form) { e.preventDefault(); this.act(b, b.dataset.rtuxParams ? JSON.parse(b.dataset.rtuxParams) : {}); }
+      });
+      root.addEventListener("submit", (e) => {
+        const f = e.target.closest("form[data-rtux-action]");
+        if (!f) return;
+        e.preventDefault();
+        const data = Object.fromEntries(new FormData(f));
+        this.act(f, data);
+        if (f.dataset.rtuxForm) localStorage.removeItem(`rtux:form:${f.dataset.rtuxForm}`);
+        f.reset();
+      });
+      socket.onState((state) => { if (state !== "connected") root.setAttribute("data-rtux-updating", ""); });
+    }
+    // One action: optimistic change now, pending until the reply, rollback on reject.
+    act(origin, data) {
+      const d = origin.dataset;
+      const payload = { client: CLIENT, op: crypto.randomUUID(), data };
+      if (d.rtuxId) payload.id = d.rtuxId;
+      if (d.rtuxVersion) payload.version = Number(d.rtuxVersion);
+      let temp = null, undo = () => {};
+      if (d.rtuxInsert !== undefined) {
+        payload.temp_id = `tmp-${payload.op}`;
+        const tpl = this.root.querySelector("template[data-rtux-temp]");
+        temp = tpl ? tpl.content.firstElementChild.cloneNode(true) : el("div");
+        temp.id = payload.temp_id;
+        $$(temp, "[data-rtux-text]").forEach((n) => { n.textContent = data[n.dataset.rtuxText] ?? ""; });
+        temp.classList.add("rtux-pending");
+        this.list.append(temp);
+      }
+      if (d.rtuxOptimistic) undo = applyCommands(origin, JSON.parse(d.rtuxOptimistic));
+      const record = origin.closest("[id]");
+      const busy = [origin, origin.form, record].filter(Boolean);
+      busy.forEach((n) => n.classList.add("rtux-loading", "rtux-pending"));
+      const label = origin.textContent;
+      if (d.rtuxDisableWith) { origin.textContent = d.rtuxDisableWith; origin.disabled = true; }
+      const settle = () => {
+        busy.forEach((n) => n.classList.remove("rtux-loading", "rtux-pending"));
+        if (d.rtuxDisableWith) { origin.textContent = label; origin.disabled = false; }
+      };
+      const entry = { topic: this.channel.topic, event: d.rtuxAction, payload };
+      if (!this.channel.joined) {
+        saveQueue([...queued(), entry]);
+        origin.classList.add("rtux-queued");
+        settle();
+        return;
+      }
+      this.send(entry).then((reply) => {
+        settle();
+        if (reply.status === "ok") this.confirmed(reply.response, temp, origin, entry, undo);
+        else if (reply.status === "error" && reply.response.reason !== "disconnected") {
+          undo();
+          if (temp) temp.remove();
+          toast(this.socket.root, reply.response.reason || "Not saved", { error: true });
+        }
+      });
+    }
+    send(entry) { return this.channel.push(entry.event, entry.payload); }
+    confirmed(r, temp, origin, entry, undo) {
+      if (r.undo_window_ms) return this.undoToast(r, origin, entry, undo);
+      const html = r.html, rec = r.record;
+      const id = rec && this.domId(rec.id);
+      const existing = temp || document.getElementById(r.temp_id || "-") || (id && document.getElementById(id));
+      if (existing && html) replaceKeepingInput(existing, html);
+      else if (!existing && html && r.temp_id) this.list.append(fragment(html));
+      else if (temp) temp.classList.remove("rtux-pending");
+    }
+    domId(id) { return `${this.channel.topic}-${id}`.replace(/[^A-Za-z0-9_-]/g, "-"); }
+    undoToast(r, origin, entry, undo) {
+      let left = Math.round(r.undo_window_ms / 1000);
+      const t = toast(this.socket.root, "", { keep: true });
+      const text = t.el.querySelector(".rtux-toast__text");
+      const button = el("button", "rtux-toast__undo", "Undo");
+      button.type = "button";
+      t.el.append(button);
+      const tick = () => { text.textContent = `Deleted. Undo within ${left} s`; left -= 1; };
+      tick();
+      const timer = setInterval(() => { if (left < 0) { clearInterval(timer); t.done(); } else tick(); }, 1000);
+      button.addEventListener("click", () => {
+        clearInterval(timer);
+        t.done();
+        this.channel.push("undo", { client: entry.payload.client, op: entry.payload.op }).then((reply) => {
+          if (reply.status === "ok") undo();
+          else toast(this.socket.root, reply.response.reason, { error: true });
+        });
+      });
+    }
+    // Replays the queued actions of this topic, in order, with their original op ids.
+    async replay() {
+      for (const entry of queued().filter((e) => e.topic === this.channel.topic)) {
+        const reply = await this.send(entry);
+        if (reply.status !== "ok" && reply.status !== "error") return;
+        if (reply.response && reply.response.reason === "disconnected") return;
+        saveQueue(queued().filter((e) => e.payload.op !== entry.payload.op));
+        if (reply.status === "ok") this.confirmed(reply.response, null, this.root, entry, () => {});
+      }
+      $$(this.root, ".rtux-queued").forEach((n) => n.classList.remove("rtux-queued"));
+    }
+    patch(p) {
+      if (p.op === "remove") { const n = document.getElementById(p.dom_id); if (n) n.remove(); return; }
+      const existing = document.getElementById(p.dom_id);
+      if (existing) { if (p.html) highlight(replaceKeepingInput(existing, p.html)); return; }
+      if (p.op !== "insert" || !p.html) return;
+      const node = fragment(p.html);
+      const after = p.after && document.getElementById(p.after);
+      if (after) after.after(node); else if (p.at === 0) this.list.prepend(node); else this.list.append(node);
+      highlight(node);
+    }
+  }
+
+  // ---- Forms: backed up while typed, restored after a reload; leave guard --
+  const wireForms = (root) => {
+    $$(root, "form[data-rtux-form]").forEach((f) => {
+      const key = `rtux:form:${f.dataset.rtuxForm}`;
+      const saved = JSON.parse(localStorage.getItem(key) || "null");
+      if (saved) Object.entries(saved).forEach(([k, v]) => { if (f.elements[k]) f.elements[k].value = v; });
+      f.addEventListener("input", () => localStorage.setItem(key, JSON.stringify(Object.fromEntries(new FormData(f)))));
+    });
+    window.addEventListener("beforeunload", (e) => {
+      const dirty = $$(root, "form[data-rtux-form]").some((f) => localStorage.getItem(`rtux:form:${f.dataset.rtuxForm}`));
+      if (dirty || queued().length) { e.preventDefault(); e.returnValue = ""; }
+      sessionStorage.setItem(`rtux:scroll:${location.pathname}`, String(window.scrollY));
+    });
+    const y = Number(sessionStorage.getItem(`rtux:scroll:${location.pathname}`));
+    if (y) requestAnimationFrame(() => window.scrollTo(0, y));
+  };
+
+  // ---- Loading: skeleton after 200 ms, then for at least 300 ms ------------
+  const SKELETON_AFTER = 200, SKELETON_MIN = 300;
+  const loadAsync = (box) => {
+    const skeleton = box.querySelector("[data-rtux-skeleton]");
+    const failed = box.querySelector("[data-rtux-failed]");
+    const content = box.querySelector("[data-rtux-content]");
+    let shownAt = null;
+    const timer = setTimeout(() => { if (skeleton) { skeleton.hidden = false; shownAt = performance.now(); } }, SKELETON_AFTER);
+    if (failed) failed.hidden = true;
+    box.setAttribute("aria-busy", "true");
+    const finish = (fn) => {
+      clearTimeout(timer);
+      const wait = shownAt === null ? 0 : Math.max(0, SKELETON_MIN - (performance.now() - shownAt));
+      setTimeout(() => { if (skeleton) skeleton.hidden = true; box.removeAttribute("aria-busy"); fn(); }, wait);
+    };
+    fetch(box.dataset.rtuxAsync, { headers: { accept: "text/html" } })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(r.statusText))))
+      .then((html) => finish(() => { if (content) { content.innerHTML = html; content.hidden = false; } }))
+      .catch(() => finish(() => { if (failed) failed.hidden = false; }));
+  };
+
   const start = () => {
     const root = document.querySelector("[data-rtux-app]");
     if (!root || root.rtux) return;
     const socket = new Socket(root);
     root.rtux = socket;
     $$(root, "[data-rtux-presence]").forEach((p) => new PresenceView(socket, p));
-    $$(root, "[data-rtux-refresh]").forEach((b) => b.addEventListener("click", () => location.reload()));
+    $$(root, "[data-rtux-resource]").forEach((r) => new ResourceView(socket, r));
+    $$(root, "[data-rtux-async]").forEach(loadAsync);
+    root.addEventListener("click", (e) => {
+      const retry = e.target.closest("[data-rtux-retry]");
+      if (retry) loadAsync(retry.closest("[data-rtux-async]"));
+      if (e.target.closest("[data-rtux-refresh]")) location.reload();
+    });
+    wireForms(root);
     socket.connect();
-    window.rtux = { socket, typingText, viewingText, script: SCRIPT && SCRIPT.src };
+    window.rtux = { socket, typingText, viewingText, client: CLIENT, queued, script: SCRIPT && SCRIPT.src };
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

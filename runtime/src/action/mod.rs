@@ -310,6 +310,17 @@ impl Resource {
         }
     }
 
+    /// A record's HTML from the item template (what patches carry), for
+    /// rendering the first page the same way; `None` without a template.
+    pub fn item_html(&self, topic: &str, record: &crate::store::Record) -> Option<String> {
+        self.renderer.html(topic, record)
+    }
+
+    /// The store the resource writes to.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     fn unknown(&self, event: &str) -> Reply {
         let mut names: Vec<&str> = self.actions.keys().map(String::as_str).collect();
         names.sort_unstable();

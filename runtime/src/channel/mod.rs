@@ -96,6 +96,41 @@ pub trait Channel: Send + Sync + 'static {
     }
 }
 
+/// A shared channel serves as the channel itself, so an app can keep a handle
+/// (for example to render a resource's records into its pages) while the
+/// endpoint routes to it.
+impl<C: Channel> Channel for std::sync::Arc<C> {
+    type State = C::State;
+
+    fn join(
+        &self,
+        topic: &str,
+        payload: Value,
+        socket: &mut ChannelSocket,
+    ) -> impl Future<Output = Result<(Self::State, Value), JoinError>> + Send {
+        C::join(self, topic, payload, socket)
+    }
+
+    fn handle_in(
+        &self,
+        event: &str,
+        payload: Value,
+        state: &mut Self::State,
+        socket: &mut ChannelSocket,
+    ) -> impl Future<Output = crate::Reply> + Send {
+        C::handle_in(self, event, payload, state, socket)
+    }
+
+    fn terminate(
+        &self,
+        reason: LeaveReason,
+        state: Self::State,
+        socket: &mut ChannelSocket,
+    ) -> impl Future<Output = ()> + Send {
+        C::terminate(self, reason, state, socket)
+    }
+}
+
 /// Why a join ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeaveReason {

@@ -16,6 +16,12 @@ fn env() -> &'static Environment<'static> {
         let templates = [
             ("assets.html", include_str!("templates/assets.html")),
             (
+                "async_result.html",
+                include_str!("templates/async_result.html"),
+            ),
+            ("progress.html", include_str!("templates/progress.html")),
+            ("skeleton.html", include_str!("templates/skeleton.html")),
+            (
                 "conflict_panel.html",
                 include_str!("templates/conflict_panel.html"),
             ),
@@ -116,6 +122,70 @@ pub fn presence(topic: &str, list: &Value) -> String {
     render("presence.html", ctx)
 }
 
+/// A skeleton placeholder's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skeleton {
+    /// A block (an image, a chart).
+    Block,
+    /// `n` lines of text, the last one shorter.
+    Lines(usize),
+    /// An avatar and three lines.
+    Card,
+    /// A table of `rows` × `columns`.
+    Table {
+        /// Rows.
+        rows: usize,
+        /// Columns.
+        columns: usize,
+    },
+    /// A round avatar.
+    Avatar,
+}
+
+/// A skeleton placeholder (shimmering grey shapes, hidden from screen readers).
+///
+/// ```
+/// use rtux::ui::{Skeleton, skeleton};
+/// assert_eq!(skeleton(Skeleton::Lines(2)).matches("rtux-skeleton--text").count(), 2);
+/// ```
+pub fn skeleton(shape: Skeleton) -> String {
+    let (name, lines, rows, columns) = match shape {
+        Skeleton::Block => ("block", 0, 0, 0),
+        Skeleton::Avatar => ("avatar", 0, 0, 0),
+        Skeleton::Card => ("card", 0, 0, 0),
+        Skeleton::Lines(n) => ("lines", n.min(50), 0, 0),
+        Skeleton::Table { rows, columns } => ("table", 0, rows.min(100), columns.min(20)),
+    };
+    render(
+        "skeleton.html",
+        context! { shape => name, lines => lines, rows => rows, columns => columns },
+    )
+}
+
+/// An async result: rtux.js fetches `url` (an HTML fragment) and shows it; the
+/// skeleton appears only if the load takes over 200 ms and then stays at least
+/// 300 ms; a failure shows a retry button.
+///
+/// ```
+/// use rtux::ui::{Skeleton, async_result};
+/// let html = async_result("/reports/7", Skeleton::Table { rows: 3, columns: 4 });
+/// assert!(html.contains(r#"data-rtux-async="&#x2f;reports&#x2f;7""#));
+/// ```
+pub fn async_result(url: &str, placeholder: Skeleton) -> String {
+    let ctx = context! { url => url, skeleton => minijinja::Value::from_safe_string(skeleton(placeholder)) };
+    render("async_result.html", ctx)
+}
+
+/// A progress bar for a long operation, fed by `rtux:progress {id, done,
+/// total, label}` pushes on the resource's topic; hidden when done.
+///
+/// ```
+/// assert!(rtux::ui::progress("import-1", "Importing…").contains(r#"data-rtux-progress="import-1""#));
+/// ```
+pub fn progress(id: &str, label: &str) -> String {
+    render("progress.html", context! { id => id, label => label })
+}
+
 /// The conflict panel for the `conflict` object of a conflict reply: per field,
 /// the user's value (in a textarea, nothing lost — the newline after the tag
 /// keeps a leading newline of the text) beside the current one, with
@@ -203,6 +273,29 @@ mod tests {
         }
         insta::assert_snapshot!(presence("doc:<1>", &Value::Object(list)));
         insta::assert_snapshot!("presence_empty", presence("doc:1", &json!({})));
+    }
+
+    #[test]
+    fn loading_pieces() {
+        insta::assert_snapshot!(
+            "skeletons",
+            [
+                skeleton(Skeleton::Block),
+                skeleton(Skeleton::Avatar),
+                skeleton(Skeleton::Lines(3)),
+                skeleton(Skeleton::Card),
+                skeleton(Skeleton::Table {
+                    rows: 2,
+                    columns: 3
+                }),
+            ]
+            .join("\n")
+        );
+        insta::assert_snapshot!(
+            "async_result",
+            async_result("/x?a=1&b=\"<script>", Skeleton::Lines(2))
+        );
+        insta::assert_snapshot!("progress", progress("job<1>", "Importing <b>rows</b>…"));
     }
 
     #[test]
