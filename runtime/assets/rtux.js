@@ -239,19 +239,22 @@
       } else if (more) more.remove();
     }
     wireInputs() {
-      let lastTyping = 0;
+      let lastTyping = 0, trailing = null;
       const app = this.socket.root;
       app.addEventListener("focusin", (e) => {
         const f = this.mine(e.target);
         if (f) this.send("focus", { field: f.dataset.rtuxField });
       });
       app.addEventListener("focusout", (e) => {
-        if (this.mine(e.target)) { this.send("blur"); this.send("stop_typing"); lastTyping = 0; }
+        if (this.mine(e.target)) { clearTimeout(trailing); trailing = null; this.send("blur"); this.send("stop_typing"); lastTyping = 0; }
       });
+      // At most one typing event per 500 ms, the last keystroke always covered:
+      // the indicator then clears 3 s (server TTL) after the user stops.
       app.addEventListener("input", (e) => {
         if (!this.mine(e.target)) return;
-        const now = Date.now();
-        if (now - lastTyping >= TYPING_EVERY) { lastTyping = now; this.send("typing"); }
+        const wait = TYPING_EVERY - (Date.now() - lastTyping);
+        if (wait <= 0) { lastTyping = Date.now(); this.send("typing"); }
+        else if (!trailing) trailing = setTimeout(() => { trailing = null; lastTyping = Date.now(); this.send("typing"); }, wait);
       });
     }
     wireActivity() {
@@ -512,10 +515,12 @@
     const timer = setTimeout(() => { if (skeleton) { skeleton.hidden = false; shownAt = performance.now(); } }, SKELETON_AFTER);
     if (failed) failed.hidden = true;
     box.setAttribute("aria-busy", "true");
+    const started = performance.now();
     const finish = (fn) => {
       clearTimeout(timer);
+      box.dataset.rtuxLoadMs = String(Math.round(performance.now() - started));
       const wait = shownAt === null ? 0 : Math.max(0, SKELETON_MIN - (performance.now() - shownAt));
-      setTimeout(() => { if (skeleton) skeleton.hidden = true; box.removeAttribute("aria-busy"); fn(); }, wait);
+      setTimeout(() => { if (skeleton && !skeleton.hidden) skeleton.hidden = true; box.removeAttribute("aria-busy"); fn(); }, wait);
     };
     fetch(box.dataset.rtuxAsync, { headers: { accept: "text/html" } })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(r.statusText))))

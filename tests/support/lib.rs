@@ -11,11 +11,11 @@ mod todos;
 
 pub use client::{Client, Connect};
 pub use docs::docs;
-pub use page::{PAGE_TOPIC, PageServer};
+pub use page::{PAGE_TODOS, PAGE_TOPIC, PageServer, Slow};
 pub use room::Room;
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};
-pub use todos::todos;
+pub use todos::{todos, todos_with_template};
 
 /// How long a test waits for a frame it expects.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);

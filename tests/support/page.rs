@@ -11,10 +11,53 @@ use axum::routing::get;
 use rtux::Endpoint;
 use serde_json::Value;
 
-use crate::{Room, SECRET};
+use crate::{Room, SECRET, todos_with_template};
 
 /// The topic of the test page.
 pub const PAGE_TOPIC: &str = "room:browser";
+/// The todo list of the test page.
+pub const PAGE_TODOS: &str = "todo:browser";
+
+const ITEM: &str = r#"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}'>+1</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"#;
+
+/// A channel that answers `delay` late: added server latency.
+pub struct Slow<C> {
+    inner: C,
+    delay: Duration,
+}
+
+impl<C: rtux::Channel> rtux::Channel for Slow<C> {
+    type State = C::State;
+
+    async fn join(
+        &self,
+        topic: &str,
+        payload: Value,
+        socket: &mut rtux::ChannelSocket,
+    ) -> Result<(C::State, Value), rtux::JoinError> {
+        self.inner.join(topic, payload, socket).await
+    }
+
+    async fn handle_in(
+        &self,
+        event: &str,
+        payload: Value,
+        state: &mut C::State,
+        socket: &mut rtux::ChannelSocket,
+    ) -> rtux::Reply {
+        tokio::time::sleep(self.delay).await;
+        self.inner.handle_in(event, payload, state, socket).await
+    }
+
+    async fn terminate(
+        &self,
+        reason: rtux::LeaveReason,
+        state: C::State,
+        socket: &mut rtux::ChannelSocket,
+    ) {
+        self.inner.terminate(reason, state, socket).await;
+    }
+}
 
 /// A page that uses rtux.js and the runtime's components, for browser tests:
 /// `GET /?user=<id>` signs in as that user; `GET /test/outage?ms=N&users=a,b`
@@ -30,6 +73,7 @@ pub struct PageServer {
 #[derive(Clone)]
 struct PageState {
     endpoint: Endpoint,
+    todos: Arc<rtux::action::Resource>,
     refuse_until_ms: Arc<AtomicU64>,
 }
 
@@ -50,6 +94,16 @@ async fn page(
         Duration::from_secs(3600),
     );
     let list = state.endpoint.presence().list(PAGE_TOPIC);
+    let records = state
+        .todos
+        .store()
+        .list(PAGE_TODOS)
+        .await
+        .unwrap_or_default();
+    let items: String = records
+        .iter()
+        .filter_map(|r| state.todos.item_html(PAGE_TODOS, r))
+        .collect();
     let html = format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rtux browser test</title>{assets}</head>
@@ -58,7 +112,13 @@ async fn page(
 {presence}
 <label>Title <input id="title" data-rtux-field="title" autocomplete="off"></label>
 <button id="save" data-requires-connection>Save</button>
+<section data-rtux-resource="{todos_topic}"><ul data-rtux-list>{items}</ul>
+<div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button></div></section>
+<div id="fast">{fast}</div><div id="slow">{slow}</div>
 </main></body></html>"#,
+        todos_topic = PAGE_TODOS,
+        fast = rtux::ui::async_result("/test/slow?ms=50", rtux::ui::Skeleton::Lines(2)),
+        slow = rtux::ui::async_result("/test/slow?ms=250", rtux::ui::Skeleton::Lines(2)),
         assets = rtux::ui::assets_tags(),
         banner = rtux::ui::connection_banner(),
         presence = rtux::ui::presence(PAGE_TOPIC, &list),
@@ -81,6 +141,34 @@ async fn outage(
     axum::Json(Value::from(dropped)).into_response()
 }
 
+async fn record(
+    State(state): State<PageState>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let title = q.get("title").cloned().unwrap_or_default();
+    let records = state
+        .todos
+        .store()
+        .list(PAGE_TODOS)
+        .await
+        .unwrap_or_default();
+    let found = records
+        .into_iter()
+        .find(|r| r.data["title"] == title.as_str());
+    axum::Json(found.map(|r| serde_json::json!({"id": r.id, "version": r.version, "data": r.data})))
+        .into_response()
+}
+
+async fn slow(Query(q): Query<std::collections::HashMap<String, String>>) -> Response {
+    let ms: u64 = q
+        .get("ms")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+        .min(5_000);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    Html(format!("<p class=\"loaded\">loaded after {ms} ms</p>")).into_response()
+}
+
 async fn refuse_during_outage(
     State(state): State<PageState>,
     request: Request,
@@ -96,17 +184,33 @@ async fn refuse_during_outage(
 impl PageServer {
     /// Starts the page server on 127.0.0.1.
     pub async fn start() -> PageServer {
+        let store = rtux::store::Store::sqlite(crate::sqlite_path())
+            .await
+            .expect("store");
+        for title in ["toggle-me", "bump-me", "type-here"] {
+            let data = serde_json::json!({"title": title, "done": false, "count": 0});
+            store.insert(PAGE_TODOS, None, data).await.expect("seed");
+        }
+        let todos = Arc::new(todos_with_template(store, Duration::from_secs(5), ITEM));
+        let slow_todos = Slow {
+            inner: todos.clone(),
+            delay: Duration::from_millis(300),
+        };
         let endpoint = Endpoint::builder(SECRET)
             .channel("room:*", Room)
+            .channel("todo:*", slow_todos)
             .build()
             .expect("endpoint");
         let state = PageState {
             endpoint: endpoint.clone(),
+            todos,
             refuse_until_ms: Arc::default(),
         };
         let app = axum::Router::new()
             .route("/", get(page))
             .route("/test/outage", get(outage))
+            .route("/test/record", get(record))
+            .route("/test/slow", get(slow))
             .with_state(state.clone())
             .merge(endpoint.router())
             .layer(middleware::from_fn_with_state(state, refuse_during_outage));

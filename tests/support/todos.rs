@@ -8,16 +8,29 @@ use serde_json::{Value, json};
 /// `add` (insert), `toggle` and `bump` (server-corrects), `rename` (pending),
 /// `archive` (confirm-first, needs `{"confirm": true}`), `delete` (undoable).
 pub fn todos(store: Store, undo_window: Duration) -> Resource {
+    todos_with_template(
+        store,
+        undo_window,
+        r#"<li id="{{ dom_id }}" class="{{ "done" if record.data.done else "open" }}">{{ record.data.title }}</li>"#,
+    )
+}
+
+/// [`todos`] with another item template.
+pub fn todos_with_template(store: Store, undo_window: Duration, template: &str) -> Resource {
     Resource::builder(store)
-        .item_template(r#"<li id="{{ dom_id }}" class="{{ "done" if record.data.done else "open" }}">{{ record.data.title }}</li>"#)
-        .insert("add", |params: &Value| Ok(json!({ "title": title(params)?, "done": false, "count": 0 })))
+        .item_template(template)
+        .insert("add", |params: &Value| {
+            Ok(json!({ "title": title(params)?, "done": false, "count": 0 }))
+        })
         .server_corrects("toggle", |todo: &Value, _: &Value| {
             let mut todo = todo.clone();
             todo["done"] = json!(!todo["done"].as_bool().unwrap_or(false));
             Ok(todo)
         })
         .server_corrects("bump", |todo: &Value, params: &Value| {
-            let by = params["by"].as_i64().ok_or_else(|| Reject::new("bump needs an integer `by`"))?;
+            let by = params["by"]
+                .as_i64()
+                .ok_or_else(|| Reject::new("bump needs an integer `by`"))?;
             let mut todo = todo.clone();
             todo["count"] = json!(todo["count"].as_i64().unwrap_or(0) + by);
             Ok(todo)
@@ -29,7 +42,9 @@ pub fn todos(store: Store, undo_window: Duration) -> Resource {
         })
         .confirm_first("archive", |todo: &Value, params: &Value| {
             if params["confirm"] != json!(true) {
-                return Err(Reject::new("archiving cannot be undone: send {\"confirm\": true}"));
+                return Err(Reject::new(
+                    "archiving cannot be undone: send {\"confirm\": true}",
+                ));
             }
             let mut todo = todo.clone();
             todo["archived"] = json!(true);
