@@ -367,7 +367,20 @@
       this.channel = socket.channel(root.dataset.rtuxResource, {});
       this.list = root.querySelector("[data-rtux-list]") || root;
       this.channel.on("rtux:patch", (p) => this.patch(p));
-      this.channel.on("joined", () => { root.removeAttribute("data-rtux-updating"); this.replay(); });
+      this.channel.on("joined", () => {
+        root.removeAttribute("data-rtux-updating");
+        this.replay();
+        // Forms tell the server what they hold again (its view was lost with the socket).
+        $$(root, "form[data-rtux-change]").forEach((f) => { if (f.dataset.rtuxChanged) this.change(f); });
+      });
+      let changeTimer = null;
+      root.addEventListener("input", (e) => {
+        const f = e.target.closest && e.target.closest("form[data-rtux-change]");
+        if (!f) return;
+        f.dataset.rtuxChanged = "1";
+        clearTimeout(changeTimer);
+        changeTimer = setTimeout(() => this.change(f), 300);
+      });
       this.channel.on("rtux:progress", (p) => {
         const bar = root.querySelector(`[data-rtux-progress="${CSS.escape(String(p.id))}"]`);
         if (!bar) return;
@@ -412,11 +425,13 @@
       const record = origin.closest("[id]");
       const busy = [origin, origin.form, record].filter(Boolean);
       busy.forEach((n) => n.classList.add("rtux-loading", "rtux-pending"));
-      const label = origin.textContent;
-      if (d.rtuxDisableWith) { origin.textContent = d.rtuxDisableWith; origin.disabled = true; }
+      // disable-with: on the clicked button, or a form's submit button.
+      const dw = origin.matches("[data-rtux-disable-with]") ? origin : origin.querySelector("[data-rtux-disable-with]");
+      const label = dw && dw.textContent;
+      if (dw) { dw.textContent = dw.dataset.rtuxDisableWith; dw.disabled = true; }
       const settle = () => {
         busy.forEach((n) => n.classList.remove("rtux-loading", "rtux-pending"));
-        if (d.rtuxDisableWith) { origin.textContent = label; origin.disabled = false; }
+        if (dw) { dw.textContent = label; dw.disabled = false; }
       };
       const entry = { topic: this.channel.topic, event: d.rtuxAction, payload };
       if (!this.channel.joined) {
@@ -436,6 +451,13 @@
       });
     }
     send(entry) { return this.channel.push(entry.event, entry.payload); }
+    change(form) {
+      const payload = { client: CLIENT, op: crypto.randomUUID(), data: Object.fromEntries(new FormData(form)) };
+      return this.channel.push(form.dataset.rtuxChange, payload).then((reply) => {
+        const out = form.querySelector("[data-rtux-feedback]");
+        if (out) out.textContent = reply.status === "ok" ? "" : (reply.response.reason || "");
+      });
+    }
     confirmed(r, temp, origin, entry, undo) {
       if (r.undo_window_ms) return this.undoToast(r, origin, entry, undo);
       const html = r.html, rec = r.record;

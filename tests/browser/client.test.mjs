@@ -145,12 +145,14 @@ test("offline: 20 actions, a reload, a reconnect: all 20 applied exactly once", 
   for (let i = 0; i < 20; i++) await page.click(`${bump} button.bump`);
   assert.equal(await page.evaluate(() => window.rtux.queued().length), 20);
   await shot(page, "offline-queued");
+  assert.ok(await page.$eval("[data-rtux-resource]", (r) => r.hasAttribute("data-rtux-updating")), "marked Updating… while offline");
   await page.reload();
   await page.waitForSelector(bump);
   assert.equal(await page.evaluate(() => window.rtux.queued().length), 20, "the queue survives the reload");
   await fetch(`${BASE}/test/outage?ms=0`);
   await page.waitForSelector("main.rtux-connected", { timeout: 10000 });
   await page.waitForFunction(() => window.rtux.queued().length === 0, null, { timeout: 20000 });
+  assert.equal(await page.$eval("[data-rtux-resource]", (r) => r.hasAttribute("data-rtux-updating")), false, "no longer Updating…");
   const after = await record("bump-me");
   assert.equal(after.data.count - before.data.count, 20, "all 20 applied");
   assert.equal(after.version - before.version, 20, "each exactly once");
@@ -217,5 +219,33 @@ test("a 50 ms load shows no skeleton; a 250 ms load shows one for at least 300 m
   }
   assert.ok(loadMs.slow >= 250, "the slow load is slow");
   await shot(page, "async-loaded");
+  await context.close();
+});
+
+test("an optimistic insert shows a temporary item, replaced by the server's; delete offers an undo with a countdown", async () => {
+  const { context, page } = await open("ivy");
+  await page.fill("#add input[name=title]", "<b>new</b> item");
+  const instant = await page.evaluate(() => {
+    document.querySelector("#add button").click();
+    const temp = document.querySelector("li.temp");
+    return { text: temp && temp.querySelector(".title").textContent, pending: temp && temp.classList.contains("rtux-pending"), button: document.querySelector("#add button").textContent };
+  });
+  assert.deepEqual(instant, { text: "<b>new</b> item", pending: true, button: "Adding…" });
+  await shot(page, "insert-pending");
+  await page.waitForFunction(() => !document.querySelector("li.temp"));
+  const made = await record("<b>new</b> item");
+  const li = `#todo-browser-${made.id}`;
+  assert.equal(await page.textContent(`${li} .title`), "<b>new</b> item", "the server's item, escaped");
+  assert.equal(await page.textContent("#add button"), "Add");
+
+  await page.click(`${li} button.delete`);
+  assert.equal(await page.isVisible(li), false, "hidden at once");
+  await page.waitForSelector(".rtux-toast__undo");
+  assert.match(await page.textContent(".rtux-toast .rtux-toast__text"), /^Deleted\. Undo within \d s$/);
+  await shot(page, "undo-toast");
+  await page.click(".rtux-toast__undo");
+  await page.waitForSelector(`${li}:not([hidden])`);
+  await new Promise((r) => setTimeout(r, 5600));
+  assert.ok(await record("<b>new</b> item"), "undone: still there after the window");
   await context.close();
 });

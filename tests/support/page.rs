@@ -18,7 +18,7 @@ pub const PAGE_TOPIC: &str = "room:browser";
 /// The todo list of the test page.
 pub const PAGE_TODOS: &str = "todo:browser";
 
-const ITEM: &str = r#"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}'>+1</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"#;
+const ITEM: &str = r#"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}'>+1</button> <button class="delete" data-rtux-action="delete" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["hide"]]'>Delete</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"#;
 
 /// A channel that answers `delay` late: added server latency.
 pub struct Slow<C> {
@@ -113,6 +113,8 @@ async fn page(
 <label>Title <input id="title" data-rtux-field="title" autocomplete="off"></label>
 <button id="save" data-requires-connection>Save</button>
 <section data-rtux-resource="{todos_topic}"><ul data-rtux-list>{items}</ul>
+<template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
+<form id="add" data-rtux-action="add" data-rtux-insert data-rtux-form="new-todo"><input name="title" autocomplete="off"><button data-rtux-disable-with="Adding…">Add</button></form>
 <div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button></div></section>
 <div id="fast">{fast}</div><div id="slow">{slow}</div>
 </main></body></html>"#,
