@@ -262,7 +262,7 @@
       const active = () => {
         if (idle) { idle = false; this.send("status", { status: "active" }); }
         clearTimeout(timer);
-        timer = setTimeout(() => { idle = true; this.send("status", { status: "idle" }); }, IDLE_AFTER);
+        timer = setTimeout(() => { idle = true; this.send("status", { status: "idle" }); }, Number(this.socket.root.dataset.rtuxIdleMs) || IDLE_AFTER);
       };
       ["mousemove", "keydown", "scroll", "touchstart", "pointerdown"].forEach((ev) => window.addEventListener(ev, active, { passive: true }));
       active();

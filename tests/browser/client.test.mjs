@@ -249,3 +249,108 @@ test("an optimistic insert shows a temporary item, replaced by the server's; del
   assert.ok(await record("<b>new</b> item"), "undone: still there after the window");
   await context.close();
 });
+
+test("idle after the timeout and active again; progress from the server; forms restored after a reload; a new version noticed", async () => {
+  const alice = await open("jo");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on("dialog", (d) => d.accept());
+  await page.goto(`${BASE}/?user=kim&idle=800`);
+  await page.waitForSelector("main.rtux-connected");
+  await alice.page.waitForSelector('.rtux-avatar--idle[data-user="kim"]', { timeout: 5000 });
+  await shot(alice.page, "presence-idle");
+  await page.mouse.move(50, 300);
+  await page.mouse.move(60, 310);
+  await alice.page.waitForSelector('.rtux-avatar[data-user="kim"]:not(.rtux-avatar--idle)');
+
+  await fetch(`${BASE}/test/progress?done=1&total=4`);
+  await page.waitForSelector('[data-rtux-progress="job"]:not([hidden])');
+  assert.equal(await page.$eval('[data-rtux-progress="job"] progress', (p) => [p.value, p.max].join("/")), "1/4");
+  assert.equal(await page.textContent("[data-rtux-progress-label]"), "Imported 1 of 4");
+  await shot(page, "progress");
+  await fetch(`${BASE}/test/progress?done=4&total=4`);
+  await page.waitForSelector('[data-rtux-progress="job"][hidden]', { state: "attached" });
+
+  await page.fill("#add input[name=title]", "half-typed draft");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.reload();
+  await page.waitForSelector("main.rtux-connected");
+  assert.equal(await page.inputValue("#add input[name=title]"), "half-typed draft", "the form is restored");
+
+  let calls = 0;
+  await page.route("**/_rtux/version", (route) => {
+    calls += 1;
+    route.fulfill({ json: { assets: calls === 1 ? "before" : "after-deploy" } });
+  });
+  await page.reload();
+  await page.waitForSelector("main.rtux-connected");
+  await page.waitForFunction(() => document.querySelector("[data-rtux-new-version]").hidden === true);
+  await fetch(`${BASE}/test/outage?ms=300&users=kim`);
+  await page.waitForSelector("[data-rtux-new-version]:not([hidden])", { timeout: 10000 });
+  await shot(page, "new-version");
+  await context.close();
+  await alice.context.close();
+});
+
+test("a form re-sends its change event after a reconnect; the scroll position survives a reload", async () => {
+  const observer = await open("lee");
+  await observer.page.evaluate(() => {
+    window.shouts = [];
+    window.rtux.socket.channel("room:forms", { track: false }).on("shouted", (p) => window.shouts.push(p.data));
+  });
+  const writer = await open("max");
+  writer.page.on("dialog", (d) => d.accept());
+  await writer.page.fill("#prefs input[name=theme]", "dark");
+  await observer.page.waitForFunction(() => window.shouts.length === 1);
+  await fetch(`${BASE}/test/outage?ms=300&users=max`);
+  await observer.page.waitForFunction(() => window.shouts.length === 2, null, { timeout: 10000 });
+  assert.deepEqual(await observer.page.evaluate(() => window.shouts), [{ theme: "dark" }, { theme: "dark" }]);
+
+  await writer.page.evaluate(() => window.scrollTo(0, 600));
+  await writer.page.reload();
+  await writer.page.waitForSelector("main.rtux-connected");
+  // Restored to the same place; content loading above it afterwards may push it
+  // down a little (the browser keeps the visible content in place).
+  await writer.page.waitForFunction(() => window.scrollY >= 590 && window.scrollY <= 800, null, { timeout: 3000 });
+  await observer.context.close();
+  await writer.context.close();
+});
+
+test("cursors go out at most 10 times a second and others see them", async () => {
+  // Pages opt into cursors with data-rtux-cursors on the presence element.
+  const withCursors = () => {
+    new MutationObserver((_, obs) => {
+      const p = document.querySelector("[data-rtux-presence]");
+      if (p) { p.setAttribute("data-rtux-cursors", ""); obs.disconnect(); }
+    }).observe(document, { subtree: true, childList: true });
+  };
+  const watcherContext = await browser.newContext();
+  const watcherPage = await watcherContext.newPage();
+  await watcherPage.addInitScript(withCursors);
+  await watcherPage.goto(`${BASE}/?user=ned`);
+  await watcherPage.waitForSelector("main.rtux-connected");
+  const watcher = { context: watcherContext, page: watcherPage };
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(withCursors);
+  const sent = [];
+  page.on("websocket", (ws) => ws.on("framesent", (f) => { if (String(f.payload).includes("presence:cursor")) sent.push(Date.now()); }));
+  await page.goto(`${BASE}/?user=ona`);
+  await page.waitForSelector("main.rtux-connected");
+  const started = Date.now();
+  for (let i = 0; i < 60; i++) {
+    await page.mouse.move(20 + i * 3, 40 + (i % 7));
+    await new Promise((r) => setTimeout(r, 16));
+  }
+  const elapsed = Date.now() - started;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(sent.length >= 3, `cursor moves were sent (${sent.length})`);
+  assert.ok(sent.length <= Math.ceil(elapsed / 100) + 2, `${sent.length} cursor events in ${elapsed} ms`);
+  // Seen from the test process, frame times jitter by a few ms.
+  for (let i = 1; i < sent.length; i++) assert.ok(sent[i] - sent[i - 1] >= 75, `cursor events ${sent[i] - sent[i - 1]} ms apart`);
+  await watcher.page.waitForSelector(".rtux-cursor");
+  assert.equal(await watcher.page.textContent(".rtux-cursor"), "User ona");
+  await shot(watcher.page, "cursor");
+  await context.close();
+  await watcher.context.close();
+});

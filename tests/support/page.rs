@@ -107,7 +107,7 @@ async fn page(
     let html = format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rtux browser test</title>{assets}</head>
-<body><main data-rtux-app data-rtux-token="{token}" style="position:relative;min-height:400px;padding:1rem">
+<body><main data-rtux-app data-rtux-token="{token}" data-rtux-idle-ms="{idle}" style="position:relative;min-height:400px;padding:1rem">
 {banner}
 {presence}
 <label>Title <input id="title" data-rtux-field="title" autocomplete="off"></label>
@@ -115,13 +115,21 @@ async fn page(
 <section data-rtux-resource="{todos_topic}"><ul data-rtux-list>{items}</ul>
 <template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
 <form id="add" data-rtux-action="add" data-rtux-insert data-rtux-form="new-todo"><input name="title" autocomplete="off"><button data-rtux-disable-with="Adding…">Add</button></form>
+{progress}
 <div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button></div></section>
 <div id="fast">{fast}</div><div id="slow">{slow}</div>
+<section data-rtux-resource="room:forms"><form id="prefs" data-rtux-change="shout"><input name="theme" autocomplete="off"><p data-rtux-feedback></p></form></section>
+<div style="height:2000px"></div>
 </main></body></html>"#,
         todos_topic = PAGE_TODOS,
         fast = rtux::ui::async_result("/test/slow?ms=50", rtux::ui::Skeleton::Lines(2)),
         slow = rtux::ui::async_result("/test/slow?ms=250", rtux::ui::Skeleton::Lines(2)),
         assets = rtux::ui::assets_tags(),
+        idle = q
+            .get("idle")
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(60_000),
+        progress = rtux::ui::progress("job", "Importing…"),
         banner = rtux::ui::connection_banner(),
         presence = rtux::ui::presence(PAGE_TOPIC, &list),
     );
@@ -159,6 +167,18 @@ async fn record(
         .find(|r| r.data["title"] == title.as_str());
     axum::Json(found.map(|r| serde_json::json!({"id": r.id, "version": r.version, "data": r.data})))
         .into_response()
+}
+
+async fn progress(
+    State(state): State<PageState>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let n = |k: &str| q.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let payload = serde_json::json!({"id": "job", "done": n("done"), "total": n("total"), "label": format!("Imported {} of {}", n("done"), n("total"))});
+    state
+        .endpoint
+        .broadcast(PAGE_TODOS, "rtux:progress", payload);
+    axum::Json(Value::Null).into_response()
 }
 
 async fn slow(Query(q): Query<std::collections::HashMap<String, String>>) -> Response {
@@ -213,6 +233,7 @@ impl PageServer {
             .route("/test/outage", get(outage))
             .route("/test/record", get(record))
             .route("/test/slow", get(slow))
+            .route("/test/progress", get(progress))
             .with_state(state.clone())
             .merge(endpoint.router())
             .layer(middleware::from_fn_with_state(state, refuse_during_outage));
