@@ -354,3 +354,32 @@ test("cursors go out at most 10 times a second and others see them", async () =>
   await context.close();
   await watcher.context.close();
 });
+
+test("a failed load offers a retry that loads; a sixth user shows as +1; others' inserts arrive as patches", async () => {
+  const { context, page } = await open("pia");
+  await page.goto(`${BASE}/?user=pia&flaky=${Date.now()}`);
+  await page.waitForSelector("#flaky [data-rtux-failed]:not([hidden])");
+  assert.match(await page.textContent("#flaky [data-rtux-failed]"), /could not be loaded/);
+  await shot(page, "async-failed");
+  await page.click("#flaky [data-rtux-retry]");
+  await page.waitForSelector("#flaky .loaded");
+  assert.equal(await page.isVisible("#flaky [data-rtux-failed]"), false);
+
+  const others = [];
+  for (const u of ["q1", "q2", "q3", "q4", "q5"]) others.push(await open(u));
+  await page.waitForFunction(() => document.querySelector("[data-rtux-viewing]").textContent === "6 people viewing");
+  assert.equal(await page.$$eval("[data-rtux-avatars] .rtux-avatar[data-user]:not(.rtux-avatar--leaving)", (a) => a.length), 5);
+  assert.equal(await page.textContent(".rtux-avatar--more"), "+1");
+  await shot(page, "avatars-overflow");
+
+  await others[0].page.fill("#add input[name=title]", "from q1");
+  await others[0].page.click("#add button");
+  const made = await (async () => { for (let i = 0; i < 50; i++) { const r = await record("from q1"); if (r) return r; await new Promise((res) => setTimeout(res, 100)); } })();
+  const li = `#todo-browser-${made.id}`;
+  await page.waitForSelector(`${li}.rtux-highlight`);
+  assert.equal(await page.textContent(`${li} .title`), "from q1");
+  for (const o of others) await o.context.close();
+  await page.waitForFunction(() => document.querySelector("[data-rtux-viewing]").textContent === "1 person viewing");
+  assert.equal(await page.$("[data-rtux-avatars] .rtux-avatar--more"), null);
+  await context.close();
+});

@@ -52,5 +52,5 @@ async fn the_browser_client_works_in_chromium() {
         out.status.success(),
         "the browser tests failed (output above)"
     );
-    assert!(stdout.contains("pass 10"), "all ten browser tests ran");
+    assert!(stdout.contains("pass 11"), "all eleven browser tests ran");
 }

@@ -72,6 +72,8 @@ pub struct PageServer {
 
 #[derive(Clone)]
 struct PageState {
+    /// Keys of `/test/flaky` already asked for once (which failed).
+    flaky: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     endpoint: Endpoint,
     todos: Arc<rtux::action::Resource>,
     refuse_until_ms: Arc<AtomicU64>,
@@ -117,13 +119,20 @@ async fn page(
 <form id="add" data-rtux-action="add" data-rtux-insert data-rtux-form="new-todo"><input name="title" autocomplete="off"><button data-rtux-disable-with="Adding…">Add</button></form>
 {progress}
 <div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button></div></section>
-<div id="fast">{fast}</div><div id="slow">{slow}</div>
+<div id="fast">{fast}</div><div id="slow">{slow}</div><div id="flaky">{flaky}</div>
 <section data-rtux-resource="room:forms"><form id="prefs" data-rtux-change="shout"><input name="theme" autocomplete="off"><p data-rtux-feedback></p></form></section>
 <div style="height:2000px"></div>
 </main></body></html>"#,
         todos_topic = PAGE_TODOS,
         fast = rtux::ui::async_result("/test/slow?ms=50", rtux::ui::Skeleton::Lines(2)),
         slow = rtux::ui::async_result("/test/slow?ms=250", rtux::ui::Skeleton::Lines(2)),
+        flaky = rtux::ui::async_result(
+            &format!(
+                "/test/flaky?key={}",
+                q.get("flaky").map_or("none", String::as_str)
+            ),
+            rtux::ui::Skeleton::Block
+        ),
         assets = rtux::ui::assets_tags(),
         idle = q
             .get("idle")
@@ -181,6 +190,23 @@ async fn progress(
     axum::Json(Value::Null).into_response()
 }
 
+/// Fails the first time a key is asked for, then answers.
+async fn flaky(
+    State(state): State<PageState>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let key = q.get("key").cloned().unwrap_or_default();
+    let first = state
+        .flaky
+        .lock()
+        .map(|mut seen| seen.insert(key))
+        .unwrap_or(false);
+    if first {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "flaky").into_response();
+    }
+    Html("<p class=\"loaded\">loaded on retry</p>").into_response()
+}
+
 async fn slow(Query(q): Query<std::collections::HashMap<String, String>>) -> Response {
     let ms: u64 = q
         .get("ms")
@@ -224,6 +250,7 @@ impl PageServer {
             .build()
             .expect("endpoint");
         let state = PageState {
+            flaky: Arc::default(),
             endpoint: endpoint.clone(),
             todos,
             refuse_until_ms: Arc::default(),
@@ -234,6 +261,7 @@ impl PageServer {
             .route("/test/record", get(record))
             .route("/test/slow", get(slow))
             .route("/test/progress", get(progress))
+            .route("/test/flaky", get(flaky))
             .with_state(state.clone())
             .merge(endpoint.router())
             .layer(middleware::from_fn_with_state(state, refuse_during_outage));
