@@ -333,8 +333,15 @@ test("cursors go out at most 10 times a second and others see them", async () =>
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.addInitScript(withCursors);
-  const sent = [];
-  page.on("websocket", (ws) => ws.on("framesent", (f) => { if (String(f.payload).includes("presence:cursor")) sent.push(Date.now()); }));
+  // Timed in the page, when the client hands each frame to the socket.
+  await page.addInitScript(() => {
+    window.cursorSends = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      if (String(data).includes("presence:cursor")) window.cursorSends.push(performance.now());
+      return send.call(this, data);
+    };
+  });
   await page.goto(`${BASE}/?user=ona`);
   await page.waitForSelector("main.rtux-connected");
   const started = Date.now();
@@ -344,10 +351,10 @@ test("cursors go out at most 10 times a second and others see them", async () =>
   }
   const elapsed = Date.now() - started;
   await new Promise((r) => setTimeout(r, 300));
+  const sent = await page.evaluate(() => window.cursorSends);
   assert.ok(sent.length >= 3, `cursor moves were sent (${sent.length})`);
   assert.ok(sent.length <= Math.ceil(elapsed / 100) + 2, `${sent.length} cursor events in ${elapsed} ms`);
-  // Seen from the test process, frame times jitter by a few ms.
-  for (let i = 1; i < sent.length; i++) assert.ok(sent[i] - sent[i - 1] >= 75, `cursor events ${sent[i] - sent[i - 1]} ms apart`);
+  for (let i = 1; i < sent.length; i++) assert.ok(sent[i] - sent[i - 1] >= 95, `cursor events ${sent[i] - sent[i - 1]} ms apart`);
   await watcher.page.waitForSelector(".rtux-cursor");
   assert.equal(await watcher.page.textContent(".rtux-cursor"), "User ona");
   await shot(watcher.page, "cursor");
@@ -374,7 +381,7 @@ test("a failed load offers a retry that loads; a sixth user shows as +1; others'
 
   await others[0].page.fill("#add input[name=title]", "from q1");
   await others[0].page.click("#add button");
-  const made = await (async () => { for (let i = 0; i < 50; i++) { const r = await record("from q1"); if (r) return r; await new Promise((res) => setTimeout(res, 100)); } })();
+  const made = await (async () => { for (let i = 0; i < 150; i++) { const r = await record("from q1"); if (r) return r; await new Promise((res) => setTimeout(res, 100)); } })();
   const li = `#todo-browser-${made.id}`;
   await page.waitForSelector(`${li}.rtux-highlight`);
   assert.equal(await page.textContent(`${li} .title`), "from q1");

@@ -2,7 +2,6 @@
 
 mod actions;
 mod bad_input;
-mod browser;
 mod channels;
 mod conflicts;
 mod example_lobby;
