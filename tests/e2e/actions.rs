@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use rtux::store::Store;
-use rtux_tests::{Client, StoreAt, TestServer, backends, todos, unique};
+use rtux_tests::{Client, StoreAt, TestServer, backends, op, todos, unique};
 use serde_json::{Value, json};
 
 const WINDOW: Duration = Duration::from_millis(400);
@@ -16,16 +16,6 @@ async fn server(store: Store) -> TestServer {
 
 fn topic() -> String {
     format!("todo:{}", unique("t"))
-}
-
-/// An action push: `{client, op, …rest}`. The client id is namespaced by the
-/// test's topic: the ledger outlives test runs on PostgreSQL, as it should.
-fn op(topic: &str, client: &str, op: &str, rest: Value) -> Value {
-    let mut payload = json!({ "client": format!("{topic}/{client}"), "op": op });
-    if let (Some(p), Value::Object(rest)) = (payload.as_object_mut(), rest) {
-        p.extend(rest);
-    }
-    payload
 }
 
 async fn joined(server: &TestServer, user: &str, topic: &str) -> Client {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use rtux::store::Store;
-use rtux_tests::{Client, TestServer, backends, docs, unique};
+use rtux_tests::{Client, TestServer, backends, docs, op, unique};
 use serde_json::{Value, json};
 
 async fn server(store: Store, lock_ttl: Duration) -> TestServer {
@@ -15,15 +15,6 @@ async fn joined(server: &TestServer, user: &str, topic: &str) -> Client {
     let mut c = Client::connect(server, user).await;
     assert_eq!(c.join(topic, json!({})).await["status"], "ok");
     c
-}
-
-/// An action push from `client` in this test's namespace.
-fn op(topic: &str, client: &str, op: &str, rest: Value) -> Value {
-    let mut payload = json!({ "client": format!("{topic}/{client}"), "op": op });
-    if let (Some(p), Value::Object(rest)) = (payload.as_object_mut(), rest) {
-        p.extend(rest);
-    }
-    payload
 }
 
 #[tokio::test]

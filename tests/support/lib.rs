@@ -3,6 +3,7 @@
 
 mod client;
 mod docs;
+mod node;
 mod page;
 mod room;
 mod server;
@@ -11,6 +12,7 @@ mod todos;
 
 pub use client::{Client, Connect};
 pub use docs::docs;
+pub use node::NodeSuite;
 pub use page::{PAGE_TODOS, PAGE_TOPIC, PageServer, Slow};
 pub use room::Room;
 pub use server::{SECRET, TestServer};
@@ -23,4 +25,14 @@ pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Whether tests that need outside tools (Node) must run rather than skip.
 pub fn required() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// An action push `{client, op, …rest}`. The client id is namespaced by the
+/// test's topic: the ledger outlives test runs on PostgreSQL, as it should.
+pub fn op(topic: &str, client: &str, op: &str, rest: serde_json::Value) -> serde_json::Value {
+    let mut payload = serde_json::json!({ "client": format!("{topic}/{client}"), "op": op });
+    if let (Some(p), serde_json::Value::Object(rest)) = (payload.as_object_mut(), rest) {
+        p.extend(rest);
+    }
+    payload
 }
