@@ -1,6 +1,6 @@
 //! Actions on a real store: the server half of optimistic UI.
 //!
-//! A [`Resource`] is a [`Channel`](crate::Channel) over the records of its topic.
+//! A [`Resource`] is a [`Channel`] over the records of its topic.
 //! Clients push actions — each with a client id and an op id — and the resource
 //! applies each op **at most once**, across reconnects and restarts (the ledger
 //! row is written in the same transaction as the change), replies confirm or
