@@ -202,7 +202,8 @@ impl Resource {
         }
     }
 
-    /// The confirm reply and its patch; keeps the version for later merges.
+    /// The confirm reply and its patch (whose HTML the reply shares); keeps the
+    /// version for later merges.
     async fn confirmed(
         &self,
         tx: &mut StoreTx,
@@ -213,7 +214,9 @@ impl Resource {
         if self.keeps_history {
             ops::history_put(tx, record).await?;
         }
-        let mut response = json!({ "record": record_json(record), "html": self.renderer.html(&record.kind, record) });
+        // The patch already carries the rendered HTML: render once, use twice.
+        let html = patch.get("html").cloned().unwrap_or(Value::Null);
+        let mut response = json!({ "record": record_json(record), "html": html });
         if let (Some(response), Value::Object(extra)) = (response.as_object_mut(), extra) {
             response.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));
         }
