@@ -1,8 +1,87 @@
-//! Derive macros for rtux.
+//! Derive macros for rtux: `#[derive(rtux::Resource)]` and
+//! `#[derive(rtux::Presence)]`.
 //!
 //! This crate is re-exported by `rtux` behind its default `derive` feature, the way
-//! `serde` re-exports `serde_derive`; depend on `rtux`, not on this crate.
+//! `serde` re-exports `serde_derive`; depend on `rtux`, not on this crate. The
+//! attribute grammar, with a complete example, is in `docs/derive.md` and on the
+//! derives below.
 //!
-//! It exports no derive yet: the resource derives are tracked in issue 6 and land
-//! here with their parsing (ast / attributes / validation) kept apart from code
-//! generation.
+//! Inside: `ast` reads the input and its `#[rtux(...)]` attributes, `check`
+//! applies the UX rules and gives a plain `model`, `expand` writes code from
+//! it. Errors go to one context (`ctxt`) and are reported together, with
+//! fallback impls so one mistake is one error.
+
+mod ast;
+mod attr;
+mod check;
+mod ctxt;
+mod expand;
+mod model;
+mod types;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// A real-time resource from a struct: `rtux::model::Model` (topic, id,
+/// version, typed actions, field merge, validation) and
+/// `rtux::model::SkeletonView` (its loading skeleton).
+///
+/// ```ignore
+/// #[derive(Clone, serde::Serialize, serde::Deserialize, rtux::Resource)]
+/// #[rtux(topic = "notes:*", template = "views/note.html", presence = "Viewer")]
+/// #[rtux(action(
+///     add(kind = "insert"),
+///     save(kind = "edit"),
+///     delete(kind = "delete", undo_window = "5s"),
+///     send(kind = "confirm_first", with = "Note::send"),
+/// ))]
+/// struct Note {
+///     id: String,
+///     version: i64,
+///     #[rtux(skeleton = "title")]
+///     title: String,
+///     #[rtux(skeleton = "lines(3)")]
+///     body: String,
+///     #[rtux(optimistic = "toggle")]
+///     done: bool,
+///     #[rtux(merge = "set_union")]
+///     tags: Vec<String>,
+/// }
+/// ```
+///
+/// Struct keys: `topic` (required), `template`, `presence`, `validate`,
+/// `undo_window`, `action(NAME(kind, with, undo_window, confirm_first,
+/// irreversible, reversible), …)`. Field keys: `id`, `version`, `skeleton`,
+/// `merge`, `optimistic`. See `docs/derive.md` for each, and the rules.
+#[proc_macro_derive(Resource, attributes(rtux))]
+pub fn derive_resource(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive_resource(&input).into()
+}
+
+/// A typed presence meta: `rtux::presence::PresenceMeta`.
+///
+/// ```ignore
+/// #[derive(rtux::Presence)]
+/// #[rtux(typing_expiry = "3s", cursor_rate = 10)]
+/// struct Viewer {
+///     #[rtux(name)] name: String,
+///     #[rtux(avatar)] avatar: Option<String>,
+///     #[rtux(color)] color: String,
+///     #[rtux(status)] status: rtux::presence::Status,
+///     #[rtux(typing)] typing: bool,
+///     #[rtux(active_field)] field: Option<String>,
+///     #[rtux(cursor)] cursor: Option<serde_json::Value>,
+///     role: String,
+/// }
+/// ```
+///
+/// Struct keys: `typing_expiry` (3–5 s), `cursor_rate` (1–10 per second).
+/// Field roles: `name` (from the token), `avatar`, `color` (the user's
+/// colour), `status`, `typing`, `active_field`, `cursor`; other fields come
+/// from the join payload's `meta`.
+#[proc_macro_derive(Presence, attributes(rtux))]
+pub fn derive_presence(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive_presence(&input).into()
+}

@@ -46,6 +46,7 @@ pub mod auth;
 pub mod channel;
 pub mod conflict;
 mod endpoint;
+pub mod model;
 pub mod presence;
 pub mod pubsub;
 mod socket;
@@ -59,10 +60,7 @@ pub use endpoint::{BuildError, Endpoint, EndpointBuilder, Limits};
 pub use socket::ConnId;
 pub use wire::Reply;
 
-/// The derives (feature `derive`, on by default), as `serde` re-exports its own.
+/// The derives (feature `derive`, on by default), as `serde` re-exports its own:
+/// `Resource` and `Presence` (see `docs/derive.md`).
 #[cfg(feature = "derive")]
-#[allow(
-    unused_imports,
-    reason = "the derives land in rtux-macros with issue 6"
-)]
-pub use rtux_macros::*;
+pub use rtux_macros::{Presence, Resource};

@@ -4,6 +4,7 @@ mod actions;
 mod bad_input;
 mod channels;
 mod conflicts;
+mod derive;
 mod example_lobby;
 mod interop;
 mod presence;

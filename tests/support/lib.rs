@@ -4,6 +4,7 @@
 mod client;
 mod docs;
 mod node;
+mod notes;
 mod page;
 mod room;
 mod server;
@@ -13,6 +14,7 @@ mod todos;
 pub use client::{Client, Connect};
 pub use docs::docs;
 pub use node::NodeSuite;
+pub use notes::{Note, Rename, To, Viewer};
 pub use page::{PAGE_TODOS, PAGE_TOPIC, PageServer, Slow};
 pub use room::Room;
 pub use server::{SECRET, TestServer};

@@ -44,21 +44,33 @@ impl Resource {
                 }
                 Err(r) => nothing(reject(r.reason(), None)),
             },
-            Action::UndoableDelete => {
+            Action::UndoableDelete(window) => {
                 let Some(current) = ops::get(tx, topic, id).await? else {
                     return nothing(reject("not found", None));
                 };
-                let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
+                let window = window.unwrap_or(self.undo_window);
+                let ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
                 let reply =
-                    confirm(json!({ "record": record_json(&current), "undo_window_ms": window }));
-                Ok((reply, After::Schedule { id: id.to_owned() }))
+                    confirm(json!({ "record": record_json(&current), "undo_window_ms": ms }));
+                let id = id.to_owned();
+                Ok((reply, After::Schedule { id, window }))
             }
+            Action::Delete => match ops::delete(tx, topic, id, Some(version)).await? {
+                Written::Applied(record) => Ok((
+                    confirm(json!({ "record": record_json(&record), "deleted": true })),
+                    After::Broadcast(vec![(PATCH_EVENT, super::patch::remove(topic, id))]),
+                )),
+                Written::Stale(current) => {
+                    nothing(reject(&stale(version, &current), Some(&current)))
+                }
+                Written::Missing => nothing(reject("not found", None)),
+            },
             Action::ServerCorrects(change) => {
                 for _ in 0..RETRIES {
                     let Some(current) = ops::get(tx, topic, id).await? else {
                         return nothing(reject("not found", None));
                     };
-                    let data = match change(&current.data, &req.data) {
+                    let data = match change(&current, &req.data) {
                         Ok(data) => data,
                         Err(r) => return nothing(reject(r.reason(), Some(&current))),
                     };
@@ -81,7 +93,7 @@ impl Resource {
                 if current.version != version {
                     return nothing(reject(&stale(version, &current), Some(&current)));
                 }
-                let data = match change(&current.data, &req.data) {
+                let data = match change(&current, &req.data) {
                     Ok(data) => data,
                     Err(r) => return nothing(reject(r.reason(), Some(&current))),
                 };
@@ -128,7 +140,12 @@ impl Resource {
     ) -> Outcome {
         for _ in 0..RETRIES {
             let (data, merged) = if current.version == version {
-                (yours.clone(), Vec::new())
+                // Nobody saved since: the user's record, but through the merge
+                // so fields it never takes from a save (skip) keep their value.
+                (
+                    merge.merge(&current.data, &yours, &current.data).value,
+                    Vec::new(),
+                )
             } else {
                 let base = ops::history_get(tx, &current.kind, &current.id, version)
                     .await?

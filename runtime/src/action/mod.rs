@@ -65,7 +65,8 @@ use serde_json::{Value, json};
 
 use crate::channel::{Channel, ChannelSocket, JoinError, LeaveReason};
 use crate::conflict::{Locks, Merge};
-use crate::store::Store;
+use crate::presence::PresenceMeta;
+use crate::store::{Record, Store};
 use crate::wire::Reply;
 use patch::Renderer;
 use request::ActionRequest;
@@ -100,18 +101,28 @@ impl Reject {
     }
 }
 
-/// Computes a record's new data from its current data and the action's params.
-type Change = Arc<dyn Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync>;
+/// Computes a record's new data from the current record and the action's params.
+pub(crate) type Change = Arc<dyn Fn(&Record, &Value) -> Result<Value, Reject> + Send + Sync>;
 /// Computes a new record's data from the action's params.
 type Create = Arc<dyn Fn(&Value) -> Result<Value, Reject> + Send + Sync>;
 
+/// A change of the data alone (the untyped builder methods).
+fn data_change(
+    change: impl Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync + 'static,
+) -> Change {
+    Arc::new(move |record: &Record, params: &Value| change(&record.data, params))
+}
+
 #[derive(Clone)]
-enum Action {
+pub(crate) enum Action {
     ServerCorrects(Change),
     Pending(Change),
     ConfirmFirst(Change),
     Insert(Create),
-    UndoableDelete,
+    /// `None`: the resource's undo window.
+    UndoableDelete(Option<Duration>),
+    /// Deleted at once, at the client's version (after the client confirmed).
+    Delete,
     Save(Arc<dyn Merge>, Create),
 }
 
@@ -137,7 +148,11 @@ pub struct ResourceBuilder {
     max_data_bytes: usize,
     lock_ttl: Duration,
     keeps_history: bool,
+    presence: Option<Track>,
 }
+
+/// Tracks a joining connection's presence on the resource's topic.
+type Track = fn(&Value, &mut ChannelSocket) -> Result<(), JoinError>;
 
 impl std::fmt::Debug for ResourceBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -149,7 +164,7 @@ impl std::fmt::Debug for ResourceBuilder {
 }
 
 impl ResourceBuilder {
-    fn action(mut self, name: &str, action: Action) -> Self {
+    pub(crate) fn action(mut self, name: &str, action: Action) -> Self {
         self.actions.push((name.to_owned(), action));
         self
     }
@@ -162,7 +177,7 @@ impl ResourceBuilder {
         name: &str,
         change: impl Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync + 'static,
     ) -> Self {
-        self.action(name, Action::ServerCorrects(Arc::new(change)))
+        self.action(name, Action::ServerCorrects(data_change(change)))
     }
 
     /// An edit the client shows as pending: applied only if the record is still
@@ -172,7 +187,7 @@ impl ResourceBuilder {
         name: &str,
         change: impl Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync + 'static,
     ) -> Self {
-        self.action(name, Action::Pending(Arc::new(change)))
+        self.action(name, Action::Pending(data_change(change)))
     }
 
     /// An irreversible action: the client shows nothing until the reply; applied
@@ -182,7 +197,7 @@ impl ResourceBuilder {
         name: &str,
         change: impl Fn(&Value, &Value) -> Result<Value, Reject> + Send + Sync + 'static,
     ) -> Self {
-        self.action(name, Action::ConfirmFirst(Arc::new(change)))
+        self.action(name, Action::ConfirmFirst(data_change(change)))
     }
 
     /// An optimistic insert: `create(params)` gives the new record's data; the
@@ -218,7 +233,27 @@ impl ResourceBuilder {
 
     /// A delete that waits out the undo window before it runs.
     pub fn undoable_delete(self, name: &str) -> Self {
-        self.action(name, Action::UndoableDelete)
+        self.action(name, Action::UndoableDelete(None))
+    }
+
+    /// A delete that waits out its own undo `window` (instead of the
+    /// resource's) before it runs.
+    pub fn undoable_delete_within(self, name: &str, window: Duration) -> Self {
+        self.action(name, Action::UndoableDelete(Some(window)))
+    }
+
+    /// A delete the client confirms first ("Delete this note?"): it runs at
+    /// once, only at the version the client saw; the others get a remove patch.
+    pub fn confirmed_delete(self, name: &str) -> Self {
+        self.action(name, Action::Delete)
+    }
+
+    /// Tracks everyone who joins in the topic's presence, with the typed meta
+    /// `M` (built from the token and the join payload's `meta`): the topic then
+    /// shows who is here, typing and active fields beside its records.
+    pub fn presence<M: PresenceMeta>(mut self) -> Self {
+        self.presence = Some(crate::presence::track_joining::<M>);
+        self
     }
 
     /// The undo window (5 s by default; the patterns allow 1 to 30 s).
@@ -247,7 +282,10 @@ impl ResourceBuilder {
     /// A template that does not parse, or a reserved or repeated action name.
     pub fn build(self) -> Result<Resource, ResourceError> {
         let mut actions = HashMap::new();
-        for (name, action) in self.actions {
+        for (name, mut action) in self.actions {
+            if let Action::UndoableDelete(window @ None) = &mut action {
+                *window = Some(self.undo_window);
+            }
             let reserved = RESERVED.contains(&name.as_str())
                 || name.starts_with("phx_")
                 || name.starts_with("presence:")
@@ -263,6 +301,7 @@ impl ResourceBuilder {
             undo_window: self.undo_window,
             max_data_bytes: self.max_data_bytes,
             keeps_history: self.keeps_history,
+            presence: self.presence,
             locks: Locks::new(self.lock_ttl),
             undo: Arc::default(),
         })
@@ -282,6 +321,7 @@ pub struct Resource {
     undo_window: Duration,
     max_data_bytes: usize,
     keeps_history: bool,
+    presence: Option<Track>,
     locks: Locks,
     undo: Arc<UndoBuffer>,
 }
@@ -307,6 +347,7 @@ impl Resource {
             max_data_bytes: 16 * 1024,
             lock_ttl: Duration::from_secs(30),
             keeps_history: false,
+            presence: None,
         }
     }
 
@@ -337,9 +378,12 @@ impl Channel for Resource {
     async fn join(
         &self,
         topic: &str,
-        _payload: Value,
-        _socket: &mut ChannelSocket,
+        payload: Value,
+        socket: &mut ChannelSocket,
     ) -> Result<((), Value), JoinError> {
+        if let Some(track) = self.presence {
+            track(&payload, socket)?;
+        }
         let records = self.store.list(topic).await.map_err(|e| {
             tracing::error!(%topic, "listing records for a join failed: {e}");
             JoinError::new("store unavailable: try again")

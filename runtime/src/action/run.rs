@@ -17,6 +17,7 @@ pub(super) enum After {
     Broadcast(Vec<(&'static str, Value)>),
     Schedule {
         id: String,
+        window: std::time::Duration,
     },
 }
 
@@ -55,8 +56,8 @@ fn from_stored(stored: Value) -> Reply {
 /// Checks that a request carries what its kind needs, before anything is written.
 fn check(name: &str, action: &Action, req: &ActionRequest) -> Result<(), String> {
     match action {
-        Action::ServerCorrects(_) | Action::UndoableDelete => req.id(name).map(|_| ()),
-        Action::Pending(_) | Action::ConfirmFirst(_) | Action::Save(..) => {
+        Action::ServerCorrects(_) | Action::UndoableDelete(_) => req.id(name).map(|_| ()),
+        Action::Pending(_) | Action::ConfirmFirst(_) | Action::Save(..) | Action::Delete => {
             req.id(name).and_then(|_| {
                 req.version.map(|_| ()).ok_or_else(|| {
                     format!("invalid action payload: {name} needs the version the client saw")
@@ -110,7 +111,9 @@ impl Resource {
                             socket.broadcast_from(event, payload);
                         }
                     }
-                    After::Schedule { id } => self.schedule_delete(key, topic, id, socket),
+                    After::Schedule { id, window } => {
+                        self.schedule_delete(key, topic, id, window, socket);
+                    }
                 }
                 reply
             }
@@ -157,10 +160,17 @@ impl Resource {
         }
     }
 
-    fn schedule_delete(&self, key: OpKey, topic: String, id: String, socket: &ChannelSocket) {
+    fn schedule_delete(
+        &self,
+        key: OpKey,
+        topic: String,
+        id: String,
+        window: std::time::Duration,
+        socket: &ChannelSocket,
+    ) {
         let store = self.store.clone();
         let broadcaster = socket.broadcaster();
-        self.undo.schedule(key, self.undo_window, async move {
+        self.undo.schedule(key, window, async move {
             match store.delete(&topic, &id, None).await {
                 Ok(Written::Applied(_)) => {
                     broadcaster.broadcast(PATCH_EVENT, patch::remove(&topic, &id))
@@ -181,10 +191,9 @@ impl Resource {
         if self.undo.undo(&key) {
             Reply::ok(json!({ "undone": req.op }))
         } else {
-            Reply::error(format!(
-                "nothing to undo: the {} ms undo window has passed (the action ran) or no undoable action has this op id",
-                self.undo_window.as_millis()
-            ))
+            Reply::error(
+                "nothing to undo: the undo window has passed (the action ran) or no undoable action has this op id",
+            )
         }
     }
 }

@@ -15,6 +15,10 @@ pub enum FieldRule {
     /// The value is a set (a JSON array without meaningful order or duplicates):
     /// additions and removals from both sides are combined, never a conflict.
     SetUnion,
+    /// The value is the server's (a counter others bump, who last edited, a
+    /// computed field): a save never changes it, it keeps its current value,
+    /// never a conflict.
+    Skip,
 }
 
 /// A field both sides changed differently: the user decides.
@@ -111,7 +115,9 @@ impl Merge for FieldMerge {
         let mut conflicts = Vec::new();
         for name in names {
             let (bv, yv, tv) = (b.get(name), y.get(name), t.get(name));
-            let outcome = if yv == tv || tv == bv {
+            let outcome = if self.rule_of(name) == FieldRule::Skip {
+                tv.cloned()
+            } else if yv == tv || tv == bv {
                 yv.cloned()
             } else if yv == bv {
                 merged.push(name.clone());
@@ -141,6 +147,10 @@ impl Merge for FieldMerge {
 }
 
 impl FieldMerge {
+    fn rule_of(&self, name: &str) -> FieldRule {
+        self.rules.get(name).copied().unwrap_or_default()
+    }
+
     /// Combines two different changes by the field's rule, if it has one that can.
     fn combine(
         &self,
@@ -149,7 +159,7 @@ impl FieldMerge {
         yours: Option<&Value>,
         theirs: Option<&Value>,
     ) -> Option<Value> {
-        if self.rules.get(name).copied().unwrap_or_default() != FieldRule::SetUnion {
+        if self.rule_of(name) != FieldRule::SetUnion {
             return None;
         }
         fn as_set<'a>(v: Option<&'a Value>, empty: &'a [Value]) -> Option<&'a [Value]> {
@@ -185,6 +195,18 @@ mod tests {
 
     fn m() -> FieldMerge {
         FieldMerge::new().rule("tags", FieldRule::SetUnion)
+    }
+
+    #[test]
+    fn skipped_fields_keep_the_current_value() {
+        let m = FieldMerge::new().rule("edits", FieldRule::Skip);
+        let r = m.merge(
+            &json!({"edits": 1, "t": "a"}),
+            &json!({"edits": 9, "t": "b"}),
+            &json!({"edits": 2, "t": "a"}),
+        );
+        assert!(r.conflicts.is_empty() && r.merged.is_empty());
+        assert_eq!(r.value, json!({"edits": 2, "t": "b"}));
     }
 
     #[test]

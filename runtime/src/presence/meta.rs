@@ -13,9 +13,11 @@ pub const MAX_CURSOR_ENTRIES: usize = 8;
 pub const MAX_CURSOR_STRING_BYTES: usize = 64;
 
 /// Whether a user is at their keyboard, as their client reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Input within the client's idle timeout (60 s by default).
+    #[default]
     Active,
     /// No input for the client's idle timeout.
     Idle,
@@ -42,6 +44,12 @@ impl Status {
                 "status must be \"active\" or \"idle\"".into(),
             )),
         }
+    }
+}
+
+impl From<Status> for String {
+    fn from(status: Status) -> String {
+        status.as_str().to_owned()
     }
 }
 

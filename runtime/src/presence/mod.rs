@@ -20,10 +20,15 @@ mod meta;
 mod text;
 mod timers;
 mod tracker;
+mod typed;
 
 pub use colour::{PALETTE, colour_for};
 pub use meta::{MAX_CURSOR_ENTRIES, MAX_FIELD_BYTES, Status};
 pub use text::{AVATARS_SHOWN, avatar_overflow, typing_text, viewing_text};
+pub(crate) use typed::track_joining;
+pub use typed::{
+    Json, JsonMap, PresenceChannel, PresenceMeta, display_name, meta_field, meta_value, typed_list,
+};
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -140,6 +140,14 @@ pub enum Skeleton {
     },
     /// A round avatar.
     Avatar,
+    /// A heading: one short, tall line.
+    Title,
+    /// A pill (a status, a tag, a yes/no).
+    Badge,
+    /// A short number.
+    Number,
+    /// An image (16:9).
+    Image,
 }
 
 /// A skeleton placeholder (shimmering grey shapes, hidden from screen readers).
@@ -152,6 +160,10 @@ pub fn skeleton(shape: Skeleton) -> String {
     let (name, lines, rows, columns) = match shape {
         Skeleton::Block => ("block", 0, 0, 0),
         Skeleton::Avatar => ("avatar", 0, 0, 0),
+        Skeleton::Title => ("title", 0, 0, 0),
+        Skeleton::Badge => ("badge", 0, 0, 0),
+        Skeleton::Number => ("number", 0, 0, 0),
+        Skeleton::Image => ("image", 0, 0, 0),
         Skeleton::Card => ("card", 0, 0, 0),
         Skeleton::Lines(n) => ("lines", n.min(50), 0, 0),
         Skeleton::Table { rows, columns } => ("table", 0, rows.min(100), columns.min(20)),
@@ -160,6 +172,21 @@ pub fn skeleton(shape: Skeleton) -> String {
         "skeleton.html",
         context! { shape => name, lines => lines, rows => rows, columns => columns },
     )
+}
+
+/// The skeleton of one record, `of` a kind (`data-rtux-skeleton-of`), field
+/// by field in order: what a list shows while its records load. The
+/// [`SkeletonView`](crate::model::SkeletonView) derive writes the shapes.
+///
+/// ```
+/// use rtux::ui::{Skeleton, record_skeleton};
+/// let html = record_skeleton("note", &[Skeleton::Title, Skeleton::Lines(2), Skeleton::Badge]);
+/// assert!(html.contains("rtux-skeleton--title") && html.contains("rtux-skeleton--badge"));
+/// ```
+pub fn record_skeleton(of: &str, fields: &[Skeleton]) -> String {
+    let fields: String = fields.iter().map(|&shape| skeleton(shape)).collect();
+    let ctx = context! { shape => "record", of => of, fields => minijinja::Value::from_safe_string(fields) };
+    render("skeleton.html", ctx)
 }
 
 /// An async result: rtux.js fetches `url` (an HTML fragment) and shows it; the
@@ -288,6 +315,11 @@ mod tests {
                     rows: 2,
                     columns: 3
                 }),
+                skeleton(Skeleton::Title),
+                skeleton(Skeleton::Badge),
+                skeleton(Skeleton::Number),
+                skeleton(Skeleton::Image),
+                record_skeleton("note\"<x>", &[Skeleton::Title, Skeleton::Lines(2)]),
             ]
             .join("\n")
         );

@@ -1,0 +1,155 @@
+//! `impl Model` and `impl SkeletonView` for a checked resource.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned};
+
+use super::duration;
+use crate::attr::Spanned;
+use crate::model::{Op, ResourceModel, Rule, Shape};
+
+pub(super) fn expand(m: &ResourceModel) -> TokenStream {
+    let ident = m.ident;
+    let (topic, id, version) = (&m.topic, &m.id_key, &m.version_key);
+    let steps = steps(m);
+    let merge = (!m.rules.is_empty()).then(|| {
+        let rules = m.rules.iter().map(|(key, rule)| {
+            let rule = match rule {
+                Rule::SetUnion => quote!(SetUnion),
+                Rule::Skip => quote!(Skip),
+            };
+            quote!(.rule(#key, ::rtux::conflict::FieldRule::#rule))
+        });
+        quote! {
+            fn merge() -> ::rtux::conflict::FieldMerge {
+                ::rtux::conflict::FieldMerge::new() #(#rules)*
+            }
+        }
+    });
+    let check = m.validate.as_ref().map(|v| {
+        // Paths parsed from a string carry the string's span: a wrong
+        // signature is reported at the attribute.
+        let path = &v.value;
+        quote! {
+            fn check(&self) -> ::core::result::Result<(), ::rtux::action::Reject> {
+                #path(self)
+            }
+        }
+    });
+    let kind = ident.to_string();
+    let shapes = m.shapes.iter().map(|s| shape(*s));
+    quote! {
+        #[automatically_derived]
+        impl ::rtux::model::Model for #ident {
+            const TOPIC: &'static str = #topic;
+            const ID_FIELD: &'static str = #id;
+            const VERSION_FIELD: &'static str = #version;
+
+            fn actions(
+                builder: ::rtux::model::ModelBuilder<Self>,
+            ) -> ::rtux::model::ModelBuilder<Self> {
+                builder #(#steps)*
+            }
+            #merge
+            #check
+        }
+
+        #[automatically_derived]
+        impl ::rtux::model::SkeletonView for #ident {
+            const KIND: &'static str = #kind;
+            const SHAPES: &'static [::rtux::ui::Skeleton] = &[#(#shapes),*];
+        }
+    }
+}
+
+/// The builder calls, in attribute order: configuration, then actions.
+fn steps(m: &ResourceModel) -> Vec<TokenStream> {
+    let mut steps = Vec::new();
+    if let Some(t) = &m.template {
+        steps.push(quote_spanned! {t.span()=>
+            .item_template(::core::include_str!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #t)))
+        });
+    }
+    if let Some(p) = &m.presence {
+        let path = &p.value;
+        steps.push(quote!(.presence::<#path>()));
+    }
+    if let Some(w) = m.undo_window {
+        let w = duration(w);
+        steps.push(quote!(.configure(|b| b.undo_window(#w))));
+    }
+    for (name, op) in &m.actions {
+        steps.push(match op {
+            Op::Create => quote!(.create(#name)),
+            Op::Replace => quote!(.replace(#name)),
+            Op::Edit => quote!(.editable(#name)),
+            Op::ConfirmedDelete => quote!(.confirmed_delete(#name)),
+            Op::Toggle(field) => quote!(.toggle(#name, #field)),
+            Op::Increment(field) => quote!(.increment(#name, #field)),
+            Op::UndoableDelete(window) => {
+                let window = match window {
+                    Some(w) => {
+                        let w = duration(*w);
+                        quote!(::core::option::Option::Some(#w))
+                    }
+                    None => quote!(::core::option::Option::None),
+                };
+                quote!(.undoable_delete(#name, #window))
+            }
+            Op::Insert(f) => handler("insert", name, f),
+            Op::ServerCorrects(f) => handler("server_corrects", name, f),
+            Op::Pending(f) => handler("pending", name, f),
+            Op::ConfirmFirst(f) => handler("confirm_first", name, f),
+        });
+    }
+    steps
+}
+
+/// `.kind(name, handler)`, spanned at the `with` string so a handler of the
+/// wrong type is reported there.
+fn handler(method: &str, name: &str, f: &Spanned<syn::Path>) -> TokenStream {
+    let method = syn::Ident::new(method, proc_macro2::Span::call_site());
+    let path = &f.value;
+    quote!(.#method(#name, #path))
+}
+
+fn shape(s: Shape) -> TokenStream {
+    let variant = match s {
+        Shape::Avatar => quote!(Avatar),
+        Shape::Title => quote!(Title),
+        Shape::Lines(n) => {
+            let n = Literal::usize_unsuffixed(n);
+            quote!(Lines(#n))
+        }
+        Shape::Badge => quote!(Badge),
+        Shape::Number => quote!(Number),
+        Shape::Image => quote!(Image),
+        Shape::Block => quote!(Block),
+        Shape::Card => quote!(Card),
+    };
+    quote!(::rtux::ui::Skeleton::#variant)
+}
+
+/// Impls that compile whatever the attributes said.
+pub(super) fn fallback(ident: &syn::Ident) -> TokenStream {
+    let kind = ident.to_string();
+    quote! {
+        #[automatically_derived]
+        impl ::rtux::model::Model for #ident {
+            const TOPIC: &'static str = "";
+            const ID_FIELD: &'static str = "";
+            const VERSION_FIELD: &'static str = "";
+
+            fn actions(
+                builder: ::rtux::model::ModelBuilder<Self>,
+            ) -> ::rtux::model::ModelBuilder<Self> {
+                builder
+            }
+        }
+
+        #[automatically_derived]
+        impl ::rtux::model::SkeletonView for #ident {
+            const KIND: &'static str = #kind;
+            const SHAPES: &'static [::rtux::ui::Skeleton] = &[];
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Typed presence metas, and a channel with presence only.
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::PresenceConfig;
+use crate::auth::Claims;
+use crate::channel::{Channel, ChannelSocket, JoinError};
+use crate::wire::Reply;
+
+/// A struct as the presence meta of a topic: what each connection shows the
+/// others (name, avatar, colour, status, typing, active field, cursor, and the
+/// application's own fields).
+///
+/// `#[derive(rtux::Presence)]` writes it (see `docs/derive.md`); by hand:
+///
+/// ```
+/// use rtux::auth::Claims;
+/// use rtux::presence::{PresenceMeta, colour_for, meta_field, typed_list};
+/// use rtux::JoinError;
+/// use serde_json::{Value, json};
+///
+/// #[derive(Debug, PartialEq)]
+/// struct Viewer { name: String, color: String, typing: bool }
+///
+/// impl PresenceMeta for Viewer {
+///     fn joining(claims: &Claims, _payload: &Value) -> Result<Self, JoinError> {
+///         Ok(Viewer {
+///             name: claims.name.clone().unwrap_or_else(|| claims.sub.clone()),
+///             color: colour_for(&claims.sub).to_owned(),
+///             typing: false,
+///         })
+///     }
+///     fn to_meta(&self) -> Value {
+///         json!({"name": self.name, "color": self.color, "typing": self.typing})
+///     }
+///     fn from_meta(meta: &Value) -> Result<Self, String> {
+///         Ok(Viewer {
+///             name: meta_field(meta, "name")?,
+///             color: meta_field(meta, "color")?,
+///             typing: meta_field(meta, "typing")?,
+///         })
+///     }
+/// }
+///
+/// let list = json!({"ana": {"metas": [{"name": "Ana", "color": "#2563EB", "typing": true, "phx_ref": "1"}]}});
+/// let typed = typed_list::<Viewer>(&list).unwrap();
+/// assert!(typed["ana"][0].typing);
+/// ```
+pub trait PresenceMeta: Sized + Send + Sync + 'static {
+    /// The meta of a user joining: identity fields from the token's claims
+    /// (never from the payload), the others from the join payload's `meta`.
+    ///
+    /// # Errors
+    /// A payload that does not fit: the join is refused with the reason.
+    fn joining(claims: &Claims, payload: &Value) -> Result<Self, JoinError>;
+
+    /// The meta as tracked (a JSON object).
+    fn to_meta(&self) -> Value;
+
+    /// A meta from a presence list (rtux's own fields included).
+    ///
+    /// # Errors
+    /// Which field does not fit, and why.
+    fn from_meta(meta: &Value) -> Result<Self, String>;
+
+    /// The timings this meta asks for, applied to `config` (the default keeps it).
+    fn timings(config: PresenceConfig) -> PresenceConfig {
+        config
+    }
+
+    /// The presence configuration for the endpoint: the defaults with
+    /// [`PresenceMeta::timings`] applied.
+    fn config() -> PresenceConfig {
+        Self::timings(PresenceConfig::default())
+    }
+}
+
+/// A presence list (`{key: {metas: [...]}}`, as `presence_state` and
+/// [`Presence::list`](super::Presence::list) give it) with typed metas.
+///
+/// # Errors
+/// The first meta that does not fit, with its key.
+pub fn typed_list<M: PresenceMeta>(list: &Value) -> Result<BTreeMap<String, Vec<M>>, String> {
+    let Some(entries) = list.as_object() else {
+        return Err("a presence list is a JSON object".into());
+    };
+    entries
+        .iter()
+        .map(|(key, entry)| {
+            let metas = entry["metas"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let typed = metas
+                .iter()
+                .map(|meta| M::from_meta(meta).map_err(|e| format!("{key}: {e}")))
+                .collect::<Result<Vec<M>, String>>()?;
+            Ok((key.clone(), typed))
+        })
+        .collect()
+}
+
+/// JSON values, as presence metas hold them (for derived code).
+pub type Json = Value;
+/// A JSON object's map (for derived code).
+pub type JsonMap = serde_json::Map<String, Value>;
+
+/// The name a user shows: the token's `name`, or its user id.
+///
+/// ```
+/// let claims = rtux::auth::Claims { sub: "u1".into(), exp: 0, iat: 0, name: None };
+/// assert_eq!(rtux::presence::display_name(&claims), "u1");
+/// ```
+pub fn display_name(claims: &Claims) -> String {
+    claims.name.clone().unwrap_or_else(|| claims.sub.clone())
+}
+
+/// One field of a meta (or of a join payload's `meta`), typed; a missing
+/// field reads as `null` (so `Option` fields may be left out).
+///
+/// # Errors
+/// The key and why its value does not fit.
+///
+/// ```
+/// let meta = serde_json::json!({"role": "editor"});
+/// assert_eq!(rtux::presence::meta_field::<String>(&meta, "role").unwrap(), "editor");
+/// assert_eq!(rtux::presence::meta_field::<Option<String>>(&meta, "avatar").unwrap(), None);
+/// assert!(rtux::presence::meta_field::<String>(&meta, "team").is_err());
+/// ```
+pub fn meta_field<T: DeserializeOwned>(meta: &Value, key: &str) -> Result<T, String> {
+    T::deserialize(meta.get(key).unwrap_or(&Value::Null))
+        .map_err(|e| format!("meta field {key}: {e}"))
+}
+
+/// A field's value in a meta (`null` if it does not serialize).
+///
+/// ```
+/// assert_eq!(rtux::presence::meta_value(&Some(3)), serde_json::json!(3));
+/// ```
+pub fn meta_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// Tracks the joining connection with its typed meta.
+pub(crate) fn track_joining<M: PresenceMeta>(
+    payload: &Value,
+    socket: &mut ChannelSocket,
+) -> Result<(), JoinError> {
+    let meta = M::joining(socket.claims(), payload.get("meta").unwrap_or(&Value::Null))?;
+    socket
+        .presence()
+        .track(meta.to_meta())
+        .map_err(|e| JoinError::new(e.to_string()))
+}
+
+/// A channel with presence only (who is here, typing, fields, cursors): each
+/// join is tracked with `M`'s meta, built from the token and the join
+/// payload's `meta`. The presence helpers (`presence:typing` and the others)
+/// work on it; it has no events of its own.
+///
+/// ```
+/// # use rtux::presence::{PresenceChannel, PresenceMeta};
+/// # struct Viewer;
+/// # impl PresenceMeta for Viewer {
+/// #     fn joining(_: &rtux::auth::Claims, _: &serde_json::Value) -> Result<Self, rtux::JoinError> { Ok(Viewer) }
+/// #     fn to_meta(&self) -> serde_json::Value { serde_json::json!({}) }
+/// #     fn from_meta(_: &serde_json::Value) -> Result<Self, String> { Ok(Viewer) }
+/// # }
+/// let endpoint = rtux::Endpoint::builder("a secret of at least thirty-two bytes!")
+///     .presence(Viewer::config())
+///     .channel("lobby:*", PresenceChannel::<Viewer>::new());
+/// # let _ = endpoint;
+/// ```
+pub struct PresenceChannel<M>(PhantomData<fn() -> M>);
+
+impl<M> PresenceChannel<M> {
+    /// The channel.
+    pub fn new() -> Self {
+        PresenceChannel(PhantomData)
+    }
+}
+
+impl<M> Default for PresenceChannel<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M> std::fmt::Debug for PresenceChannel<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PresenceChannel")
+    }
+}
+
+impl<M: PresenceMeta> Channel for PresenceChannel<M> {
+    type State = ();
+
+    async fn join(
+        &self,
+        _topic: &str,
+        payload: Value,
+        socket: &mut ChannelSocket,
+    ) -> Result<((), Value), JoinError> {
+        track_joining::<M>(&payload, socket)?;
+        Ok(((), json!({})))
+    }
+
+    async fn handle_in(
+        &self,
+        event: &str,
+        _payload: Value,
+        _: &mut (),
+        _socket: &mut ChannelSocket,
+    ) -> Reply {
+        Reply::error(format!(
+            "unknown event {event:?}: this topic has presence only (presence:typing, presence:stop_typing, presence:focus, presence:blur, presence:status, presence:cursor, presence:refresh)"
+        ))
+    }
+}
