@@ -319,10 +319,13 @@ fn field_optimistic(cx: &Ctxt, f: &ResourceField) -> Option<(String, Op)> {
     let lit = f.optimistic.as_ref()?;
     let ty = &f.of.field.ty;
     let key = f.of.key.clone();
+    // The action is named after the Rust field (snake_case, whatever the JSON key).
+    let field = f.of.ident.to_string();
+    let field = field.trim_start_matches("r#");
     match one_of(cx, lit, "optimistic kind", OPTIMISTIC)?.as_str() {
-        "toggle" if types::is_bool(ty) => Some((format!("toggle_{key}"), Op::Toggle(key))),
+        "toggle" if types::is_bool(ty) => Some((format!("toggle_{field}"), Op::Toggle(key))),
         "increment" if types::is_integer(ty) => {
-            Some((format!("increment_{key}"), Op::Increment(key)))
+            Some((format!("increment_{field}"), Op::Increment(key)))
         }
         kind => {
             let needs = if kind == "toggle" {

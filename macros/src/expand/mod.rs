@@ -3,6 +3,8 @@
 
 mod presence;
 mod resource;
+#[cfg(test)]
+mod tests;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;

@@ -10,6 +10,18 @@ use crate::model::{MetaField, PresenceModel, Role};
 pub(super) fn expand(m: &PresenceModel) -> TokenStream {
     let ident = m.ident;
     let joining = m.fields.iter().map(joining);
+    // Parameters no field reads are unnamed, so the user's build has no warnings.
+    let uses = |roles: &[Option<Role>]| m.fields.iter().any(|f| roles.contains(&f.role));
+    let claims = if uses(&[Some(Role::Name), Some(Role::Color)]) {
+        quote!(claims)
+    } else {
+        quote!(_)
+    };
+    let payload = if uses(&[Some(Role::Avatar), None]) {
+        quote!(payload)
+    } else {
+        quote!(_)
+    };
     let to_meta = m.fields.iter().map(|f| {
         let (name, key) = (f.ident, &f.key);
         quote!(meta.insert(::std::string::String::from(#key), ::rtux::presence::meta_value(&self.#name));)
@@ -41,8 +53,8 @@ pub(super) fn expand(m: &PresenceModel) -> TokenStream {
         #[automatically_derived]
         impl ::rtux::presence::PresenceMeta for #ident {
             fn joining(
-                claims: &::rtux::auth::Claims,
-                payload: &::rtux::presence::Json,
+                #claims: &::rtux::auth::Claims,
+                #payload: &::rtux::presence::Json,
             ) -> ::core::result::Result<Self, ::rtux::JoinError> {
                 ::core::result::Result::Ok(Self { #(#joining)* })
             }
