@@ -59,6 +59,8 @@ pub(crate) struct Resource<'a> {
     pub(crate) undo_window: Option<Spanned<Duration>>,
     pub(crate) actions: Vec<ActionAttrs>,
     pub(crate) fields: Vec<ResourceField<'a>>,
+    /// An unknown struct key was reported (it may have been the topic).
+    pub(crate) unknown_keys: bool,
 }
 
 /// One action: `name(kind = "…", …)` inside `action(...)`. The name leads
@@ -72,6 +74,8 @@ pub(crate) struct ActionAttrs {
     pub(crate) confirm_first: Option<syn::Path>,
     pub(crate) irreversible: Option<syn::Path>,
     pub(crate) reversible: Option<syn::Path>,
+    /// An unknown key was reported (it may have been the kind).
+    pub(crate) unknown_keys: bool,
 }
 
 /// A field of a resource and its attributes.
@@ -96,6 +100,8 @@ pub(crate) struct Presence<'a> {
 pub(crate) struct PresenceField<'a> {
     pub(crate) of: Field<'a>,
     pub(crate) role: Option<syn::Path>,
+    /// The field has `#[rtux(...)]` attributes, right or wrong.
+    pub(crate) marked: bool,
 }
 
 /// Runs `f` on every key of every `#[rtux(...)]` attribute in `attrs`.
@@ -172,6 +178,7 @@ impl<'a> Resource<'a> {
         let mut validate = Attr::none(cx, "validate");
         let mut undo_window = Attr::none(cx, "undo_window");
         let mut actions = Vec::new();
+        let mut unknown_keys = false;
         each_key(cx, &input.attrs, |meta| {
             let p = &meta.path;
             if p.is_ident("topic") {
@@ -207,6 +214,7 @@ impl<'a> Resource<'a> {
                 );
                 attr::skip(meta)?;
             } else {
+                unknown_keys = true;
                 attr::unknown(cx, meta, "resource", RESOURCE_KEYS)?;
             }
             Ok(())
@@ -224,6 +232,7 @@ impl<'a> Resource<'a> {
             undo_window: undo_window.get(),
             actions,
             fields,
+            unknown_keys,
         }
     }
 }
@@ -256,6 +265,7 @@ impl ActionAttrs {
         let mut confirm_first = Attr::none(cx, "confirm_first");
         let mut irreversible = Attr::none(cx, "irreversible");
         let mut reversible = Attr::none(cx, "reversible");
+        let mut unknown_keys = false;
         meta.parse_nested_meta(|meta| {
             let p = &meta.path;
             if p.is_ident("kind") {
@@ -275,6 +285,7 @@ impl ActionAttrs {
             } else if p.is_ident("reversible") {
                 reversible.set(p, p.clone());
             } else {
+                unknown_keys = true;
                 attr::unknown(cx, &meta, "action", ACTION_KEYS)?;
             }
             Ok(())
@@ -287,6 +298,7 @@ impl ActionAttrs {
             confirm_first: confirm_first.get(),
             irreversible: irreversible.get(),
             reversible: reversible.get(),
+            unknown_keys,
         }))
     }
 }
@@ -381,7 +393,8 @@ impl<'a> Presence<'a> {
                     }
                     Ok(())
                 });
-                PresenceField { of, role }
+                let marked = of.field.attrs.iter().any(|a| a.path().is_ident("rtux"));
+                PresenceField { of, role, marked }
             })
             .collect();
         Presence {

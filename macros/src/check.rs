@@ -11,10 +11,26 @@ use crate::ctxt::Ctxt;
 use crate::model::{MetaField, Op, PresenceModel, ResourceModel, Role, Rule, Shape};
 use crate::types;
 
-/// Undo windows the patterns allow.
-const UNDO_WINDOW: (Duration, Duration) = (Duration::from_secs(1), Duration::from_secs(30));
-/// Typing expiries the patterns allow.
-const TYPING_EXPIRY: (Duration, Duration) = (Duration::from_secs(3), Duration::from_secs(5));
+/// A timing the patterns bound, and why.
+struct Bounds {
+    what: &'static str,
+    low: Duration,
+    high: Duration,
+    why: &'static str,
+}
+
+const UNDO_WINDOW: Bounds = Bounds {
+    what: "undo window",
+    low: Duration::from_secs(1),
+    high: Duration::from_secs(30),
+    why: "under 1 s nobody can react, over 30 s the action feels lost; the patterns use 5 s",
+};
+const TYPING_EXPIRY: Bounds = Bounds {
+    what: "typing expiry",
+    low: Duration::from_secs(3),
+    high: Duration::from_secs(5),
+    why: "shorter flickers between keystrokes, longer shows people typing who stopped; the patterns use 3 s",
+};
 /// The most cursor updates per second per user.
 const MAX_CURSOR_RATE: u64 = 10;
 
@@ -57,15 +73,18 @@ const DESTRUCTIVE: &[&str] = &[
     "delete", "remove", "destroy", "purge", "erase", "wipe", "clear", "drop", "discard", "trash",
 ];
 
-fn no_generics(cx: &Ctxt, input: &syn::DeriveInput, derive: &str) {
+/// False (after one error) for a generic struct: nothing else is checked.
+fn no_generics(cx: &Ctxt, input: &syn::DeriveInput, derive: &str) -> bool {
     if !input.generics.params.is_empty() {
         cx.error_at(
             &input.generics,
             format!(
-                "rtux::{derive} can't be derived for a generic struct: its values are stored and sent as one concrete JSON shape; derive it on a concrete struct (a struct wrapping the generic one works)"
+                "rtux::{derive} can't be derived for a generic struct: its values are stored and sent as one concrete JSON shape; derive it on a concrete struct (its fields may be generic types with concrete arguments, such as `Item<i64>`)"
             ),
         );
+        return false;
     }
+    true
 }
 
 /// A string attribute value from a fixed set; "did you mean" when it is close.
@@ -85,21 +104,17 @@ fn one_of(cx: &Ctxt, lit: &syn::LitStr, what: &str, known: &[&str]) -> Option<St
     None
 }
 
-fn in_range<A: quote::ToTokens>(
-    cx: &Ctxt,
-    at: &A,
-    value: Duration,
-    (low, high): (Duration, Duration),
-    why: &str,
-) {
-    if value < low || value > high {
+fn in_range<A: quote::ToTokens>(cx: &Ctxt, at: &A, value: Duration, b: &Bounds) {
+    if value < b.low || value > b.high {
         cx.error_at(
             at,
             format!(
-                "{} is outside {}–{} s: {why}",
+                "{} {} is outside {}–{} s: {}",
+                b.what,
                 humantime::format_duration(value),
-                low.as_secs(),
-                high.as_secs()
+                b.low.as_secs(),
+                b.high.as_secs(),
+                b.why
             ),
         );
     }
@@ -107,22 +122,18 @@ fn in_range<A: quote::ToTokens>(
 
 /// Checks a resource; `None` if anything is wrong (the errors are in `cx`).
 pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<'a>> {
-    no_generics(cx, r.input, "Resource");
+    if !no_generics(cx, r.input, "Resource") {
+        return None;
+    }
     let topic = r.topic.as_ref().map(|t| topic(cx, t));
-    if r.topic.is_none() {
+    if r.topic.is_none() && !r.unknown_keys {
         cx.error_at(
             &r.input.ident,
             "missing `#[rtux(topic = \"…\")]`: the topic pattern clients join, such as \"notes:*\"",
         );
     }
     if let Some(w) = &r.undo_window {
-        in_range(
-            cx,
-            w,
-            w.value,
-            UNDO_WINDOW,
-            "under 1 s nobody can react, over 30 s the change feels lost; the patterns use 5 s",
-        );
+        in_range(cx, w, w.value, &UNDO_WINDOW);
     }
     let id = key_field(cx, r, "id", |f| f.id.as_ref());
     let version = key_field(cx, r, "version", |f| f.version.as_ref());
@@ -374,6 +385,9 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
         cx.error_at(name_at, format!("action name `{name}` is reserved by rtux (undo, lock, unlock, field, phx_*): choose another"));
     }
     let Some(kind_lit) = &a.kind else {
+        if a.unknown_keys {
+            return None;
+        }
         cx.error_at(
             name_at,
             format!(
@@ -424,7 +438,7 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
     }
     let with = a.with.clone();
     let needs_with = |kind: &str| {
-        cx.error_at(name_at, format!("a {kind} action needs `with = \"path::to::handler\"`: a fn(&Self, Params) -> Result<Self, rtux::action::Reject>"));
+        cx.error_at(name_at, format!("kind = \"{kind}\" needs a handler: `with = \"path::to::handler\"`, a fn(&Self, Params) -> Result<Self, rtux::action::Reject>"));
     };
     let op = match (kind.as_str(), with) {
         ("insert", Some(w)) => Op::Insert(w),
@@ -440,7 +454,7 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
         (_, Some(w)) => {
             cx.error_at(
                 &w,
-                format!("a {kind} action takes no handler: remove `with`"),
+                format!("kind = \"{kind}\" takes no handler: remove `with`"),
             );
             return None;
         }
@@ -452,13 +466,7 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
 
 fn delete(cx: &Ctxt, a: &ActionAttrs, name: &str, has_default_window: bool) -> Option<Op> {
     if let Some(w) = &a.undo_window {
-        in_range(
-            cx,
-            w,
-            w.value,
-            UNDO_WINDOW,
-            "under 1 s nobody can react, over 30 s the delete feels lost; the patterns use 5 s",
-        );
+        in_range(cx, w, w.value, &UNDO_WINDOW);
     }
     match (&a.undo_window, &a.confirm_first) {
         (Some(w), Some(_)) => {
@@ -496,15 +504,11 @@ fn unique_names(cx: &Ctxt, r: &Resource, actions: &[(String, Op)]) {
 
 /// Checks a presence meta; `None` if anything is wrong.
 pub(crate) fn presence<'a>(cx: &Ctxt, p: &Presence<'a>) -> Option<PresenceModel<'a>> {
-    no_generics(cx, p.input, "Presence");
+    if !no_generics(cx, p.input, "Presence") {
+        return None;
+    }
     if let Some(t) = &p.typing_expiry {
-        in_range(
-            cx,
-            t,
-            t.value,
-            TYPING_EXPIRY,
-            "shorter flickers between keystrokes, longer shows people typing who stopped; the patterns use 3 s",
-        );
+        in_range(cx, t, t.value, &TYPING_EXPIRY);
     }
     if let Some(rate) = &p.cursor_rate {
         if rate.value > MAX_CURSOR_RATE {
@@ -531,7 +535,7 @@ pub(crate) fn presence<'a>(cx: &Ctxt, p: &Presence<'a>) -> Option<PresenceModel<
             Some(role)
         });
         let key = role.map_or_else(|| f.of.key.clone(), |r| r.key().to_owned());
-        if role.is_none() && KEPT_BY_RTUX.contains(&key.as_str()) {
+        if role.is_none() && !f.marked && KEPT_BY_RTUX.contains(&key.as_str()) {
             cx.error_at(
                 f.of.ident,
                 format!("`{key}` is a meta field rtux keeps itself: mark the field with its role (`#[rtux({key})]`) if it is one, or rename it"),
