@@ -60,6 +60,11 @@ pub use endpoint::{BuildError, Endpoint, EndpointBuilder, Limits};
 pub use socket::ConnId;
 pub use wire::Reply;
 
+/// The derive guide's examples, compiled as doctests.
+#[cfg(all(doctest, feature = "derive"))]
+#[doc = include_str!("../../docs/derive.md")]
+pub struct DeriveGuide;
+
 /// The derives (feature `derive`, on by default), as `serde` re-exports its own:
 /// `Resource` and `Presence` (see `docs/derive.md`).
 #[cfg(feature = "derive")]

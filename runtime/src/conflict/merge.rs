@@ -49,8 +49,8 @@ pub struct Merged {
 
 /// A resource's merge capability: `merge(base, yours, theirs)`.
 ///
-/// Written by hand for now (usually as a [`FieldMerge`]); the derives will
-/// generate it.
+/// Usually a [`FieldMerge`]: written by hand, or derived from the fields'
+/// `#[rtux(merge = "…")]` rules ([`Model::merge`](crate::model::Model::merge)).
 pub trait Merge: Send + Sync + 'static {
     /// Merges the user's record (`yours`) into the current one (`theirs`), both
     /// descended from `base`.
