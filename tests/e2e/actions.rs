@@ -352,9 +352,9 @@ async fn undo_inside_the_window_keeps_the_item_and_after_it_is_refused() {
             .await;
         assert_eq!(late["status"], "error");
         assert!(
-            late["response"]["reason"].as_str().is_some_and(
-                |r| r.starts_with("nothing to undo: the undo window has passed")
-            )
+            late["response"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("nothing to undo: the undo window has passed"))
         );
     }
 }

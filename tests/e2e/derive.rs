@@ -279,6 +279,39 @@ async fn the_generated_merge_combines_sets_keeps_skipped_fields_and_reports_conf
             (fields[0]["yours"].as_str(), fields[0]["theirs"].as_str()),
             (Some("Bo's body"), Some("Ana's body"))
         );
+        let current = record(&conflict)["version"].as_i64().expect("version");
+
+        // A form sends some fields: the others keep their value.
+        let toggled = ana
+            .push(
+                &topic,
+                "toggle_done",
+                op(&topic, "ana", "3", json!({"id": id})),
+            )
+            .await;
+        assert_eq!(record(&toggled)["data"]["done"], true, "{toggled}");
+        let partial = ana
+            .push(
+                &topic,
+                "save",
+                op(
+                    &topic,
+                    "ana",
+                    "4",
+                    json!({"id": id, "version": current + 1, "data": {"body": "Only the body"}}),
+                ),
+            )
+            .await;
+        let data = &record(&partial)["data"];
+        assert_eq!(
+            (
+                data["done"].as_bool(),
+                data["body"].as_str(),
+                data["title"].as_str()
+            ),
+            (Some(true), Some("Only the body"), Some("Q3 plan")),
+            "{partial}"
+        );
         let html = rtux::ui::conflict_panel(&conflict["response"]["conflict"]);
         assert!(
             html.contains("Bo&#x27;s body") && html.contains("Ana&#x27;s body"),

@@ -115,7 +115,7 @@ impl Resource {
                 let Some(current) = ops::get(tx, topic, id).await? else {
                     return nothing(reject("not found", None));
                 };
-                match validate(&req.data) {
+                match validate(&current, &req.data) {
                     Ok(yours) => {
                         self.save(tx, merge.as_ref(), current, yours, version, by)
                             .await

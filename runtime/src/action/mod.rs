@@ -123,7 +123,8 @@ pub(crate) enum Action {
     UndoableDelete(Option<Duration>),
     /// Deleted at once, at the client's version (after the client confirmed).
     Delete,
-    Save(Arc<dyn Merge>, Create),
+    /// `Change` checks the user's record (given the current one) first.
+    Save(Arc<dyn Merge>, Change),
 }
 
 /// Why a resource could not be built.
@@ -216,13 +217,22 @@ impl ResourceBuilder {
     /// both sides changed come back as a conflict with yours, theirs and base.
     /// `validate` checks (and may normalize) the user's record first.
     pub fn editable(
-        mut self,
+        self,
         name: &str,
         merge: impl Merge,
         validate: impl Fn(&Value) -> Result<Value, Reject> + Send + Sync + 'static,
     ) -> Self {
+        self.save(
+            name,
+            Arc::new(merge),
+            data_change(move |_, data| validate(data)),
+        )
+    }
+
+    /// A save whose check also sees the current record.
+    pub(crate) fn save(mut self, name: &str, merge: Arc<dyn Merge>, check: Change) -> Self {
         self.keeps_history = true;
-        self.action(name, Action::Save(Arc::new(merge), Arc::new(validate)))
+        self.action(name, Action::Save(merge, check))
     }
 
     /// How long a section lock lasts without renewal (30 s by default).

@@ -186,10 +186,20 @@ impl<M: Model> ModelBuilder<M> {
         self.with(|b| b.confirmed_delete(name))
     }
 
-    /// A save of the whole record (a form) merged field by field with
-    /// [`Model::merge`] when others saved since; conflicts come back to the user.
+    /// A save of the record (a form) merged field by field with
+    /// [`Model::merge`] when others saved since; conflicts come back to the
+    /// user. Fields the form does not send keep their current value (a form
+    /// of title and body leaves `done` alone).
     pub fn editable(self, name: &str) -> Self {
-        self.with(|b| b.editable(name, M::merge(), whole::<M>))
+        let check: Change = Arc::new(|record: &Record, sent: &Value| {
+            let Value::Object(sent) = sent else {
+                return Err(Reject::new("a save's data must be an object of fields"));
+            };
+            let mut fields = record.data.as_object().cloned().unwrap_or_default();
+            fields.extend(sent.clone());
+            whole::<M>(&Value::Object(fields))
+        });
+        self.with(|b| b.save(name, Arc::new(M::merge()), check))
     }
 
     /// Tracks presence on the topic with the typed meta `P` (see
