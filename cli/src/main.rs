@@ -1,6 +1,9 @@
 //! `rtux`: the command-line tool of rtux.
 
 mod commands;
+mod fields;
+mod names;
+mod scaffold;
 
 use std::process::ExitCode;
 

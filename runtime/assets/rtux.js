@@ -334,18 +334,39 @@
   };
 
   // ---- Patches: server fragments by DOM id, keeping what the user is typing --
+  // A form's fields, typed: checkboxes as booleans (unchecked too), number inputs as numbers.
+  const fields = (f) => {
+    const out = {};
+    for (const i of f.elements) {
+      if (!i.name || i.disabled || i.closest(".rtux-conflict")) continue;
+      if (i.type === "checkbox") out[i.name] = i.checked;
+      else if (i.type === "radio") { if (i.checked) out[i.name] = i.value; }
+      else if (i.type === "number") out[i.name] = i.value === "" ? null : Number(i.value);
+      else if (i.type !== "submit" && i.type !== "button") out[i.name] = i.value;
+    }
+    return out;
+  };
   const fragment = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content.firstElementChild; };
+  // Replaces `old` with the server's HTML, keeping unsaved edits: each edited
+  // field keeps its text (the focused one its caret too), and its form keeps the
+  // version the user started from, so a later save merges instead of overwriting.
   const replaceKeepingInput = (old, html) => {
     const next = fragment(html);
     if (!next) return old;
     const active = document.activeElement;
-    if (active && old.contains(active) && "value" in active) {
-      const { value, selectionStart: s0, selectionEnd: s1 } = active;
-      const key = active.id ? `#${CSS.escape(active.id)}` : active.name ? `[name="${CSS.escape(active.name)}"]` : null;
-      old.replaceWith(next);
+    const focus = active && old.contains(active) && "value" in active ? active : null;
+    const caret = focus && [focus.selectionStart, focus.selectionEnd];
+    const edited = $$(old, "input,textarea,select").filter((i) => i === focus
+      || (i.name && (i.type === "checkbox" ? i.checked !== i.defaultChecked : i.value !== i.defaultValue)));
+    old.replaceWith(next);
+    for (const i of edited) {
+      const key = i.id ? `#${CSS.escape(i.id)}` : i.name ? `[name="${CSS.escape(i.name)}"]` : null;
       const twin = key && (next.matches(key) ? next : next.querySelector(key));
-      if (twin) { twin.value = value; twin.focus(); try { twin.setSelectionRange(s0, s1); } catch (_) { /* not a text input */ } }
-    } else old.replaceWith(next);
+      if (!twin) continue;
+      if (i.type === "checkbox") twin.checked = i.checked; else twin.value = i.value;
+      if (i.form && twin.form && i.form.dataset.rtuxVersion) twin.form.dataset.rtuxVersion = i.form.dataset.rtuxVersion;
+      if (i === focus) { twin.focus(); try { twin.setSelectionRange(caret[0], caret[1]); } catch (_) { /* not a text input */ } }
+    }
     return next;
   };
   const highlight = (node) => { node.classList.add("rtux-highlight"); setTimeout(() => node.classList.remove("rtux-highlight"), 1500); };
@@ -365,7 +386,6 @@
       this.socket = socket;
       this.root = root;
       this.channel = socket.channel(root.dataset.rtuxResource, {});
-      this.list = root.querySelector("[data-rtux-list]") || root;
       this.channel.on("rtux:patch", (p) => this.patch(p));
       this.channel.on("joined", () => {
         root.removeAttribute("data-rtux-updating");
@@ -381,6 +401,40 @@
         clearTimeout(changeTimer);
         changeTimer = setTimeout(() => this.change(f), 300);
       });
+      // Section locks: a form[data-rtux-lock] is locked while focus is in it.
+      const lockOf = (f) => ({ id: f.dataset.rtuxId, section: f.dataset.rtuxLock });
+      const lockForms = (p) => $$(root, `form[data-rtux-lock="${CSS.escape(p.section)}"][data-rtux-id="${CSS.escape(p.id)}"]`);
+      let renew = null;
+      root.addEventListener("focusin", (e) => {
+        const f = e.target.closest("form[data-rtux-lock]");
+        if (!f || f.dataset.rtuxHeld || f.dataset.rtuxLockedBy) return;
+        f.dataset.rtuxHeld = "1";
+        const take = () => this.channel.push("lock", lockOf(f)).then((r) => {
+          if (r.status === "error" && r.response.reason !== "disconnected") toast(this.socket.root, r.response.reason, { error: true });
+        });
+        take();
+        clearInterval(renew);
+        renew = setInterval(take, 10000);
+      });
+      root.addEventListener("focusout", (e) => {
+        const f = e.target.closest("form[data-rtux-lock]");
+        if (!f || (e.relatedTarget && f.contains(e.relatedTarget))) return;
+        delete f.dataset.rtuxHeld;
+        clearInterval(renew);
+        this.channel.push("unlock", lockOf(f));
+      });
+      this.channel.on("rtux:lock", (p) => lockForms(p).forEach((f) => {
+        f.dataset.rtuxLockedBy = (p.holder && (p.holder.name || p.holder.user)) || "Someone";
+        $$(f, "input,textarea,select,button").forEach((i) => { i.disabled = true; });
+        let badge = f.querySelector(".rtux-lock");
+        if (!badge) { badge = el("span", "rtux-lock"); f.prepend(badge); }
+        badge.textContent = `${f.dataset.rtuxLockedBy} is editing`;
+      }));
+      this.channel.on("rtux:unlock", (p) => lockForms(p).forEach((f) => {
+        delete f.dataset.rtuxLockedBy;
+        $$(f, "input,textarea,select,button").forEach((i) => { i.disabled = false; });
+        $$(f, ".rtux-lock").forEach((b) => b.remove());
+      }));
       this.channel.on("rtux:progress", (p) => {
         const bar = root.querySelector(`[data-rtux-progress="${CSS.escape(String(p.id))}"]`);
         if (!bar) return;
@@ -391,6 +445,15 @@
         bar.hidden = p.done >= p.total;
       });
       root.addEventListener("click", (e) => {
+        const c = e.target.closest("[data-rtux-choose]");
+        if (c) {
+          const side = c.closest("fieldset"), theirs = c.dataset.rtuxChoose === "theirs";
+          const value = theirs ? side.querySelector("[data-rtux-theirs]").textContent : side.querySelector("[data-rtux-yours]").value;
+          const input = c.form && c.form.elements.namedItem(c.dataset.field);
+          if (input) input.value = value;
+          side.dataset.chosen = c.dataset.rtuxChoose;
+          return;
+        }
         const b = e.target.closest("button[data-rtux-action]");
         if (b && root.contains(b) && !b.form) { e.preventDefault(); this.act(b, b.dataset.rtuxParams ? JSON.parse(b.dataset.rtuxParams) : {}); }
       });
@@ -398,8 +461,7 @@
         const f = e.target.closest("form[data-rtux-action]");
         if (!f) return;
         e.preventDefault();
-        const data = Object.fromEntries(new FormData(f));
-        this.act(f, data);
+        this.act(f, fields(f));
         if (f.dataset.rtuxForm) localStorage.removeItem(`rtux:form:${f.dataset.rtuxForm}`);
         f.reset();
       });
@@ -408,6 +470,7 @@
     // One action: optimistic change now, pending until the reply, rollback on reject.
     act(origin, data) {
       const d = origin.dataset;
+      if (d.rtuxConfirm && !window.confirm(d.rtuxConfirm)) return;
       const payload = { client: CLIENT, op: crypto.randomUUID(), data };
       if (d.rtuxId) payload.id = d.rtuxId;
       if (d.rtuxVersion) payload.version = Number(d.rtuxVersion);
@@ -446,13 +509,29 @@
         else if (reply.status === "error" && reply.response.reason !== "disconnected") {
           undo();
           if (temp) temp.remove();
-          toast(this.socket.root, reply.response.reason || "Not saved", { error: true });
+          if (reply.response.panel && origin.tagName === "FORM") this.conflict(origin, reply.response);
+          else toast(this.socket.root, reply.response.reason || "Not saved", { error: true });
         }
       });
     }
+    // The list may arrive later (an async result), so it is looked up each time.
+    get list() { return this.root.querySelector("[data-rtux-list]") || this.root; }
     send(entry) { return this.channel.push(entry.event, entry.payload); }
+    // A save that conflicts: the user's text back in the form, the server's
+    // panel on top, the form now saving against the current version.
+    conflict(form, r) {
+      $$(form, ".rtux-conflict").forEach((n) => n.remove());
+      for (const [k, v] of Object.entries(r.conflict.yours || {})) {
+        const input = form.elements.namedItem(k);
+        if (input && input.value !== undefined) input.value = typeof v === "string" ? v : JSON.stringify(v);
+      }
+      form.dataset.rtuxVersion = r.conflict.version;
+      const panel = fragment(r.panel);
+      $$(panel, "textarea[name]").forEach((t) => t.removeAttribute("name"));
+      form.prepend(panel);
+    }
     change(form) {
-      const payload = { client: CLIENT, op: crypto.randomUUID(), data: Object.fromEntries(new FormData(form)) };
+      const payload = { client: CLIENT, op: crypto.randomUUID(), data: fields(form) };
       return this.channel.push(form.dataset.rtuxChange, payload).then((reply) => {
         const out = form.querySelector("[data-rtux-feedback]");
         if (out) out.textContent = reply.status === "ok" ? "" : (reply.response.reason || "");

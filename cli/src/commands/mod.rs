@@ -1,5 +1,7 @@
 //! The subcommands.
 
+mod gen_cmd;
+mod new;
 mod token;
 
 use clap::{Parser, Subcommand};
@@ -14,6 +16,10 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Create an app: a shared board of notes showing every rtux pattern.
+    New(new::NewArgs),
+    /// Add a resource or a presence channel to the app in this folder.
+    Gen(gen_cmd::GenArgs),
     /// Issue a socket token for a user, signed with RTUX_SECRET.
     Token(token::TokenArgs),
 }
@@ -22,6 +28,8 @@ impl Cli {
     /// Runs the chosen subcommand; the error is a message for the user.
     pub(crate) fn run(self) -> Result<(), String> {
         match self.command {
+            Command::New(args) => new::run(&args),
+            Command::Gen(args) => gen_cmd::run(&args),
             Command::Token(args) => token::run(&args),
         }
     }

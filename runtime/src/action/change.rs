@@ -165,8 +165,10 @@ impl Resource {
                         "fields": m.conflicts,
                         "merged": m.merged,
                     });
+                    // The panel comes rendered: the client shows it as it is.
+                    let panel = crate::ui::conflict_panel(&conflict);
                     let reply = Reply::Error(
-                        json!({ "reason": reason, "record": record_json(&current), "conflict": conflict }),
+                        json!({ "reason": reason, "record": record_json(&current), "conflict": conflict, "panel": panel }),
                     );
                     return nothing(reply);
                 }

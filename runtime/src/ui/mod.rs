@@ -4,6 +4,10 @@
 use std::sync::OnceLock;
 
 use minijinja::{Environment, context};
+
+/// The template engine of rtux's components, for the app's own views: using
+/// this one keeps an app's views on the very version rtux renders with.
+pub use minijinja;
 use serde_json::Value;
 
 use crate::presence::colour_for;
@@ -199,7 +203,31 @@ pub fn record_skeleton(of: &str, fields: &[Skeleton]) -> String {
 /// assert!(html.contains(r#"data-rtux-async="&#x2f;reports&#x2f;7""#));
 /// ```
 pub fn async_result(url: &str, placeholder: Skeleton) -> String {
-    let ctx = context! { url => url, skeleton => minijinja::Value::from_safe_string(skeleton(placeholder)) };
+    async_with(url, skeleton(placeholder))
+}
+
+/// An async result whose placeholder is `count` record skeletons of a kind
+/// ([`SkeletonView`](crate::model::SkeletonView), derived with the resource): a
+/// loading list that has the shape of the list to come.
+///
+/// ```
+/// use rtux::model::SkeletonView;
+/// use rtux::ui::Skeleton;
+/// struct Note;
+/// impl SkeletonView for Note {
+///     const KIND: &'static str = "Note";
+///     const SHAPES: &'static [Skeleton] = &[Skeleton::Title, Skeleton::Lines(2)];
+/// }
+/// let html = rtux::ui::async_records::<Note>("/notes/list", 3);
+/// assert_eq!(html.matches("rtux-skeleton-record").count(), 3);
+/// ```
+pub fn async_records<S: crate::model::SkeletonView>(url: &str, count: usize) -> String {
+    async_with(url, S::skeletons(count))
+}
+
+/// The async result around a placeholder rendered by rtux itself.
+fn async_with(url: &str, placeholder: String) -> String {
+    let ctx = context! { url => url, skeleton => minijinja::Value::from_safe_string(placeholder) };
     render("async_result.html", ctx)
 }
 

@@ -1,0 +1,115 @@
+//! `rtux new <name>`: a ready-to-run app.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::names;
+use crate::scaffold::{NewApp, new_app};
+
+/// Create an app: a shared board of notes showing presence, optimistic UI,
+/// undo, conflicts, skeletons and disconnect recovery.
+#[derive(Debug, Args)]
+pub(crate) struct NewArgs {
+    /// The app's name: its folder and crate (lowercase, `-` and `_`; like `board`).
+    name: String,
+    /// Print the files that would be created, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Create the app in a folder that is not empty: missing files are added,
+    /// yours are kept as they are (nothing is deleted or overwritten).
+    #[arg(long)]
+    force: bool,
+    /// Depend on the rtux runtime at this path (a checkout's `runtime/`).
+    #[arg(long, value_name = "DIR", conflicts_with = "rtux_version")]
+    rtux_path: Option<PathBuf>,
+    /// Depend on this version of rtux from crates.io.
+    #[arg(long, value_name = "VERSION")]
+    rtux_version: Option<String>,
+}
+
+/// The `rtux = …` line: by path from a checkout, or by version.
+fn dependency(args: &NewArgs) -> Result<String, String> {
+    if let Some(version) = &args.rtux_version {
+        if version.is_empty()
+            || !version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-+^~=<> ,*".contains(c))
+        {
+            return Err(format!(
+                "--rtux-version {version:?} is not a version requirement: write it like 0.1 or 0.1.0"
+            ));
+        }
+        return Ok(format!("rtux = \"{version}\""));
+    }
+    let path = match &args.rtux_path {
+        Some(p) => p.clone(),
+        // Built from a checkout of rtux: use its runtime while the checkout is there.
+        None => {
+            let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+            if !checkout.join("Cargo.toml").is_file() {
+                return Ok(format!("rtux = \"{}\"", env!("CARGO_PKG_VERSION")));
+            }
+            checkout
+        }
+    };
+    let path = path
+        .canonicalize()
+        .map_err(|e| format!("--rtux-path {}: {e}", path.display()))?;
+    let manifest = std::fs::read_to_string(path.join("Cargo.toml")).unwrap_or_default();
+    if !manifest.lines().any(|l| l.trim() == "name = \"rtux\"") {
+        return Err(format!(
+            "{} is not the rtux runtime (no Cargo.toml with name = \"rtux\"): give the checkout's runtime/ folder",
+            path.display()
+        ));
+    }
+    Ok(format!(
+        "rtux = {{ path = {:?} }}",
+        path.display().to_string()
+    ))
+}
+
+fn dev_secret() -> Result<String, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| format!("no randomness for the development secret: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+pub(crate) fn run(args: &NewArgs) -> Result<(), String> {
+    let crate_name = names::app(&args.name)?;
+    let root = std::env::current_dir()
+        .map_err(|e| format!("no current folder: {e}"))?
+        .join(&args.name);
+    let occupied = std::fs::read_dir(&root).is_ok_and(|mut d| d.next().is_some());
+    if root.exists() && !root.is_dir() {
+        return Err(format!(
+            "{} exists and is a file: choose another name",
+            root.display()
+        ));
+    }
+    if occupied && !args.force {
+        return Err(format!(
+            "{} exists and is not empty: choose another name, or add --force to add what is missing there (your files are kept)",
+            root.display()
+        ));
+    }
+    let plan = new_app(&NewApp {
+        root: &root,
+        crate_name: &crate_name,
+        rtux_dependency: dependency(args)?,
+        dev_secret: dev_secret()?,
+    })?;
+    if args.dry_run {
+        print!("{}", plan.describe());
+        return Ok(());
+    }
+    let written = plan.write(args.force)?;
+    print!("{}", written.describe());
+    println!(
+        "\nYour app is ready in {}. Next:\n  cd {}\n  cargo run        # then open http://127.0.0.1:4000 in two windows\n  cargo test       # view snapshots and the app test\n  rtux gen resource Task title:string done:bool --toggle done   # add a resource",
+        root.display(),
+        args.name
+    );
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! Edits to a user's files at marker comments, idempotent and refusing when a
+//! marker is gone.
+
+/// Inserts `line` (one or more lines) before the line holding `marker`,
+/// indented like it, unless `line` is in `content` already.
+///
+/// # Errors
+/// The marker is not in the file: the user moved or removed it.
+pub(crate) fn insert_before(
+    content: &str,
+    file: &str,
+    marker: &str,
+    line: &str,
+) -> Result<String, String> {
+    let Some(at) = content.find(marker) else {
+        return Err(format!(
+            "{file} has no `{marker}` marker, so rtux can't tell where to add `{line}`: put the marker comment back (see a fresh `rtux new` app) or add the line yourself. Nothing was written."
+        ));
+    };
+    if content.contains(line.trim()) {
+        return Ok(content.to_owned());
+    }
+    let start = content[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = content[start..at]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    let mut out = String::with_capacity(content.len() + line.len() + indent.len() + 1);
+    out.push_str(&content[..start]);
+    for l in line.lines() {
+        out.push_str(&indent);
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str(&content[start..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inserts_once_with_the_marker_indent() {
+        let src = "fn f() {\n    a();\n    // rtux:x\n}\n";
+        let once = insert_before(src, "f.rs", "// rtux:x", "b();").expect("marker");
+        assert_eq!(once, "fn f() {\n    a();\n    b();\n    // rtux:x\n}\n");
+        assert_eq!(
+            insert_before(&once, "f.rs", "// rtux:x", "b();").expect("marker"),
+            once
+        );
+        assert!(insert_before("fn f() {}", "f.rs", "// rtux:x", "b();").is_err());
+    }
+}

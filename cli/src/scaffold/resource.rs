@@ -1,0 +1,257 @@
+//! `rtux gen resource`: the struct, its views, routes, channel and view tests.
+
+use std::path::Path;
+use std::time::Duration;
+
+use heck::ToTitleCase;
+use serde_json::{Value, json};
+
+use super::plan::Plan;
+use super::views::ViewTest;
+use super::{formatted, markers, read, render, rustfmt};
+use crate::fields::{Field, Kind};
+use crate::names;
+
+/// How concurrent edits of one record are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Conflict {
+    /// Field-by-field merge; a panel for fields both sides changed.
+    Merge,
+    /// Merge, and a form is locked while someone edits it ("Ana is editing").
+    Lock,
+    /// A save from an old version is refused with the current record.
+    Version,
+}
+
+/// What a delete does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delete {
+    /// Undoable within the window.
+    Undo(Duration),
+    /// The user confirms; then it runs at once.
+    Confirm,
+}
+
+/// What `rtux gen resource` needs (names and fields checked).
+pub(crate) struct NewResource<'a> {
+    pub(crate) root: &'a Path,
+    pub(crate) name: &'a str,
+    pub(crate) fields: &'a [Field],
+    /// The presence meta type tracked on the resource's topic.
+    pub(crate) presence: Option<String>,
+    pub(crate) conflict: Conflict,
+    pub(crate) delete: Delete,
+    pub(crate) toggles: &'a [String],
+    pub(crate) increments: &'a [String],
+    pub(crate) server_owned: &'a [String],
+    pub(crate) topic_prefix: String,
+}
+
+impl NewResource<'_> {
+    fn field(&self, name: &str, flag: &str) -> Result<&Field, String> {
+        self.fields.iter().find(|f| f.name == name).ok_or_else(|| {
+            format!(
+                "--{flag} {name}: there is no field {name:?} (fields: {})",
+                self.names()
+            )
+        })
+    }
+
+    fn names(&self) -> String {
+        self.fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Checks the flags against the fields.
+    fn check(&self) -> Result<(), String> {
+        if self.fields.is_empty() {
+            return Err("a resource needs at least one field, like title:string".into());
+        }
+        for (i, f) in self.fields.iter().enumerate() {
+            if self.fields[..i].iter().any(|g| g.name == f.name) {
+                return Err(format!("field {:?} is given twice", f.name));
+            }
+        }
+        for t in self.toggles {
+            if self.field(t, "toggle")?.kind != Kind::Bool {
+                return Err(format!("--toggle {t}: only a bool field can be toggled"));
+            }
+        }
+        for t in self.increments {
+            if self.field(t, "increment")?.kind != Kind::Integer {
+                return Err(format!(
+                    "--increment {t}: only an integer field can be incremented"
+                ));
+            }
+        }
+        for t in self.server_owned {
+            self.field(t, "server-owned")?;
+        }
+        Ok(())
+    }
+
+    /// The `#[rtux(...)]` keys of a field.
+    fn attrs(&self, f: &Field, context: &Value) -> Vec<String> {
+        let mut keys = Vec::new();
+        if let Some(shape) = context["skeleton"].as_str() {
+            keys.push(format!("skeleton = \"{shape}\""));
+        }
+        if self.toggles.contains(&f.name) {
+            keys.push("optimistic = \"toggle\"".into());
+        }
+        if self.increments.contains(&f.name) {
+            keys.push("optimistic = \"increment\"".into());
+        }
+        if self.server_owned.contains(&f.name) {
+            keys.push("merge = \"skip\"".into());
+        }
+        if keys.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!("#[rtux({})]", keys.join(", "))]
+        }
+    }
+}
+
+/// Field names with their labels.
+fn labelled(names: &[String]) -> Vec<Value> {
+    names
+        .iter()
+        .map(|n| json!({ "name": n, "label": n.to_title_case() }))
+        .collect()
+}
+
+/// One sample record of the resource, as item views take it.
+fn sample(r: &NewResource, topic: &str, n: usize) -> Value {
+    let data: serde_json::Map<String, Value> = r
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), f.sample(n)))
+        .collect();
+    let id = format!("r{n}");
+    json!({ "record": { "id": id, "version": n, "data": data }, "dom_id": rtux::action::dom_id(topic, &id) })
+}
+
+/// The resource's files and the edits that register it.
+///
+/// # Errors
+/// A flag that does not fit the fields, a file in the way, or a marker gone.
+pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String> {
+    r.check()?;
+    let snake = names::snake(r.name);
+    let plural = names::plural(&snake);
+    let page_topic = format!("{}:all", r.topic_prefix);
+    let fields: Vec<Value> = r
+        .fields
+        .iter()
+        .map(|f| {
+            let mut c = f.context(r.name);
+            c["attrs"] = json!(r.attrs(f, &c));
+            c
+        })
+        .collect();
+    let context = json!({
+        "name": r.name,
+        "snake": snake,
+        "snake_words": snake.replace('_', " "),
+        "plural": plural,
+        "plural_words": plural.replace('_', " "),
+        "title": names::title(&plural),
+        "topic_prefix": r.topic_prefix,
+        "fields": fields,
+        "toggles": labelled(r.toggles),
+        "increments": labelled(r.increments),
+        "presence": r.presence,
+        "save_kind": if r.conflict == Conflict::Version { "pending" } else { "edit" },
+        "lock": r.conflict == Conflict::Lock,
+        "delete": match r.delete {
+            Delete::Undo(w) => format!("undo_window = \"{}\"", humantime::format_duration(w)),
+            Delete::Confirm => "confirm_first".into(),
+        },
+        "confirm_delete": r.delete == Delete::Confirm,
+    });
+    let mut plan = Plan::new(r.root);
+    let module = format!("src/{snake}.rs");
+    plan.create(
+        module.as_str(),
+        formatted(
+            &module,
+            render::render("resource/src/resource.rs", &context)?,
+        ),
+    );
+    let mut views = Vec::new();
+    for view in ["item", "list", "page"] {
+        let name = format!("{snake}/{view}.html");
+        let content = render::render(&format!("resource/views/{view}.html"), &context)?;
+        views.push((name.clone(), content.clone()));
+        plan.create(format!("views/{name}"), content);
+    }
+
+    let lib = markers::insert_before(
+        &read(r.root, "src/lib.rs")?,
+        "src/lib.rs",
+        "// rtux:modules",
+        &format!("pub mod {snake};"),
+    )?;
+    plan.modify("src/lib.rs", rustfmt(lib));
+    let path = format!("crate::{snake}::{}", r.name);
+    let app = read(r.root, "src/app.rs")?;
+    let channel = format!(
+        ".channel({path}::TOPIC, {path}::resource(store.clone()).map_err(|e| fail(\"{plural}\")(&e))?)"
+    );
+    let app = markers::insert_before(&app, "src/app.rs", "// rtux:channels", &channel)?;
+    let app = markers::insert_before(
+        &app,
+        "src/app.rs",
+        "// rtux:routes",
+        &format!(".merge(crate::{snake}::routes())"),
+    )?;
+    plan.modify("src/app.rs", rustfmt(app));
+    let mut views_rs = read(r.root, "src/views.rs")?;
+    for (name, _) in &views {
+        let line = format!("(\"{name}\", include_str!(\"../views/{name}\")),");
+        views_rs = markers::insert_before(&views_rs, "src/views.rs", "// rtux:views", &line)?;
+    }
+    plan.modify("src/views.rs", rustfmt(views_rs));
+    let mut manifest = read(r.root, "Cargo.toml")?;
+    for (krate, line) in r.fields.iter().filter_map(Field::dependency) {
+        if !manifest
+            .lines()
+            .any(|l| l.starts_with(&format!("{krate} =")))
+        {
+            manifest =
+                markers::insert_before(&manifest, "Cargo.toml", "# rtux:dependencies", line)?;
+        }
+    }
+    plan.modify("Cargo.toml", manifest);
+
+    let tests = vec![
+        ViewTest::new(&format!("{snake}_item"), &format!("{snake}/item.html"), sample(r, &page_topic, 1)),
+        ViewTest::new(&format!("{snake}_list_empty"), &format!("{snake}/list.html"), json!({ "items": [] })),
+        ViewTest::new(&format!("{snake}_list"), &format!("{snake}/list.html"), json!({ "items": [sample(r, &page_topic, 1), sample(r, &page_topic, 2)] })),
+        ViewTest::new(&format!("{snake}_page"), &format!("{snake}/page.html"), json!({ "topic": page_topic, "presence": "<!-- presence -->", "list": "<!-- list -->" }).as_object().map(|c| {
+            let mut c = c.clone();
+            if r.presence.is_none() {
+                c.remove("presence");
+            }
+            Value::Object(c)
+        }).unwrap_or_default()),
+    ];
+    let mut tests_rs = read(r.root, "tests/views.rs")?;
+    for t in &tests {
+        tests_rs = markers::insert_before(
+            &tests_rs,
+            "tests/views.rs",
+            "// rtux:view-tests",
+            &t.function(),
+        )?;
+        let (path, content) = t.snapshot(crate_name, &views)?;
+        plan.create(path, content);
+    }
+    plan.modify("tests/views.rs", rustfmt(tests_rs));
+    plan.check_free()?;
+    Ok(plan)
+}

@@ -1,0 +1,69 @@
+//! The view tests of a generated app: fixture contexts, the test functions
+//! that render them, and the insta snapshots of what they render — written
+//! by rtux from the same templates and contexts, so a fresh app's tests pass
+//! and a changed view shows as a snapshot diff.
+
+use minijinja::Environment;
+use serde_json::{Value, json};
+
+/// One view test: a view, a snapshot name, a context.
+pub(crate) struct ViewTest {
+    pub(crate) name: String,
+    pub(crate) view: String,
+    pub(crate) context: Value,
+}
+
+impl ViewTest {
+    pub(crate) fn new(name: &str, view: &str, context: Value) -> ViewTest {
+        ViewTest {
+            name: name.to_owned(),
+            view: view.to_owned(),
+            context,
+        }
+    }
+
+    /// What the templates need to write the test function.
+    pub(crate) fn template_context(&self) -> Value {
+        json!({ "name": self.name, "view": self.view, "context": self.context.to_string() })
+    }
+
+    /// The test function, as `rtux gen` inserts it at the tests' marker.
+    pub(crate) fn function(&self) -> String {
+        format!(
+            "\n#[test]\nfn {}() {{\n    check(\"{}\", \"{}\", json!({}));\n}}\n",
+            self.name, self.view, self.name, self.context
+        )
+    }
+
+    /// The snapshot file (path and content) for the app's `views` test.
+    ///
+    /// # Errors
+    /// A view that does not render: a bug in rtux's templates.
+    pub(crate) fn snapshot(
+        &self,
+        crate_name: &str,
+        views: &[(String, String)],
+    ) -> Result<(String, String), String> {
+        let mut env = Environment::new();
+        for (name, source) in views {
+            env.add_template_owned(name.clone(), source.clone())
+                .map_err(|e| format!("view {name} does not parse: {e:#} (a bug in rtux)"))?;
+        }
+        let html = env
+            .get_template(&self.view)
+            .and_then(|t| t.render(&self.context))
+            .map_err(|e| {
+                format!(
+                    "view {} failed on its fixture: {e:#} (a bug in rtux)",
+                    self.view
+                )
+            })?;
+        let header = format!(
+            "---\nsource: tests/views.rs\nexpression: \"{crate_name}::views::render(view, &context)\"\n---\n"
+        );
+        Ok((
+            format!("tests/snapshots/views__{}.snap", self.name),
+            format!("{header}{html}\n"),
+        ))
+    }
+}

@@ -1,0 +1,211 @@
+//! A generated app, as a user gets it: `rtux new`, then its build, tests,
+//! clippy (-D warnings) and rustfmt check; it serves its pages when run; then
+//! `rtux gen resource` (every field type) and `rtux gen presence`, and all of
+//! it again. Generated apps share one cargo target directory
+//! (target/gen-apps), so their dependencies compile once.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use support::{fresh, rtux};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf()
+}
+
+fn cargo(app: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(app)
+        .env("CARGO_TARGET_DIR", workspace().join("target/gen-apps"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo {} failed in the generated app:\n{}\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Builds, tests, lints and checks the formatting of the app.
+fn check(app: &Path) {
+    cargo(app, &["test", "--quiet"]);
+    cargo(
+        app,
+        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+    );
+    cargo(app, &["fmt", "--check"]);
+}
+
+fn get(port: u16, path: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+/// Whether CI runs this (then nothing may skip).
+fn required() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// The generated page in two Chromium windows (tests/browser/generated_app.test.mjs).
+fn browse(port: u16) {
+    let suite = workspace().join("tests/browser");
+    let ready = suite.join("node_modules/playwright-core").is_dir()
+        && Path::new("/usr/bin/chromium").exists()
+        && Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !ready {
+        assert!(
+            !required(),
+            "CI must run the generated app in Chromium: install Node.js, `npm ci --prefix tests/browser` and Debian's chromium"
+        );
+        eprintln!(
+            "SKIPPED the generated app in Chromium: Node.js, tests/browser/node_modules or /usr/bin/chromium is missing"
+        );
+        return;
+    }
+    let out = Command::new("node")
+        .args(["--test", "--test-reporter=spec", "generated_app.test.mjs"])
+        .current_dir(&suite)
+        .env("APP_URL", format!("http://127.0.0.1:{port}"))
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "the generated app failed in Chromium:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs the built app on a free port (PORT), as `cargo run` would, and asks
+/// it for `paths` (and, with `browser`, drives its page in Chromium).
+fn serve_and_get(app: &Path, paths: &[&str], browser: bool) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let binary = workspace().join("target/gen-apps/debug/board");
+    let mut child = Command::new(binary)
+        .current_dir(app)
+        .env("PORT", port.to_string())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite:{}", app.join("e2e.db").display()),
+        )
+        .env_remove("RTUX_SECRET")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the app starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let url = format!("http://127.0.0.1:{port}");
+    let printed: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .take_while(|l| !l.contains(&url))
+        .collect();
+    for path in paths {
+        let page = get(port, path);
+        assert!(page.starts_with("HTTP/1.1 200"), "{path}: {page}");
+    }
+    if browser {
+        browse(port);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        printed.iter().any(|l| l.contains("development secret")),
+        "{printed:?}"
+    );
+}
+
+#[test]
+fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
+    let dir = fresh("e2e");
+    let run = rtux(&dir, &["new", "board"]);
+    assert!(run.ok, "{}", run.stderr);
+    let app = dir.join("board");
+    let manifest = std::fs::read_to_string(app.join("Cargo.toml")).expect("manifest");
+    let runtime = workspace().join("runtime").canonicalize().expect("runtime");
+    assert!(
+        manifest.contains(&format!(
+            "rtux = {{ path = {:?} }}",
+            runtime.display().to_string()
+        )),
+        "from a checkout, rtux is a path dependency:\n{manifest}"
+    );
+    // The checkout's lock file: the same versions as rtux's own tests, no resolution.
+    std::fs::copy(workspace().join("Cargo.lock"), app.join("Cargo.lock")).expect("lock");
+    check(&app);
+    serve_and_get(&app, &["/", "/notes/list", "/static/app.css"], true);
+
+    let run = rtux(
+        &app,
+        &[
+            "gen",
+            "resource",
+            "Task",
+            "title:string",
+            "notes:text",
+            "done:bool",
+            "points:integer",
+            "score:float",
+            "price:decimal",
+            "due:date",
+            "starts:datetime",
+            "ref_id:uuid",
+            "status:enum:open,in_progress,done",
+            "owner:ref:User",
+            "--toggle",
+            "done",
+            "--increment",
+            "points",
+            "--server-owned",
+            "score",
+            "--presence",
+            "--conflict",
+            "lock",
+        ],
+    );
+    assert!(run.ok, "{}", run.stderr);
+    let run = rtux(
+        &app,
+        &[
+            "gen",
+            "resource",
+            "Invoice",
+            "number:string",
+            "--conflict",
+            "version",
+            "--confirm-delete",
+        ],
+    );
+    assert!(run.ok, "{}", run.stderr);
+    let run = rtux(&app, &["gen", "presence", "Cursor"]);
+    assert!(run.ok, "{}", run.stderr);
+    check(&app);
+    serve_and_get(
+        &app,
+        &["/", "/tasks", "/tasks/list", "/invoices", "/invoices/list"],
+        false,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

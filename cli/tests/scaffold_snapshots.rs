@@ -1,0 +1,125 @@
+//! Snapshots of everything `rtux new` and `rtux gen` write: every file's
+//! content (the development secret redacted). Review changes like code.
+
+mod support;
+
+use support::{fresh, rtux, tree};
+
+/// The files of `after` that are new or changed since `before`: new files
+/// whole, changed ones as the lines they gained.
+fn changes(before: &[(String, String)], after: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (path, content) in after {
+        match before.iter().find(|(p, _)| p == path) {
+            None => out.push_str(&format!("=== {path} (new)\n{content}\n")),
+            Some((_, old)) if old != content => {
+                let added: Vec<&str> = content
+                    .lines()
+                    .filter(|l| !old.lines().any(|o| o == *l))
+                    .collect();
+                out.push_str(&format!(
+                    "=== {path} (lines added)\n{}\n\n",
+                    added.join("\n")
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(
+        r#"DEVELOPMENT_SECRET: &str = "[0-9a-f]{64}""#,
+        r#"DEVELOPMENT_SECRET: &str = "[redacted]""#,
+    );
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+#[test]
+fn new_and_gen_write_these_files() {
+    let dir = fresh("snapshots");
+    let run = rtux(&dir, &["new", "board", "--rtux-version", "0.1.0"]);
+    assert!(run.ok, "{}", run.stderr);
+    let app = dir.join("board");
+    let new_tree = tree(&app);
+    let _guard = settings().bind_to_scope();
+    insta::assert_snapshot!("new", changes(&[], &new_tree));
+
+    let fields = [
+        "Task",
+        "title:string",
+        "notes:text",
+        "done:bool",
+        "points:integer",
+        "score:float",
+        "price:decimal",
+        "due:date",
+        "starts:datetime",
+        "ref_id:uuid",
+        "status:enum:open,in_progress,done",
+        "owner:ref:User",
+    ];
+    let mut args = vec!["gen", "resource"];
+    args.extend(fields);
+    args.extend([
+        "--toggle",
+        "done",
+        "--increment",
+        "points",
+        "--server-owned",
+        "score",
+        "--presence",
+        "--conflict",
+        "lock",
+        "--undo-window",
+        "10s",
+        "--topic",
+        "work",
+    ]);
+    let run = rtux(&app, &args);
+    assert!(run.ok, "{}", run.stderr);
+    let resource_tree = tree(&app);
+    insta::assert_snapshot!(
+        "gen_resource_every_type_and_flag",
+        changes(&new_tree, &resource_tree)
+    );
+
+    let run = rtux(
+        &app,
+        &[
+            "gen",
+            "resource",
+            "Invoice",
+            "number:string",
+            "paid:bool",
+            "--conflict",
+            "version",
+            "--confirm-delete",
+        ],
+    );
+    assert!(run.ok, "{}", run.stderr);
+    let invoice_tree = tree(&app);
+    insta::assert_snapshot!(
+        "gen_resource_version_and_confirm_delete",
+        changes(&resource_tree, &invoice_tree)
+    );
+
+    let run = rtux(
+        &app,
+        &[
+            "gen",
+            "presence",
+            "Cursor",
+            "--typing-expiry",
+            "4s",
+            "--cursor-rate",
+            "5",
+        ],
+    );
+    assert!(run.ok, "{}", run.stderr);
+    insta::assert_snapshot!("gen_presence", changes(&invoice_tree, &tree(&app)));
+    let _ = std::fs::remove_dir_all(&dir);
+}

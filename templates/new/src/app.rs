@@ -1,0 +1,129 @@
+//! The router: pages, the socket, the resources' channels.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Html;
+use axum::routing::get;
+use rtux::Endpoint;
+use rtux::model::Model;
+use rtux::presence::PresenceMeta;
+use rtux::store::Store;
+use serde::Deserialize;
+
+use crate::Config;
+use crate::notes::Note;
+use crate::viewer::Viewer;
+use crate::views;
+
+/// Why the app could not start.
+#[derive(Debug)]
+pub struct Error(String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn fail(what: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
+    move |e| Error(format!("{what}: {e}"))
+}
+
+/// What the pages need.
+#[derive(Clone)]
+pub(crate) struct App {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) store: Store,
+    guests: Arc<AtomicU64>,
+}
+
+/// Who opens a page: `?name=Ana`, or a guest.
+#[derive(Deserialize)]
+pub(crate) struct Who {
+    name: Option<String>,
+}
+
+impl App {
+    /// A socket token for a new visitor: every window is a guest of its own.
+    pub(crate) fn token(&self, who: Who) -> String {
+        let n = self.guests.fetch_add(1, Ordering::Relaxed) + 1;
+        let name = who.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("Guest {n}"));
+        let user = format!("guest-{n}-{}", std::process::id());
+        self.endpoint.tokens().issue(&user, Some(&name), Duration::from_secs(12 * 3600))
+    }
+}
+
+/// A fragment of records, or why the store could not give them.
+pub(crate) type Fragment = Result<Html<String>, (StatusCode, String)>;
+
+/// The records of `topic`, rendered by `view`.
+pub(crate) async fn fragment(app: &App, topic: &str, view: fn(&str, &[rtux::store::Record]) -> String) -> Fragment {
+    match app.store.list(topic).await {
+        Ok(records) => Ok(Html(view(topic, &records))),
+        Err(e) => Err((StatusCode::SERVICE_UNAVAILABLE, format!("could not load {topic}: {e}"))),
+    }
+}
+
+/// The whole app: pages, static files, the socket and `/_rtux` assets.
+///
+/// # Errors
+/// The store cannot be opened, or a resource or the endpoint cannot be built.
+pub async fn router(config: &Config) -> Result<Router, Error> {
+    let store = open_store(&config.database_url).await?;
+    let endpoint = Endpoint::builder(config.secret.as_str())
+        .presence(Viewer::config())
+        .channel(Note::TOPIC, Note::resource(store.clone()).map_err(|e| fail("notes")(&e))?)
+        // rtux:channels (rtux gen adds channels above this line)
+        .build()
+        .map_err(|e| fail("the endpoint")(&e))?;
+    let app = App { endpoint: endpoint.clone(), store, guests: Arc::default() };
+    let pages = Router::new()
+        .route("/", get(board))
+        .route("/notes/list", get(notes_list))
+        // rtux:routes (rtux gen adds routes above this line)
+        .with_state(app);
+    let files = tower_http::services::ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
+    Ok(pages.nest_service("/static", files).merge(endpoint.router()))
+}
+
+async fn open_store(url: &str) -> Result<Store, Error> {
+    let store = match url.strip_prefix("sqlite:") {
+        Some(path) => Store::sqlite(path).await,
+        None => Store::open(url).await,
+    };
+    store.map_err(|e| Error(format!("cannot open the store {url:?}: {e}. Set DATABASE_URL to a SQLite file (sqlite:app.db) or unset it.")))
+}
+
+/// Serves the app on `config.addr` until the process stops.
+///
+/// # Errors
+/// The app cannot start, or the address is taken.
+pub async fn run(config: Config) -> Result<(), Error> {
+    let app = router(&config).await?;
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .map_err(|e| Error(format!("cannot listen on {}: {e}. Set PORT to a free port, such as PORT=4001.", config.addr)))?;
+    if config.development_secret {
+        println!("Using the development secret: set RTUX_SECRET (32+ random bytes) in production.");
+    }
+    println!("<< title >> is running on http://{}: open it in two windows. Ctrl-C stops it.", config.addr);
+    axum::serve(listener, app).await.map_err(|e| fail("the server")(&e))
+}
+
+/// The board, for a new visitor.
+async fn board(State(app): State<App>, Query(who): Query<Who>) -> Html<String> {
+    let presence = app.endpoint.presence().list(views::BOARD_TOPIC);
+    Html(views::page(&app.token(who), &views::board(&presence)))
+}
+
+/// The notes, as the HTML fragment the board loads (behind a skeleton).
+async fn notes_list(State(app): State<App>) -> Fragment {
+    fragment(&app, views::BOARD_TOPIC, views::notes_list).await
+}

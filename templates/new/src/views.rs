@@ -1,0 +1,83 @@
+//! Pages and fragments: the minijinja templates in views/, autoescaped.
+
+use std::sync::OnceLock;
+
+use rtux::store::Record;
+use rtux::ui::minijinja::Environment;
+use serde_json::{Value, json};
+
+use crate::notes::Note;
+
+/// The topic of the one board.
+pub const BOARD_TOPIC: &str = "notes:board";
+
+const VIEWS: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../views/layout.html")),
+    ("board.html", include_str!("../views/board.html")),
+    ("notes/item.html", include_str!("../views/notes/item.html")),
+    ("notes/list.html", include_str!("../views/notes/list.html")),
+    // rtux:views (rtux gen adds views above this line)
+];
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in VIEWS {
+            if let Err(e) = env.add_template(name, source) {
+                panic!("views/{name} does not parse: {e:#}");
+            }
+        }
+        env
+    })
+}
+
+/// Renders the view `name` (a path under views/) with `context`.
+///
+/// # Panics
+/// If the view fails to render: a bug in the view, caught by `tests/views.rs`.
+pub fn render(name: &str, context: &Value) -> String {
+    match env().get_template(name).and_then(|t| t.render(context)) {
+        Ok(html) => html,
+        Err(e) => panic!("views/{name} failed to render: {e:#}"),
+    }
+}
+
+/// A whole page around `body` (trusted HTML from [`render`]).
+pub fn page(token: &str, body: &str) -> String {
+    render(
+        "layout.html",
+        &json!({
+            "title": "<< title >>",
+            "token": token,
+            "assets": rtux::ui::assets_tags(),
+            "banner": rtux::ui::connection_banner(),
+            "body": body,
+        }),
+    )
+}
+
+/// The board: who is here, the form, and the notes (loaded behind skeletons).
+pub fn board(presence: &Value) -> String {
+    render(
+        "board.html",
+        &json!({
+            "topic": BOARD_TOPIC,
+            "presence": rtux::ui::presence(BOARD_TOPIC, presence),
+            "notes": rtux::ui::async_records::<Note>("/notes/list", 3),
+        }),
+    )
+}
+
+/// The list of notes of `topic`.
+pub fn notes_list(topic: &str, records: &[Record]) -> String {
+    render("notes/list.html", &json!({ "items": items(topic, records) }))
+}
+
+/// Each record with its DOM id, as item views take them.
+pub fn items(topic: &str, records: &[Record]) -> Vec<Value> {
+    records
+        .iter()
+        .map(|r| json!({ "record": r, "dom_id": rtux::action::dom_id(topic, &r.id) }))
+        .collect()
+}

@@ -1,0 +1,77 @@
+//! << title >>: a real-time resource, made with `rtux gen resource << name >>`.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::app::{App, Fragment, Who, fragment};
+use crate::views;
+
+/// The topic of the page's << plural >>.
+pub const PAGE_TOPIC: &str = "<< topic_prefix >>:all";
+[% for f in fields if f.input == "select" %]
+
+/// The << f.label | lower >> of a << snake >>.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum << f.enum_name >> {
+[% for v in f["values"] %]
+    /// << v.label >>.
+[% if loop.first %]
+    #[default]
+[% endif %]
+    << v.variant >>,
+[% endfor %]
+}
+[% endfor %]
+
+/// One << snake_words >>.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Resource)]
+#[rtux(topic = "<< topic_prefix >>:*", template = "views/<< snake >>/item.html"[% if presence %], presence = "<< presence >>"[% endif %])]
+#[rtux(action(
+    add(kind = "insert"),
+    save(kind = "<< save_kind >>"),
+    delete(kind = "delete", << delete >>),
+))]
+pub struct << name >> {
+    /// The store's id.
+    pub id: String,
+    /// The store's version.
+    pub version: i64,
+[% for f in fields %]
+    /// << f.label >>[% if f.reference %] (the id of a << f.reference >>)[% endif %].
+[% for a in f.attrs %]
+    << a >>
+[% endfor %]
+    pub << f.name >>: << f.rust_type >>,
+[% endfor %]
+}
+
+/// `/<< plural >>` and the list it loads.
+pub(crate) fn routes() -> Router<App> {
+    Router::new()
+        .route("/<< plural >>", get(page))
+        .route("/<< plural >>/list", get(list))
+}
+
+async fn page(State(app): State<App>, Query(who): Query<Who>) -> Html<String> {
+    let list = rtux::ui::async_records::< << name >> >("/<< plural >>/list", 3);
+[% if presence %]
+    let presence = rtux::ui::presence(PAGE_TOPIC, &app.endpoint.presence().list(PAGE_TOPIC));
+    let context = json!({ "topic": PAGE_TOPIC, "presence": presence, "list": list });
+[% else %]
+    let context = json!({ "topic": PAGE_TOPIC, "list": list });
+[% endif %]
+    let body = views::render("<< snake >>/page.html", &context);
+    Html(views::page(&app.token(who), &body))
+}
+
+async fn list(State(app): State<App>) -> Fragment {
+    fragment(&app, PAGE_TOPIC, |topic, records| {
+        views::render("<< snake >>/list.html", &json!({ "items": views::items(topic, records) }))
+    })
+    .await
+}
