@@ -62,8 +62,8 @@ fn required() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// The generated page in two Chromium windows (tests/browser/generated_app.test.mjs).
-fn browse(port: u16) {
+/// Pages of the generated app in two Chromium windows (a test file of tests/browser).
+fn browse(port: u16, file: &str) {
     let suite = workspace().join("tests/browser");
     let ready = suite.join("node_modules/playwright-core").is_dir()
         && Path::new("/usr/bin/chromium").exists()
@@ -82,7 +82,7 @@ fn browse(port: u16) {
         return;
     }
     let out = Command::new("node")
-        .args(["--test", "--test-reporter=spec", "generated_app.test.mjs"])
+        .args(["--test", "--test-reporter=spec", file])
         .current_dir(&suite)
         .env("APP_URL", format!("http://127.0.0.1:{port}"))
         .output()
@@ -95,27 +95,40 @@ fn browse(port: u16) {
     );
 }
 
-/// Runs the built app on a free port (PORT), as `cargo run` would, and asks
-/// it for `paths` (and, with `browser`, drives its page in Chromium).
-fn serve_and_get(app: &Path, paths: &[&str], browser: bool) {
+/// The app, stopped when the test ends (also when it fails).
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs the built app on a free port (PORT), as `cargo run` would, asks it
+/// for `paths`, and drives its pages in Chromium with the `browser` test file.
+fn serve_and_get(app: &Path, paths: &[&str], browser: &str) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("port")
         .local_addr()
         .expect("addr")
         .port();
     let binary = workspace().join("target/gen-apps/debug/board");
-    let mut child = Command::new(binary)
-        .current_dir(app)
-        .env("PORT", port.to_string())
-        .env(
-            "DATABASE_URL",
-            format!("sqlite:{}", app.join("e2e.db").display()),
-        )
-        .env_remove("RTUX_SECRET")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the app starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut child = Running(
+        Command::new(binary)
+            .current_dir(app)
+            .env("PORT", port.to_string())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite:{}", app.join("e2e.db").display()),
+            )
+            .env_remove("RTUX_SECRET")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
     let url = format!("http://127.0.0.1:{port}");
     let printed: Vec<String> = BufReader::new(stdout)
         .lines()
@@ -126,11 +139,8 @@ fn serve_and_get(app: &Path, paths: &[&str], browser: bool) {
         let page = get(port, path);
         assert!(page.starts_with("HTTP/1.1 200"), "{path}: {page}");
     }
-    if browser {
-        browse(port);
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    browse(port, browser);
+    drop(child);
     assert!(
         printed.iter().any(|l| l.contains("development secret")),
         "{printed:?}"
@@ -155,7 +165,11 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
     // The checkout's lock file: the same versions as rtux's own tests, no resolution.
     std::fs::copy(workspace().join("Cargo.lock"), app.join("Cargo.lock")).expect("lock");
     check(&app);
-    serve_and_get(&app, &["/", "/notes/list", "/static/app.css"], true);
+    serve_and_get(
+        &app,
+        &["/", "/notes/list", "/static/app.css"],
+        "generated_app.test.mjs",
+    );
 
     let run = rtux(
         &app,
@@ -205,7 +219,7 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
     serve_and_get(
         &app,
         &["/", "/tasks", "/tasks/list", "/invoices", "/invoices/list"],
-        false,
+        "generated_tasks.test.mjs",
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -120,6 +120,23 @@ fn new_and_gen_write_these_files() {
         ],
     );
     assert!(run.ok, "{}", run.stderr);
-    insta::assert_snapshot!("gen_presence", changes(&invoice_tree, &tree(&app)));
+    let presence_tree = tree(&app);
+    insta::assert_snapshot!("gen_presence", changes(&invoice_tree, &presence_tree));
+
+    let run = rtux(
+        &app,
+        &[
+            "gen",
+            "resource",
+            "Project",
+            "name:string",
+            "--conflict",
+            "merge",
+            "--undo-window",
+            "3s",
+        ],
+    );
+    assert!(run.ok, "{}", run.stderr);
+    insta::assert_snapshot!("gen_resource_merge", changes(&presence_tree, &tree(&app)));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -27,13 +27,23 @@
     constructor(socket, topic, params) {
       Object.assign(this, { socket, topic, params, handlers: {}, joinRef: null, joined: false });
     }
-    on(event, fn) { (this.handlers[event] ||= []).push(fn); return this; }
+    on(event, fn) {
+      (this.handlers[event] ||= []).push(fn);
+      // A view that shares a channel already joined still hears of the join.
+      if (event === "joined" && this.joined) queueMicrotask(() => fn(this.joinedWith));
+      return this;
+    }
     emit(event, payload) { (this.handlers[event] || []).forEach((fn) => fn(payload)); }
     join() {
       this.joinRef = this.socket.ref();
       this.joined = false;
       return this.socket.send([this.joinRef, this.joinRef, this.topic, "phx_join", this.params])
-        .then((reply) => { this.joined = reply.status === "ok"; this.emit(this.joined ? "joined" : "refused", reply.response); return reply; });
+        .then((reply) => {
+          this.joined = reply.status === "ok";
+          this.joinedWith = reply.response;
+          this.emit(this.joined ? "joined" : "refused", reply.response);
+          return reply;
+        });
     }
     push(event, payload) {
       if (!this.joined) return Promise.resolve({ status: "error", response: { reason: "not connected" } });
@@ -53,7 +63,10 @@
     }
     ref() { this.next += 1; return String(this.next); }
     onState(fn) { this.listeners.push(fn); }
+    // One channel per topic: views of one topic (its records, its presence) share it.
     channel(topic, params = {}) {
+      const found = this.channels.find((c) => c.topic === topic);
+      if (found) return found;
       const ch = new Channel(this, topic, params);
       this.channels.push(ch);
       if (this.isOpen()) ch.join();
@@ -334,7 +347,8 @@
   };
 
   // ---- Patches: server fragments by DOM id, keeping what the user is typing --
-  // A form's fields, typed: checkboxes as booleans (unchecked too), number inputs as numbers.
+  // A form's fields, typed: checkboxes as booleans (unchecked too), number
+  // inputs as numbers, date-times with their seconds.
   const fields = (f) => {
     const out = {};
     for (const i of f.elements) {
@@ -342,6 +356,8 @@
       if (i.type === "checkbox") out[i.name] = i.checked;
       else if (i.type === "radio") { if (i.checked) out[i.name] = i.value; }
       else if (i.type === "number") out[i.name] = i.value === "" ? null : Number(i.value);
+      // Browsers drop ":00" seconds; send a full local date-time.
+      else if (i.type === "datetime-local") out[i.name] = /T\d\d:\d\d$/.test(i.value) ? `${i.value}:00` : i.value;
       else if (i.type !== "submit" && i.type !== "button") out[i.name] = i.value;
     }
     return out;
