@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use support::{fresh, rtux};
+use support::{fresh, gen_task_args, rtux};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -171,34 +171,7 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
         "generated_app.test.mjs",
     );
 
-    let run = rtux(
-        &app,
-        &[
-            "gen",
-            "resource",
-            "Task",
-            "title:string",
-            "notes:text",
-            "done:bool",
-            "points:integer",
-            "score:float",
-            "price:decimal",
-            "due:date",
-            "starts:datetime",
-            "ref_id:uuid",
-            "status:enum:open,in_progress,done",
-            "owner:ref:User",
-            "--toggle",
-            "done",
-            "--increment",
-            "points",
-            "--server-owned",
-            "score",
-            "--presence",
-            "--conflict",
-            "lock",
-        ],
-    );
+    let run = rtux(&app, &gen_task_args(&["--conflict", "lock"]));
     assert!(run.ok, "{}", run.stderr);
     let run = rtux(
         &app,

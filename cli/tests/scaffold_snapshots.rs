@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{fresh, rtux, tree};
+use support::{fresh, gen_task_args, rtux, tree};
 
 /// The files of `after` that are new or changed since `before`: new files
 /// whole, changed ones as the lines they gained.
@@ -48,30 +48,7 @@ fn new_and_gen_write_these_files() {
     let _guard = settings().bind_to_scope();
     insta::assert_snapshot!("new", changes(&[], &new_tree));
 
-    let fields = [
-        "Task",
-        "title:string",
-        "notes:text",
-        "done:bool",
-        "points:integer",
-        "score:float",
-        "price:decimal",
-        "due:date",
-        "starts:datetime",
-        "ref_id:uuid",
-        "status:enum:open,in_progress,done",
-        "owner:ref:User",
-    ];
-    let mut args = vec!["gen", "resource"];
-    args.extend(fields);
-    args.extend([
-        "--toggle",
-        "done",
-        "--increment",
-        "points",
-        "--server-owned",
-        "score",
-        "--presence",
+    let args = gen_task_args(&[
         "--conflict",
         "lock",
         "--undo-window",

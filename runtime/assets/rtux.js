@@ -352,7 +352,7 @@
   const fields = (f) => {
     const out = {};
     for (const i of f.elements) {
-      if (!i.name || i.disabled || i.closest(".rtux-conflict")) continue;
+      if (!i.name || i.disabled) continue;
       if (i.type === "checkbox") out[i.name] = i.checked;
       else if (i.type === "radio") { if (i.checked) out[i.name] = i.value; }
       else if (i.type === "number") out[i.name] = i.value === "" ? null : Number(i.value);

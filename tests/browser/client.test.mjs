@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const BASE = process.env.RTUX_BASE;
 if (!BASE) throw new Error("run through `cargo test -p rtux-tests browser`, which starts the server");
@@ -13,11 +13,7 @@ mkdirSync(SHOTS, { recursive: true });
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launch();
 });
 after(async () => { await browser?.close(); });
 

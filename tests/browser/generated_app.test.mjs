@@ -3,17 +3,13 @@
 // conflict panel resolved with "Take theirs", delete with undo.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const URL_ = process.env.APP_URL;
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launch();
 });
 after(async () => { await browser.close(); });
 

@@ -4,17 +4,13 @@
 // reach the other window, and a form in use is locked for the other.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const URL_ = process.env.APP_URL;
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launch();
 });
 after(async () => { await browser.close(); });
 

@@ -228,17 +228,31 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
     }
     plan.modify("Cargo.toml", manifest);
 
+    let mut page = json!({ "topic": page_topic, "list": "<!-- list -->" });
+    if r.presence.is_some() {
+        page["presence"] = json!("<!-- presence -->");
+    }
     let tests = vec![
-        ViewTest::new(&format!("{snake}_item"), &format!("{snake}/item.html"), sample(r, &page_topic, 1)),
-        ViewTest::new(&format!("{snake}_list_empty"), &format!("{snake}/list.html"), json!({ "items": [] })),
-        ViewTest::new(&format!("{snake}_list"), &format!("{snake}/list.html"), json!({ "items": [sample(r, &page_topic, 1), sample(r, &page_topic, 2)] })),
-        ViewTest::new(&format!("{snake}_page"), &format!("{snake}/page.html"), json!({ "topic": page_topic, "presence": "<!-- presence -->", "list": "<!-- list -->" }).as_object().map(|c| {
-            let mut c = c.clone();
-            if r.presence.is_none() {
-                c.remove("presence");
-            }
-            Value::Object(c)
-        }).unwrap_or_default()),
+        ViewTest::new(
+            &format!("{snake}_item"),
+            &format!("{snake}/item.html"),
+            sample(r, &page_topic, 1),
+        ),
+        ViewTest::new(
+            &format!("{snake}_list_empty"),
+            &format!("{snake}/list.html"),
+            json!({ "items": [] }),
+        ),
+        ViewTest::new(
+            &format!("{snake}_list"),
+            &format!("{snake}/list.html"),
+            json!({ "items": [sample(r, &page_topic, 1), sample(r, &page_topic, 2)] }),
+        ),
+        ViewTest::new(
+            &format!("{snake}_page"),
+            &format!("{snake}/page.html"),
+            page,
+        ),
     ];
     let mut tests_rs = read(r.root, "tests/views.rs")?;
     for t in &tests {

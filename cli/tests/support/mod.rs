@@ -65,3 +65,34 @@ pub fn tree(dir: &Path) -> Vec<(String, String)> {
     out.sort();
     out
 }
+
+/// `rtux gen resource Task` with a field of every type and the flags that fit
+/// them (`--toggle done --increment points --server-owned score --presence`),
+/// then `more`.
+pub fn gen_task_args(more: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec![
+        "gen",
+        "resource",
+        "Task",
+        "title:string",
+        "notes:text",
+        "done:bool",
+        "points:integer",
+        "score:float",
+        "price:decimal",
+        "due:date",
+        "starts:datetime",
+        "ref_id:uuid",
+        "status:enum:open,in_progress,done",
+        "owner:ref:User",
+        "--toggle",
+        "done",
+        "--increment",
+        "points",
+        "--server-owned",
+        "score",
+        "--presence",
+    ];
+    args.extend_from_slice(more);
+    args
+}
