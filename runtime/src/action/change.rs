@@ -34,7 +34,7 @@ impl Resource {
         match action {
             Action::Insert(create) => match create(&req.data) {
                 Ok(data) => {
-                    let record = ops::insert(tx, topic, None, &data).await?;
+                    let record = ops::insert(tx, topic, None, &data, Some(by)).await?;
                     let (at, previous) = ops::position(tx, &record).await?;
                     let patch = self
                         .renderer
@@ -164,6 +164,7 @@ impl Resource {
                         "base": base,
                         "fields": m.conflicts,
                         "merged": m.merged,
+                        "by": current.updated_by,
                     });
                     // The panel comes rendered: the client shows it as it is.
                     let panel = crate::ui::conflict_panel(&conflict);
@@ -202,7 +203,7 @@ impl Resource {
         extra: Value,
         by: &Value,
     ) -> Result<Option<(Reply, After)>, StoreError> {
-        match ops::update(tx, &current.kind, &current.id, version, data).await? {
+        match ops::update(tx, &current.kind, &current.id, version, data, Some(by)).await? {
             Written::Applied(record) => {
                 let patch = self.renderer.replace(&current.kind, &record);
                 let (reply, after) = self.confirmed(tx, &record, patch, extra).await?;

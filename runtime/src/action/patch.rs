@@ -110,6 +110,7 @@ mod tests {
             data,
             inserted_at: 0,
             updated_at: 0,
+            updated_by: None,
         }
     }
 

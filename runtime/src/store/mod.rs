@@ -51,6 +51,10 @@ pub struct Record {
     pub inserted_at: i64,
     /// When it was last written, ms since the Unix epoch.
     pub updated_at: i64,
+    /// Who wrote this version through an action (`{"user", "name"}` from the
+    /// writer's token); `None` for writes made outside actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Value>,
 }
 
 /// The outcome of a conditional write.
@@ -188,7 +192,7 @@ impl Store {
         id: Option<&str>,
         data: Value,
     ) -> Result<Record, StoreError> {
-        ops::insert(&mut *self.pool.acquire().await?, kind, id, &data).await
+        ops::insert(&mut *self.pool.acquire().await?, kind, id, &data, None).await
     }
 
     /// Replaces a record's data if it is still at `version`.
@@ -202,7 +206,15 @@ impl Store {
         version: i64,
         data: Value,
     ) -> Result<Written, StoreError> {
-        ops::update(&mut *self.pool.acquire().await?, kind, id, version, &data).await
+        ops::update(
+            &mut *self.pool.acquire().await?,
+            kind,
+            id,
+            version,
+            &data,
+            None,
+        )
+        .await
     }
 
     /// Deletes a record if it is still at `version` (any version with `None`).

@@ -5,17 +5,23 @@ use sqlx::{AnyConnection, Row};
 
 use super::{Record, StoreError, Written, now_ms};
 
-const COLUMNS: &str = "kind, id, version, data, inserted_at, updated_at";
+const COLUMNS: &str = "kind, id, version, data, inserted_at, updated_at, updated_by";
+
+fn parse(text: &str) -> Result<Value, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
 
 fn record(row: &sqlx::any::AnyRow) -> Result<Record, StoreError> {
     let data: String = row.try_get("data")?;
+    let by: Option<String> = row.try_get("updated_by")?;
     Ok(Record {
         kind: row.try_get("kind")?,
         id: row.try_get("id")?,
         version: row.try_get("version")?,
-        data: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        data: parse(&data)?,
         inserted_at: row.try_get("inserted_at")?,
         updated_at: row.try_get("updated_at")?,
+        updated_by: by.as_deref().map(parse).transpose()?,
     })
 }
 
@@ -53,14 +59,16 @@ pub(crate) async fn insert(
     kind: &str,
     id: Option<&str>,
     data: &Value,
+    by: Option<&Value>,
 ) -> Result<Record, StoreError> {
     let id = id.map_or_else(|| uuid::Uuid::now_v7().simple().to_string(), str::to_owned);
     let now = now_ms();
-    sqlx::query("INSERT INTO rtux_records (kind, id, version, data, inserted_at, updated_at) VALUES ($1, $2, 1, $3, $4, $4)")
+    sqlx::query("INSERT INTO rtux_records (kind, id, version, data, inserted_at, updated_at, updated_by) VALUES ($1, $2, 1, $3, $4, $4, $5)")
         .bind(kind)
         .bind(&id)
         .bind(json_text(data))
         .bind(now)
+        .bind(by.map(json_text))
         .execute(conn)
         .await?;
     Ok(Record {
@@ -70,6 +78,7 @@ pub(crate) async fn insert(
         data: data.clone(),
         inserted_at: now,
         updated_at: now,
+        updated_by: by.cloned(),
     })
 }
 
@@ -118,14 +127,16 @@ pub(crate) async fn update(
     id: &str,
     version: i64,
     data: &Value,
+    by: Option<&Value>,
 ) -> Result<Written, StoreError> {
     let now = now_ms();
     let row = sqlx::query(
-        "UPDATE rtux_records SET version = version + 1, data = $1, updated_at = $2
-         WHERE kind = $3 AND id = $4 AND version = $5 RETURNING inserted_at",
+        "UPDATE rtux_records SET version = version + 1, data = $1, updated_at = $2, updated_by = $3
+         WHERE kind = $4 AND id = $5 AND version = $6 RETURNING inserted_at",
     )
     .bind(json_text(data))
     .bind(now)
+    .bind(by.map(json_text))
     .bind(kind)
     .bind(id)
     .bind(version)
@@ -139,6 +150,7 @@ pub(crate) async fn update(
             data: data.clone(),
             inserted_at: row.try_get("inserted_at")?,
             updated_at: now,
+            updated_by: by.cloned(),
         })),
         None => not_written(conn, kind, id).await,
     }
@@ -192,8 +204,7 @@ pub(crate) async fn ledger_get(
         .await?;
     let Some(row) = row else { return Ok(None) };
     let reply: String = row.try_get("reply")?;
-    let reply = serde_json::from_str(&reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(Some((row.try_get("fingerprint")?, reply)))
+    Ok(Some((row.try_get("fingerprint")?, parse(&reply)?)))
 }
 
 /// Records an op's reply; fails if the op is already recorded.
@@ -255,6 +266,5 @@ pub(crate) async fn history_get(
     .bind(version)
     .fetch_optional(conn)
     .await?;
-    data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
-        .transpose()
+    data.as_deref().map(parse).transpose()
 }

@@ -1,38 +1,50 @@
-//! The tables, created on first open. The same statements run on SQLite and
-//! PostgreSQL (JSON is kept as text, times as integer milliseconds).
+//! The tables, created on first open and migrated forward on every open. The
+//! same statements run on SQLite and PostgreSQL (JSON is kept as text, times as
+//! integer milliseconds).
+//!
+//! Migrations are numbered steps; `rtux_schema` holds how many have run. A store
+//! made before `rtux_schema` existed has run none by that count, which is safe
+//! because the first step only creates what is missing.
 
 use super::{Backend, Store, StoreError};
 
-const TABLES: [&str; 3] = [
-    "CREATE TABLE IF NOT EXISTS rtux_records (
-        kind TEXT NOT NULL,
-        id TEXT NOT NULL,
-        version BIGINT NOT NULL,
-        data TEXT NOT NULL,
-        inserted_at BIGINT NOT NULL,
-        updated_at BIGINT NOT NULL,
-        PRIMARY KEY (kind, id)
-    )",
-    "CREATE TABLE IF NOT EXISTS rtux_ops (
-        user_id TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        op_id TEXT NOT NULL,
-        fingerprint TEXT NOT NULL,
-        reply TEXT NOT NULL,
-        applied_at BIGINT NOT NULL,
-        PRIMARY KEY (user_id, client_id, op_id)
-    )",
-    "CREATE TABLE IF NOT EXISTS rtux_history (
-        kind TEXT NOT NULL,
-        id TEXT NOT NULL,
-        version BIGINT NOT NULL,
-        data TEXT NOT NULL,
-        PRIMARY KEY (kind, id, version)
-    )",
+/// Each step's statements, in order. Append steps; never edit one that shipped.
+const STEPS: &[&[&str]] = &[
+    &[
+        "CREATE TABLE IF NOT EXISTS rtux_records (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            version BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            inserted_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (kind, id)
+        )",
+        "CREATE TABLE IF NOT EXISTS rtux_ops (
+            user_id TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            op_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            reply TEXT NOT NULL,
+            applied_at BIGINT NOT NULL,
+            PRIMARY KEY (user_id, client_id, op_id)
+        )",
+        "CREATE TABLE IF NOT EXISTS rtux_history (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            version BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (kind, id, version)
+        )",
+    ],
+    // Who wrote a record's current version ({"user", "name"} as JSON), so a
+    // conflict can say who saved while you were editing.
+    &["ALTER TABLE rtux_records ADD COLUMN updated_by TEXT"],
 ];
 
-/// Creates the tables if they are missing. On PostgreSQL an advisory lock keeps
-/// servers that start together from racing on the catalog.
+/// Runs the steps this store has not run yet, in one transaction. On
+/// PostgreSQL an advisory lock keeps servers that start together from racing on
+/// the catalog; on SQLite the first write takes the file's write lock.
 pub(super) async fn migrate(store: &Store) -> Result<(), StoreError> {
     let mut tx = store.pool().begin().await?;
     if store.backend == Backend::Postgres {
@@ -40,8 +52,33 @@ pub(super) async fn migrate(store: &Store) -> Result<(), StoreError> {
             .execute(&mut *tx)
             .await?;
     }
-    for statement in TABLES {
-        sqlx::query(statement).execute(&mut *tx).await?;
+    sqlx::query("CREATE TABLE IF NOT EXISTS rtux_schema (steps BIGINT NOT NULL)")
+        .execute(&mut *tx)
+        .await?;
+    let done: Option<i64> = sqlx::query_scalar("SELECT MAX(steps) FROM rtux_schema")
+        .fetch_one(&mut *tx)
+        .await?;
+    let done = usize::try_from(done.unwrap_or(0)).unwrap_or(0);
+    if done > STEPS.len() {
+        return Err(StoreError::Corrupt(format!(
+            "the store was migrated by a newer rtux ({done} schema steps; this one knows {}): upgrade rtux or use another database",
+            STEPS.len()
+        )));
+    }
+    for step in &STEPS[done..] {
+        for &statement in *step {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
+    }
+    if done < STEPS.len() {
+        let steps = i64::try_from(STEPS.len()).unwrap_or(i64::MAX);
+        sqlx::query("DELETE FROM rtux_schema")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO rtux_schema (steps) VALUES ($1)")
+            .bind(steps)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(())

@@ -291,6 +291,7 @@ mod tests {
             "base_version": 2,
             "version": 4,
             "merged": ["tags", "title"],
+            "by": {"user": "u1", "name": "Ana <i>the</i> \"editor\""},
             "fields": [
                 {"field": "body", "base": "draft", "yours": "\nMy long text\n<script>alert('x')</script> & \"quotes\"", "theirs": "Their <b>bold</b> text"},
                 {"field": "count\"><img src=x onerror=alert(1)>", "base": 1, "yours": 2, "theirs": {"n": 3}},
@@ -298,6 +299,11 @@ mod tests {
             ]
         });
         insta::assert_snapshot!(conflict_panel(&conflict));
+        // Saved outside an action, or by a user without a name:
+        for by in [Value::Null, json!({"user": "u1", "name": null})] {
+            let panel = conflict_panel(&json!({"version": 2, "fields": [], "by": by}));
+            assert!(panel.contains(">Someone else saved this while"), "{panel}");
+        }
     }
 
     #[test]
