@@ -285,7 +285,7 @@
       this.cursorLayer = el("div", "rtux-cursors");
       this.root.append(this.cursorLayer);
       let last = 0, held = null, timer = null;
-      const flush = () => { timer = null; last = Date.now(); if (held) { this.send("cursor", held); held = null; } };
+      const flush = () => { clearTimeout(timer); timer = null; last = Date.now(); if (held) { this.send("cursor", held); held = null; } };
       this.root.addEventListener("pointermove", (e) => {
         const box = this.root.getBoundingClientRect();
         held = { x: Math.round(e.clientX - box.left), y: Math.round(e.clientY - box.top) };
@@ -479,7 +479,9 @@
         e.preventDefault();
         this.act(f, fields(f));
         if (f.dataset.rtuxForm) localStorage.removeItem(`rtux:form:${f.dataset.rtuxForm}`);
-        f.reset();
+        // An insert form starts over; an edit form keeps what was typed until
+        // the server's record replaces it (a patch meanwhile keeps it too).
+        if (f.hasAttribute("data-rtux-insert")) f.reset();
       });
       socket.onState((state) => { if (state !== "connected") root.setAttribute("data-rtux-updating", ""); });
     }
@@ -525,10 +527,17 @@
         else if (reply.status === "error" && reply.response.reason !== "disconnected") {
           undo();
           if (temp) temp.remove();
-          if (reply.response.panel && origin.tagName === "FORM") this.conflict(origin, reply.response);
+          if (reply.response.panel && origin.tagName === "FORM") this.conflict(this.current(origin), reply.response);
           else toast(this.socket.root, reply.response.reason || "Not saved", { error: true });
         }
       });
+    }
+    // The element now in the page for `n`: a patch may have replaced it while
+    // its action was in flight.
+    current(n) {
+      if (n.isConnected) return n;
+      const d = n.dataset, id = d.rtuxId ? `[data-rtux-id="${CSS.escape(d.rtuxId)}"]` : "";
+      return this.root.querySelector(`${n.tagName}[data-rtux-action="${CSS.escape(d.rtuxAction)}"]${id}`) || n;
     }
     // The list may arrive later (an async result), so it is looked up each time.
     get list() { return this.root.querySelector("[data-rtux-list]") || this.root; }

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use rtux::action::{Reject, Resource};
+use rtux::action::{Reject, Resource, ResourceBuilder};
 use rtux::conflict::{FieldMerge, FieldRule};
 use rtux::store::Store;
 use serde_json::{Value, json};
@@ -8,6 +8,20 @@ use serde_json::{Value, json};
 /// The demo document resource of the conflict tests: `create` (insert) and
 /// `save` (an editable form: title, body, tags — tags merge as a set).
 pub fn docs(store: Store, lock_ttl: Duration) -> Resource {
+    builder(store, lock_ttl)
+        .build()
+        .expect("the docs resource builds")
+}
+
+/// [`docs`] with an item template.
+pub fn docs_with_template(store: Store, lock_ttl: Duration, template: &str) -> Resource {
+    builder(store, lock_ttl)
+        .item_template(template)
+        .build()
+        .expect("the docs resource builds")
+}
+
+fn builder(store: Store, lock_ttl: Duration) -> ResourceBuilder {
     Resource::builder(store)
         .insert("create", doc)
         .editable(
@@ -16,8 +30,6 @@ pub fn docs(store: Store, lock_ttl: Duration) -> Resource {
             doc,
         )
         .lock_ttl(lock_ttl)
-        .build()
-        .expect("the docs resource builds")
 }
 
 fn doc(params: &Value) -> Result<Value, Reject> {

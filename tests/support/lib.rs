@@ -12,10 +12,10 @@ mod stores;
 mod todos;
 
 pub use client::{Client, Connect};
-pub use docs::docs;
+pub use docs::{docs, docs_with_template};
 pub use node::NodeSuite;
 pub use notes::{Note, Rename, To, Viewer};
-pub use page::{PAGE_TODOS, PAGE_TOPIC, PageServer, Slow};
+pub use page::{PAGE_DOCS, PAGE_EMPTY_TODOS, PAGE_TODOS, PAGE_TOPIC, PageServer, Slow};
 pub use room::Room;
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};

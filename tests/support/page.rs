@@ -11,14 +11,35 @@ use axum::routing::get;
 use rtux::Endpoint;
 use serde_json::Value;
 
-use crate::{Room, SECRET, todos_with_template};
+use crate::{Room, SECRET, docs_with_template, todos_with_template};
 
 /// The topic of the test page.
 pub const PAGE_TOPIC: &str = "room:browser";
 /// The todo list of the test page.
 pub const PAGE_TODOS: &str = "todo:browser";
+/// A todo list of the test page that starts empty (its empty state shows).
+pub const PAGE_EMPTY_TODOS: &str = "todo:browser-empty";
+/// The documents of the test page (editable: conflicts and a lock).
+pub const PAGE_DOCS: &str = "doc:browser";
 
-const ITEM: &str = r#"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}'>+1</button> <button class="delete" data-rtux-action="delete" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["hide"]]'>Delete</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"#;
+const ITEM: &str = r#"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="done-mark">done</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}'>+1</button> <button class="delete" data-rtux-action="delete" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["hide"]]'>Delete</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"#;
+
+/// A document: an editable form (conflicts), locked while in use for "lock-me".
+const DOC: &str = r#"<article id="{{ dom_id }}" class="doc"><form class="doc-form" data-rtux-action="save" data-rtux-id="{{ record.id }}" data-rtux-version="{{ record.version }}"{% if record.data.title == "lock-me" %} data-rtux-lock="body"{% endif %}><input name="title" value="{{ record.data.title }}" autocomplete="off"><textarea name="body">{{ record.data.body }}</textarea><button class="save">Save</button></form></article>"#;
+
+/// The app's own CSS, as an app would write it: every element rtux shows and
+/// hides gets a `display` of its own, later than rtux.css and as specific, so
+/// a test that passes here passes whatever display a page gives its elements.
+const APP_CSS: &str = "
+[data-rtux-app] .todo,[data-rtux-app] .doc-form{display:flex;gap:.5rem;align-items:center}
+[data-rtux-app] .rtux-banner,[data-rtux-app] .rtux-new-version,[data-rtux-app] .empty{display:block}
+[data-rtux-app] .rtux-toast,[data-rtux-app] .tip{display:flex}
+[data-rtux-app] [data-rtux-skeleton],[data-rtux-app] [data-rtux-content],[data-rtux-app] [data-rtux-failed]{display:block}
+[data-rtux-app] .rtux-progress,[data-rtux-app] .rtux-conflict{display:grid}
+[data-rtux-app] .rtux-lock{display:inline-flex}
+.done-mark,.details__body,.flash-mark,.ghost-done{display:none}
+.todo.done .done-mark,.details.open .details__body,.details.flash .flash-mark,#ghost.done .ghost-done{display:inline-block}
+";
 
 /// A channel that answers `delay` late: added server latency.
 pub struct Slow<C> {
@@ -76,7 +97,17 @@ struct PageState {
     flaky: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     endpoint: Endpoint,
     todos: Arc<rtux::action::Resource>,
+    docs: Arc<rtux::action::Resource>,
     refuse_until_ms: Arc<AtomicU64>,
+}
+
+/// The items of `topic`, rendered by the resource's item template.
+async fn list_html(resource: &rtux::action::Resource, topic: &str) -> String {
+    let records = resource.store().list(topic).await.unwrap_or_default();
+    records
+        .iter()
+        .filter_map(|r| resource.item_html(topic, r))
+        .collect()
 }
 
 fn now_ms() -> u64 {
@@ -106,9 +137,15 @@ async fn page(
         .iter()
         .filter_map(|r| state.todos.item_html(PAGE_TODOS, r))
         .collect();
+    let cmd = records
+        .iter()
+        .find(|r| r.data["title"] == "cmd-me")
+        .map_or("missing", |r| r.id.as_str());
+    let empties: String = list_html(&state.todos, PAGE_EMPTY_TODOS).await;
+    let docs: String = list_html(&state.docs, PAGE_DOCS).await;
     let html = format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>rtux browser test</title>{assets}</head>
+        r##"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>rtux browser test</title>{assets}<style>{APP_CSS}</style><link rel="icon" href="data:,"></head>
 <body><main data-rtux-app data-rtux-token="{token}" data-rtux-idle-ms="{idle}" style="position:relative;min-height:400px;padding:1rem">
 {banner}
 {presence}
@@ -118,21 +155,38 @@ async fn page(
 <template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
 <form id="add" data-rtux-action="add" data-rtux-insert data-rtux-form="new-todo"><input name="title" autocomplete="off"><button data-rtux-disable-with="Adding…">Add</button></form>
 {progress}
-<div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button></div></section>
+<div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button> <span class="ghost-done">ghost done</span> <button id="ghost-hide" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["hide","#ghost"]]'>Ghost hide</button></div>
+<div id="cmds">
+<p id="tip" class="tip" hidden>Shown by a command</p>
+<p id="ad" class="tip">Hidden by a command</p>
+<div id="details" class="details"><span class="details__body">Details</span> <span class="flash-mark">Flash!</span></div>
+<button id="cmd-show" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["show","#tip"]]'>show</button>
+<button id="cmd-hide" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["hide","#ad"]]'>hide</button>
+<button id="cmd-add" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["add_class","open","#details"]]'>add class</button>
+<button id="cmd-remove" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["remove_class","open","#details"]]'>remove class</button>
+<button id="cmd-toggle" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["toggle_class","open","#details"]]'>toggle class</button>
+<button id="cmd-transition" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["transition","flash","#details",1000]]'>transition</button>
+</div></section>
+<section id="empties" data-rtux-resource="{empty_topic}"><ul data-rtux-list>{empties}<li class="empty" data-rtux-empty>Nothing here yet.</li></ul>
+<template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
+<form id="add-empty" data-rtux-action="add" data-rtux-insert><input name="title" autocomplete="off"><button>Add</button></form></section>
+<section id="docs" data-rtux-resource="{docs_topic}"><div data-rtux-list>{docs}</div></section>
 <div id="fast">{fast}</div><div id="slow">{slow}</div><div id="flaky">{flaky}</div>
 <section data-rtux-resource="room:forms"><form id="prefs" data-rtux-change="shout"><input name="theme" autocomplete="off"><p data-rtux-feedback></p></form></section>
 <div style="height:2000px"></div>
-</main></body></html>"#,
+</main></body></html>"##,
         todos_topic = PAGE_TODOS,
+        empty_topic = PAGE_EMPTY_TODOS,
+        docs_topic = PAGE_DOCS,
         fast = rtux::ui::async_result("/test/slow?ms=50", rtux::ui::Skeleton::Lines(2)),
         slow = rtux::ui::async_result("/test/slow?ms=250", rtux::ui::Skeleton::Lines(2)),
-        flaky = rtux::ui::async_result(
-            &format!(
-                "/test/flaky?key={}",
-                q.get("flaky").map_or("none", String::as_str)
-            ),
-            rtux::ui::Skeleton::Block
-        ),
+        // Only when asked for: its first load fails (on purpose, a 500).
+        flaky = q
+            .get("flaky")
+            .map_or_else(String::new, |key| rtux::ui::async_result(
+                &format!("/test/flaky?key={key}"),
+                rtux::ui::Skeleton::Block
+            )),
         assets = rtux::ui::assets_tags(),
         idle = q
             .get("idle")
@@ -165,12 +219,8 @@ async fn record(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let title = q.get("title").cloned().unwrap_or_default();
-    let records = state
-        .todos
-        .store()
-        .list(PAGE_TODOS)
-        .await
-        .unwrap_or_default();
+    let topic = q.get("topic").map_or(PAGE_TODOS, String::as_str);
+    let records = state.todos.store().list(topic).await.unwrap_or_default();
     let found = records
         .into_iter()
         .find(|r| r.data["title"] == title.as_str());
@@ -235,11 +285,20 @@ impl PageServer {
         let store = rtux::store::Store::sqlite(crate::sqlite_path())
             .await
             .expect("store");
-        for title in ["toggle-me", "bump-me", "type-here"] {
+        for title in ["toggle-me", "bump-me", "type-here", "cmd-me"] {
             let data = serde_json::json!({"title": title, "done": false, "count": 0});
             store.insert(PAGE_TODOS, None, data).await.expect("seed");
         }
-        let todos = Arc::new(todos_with_template(store, Duration::from_secs(5), ITEM));
+        for title in ["conflict-me", "lock-me", "race-me"] {
+            let data = serde_json::json!({"title": title, "body": "", "tags": []});
+            store.insert(PAGE_DOCS, None, data).await.expect("seed");
+        }
+        let todos = Arc::new(todos_with_template(
+            store.clone(),
+            Duration::from_secs(5),
+            ITEM,
+        ));
+        let docs = Arc::new(docs_with_template(store, Duration::from_secs(30), DOC));
         let slow_todos = Slow {
             inner: todos.clone(),
             delay: Duration::from_millis(300),
@@ -247,12 +306,14 @@ impl PageServer {
         let endpoint = Endpoint::builder(SECRET)
             .channel("room:*", Room)
             .channel("todo:*", slow_todos)
+            .channel("doc:*", docs.clone())
             .build()
             .expect("endpoint");
         let state = PageState {
             flaky: Arc::default(),
             endpoint: endpoint.clone(),
             todos,
+            docs,
             refuse_until_ms: Arc::default(),
         };
         let app = axum::Router::new()
