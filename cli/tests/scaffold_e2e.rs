@@ -62,8 +62,9 @@ fn required() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// Pages of the generated app in two Chromium windows (a test file of tests/browser).
-fn browse(port: u16, file: &str) {
+/// Pages of the generated app in Chromium windows (a test file of tests/browser),
+/// which starts the app itself (and kills and restarts it) from `app`.
+fn browse(app: &App, file: &str) {
     let suite = workspace().join("tests/browser");
     let ready = suite.join("node_modules/playwright-core").is_dir()
         && Path::new("/usr/bin/chromium").exists()
@@ -84,14 +85,20 @@ fn browse(port: u16, file: &str) {
     let out = Command::new("node")
         .args(["--test", "--test-reporter=spec", file])
         .current_dir(&suite)
-        .env("APP_URL", format!("http://127.0.0.1:{port}"))
+        .env("APP_BIN", &app.binary)
+        .env("APP_DIR", &app.dir)
+        .env("APP_PORT", app.port.to_string())
+        .env("APP_DATABASE_URL", &app.database_url)
         .output()
         .expect("node runs");
-    assert!(
-        out.status.success(),
-        "the generated app failed in Chromium:\n{}\n{}",
+    eprintln!(
+        "{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "the generated app failed in Chromium (output above)"
     );
 }
 
@@ -105,23 +112,35 @@ impl Drop for Running {
     }
 }
 
+/// How to run the built app: as `cargo run` would, on a free port and a store
+/// of its own.
+struct App {
+    binary: PathBuf,
+    dir: PathBuf,
+    port: u16,
+    database_url: String,
+}
+
 /// Runs the built app on a free port (PORT), as `cargo run` would, asks it
-/// for `paths`, and drives its pages in Chromium with the `browser` test file.
-fn serve_and_get(app: &Path, paths: &[&str], browser: &str) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let binary = workspace().join("target/gen-apps/debug/board");
+/// for `paths`, stops it, and drives its pages in Chromium with the `browser`
+/// test file (which runs the app again, as it needs).
+fn serve_and_get(dir: &Path, paths: &[&str], browser: &str) {
+    let app = App {
+        binary: workspace().join("target/gen-apps/debug/board"),
+        dir: dir.to_path_buf(),
+        port: std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port(),
+        database_url: format!("sqlite:{}", dir.join("e2e.db").display()),
+    };
+    let port = app.port;
     let mut child = Running(
-        Command::new(binary)
-            .current_dir(app)
+        Command::new(&app.binary)
+            .current_dir(dir)
             .env("PORT", port.to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite:{}", app.join("e2e.db").display()),
-            )
+            .env("DATABASE_URL", &app.database_url)
             .env_remove("RTUX_SECRET")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -139,8 +158,8 @@ fn serve_and_get(app: &Path, paths: &[&str], browser: &str) {
         let page = get(port, path);
         assert!(page.starts_with("HTTP/1.1 200"), "{path}: {page}");
     }
-    browse(port, browser);
     drop(child);
+    browse(&app, browser);
     assert!(
         printed.iter().any(|l| l.contains("development secret")),
         "{printed:?}"
@@ -167,7 +186,7 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
     check(&app);
     serve_and_get(
         &app,
-        &["/", "/notes/list", "/static/app.css"],
+        &["/", "/notes/list", "/static/app.css", "/static/favicon.svg"],
         "generated_app.test.mjs",
     );
 

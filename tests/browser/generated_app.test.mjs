@@ -1,59 +1,178 @@
-// The app `rtux new` generates, in two real browser windows (APP_URL, started
-// by cli/tests/scaffold_e2e.rs): presence, an optimistic insert and toggle, a
-// conflict panel resolved with "Take theirs", delete with undo.
+// The app `rtux new` generates, in real browser windows, as a person sees it:
+// presence, the empty state, an optimistic insert and toggle, a conflict panel
+// naming who saved, delete with undo; the server killed and started again
+// (banner, offline queue, new-version notice); a slow and a failed list load.
+// Every page fails its test on any console error (a favicon 404 included).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./chromium.mjs";
+import { visible, hidden, style, watchErrors, teachSeen, REFUSED_SOCKET } from "./see.mjs";
+import { URL_, start, kill } from "./app.mjs";
 
-const URL_ = process.env.APP_URL;
 let browser;
+const windows = [];
 
 before(async () => {
   browser = await launch();
+  await start();
 });
-after(async () => { await browser.close(); });
+after(async () => {
+  await browser.close();
+  await kill();
+});
 
-const open = async (name) => {
-  const page = await (await browser.newContext()).newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const open = async (name, prepare = async () => {}) => {
+  const context = await browser.newContext();
+  await teachSeen(context);
+  const page = await context.newPage();
+  const watch = watchErrors(page);
+  await prepare(page);
   await page.goto(`${URL_}/?name=${name}`);
   await page.waitForSelector("[data-rtux-app].rtux-connected");
-  return { page, errors };
+  const w = { page, watch, close: async () => { await context.close(); watch.check(); } };
+  windows.push(w);
+  return w;
 };
 
-test("the generated board: presence, optimistic UI, a conflict panel, undo", async () => {
-  const { page: ana, errors } = await open("Ana");
-  const { page: bo } = await open("Bo");
-  await ana.waitForSelector("text=2 people viewing");
+const GREEN = "rgb(220, 252, 231)";
 
-  await ana.fill(".note-form input[name=title]", "First note");
-  await ana.click(".note-form button");
+test("the generated board: presence, empty state, optimistic insert and toggle, a conflict panel naming who saved, undo", async () => {
+  const ana = await open("Ana");
+  const bo = await open("Bo");
+  await visible(ana.page.getByText("2 people viewing"), "2 people viewing");
+  const empty = (p) => p.locator("ul.notes [data-rtux-empty]");
+  await visible(empty(ana.page), "the empty state");
+  await visible(empty(bo.page), "the empty state");
+
+  await ana.page.fill(".note-form input[name=title]", "First note");
+  const instant = await ana.page.evaluate(() => {
+    document.querySelector(".note-form button").click();
+    const temp = document.querySelector("ul.notes li.note");
+    return { shown: window.seen(temp), dimmed: getComputedStyle(temp).opacity, empty: window.seen(document.querySelector("ul.notes [data-rtux-empty]")) };
+  });
+  assert.deepEqual(instant, { shown: true, dimmed: "0.6", empty: false }, "the note shows at once, pending; the empty state goes");
   const note = (p) => p.locator("ul.notes li.note").first();
-  await bo.waitForSelector("ul.notes li.note");
-  await ana.waitForSelector("ul.notes li.note:not(.rtux-pending)");
+  await visible(note(bo.page), "Ana's note, for Bo");
+  await hidden(empty(bo.page), "Bo's empty state");
+  await ana.page.waitForFunction(() => getComputedStyle(document.querySelector("ul.notes li.note")).opacity === "1");
 
-  await note(ana).locator(".note__done").click();
-  await bo.waitForSelector("ul.notes li.note.note--done");
+  const done = (p) => note(p).locator(".note__done");
+  assert.notEqual(await style(done(ana.page), "background-color"), GREEN);
+  const toggled = await ana.page.evaluate(() => {
+    document.querySelector("ul.notes li.note .note__done").click();
+    return getComputedStyle(document.querySelector("ul.notes li.note .note__done")).backgroundColor;
+  });
+  assert.equal(toggled, GREEN, "done shows at once");
+  await bo.page.waitForFunction((g) => getComputedStyle(document.querySelector("ul.notes li.note .note__done")).backgroundColor === g, GREEN);
 
   // Both edit the body from the same version; Ana saves first.
-  await note(ana).locator("textarea[name=body]").fill("Ana's body");
-  await note(bo).locator("textarea[name=body]").fill("Bo's body");
-  await note(ana).locator(".note__edit button").click();
-  await bo.waitForFunction(() => document.querySelector("ul.notes li.note")?.dataset && true);
-  await ana.waitForTimeout(300);
-  await note(bo).locator(".note__edit button").click();
-  await bo.waitForSelector(".rtux-conflict");
-  assert.equal(await note(bo).locator("textarea[name=body]").inputValue(), "Bo's body", "nothing typed is lost");
-  await bo.click('.rtux-conflict [data-rtux-choose="theirs"]');
-  assert.equal(await note(bo).locator("textarea[name=body]").inputValue(), "Ana's body");
-  await bo.click(".rtux-conflict [data-rtux-resolve]");
-  await bo.waitForSelector(".rtux-conflict", { state: "detached" });
+  await note(ana.page).locator("textarea[name=body]").fill("Ana's body");
+  await note(bo.page).locator("textarea[name=body]").fill("Bo's body");
+  await note(ana.page).locator(".note__edit button").click();
+  await ana.page.waitForFunction(() => !document.querySelector("ul.notes li.note.rtux-pending"));
+  await sleep(300);
+  await note(bo.page).locator(".note__edit button").click();
+  const panel = bo.page.locator(".rtux-conflict");
+  await visible(panel, "the conflict panel");
+  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^Ana saved this while you were editing\./);
+  assert.equal(await note(bo.page).locator("textarea[name=body]").inputValue(), "Bo's body", "nothing typed is lost");
+  await bo.page.screenshot({ path: "screenshots/generated-conflict.png" });
+  await bo.page.click('.rtux-conflict [data-rtux-choose="theirs"]');
+  assert.equal(await note(bo.page).locator("textarea[name=body]").inputValue(), "Ana's body");
+  await bo.page.click(".rtux-conflict [data-rtux-resolve]");
+  await hidden(panel, "the conflict panel once resolved");
 
-  await note(ana).locator(".note__delete").click();
-  await ana.waitForSelector(".rtux-toast >> text=Undo within");
-  await ana.click(".rtux-toast__undo");
-  await ana.waitForTimeout(300);
-  assert.equal(await ana.locator("ul.notes li.note:visible").count(), 1, "undo brings the note back");
-  assert.deepEqual(errors, []);
+  const gone = await ana.page.evaluate(() => {
+    document.querySelector("ul.notes li.note .note__delete").click();
+    return { note: window.seen(document.querySelector("ul.notes li.note")), empty: window.seen(document.querySelector("ul.notes [data-rtux-empty]")) };
+  });
+  assert.deepEqual(gone, { note: false, empty: true }, "delete hides the note at once, and the list says it is empty");
+  const toast = ana.page.locator(".rtux-toast", { hasText: "Undo within" });
+  await visible(toast, "the undo toast");
+  await sleep(1500);
+  assert.equal(await note(ana.page).isVisible(), false, "still hidden while the undo window runs");
+  await ana.page.screenshot({ path: "screenshots/generated-undo.png" });
+  await ana.page.click(".rtux-toast__undo");
+  await hidden(toast, "the undo toast once used");
+  await visible(note(ana.page), "the note, back after undo");
+  await hidden(empty(ana.page), "the empty state after undo");
+
+  await note(ana.page).locator(".note__delete").click();
+  await visible(toast, "the undo toast");
+  await visible(empty(bo.page), "Bo's empty state, once the delete runs", 10000);
+  await bo.page.waitForSelector("ul.notes li.note", { state: "detached" });
+  await hidden(toast, "the undo toast after its window", 3000);
+  await visible(empty(ana.page), "Ana's empty state");
+  await ana.close();
+  await bo.close();
+});
+
+test("the server goes away and comes back: the banner, the offline queue, the new-version notice", async () => {
+  let versions = 0;
+  const ana = await open("Ana", (page) => page.route("**/_rtux/version", (route) => {
+    versions += 1;
+    route.fulfill({ json: { assets: versions === 1 ? "before-deploy" : "after-deploy" } });
+  }));
+  ana.watch.allow(REFUSED_SOCKET);
+  const banner = ana.page.locator("[data-rtux-banner]");
+  const notice = ana.page.locator("[data-rtux-new-version]");
+  await hidden(banner, "the banner while connected");
+  await hidden(notice, "the new-version notice before a deploy");
+
+  // Nothing in flight (the favicon, the list) when the server dies.
+  await ana.page.waitForLoadState("networkidle");
+  const killed = Date.now();
+  await kill();
+  await ana.page.waitForSelector("[data-rtux-app].rtux-disconnected, [data-rtux-app].rtux-error");
+  await sleep(1200 - (Date.now() - killed));
+  assert.equal(await banner.isVisible(), false, "no banner for a blip");
+  await visible(banner, "the reconnecting banner", 4000);
+  assert.ok(Date.now() - killed >= 1900, "not before 2 s");
+  assert.match(await banner.textContent(), /Reconnecting/);
+
+  await ana.page.fill(".note-form input[name=title]", "Written offline");
+  await ana.page.click(".note-form button");
+  assert.equal(await ana.page.evaluate(() => window.rtux.queued().length), 1, "queued");
+  assert.equal(await style(ana.page.locator(".note-form"), "outline-style"), "dashed", "marked as queued");
+  assert.equal(await ana.page.$eval(".board", (b) => getComputedStyle(b, "::after").content), '"Updating…"');
+  await ana.page.screenshot({ path: "screenshots/generated-offline.png" });
+
+  await start();
+  await ana.page.waitForSelector("[data-rtux-app].rtux-connected", { timeout: 15000 });
+  await hidden(banner, "the banner after the reconnect");
+  await visible(notice, "the new-version notice");
+  await ana.page.waitForFunction(() => window.rtux.queued().length === 0);
+  await visible(ana.page.locator("ul.notes li.note input[name=title][value='Written offline']"), "the note written offline");
+  await ana.page.reload();
+  await ana.page.waitForSelector("ul.notes");
+  assert.equal(await ana.page.locator("ul.notes li.note input[name=title][value='Written offline']").count(), 1, "applied once");
+  await ana.close();
+});
+
+test("a slow list shows its skeleton for a while; a failed one says so and retries", async () => {
+  let slow = true;
+  const ana = await open("Ana", (page) => page.route("**/notes/list", async (route) => {
+    if (slow) await sleep(700);
+    else return route.fulfill({ status: 500, body: "down" });
+    return route.continue();
+  }));
+  const skeleton = ana.page.locator("[data-rtux-skeleton]");
+  await visible(skeleton, "the skeleton while the list loads");
+  await ana.page.screenshot({ path: "screenshots/generated-skeleton.png" });
+  await hidden(skeleton, "the skeleton once loaded", 3000);
+  await visible(ana.page.locator("ul.notes"), "the list");
+
+  slow = false;
+  ana.watch.allow(/status of 500/);
+  await ana.page.reload();
+  const failed = ana.page.locator("[data-rtux-failed]");
+  await visible(failed, "the failure with Retry");
+  await hidden(ana.page.locator("ul.notes"), "no list");
+  await ana.page.unroute("**/notes/list");
+  await ana.page.click("[data-rtux-retry]");
+  await visible(ana.page.locator("ul.notes"), "the list after Retry");
+  await hidden(failed, "the failure after Retry");
+  await ana.close();
 });

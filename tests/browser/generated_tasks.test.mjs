@@ -1,64 +1,113 @@
 // A resource made by `rtux gen resource Task …` (every field type, --toggle done,
-// --increment points, --conflict lock) in two browser windows (APP_URL, started
-// by cli/tests/scaffold_e2e.rs): typed form fields save, toggles and increments
-// reach the other window, and a form in use is locked for the other.
+// --increment points, --conflict lock) in two browser windows, as a person sees
+// it: every input has a visible label and one look, the empty state, typed
+// fields saved, a toggle and an increment reaching the other window, a form in
+// use locked for the other with a badge, delete hidden at once. Every page fails
+// its test on any console error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./chromium.mjs";
+import { visible, hidden, style, watchErrors, teachSeen } from "./see.mjs";
+import { URL_, start, kill } from "./app.mjs";
 
-const URL_ = process.env.APP_URL;
 let browser;
 
 before(async () => {
   browser = await launch();
+  await start();
 });
-after(async () => { await browser.close(); });
+after(async () => {
+  await browser.close();
+  await kill();
+});
 
 const open = async (name) => {
-  const page = await (await browser.newContext()).newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const context = await browser.newContext();
+  await teachSeen(context);
+  const page = await context.newPage();
+  const watch = watchErrors(page);
   await page.goto(`${URL_}/tasks?name=${name}`);
   await page.waitForSelector("[data-rtux-app].rtux-connected");
-  await page.waitForSelector("ul.notes");
-  return { page, errors };
+  await page.waitForSelector("ul.tasks");
+  return { page, close: async () => { await context.close(); watch.check(); } };
 };
 
-test("a generated resource: typed fields, toggle, increment, lock", async () => {
-  const { page: ana, errors } = await open("Ana");
-  const { page: bo } = await open("Bo");
-  const add = ".note-form";
-  await ana.fill(`${add} input[name=title]`, "Ship it");
-  await ana.fill(`${add} textarea[name=notes]`, "Line one");
-  await ana.check(`${add} input[name=done]`);
-  await ana.fill(`${add} input[name=points]`, "3");
-  await ana.fill(`${add} input[name=score]`, "1.5");
-  await ana.fill(`${add} input[name=price]`, "9.95");
-  await ana.fill(`${add} input[name=due]`, "2026-12-01");
-  await ana.fill(`${add} input[name=starts]`, "2026-12-01T10:00:00");
-  await ana.fill(`${add} input[name=ref_id]`, "00000000-0000-4000-8000-000000000001");
-  await ana.selectOption(`${add} select[name=status]`, "in_progress");
-  await ana.fill(`${add} input[name=owner]`, "u1");
-  await ana.click(`${add} button`);
+const GREEN = "rgb(220, 252, 231)";
 
-  const item = (p) => p.locator("ul.notes li.note").first();
-  await bo.waitForSelector("ul.notes li.note input[name=title]");
-  assert.equal(await item(bo).locator("input[name=title]").inputValue(), "Ship it");
-  assert.equal(await item(bo).locator("input[name=points]").inputValue(), "3");
-  assert.equal(await item(bo).locator("select[name=status]").inputValue(), "in_progress");
-  assert.equal(await item(bo).locator("input[name=done]").isChecked(), true);
+test("every input of a generated form has a visible label and the same look", async () => {
+  const { page, close } = await open("Ana");
+  const inputs = await page.$$eval(".task-form :is(input, select, textarea)", (all) => all.map((i) => ({ id: i.id, type: i.type, name: i.name })));
+  assert.equal(inputs.length, 11, "one input per field");
+  for (const { id, name } of inputs) {
+    const label = page.locator(`label[for="${id}"]`);
+    await visible(label, `the label of ${name}`);
+    assert.ok((await label.textContent()).trim().length > 0, `${name}'s label says what it is`);
+    await visible(page.locator(`#${id}`), `the ${name} input`);
+  }
+  // Text, number, date, select and textarea look alike: one border, padding, font.
+  const looks = await page.$$eval(".task-form :is(input:not([type=checkbox]), select, textarea)", (all) =>
+    all.map((i) => { const s = getComputedStyle(i); return [s.borderTopWidth, s.borderTopColor, s.borderRadius, s.paddingLeft, s.fontSize, s.backgroundColor].join(" "); }));
+  assert.equal(new Set(looks).size, 1, `one look for every input kind: ${[...new Set(looks)].join(" | ")}`);
+  await visible(page.locator("ul.tasks [data-rtux-empty]"), "the empty state");
+  await page.screenshot({ path: "screenshots/generated-tasks-form.png", fullPage: true });
+  await close();
+});
 
-  await item(ana).locator('button[data-rtux-action="toggle_done"]').click();
-  await bo.waitForSelector('ul.notes li.note button[data-rtux-action="toggle_done"][aria-pressed="false"]');
-  await item(ana).locator('button[data-rtux-action="increment_points"]').click();
-  await bo.waitForSelector("text=Points: 4 +1");
+test("a generated resource: typed fields, toggle, increment, lock, delete", async () => {
+  const ana = await open("Ana");
+  const bo = await open("Bo");
+  const add = ".task-form";
+  await ana.page.fill(`${add} input[name=title]`, "Ship it");
+  await ana.page.fill(`${add} textarea[name=notes]`, "Line one");
+  await ana.page.check(`${add} input[name=done]`);
+  await ana.page.fill(`${add} input[name=points]`, "3");
+  await ana.page.fill(`${add} input[name=score]`, "1.5");
+  await ana.page.fill(`${add} input[name=price]`, "9.95");
+  await ana.page.fill(`${add} input[name=due]`, "2026-12-01");
+  await ana.page.fill(`${add} input[name=starts]`, "2026-12-01T10:00:00");
+  await ana.page.fill(`${add} input[name=ref_id]`, "00000000-0000-4000-8000-000000000001");
+  await ana.page.selectOption(`${add} select[name=status]`, "in_progress");
+  await ana.page.fill(`${add} input[name=owner]`, "u1");
+  await ana.page.click(`${add} button`);
+  await hidden(ana.page.locator("ul.tasks [data-rtux-empty]"), "the empty state once a task is added");
 
-  await item(ana).locator("input[name=title]").focus();
-  await bo.waitForSelector("ul.notes li.note form[data-rtux-lock] .rtux-lock");
-  assert.match(await item(bo).locator(".rtux-lock").innerText(), /Ana is editing/);
-  assert.equal(await item(bo).locator("input[name=title]").isDisabled(), true);
-  await ana.locator("h1").click();
-  await bo.waitForSelector("ul.notes li.note form[data-rtux-lock] .rtux-lock", { state: "detached" });
-  assert.equal(await item(bo).locator("input[name=title]").isDisabled(), false);
-  assert.deepEqual(errors, []);
+  const item = (p) => p.locator("ul.tasks li.task").first();
+  await visible(item(bo.page).locator("input[name=title]"), "Ana's task, for Bo");
+  await hidden(bo.page.locator("ul.tasks [data-rtux-empty]"), "Bo's empty state");
+  assert.equal(await item(bo.page).locator("input[name=title]").inputValue(), "Ship it");
+  assert.equal(await item(bo.page).locator("input[name=points]").inputValue(), "3");
+  assert.equal(await item(bo.page).locator("select[name=status]").inputValue(), "in_progress");
+  assert.equal(await item(bo.page).locator("input[name=done]").isChecked(), true);
+  const labelled = await item(bo.page).locator("input[name=title]").evaluate((i) => i.labels[0].textContent);
+  assert.equal(labelled, "Title", "a record's inputs are labelled too");
+
+  const toggle = (p) => item(p).locator('button[data-rtux-action="toggle_done"]');
+  assert.equal(await style(toggle(bo.page), "background-color"), GREEN, "done shows as pressed");
+  await toggle(ana.page).click();
+  assert.notEqual(await style(toggle(ana.page), "background-color"), GREEN, "undone at once");
+  await bo.page.waitForFunction((g) => getComputedStyle(document.querySelector('ul.tasks li.task button[data-rtux-action="toggle_done"]')).backgroundColor !== g, GREEN);
+  await item(ana.page).locator('button[data-rtux-action="increment_points"]').click();
+  await visible(bo.page.getByText("Points: 4 +1"), "the increment, for Bo");
+
+  await item(ana.page).locator("input[name=title]").focus();
+  const badge = item(bo.page).locator(".rtux-lock");
+  await visible(badge, "the lock badge");
+  assert.match(await badge.innerText(), /Ana is editing/);
+  assert.equal(await item(bo.page).locator("input[name=title]").isDisabled(), true);
+  await bo.page.screenshot({ path: "screenshots/generated-tasks-locked.png", fullPage: true });
+  await ana.page.locator("h1").click();
+  await hidden(badge, "the lock badge once released");
+  assert.equal(await item(bo.page).locator("input[name=title]").isDisabled(), false);
+
+  const gone = await ana.page.evaluate(() => {
+    document.querySelector('ul.tasks li.task button[data-rtux-action="delete"]').click();
+    return window.seen(document.querySelector("ul.tasks li.task"));
+  });
+  assert.equal(gone, false, "delete hides the task at once");
+  await visible(ana.page.locator("ul.tasks [data-rtux-empty]"), "the empty state after the delete");
+  await visible(ana.page.locator(".rtux-toast", { hasText: "Undo within" }), "the undo toast");
+  await ana.page.click(".rtux-toast__undo");
+  await visible(item(ana.page), "the task after undo");
+  await ana.close();
+  await bo.close();
 });

@@ -120,7 +120,7 @@ impl NewResource<'_> {
 fn labelled(names: &[String]) -> Vec<Value> {
     names
         .iter()
-        .map(|n| json!({ "name": n, "label": n.to_title_case() }))
+        .map(|n| json!({ "name": n, "label": n.to_title_case(), "kebab": n.replace('_', "-") }))
         .collect()
 }
 
@@ -157,6 +157,8 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         "name": r.name,
         "snake": snake,
         "snake_words": snake.replace('_', " "),
+        "kebab": snake.replace('_', "-"),
+        "kebab_plural": plural.replace('_', "-"),
         "plural": plural,
         "plural_words": plural.replace('_', " "),
         "title": names::title(&plural),
@@ -216,6 +218,13 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         views_rs = markers::insert_before(&views_rs, "src/views.rs", "// rtux:views", &line)?;
     }
     plan.modify("src/views.rs", rustfmt(views_rs));
+    let styles = markers::insert_before(
+        &read(r.root, "static/app.css")?,
+        "static/app.css",
+        "/* rtux:styles",
+        render::render("resource/static/styles.css", &context)?.trim_end(),
+    )?;
+    plan.modify("static/app.css", styles);
     let mut manifest = read(r.root, "Cargo.toml")?;
     for (krate, line) in r.fields.iter().filter_map(Field::dependency) {
         if !manifest
