@@ -3,14 +3,11 @@
 // RTUX_BASE (http://127.0.0.1:<port>). Screenshots go to ./screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { launch } from "./chromium.mjs";
-import { visible, hidden, style, watchErrors, teachSeen, REFUSED_SOCKET } from "./see.mjs";
+import { visible, hidden, style, shot, watchErrors, teachSeen, REFUSED_SOCKET } from "./see.mjs";
 
 const BASE = process.env.RTUX_BASE;
 if (!BASE) throw new Error("run through `cargo test -p rtux-tests browser`, which starts the server");
-const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
 
 let browser;
 before(async () => {
@@ -29,8 +26,6 @@ async function open(user, query = "") {
   const close = async () => { await context.close(); watch.check(); };
   return { context, page, close, watch };
 }
-
-const shot = (page, name) => page.screenshot({ path: `${SHOTS}${name}.png` });
 
 test("two users see each other's avatars, typing and active field", async () => {
   const alice = await open("alice");

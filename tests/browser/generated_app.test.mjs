@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./chromium.mjs";
-import { visible, hidden, style, watchErrors, teachSeen, REFUSED_SOCKET } from "./see.mjs";
+import { visible, hidden, style, shot, watchErrors, teachSeen, REFUSED_SOCKET } from "./see.mjs";
 import { URL_, start, kill } from "./app.mjs";
 
 let browser;
@@ -78,7 +78,7 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
   await visible(panel, "the conflict panel");
   assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^Ana saved this while you were editing\./);
   assert.equal(await note(bo.page).locator("textarea[name=body]").inputValue(), "Bo's body", "nothing typed is lost");
-  await bo.page.screenshot({ path: "screenshots/generated-conflict.png" });
+  await shot(bo.page, "generated-conflict");
   await bo.page.click('.rtux-conflict [data-rtux-choose="theirs"]');
   assert.equal(await note(bo.page).locator("textarea[name=body]").inputValue(), "Ana's body");
   await bo.page.click(".rtux-conflict [data-rtux-resolve]");
@@ -93,7 +93,7 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
   await visible(toast, "the undo toast");
   await sleep(1500);
   assert.equal(await note(ana.page).isVisible(), false, "still hidden while the undo window runs");
-  await ana.page.screenshot({ path: "screenshots/generated-undo.png" });
+  await shot(ana.page, "generated-undo");
   await ana.page.click(".rtux-toast__undo");
   await hidden(toast, "the undo toast once used");
   await visible(note(ana.page), "the note, back after undo");
@@ -137,7 +137,7 @@ test("the server goes away and comes back: the banner, the offline queue, the ne
   assert.equal(await ana.page.evaluate(() => window.rtux.queued().length), 1, "queued");
   assert.equal(await style(ana.page.locator(".note-form"), "outline-style"), "dashed", "marked as queued");
   assert.equal(await ana.page.$eval(".board", (b) => getComputedStyle(b, "::after").content), '"Updating…"');
-  await ana.page.screenshot({ path: "screenshots/generated-offline.png" });
+  await shot(ana.page, "generated-offline");
 
   await start();
   await ana.page.waitForSelector("[data-rtux-app].rtux-connected", { timeout: 15000 });
@@ -160,7 +160,7 @@ test("a slow list shows its skeleton for a while; a failed one says so and retri
   }));
   const skeleton = ana.page.locator("[data-rtux-skeleton]");
   await visible(skeleton, "the skeleton while the list loads");
-  await ana.page.screenshot({ path: "screenshots/generated-skeleton.png" });
+  await shot(ana.page, "generated-skeleton");
   await hidden(skeleton, "the skeleton once loaded", 3000);
   await visible(ana.page.locator("ul.notes"), "the list");
 

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./chromium.mjs";
-import { visible, hidden, style, watchErrors, teachSeen } from "./see.mjs";
+import { visible, hidden, style, shot, watchErrors, teachSeen } from "./see.mjs";
 import { URL_, start, kill } from "./app.mjs";
 
 let browser;
@@ -49,7 +49,7 @@ test("every input of a generated form has a visible label and the same look", as
     all.map((i) => { const s = getComputedStyle(i); return [s.borderTopWidth, s.borderTopColor, s.borderRadius, s.paddingLeft, s.fontSize, s.backgroundColor].join(" "); }));
   assert.equal(new Set(looks).size, 1, `one look for every input kind: ${[...new Set(looks)].join(" | ")}`);
   await visible(page.locator("ul.tasks [data-rtux-empty]"), "the empty state");
-  await page.screenshot({ path: "screenshots/generated-tasks-form.png", fullPage: true });
+  await shot(page, "generated-tasks-form", { fullPage: true });
   await close();
 });
 
@@ -94,7 +94,8 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   await visible(badge, "the lock badge");
   assert.match(await badge.innerText(), /Ana is editing/);
   assert.equal(await item(bo.page).locator("input[name=title]").isDisabled(), true);
-  await bo.page.screenshot({ path: "screenshots/generated-tasks-locked.png", fullPage: true });
+  assert.equal(await style(item(bo.page).locator("input[name=title]"), "opacity"), "0.55", "and looks it");
+  await shot(bo.page, "generated-tasks-locked", { fullPage: true });
   await ana.page.locator("h1").click();
   await hidden(badge, "the lock badge once released");
   assert.equal(await item(bo.page).locator("input[name=title]").isDisabled(), false);

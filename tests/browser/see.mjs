@@ -6,6 +6,10 @@ import assert from "node:assert/strict";
 
 const WAIT = 5000;
 
+// Where screenshots go (tests/browser/screenshots/, ignored by git): look at them.
+export const shot = (page, name, options = {}) =>
+  page.screenshot({ path: new URL(`./screenshots/${name}.png`, import.meta.url).pathname, ...options });
+
 // Waits until the element is on screen, then asserts it.
 export const visible = async (locator, what, timeout = WAIT) => {
   await locator.first().waitFor({ state: "visible", timeout }).catch(() => {});
