@@ -42,7 +42,7 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
   const ana = await open("Ana");
   const bo = await open("Bo");
   await visible(ana.page.getByText("2 people viewing"), "2 people viewing");
-  const empty = (p) => p.locator("ul.notes [data-rtux-empty]");
+  const empty = (p) => p.getByText("No notes yet: add the first one above.");
   await visible(empty(ana.page), "the empty state");
   await visible(empty(bo.page), "the empty state");
 
@@ -50,7 +50,7 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
   const instant = await ana.page.evaluate(() => {
     document.querySelector(".note-form button").click();
     const temp = document.querySelector("ul.notes li.note");
-    return { shown: window.seen(temp), dimmed: getComputedStyle(temp).opacity, empty: window.seen(document.querySelector("ul.notes [data-rtux-empty]")) };
+    return { shown: window.seen(temp), dimmed: getComputedStyle(temp).opacity, empty: window.seen(document.querySelector("ul.notes .records__empty, ul.notes .notes__empty")) };
   });
   assert.deepEqual(instant, { shown: true, dimmed: "0.6", empty: false }, "the note shows at once, pending; the empty state goes");
   const note = (p) => p.locator("ul.notes li.note").first();
@@ -86,7 +86,7 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
 
   const gone = await ana.page.evaluate(() => {
     document.querySelector("ul.notes li.note .note__delete").click();
-    return { note: window.seen(document.querySelector("ul.notes li.note")), empty: window.seen(document.querySelector("ul.notes [data-rtux-empty]")) };
+    return { note: window.seen(document.querySelector("ul.notes li.note")), empty: window.seen(document.querySelector("ul.notes .records__empty, ul.notes .notes__empty")) };
   });
   assert.deepEqual(gone, { note: false, empty: true }, "delete hides the note at once, and the list says it is empty");
   const toast = ana.page.locator(".rtux-toast", { hasText: "Undo within" });
@@ -107,6 +107,17 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
   await visible(empty(ana.page), "Ana's empty state");
   await ana.close();
   await bo.close();
+});
+
+test("the browser's icon request succeeds (a fresh app's console stays clean)", async () => {
+  const ana = await open("Ana");
+  // Headless Chromium does not ask for an icon; a person's browser does, for
+  // the page's <link rel=icon> or else /favicon.ico.
+  const href = await ana.page.evaluate(() => document.querySelector("link[rel~=icon]")?.href ?? `${location.origin}/favicon.ico`);
+  const icon = await ana.page.request.get(href);
+  assert.equal(icon.status(), 200, `${href} answers`);
+  assert.match(icon.headers()["content-type"] ?? "", /^image\//);
+  await ana.close();
 });
 
 test("the server goes away and comes back: the banner, the offline queue, the new-version notice", async () => {

@@ -28,7 +28,7 @@ const open = async (name) => {
   const watch = watchErrors(page);
   await page.goto(`${URL_}/tasks?name=${name}`);
   await page.waitForSelector("[data-rtux-app].rtux-connected");
-  await page.waitForSelector("ul.tasks");
+  await page.waitForSelector("[data-rtux-list]");
   return { page, close: async () => { await context.close(); watch.check(); } };
 };
 
@@ -36,7 +36,7 @@ const GREEN = "rgb(220, 252, 231)";
 
 test("every input of a generated form has a visible label and the same look", async () => {
   const { page, close } = await open("Ana");
-  const inputs = await page.$$eval(".task-form :is(input, select, textarea)", (all) => all.map((i) => ({ id: i.id, type: i.type, name: i.name })));
+  const inputs = await page.$$eval("form[data-rtux-insert] :is(input, select, textarea)", (all) => all.map((i) => ({ id: i.id, type: i.type, name: i.name })));
   assert.equal(inputs.length, 11, "one input per field");
   for (const { id, name } of inputs) {
     const label = page.locator(`label[for="${id}"]`);
@@ -45,10 +45,10 @@ test("every input of a generated form has a visible label and the same look", as
     await visible(page.locator(`#${id}`), `the ${name} input`);
   }
   // Text, number, date, select and textarea look alike: one border, padding, font.
-  const looks = await page.$$eval(".task-form :is(input:not([type=checkbox]), select, textarea)", (all) =>
+  const looks = await page.$$eval("form[data-rtux-insert] :is(input:not([type=checkbox]), select, textarea)", (all) =>
     all.map((i) => { const s = getComputedStyle(i); return [s.borderTopWidth, s.borderTopColor, s.borderRadius, s.paddingLeft, s.fontSize, s.backgroundColor].join(" "); }));
   assert.equal(new Set(looks).size, 1, `one look for every input kind: ${[...new Set(looks)].join(" | ")}`);
-  await visible(page.locator("ul.tasks [data-rtux-empty]"), "the empty state");
+  await visible(page.getByText("No tasks yet: add the first one above."), "the empty state");
   await shot(page, "generated-tasks-form", { fullPage: true });
   await close();
 });
@@ -56,7 +56,7 @@ test("every input of a generated form has a visible label and the same look", as
 test("a generated resource: typed fields, toggle, increment, lock, delete", async () => {
   const ana = await open("Ana");
   const bo = await open("Bo");
-  const add = ".task-form";
+  const add = "form[data-rtux-insert]";
   await ana.page.fill(`${add} input[name=title]`, "Ship it");
   await ana.page.fill(`${add} textarea[name=notes]`, "Line one");
   await ana.page.check(`${add} input[name=done]`);
@@ -69,11 +69,11 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   await ana.page.selectOption(`${add} select[name=status]`, "in_progress");
   await ana.page.fill(`${add} input[name=owner]`, "u1");
   await ana.page.click(`${add} button`);
-  await hidden(ana.page.locator("ul.tasks [data-rtux-empty]"), "the empty state once a task is added");
+  await hidden(ana.page.getByText("No tasks yet: add the first one above."), "the empty state once a task is added");
 
-  const item = (p) => p.locator("ul.tasks li.task").first();
+  const item = (p) => p.locator("[data-rtux-list] > li[id]").first();
   await visible(item(bo.page).locator("input[name=title]"), "Ana's task, for Bo");
-  await hidden(bo.page.locator("ul.tasks [data-rtux-empty]"), "Bo's empty state");
+  await hidden(bo.page.getByText("No tasks yet: add the first one above."), "Bo's empty state");
   assert.equal(await item(bo.page).locator("input[name=title]").inputValue(), "Ship it");
   assert.equal(await item(bo.page).locator("input[name=points]").inputValue(), "3");
   assert.equal(await item(bo.page).locator("select[name=status]").inputValue(), "in_progress");
@@ -85,7 +85,7 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   assert.equal(await style(toggle(bo.page), "background-color"), GREEN, "done shows as pressed");
   await toggle(ana.page).click();
   assert.notEqual(await style(toggle(ana.page), "background-color"), GREEN, "undone at once");
-  await bo.page.waitForFunction((g) => getComputedStyle(document.querySelector('ul.tasks li.task button[data-rtux-action="toggle_done"]')).backgroundColor !== g, GREEN);
+  await bo.page.waitForFunction((g) => getComputedStyle(document.querySelector('[data-rtux-list] > li[id] button[data-rtux-action="toggle_done"]')).backgroundColor !== g, GREEN);
   await item(ana.page).locator('button[data-rtux-action="increment_points"]').click();
   await visible(bo.page.getByText("Points: 4 +1"), "the increment, for Bo");
 
@@ -101,11 +101,11 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   assert.equal(await item(bo.page).locator("input[name=title]").isDisabled(), false);
 
   const gone = await ana.page.evaluate(() => {
-    document.querySelector('ul.tasks li.task button[data-rtux-action="delete"]').click();
-    return window.seen(document.querySelector("ul.tasks li.task"));
+    document.querySelector('[data-rtux-list] > li[id] button[data-rtux-action="delete"]').click();
+    return window.seen(document.querySelector("[data-rtux-list] > li[id]"));
   });
   assert.equal(gone, false, "delete hides the task at once");
-  await visible(ana.page.locator("ul.tasks [data-rtux-empty]"), "the empty state after the delete");
+  await visible(ana.page.getByText("No tasks yet: add the first one above."), "the empty state after the delete");
   await visible(ana.page.locator(".rtux-toast", { hasText: "Undo within" }), "the undo toast");
   await ana.page.click(".rtux-toast__undo");
   await visible(item(ana.page), "the task after undo");
