@@ -8,4 +8,5 @@ mod derive;
 mod example_lobby;
 mod interop;
 mod presence;
+mod reliability;
 mod store;

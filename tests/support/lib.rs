@@ -32,9 +32,17 @@ pub fn required() -> bool {
 /// An action push `{client, op, …rest}`. The client id is namespaced by the
 /// test's topic: the ledger outlives test runs on PostgreSQL, as it should.
 pub fn op(topic: &str, client: &str, op: &str, rest: serde_json::Value) -> serde_json::Value {
-    let mut payload = serde_json::json!({ "client": format!("{topic}/{client}"), "op": op });
+    let mut payload =
+        serde_json::json!({ "client": format!("{topic}/{client}"), "op": op, "at": now_ms() });
     if let (Some(p), serde_json::Value::Object(rest)) = (payload.as_object_mut(), rest) {
         p.extend(rest);
     }
     payload
+}
+
+/// Now, in ms since the Unix epoch (an op's `at`).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

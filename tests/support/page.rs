@@ -1,7 +1,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
@@ -111,9 +111,7 @@ async fn list_html(resource: &rtux::action::Resource, topic: &str) -> String {
 }
 
 fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(0))
+    u64::try_from(crate::now_ms()).unwrap_or(0)
 }
 
 async fn page(

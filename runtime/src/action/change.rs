@@ -2,21 +2,38 @@
 
 use serde_json::{Map, Value, json};
 
-use super::patch::record_json;
+use super::patch::{self, record_json};
 use super::request::ActionRequest;
-use super::run::{After, confirm, reject};
+use super::run::{After, Failure, confirm, reject};
 use super::{Action, FIELDS_EVENT, PATCH_EVENT, Resource};
 use crate::conflict::Merge;
-use crate::store::{Record, StoreError, StoreTx, Written, ops};
+use crate::store::records::{self, Found};
+use crate::store::{OpKey, Record, StoreTx, Written, history, now_ms};
 use crate::wire::Reply;
 
 /// How often a write that lost a race is retried against the new record.
 const RETRIES: usize = 8;
 
-type Outcome = Result<(Reply, After), StoreError>;
+type Outcome = Result<(Reply, After), Failure>;
 
 fn nothing(reply: Reply) -> Outcome {
     Ok((reply, After::Nothing))
+}
+
+/// The live record for a writer, or the final refusal.
+async fn live(tx: &mut StoreTx, topic: &str, id: &str) -> Result<Result<Record, Reply>, Failure> {
+    Ok(match records::find(tx, topic, id).await? {
+        Found::Live(record) => Ok(record),
+        Found::Deleting(record, until) => {
+            // The refusal of a write to a record whose undoable delete is under way.
+            let left = ((until - now_ms()).max(0) + 999) / 1000;
+            let reason = format!(
+                "being deleted: this record was deleted and can be restored with Undo for {left} more s; nothing was changed"
+            );
+            Err(reject(&reason, Some(&record)))
+        }
+        Found::Missing => Err(reject("not found", None)),
+    })
 }
 
 impl Resource {
@@ -26,16 +43,17 @@ impl Resource {
         tx: &mut StoreTx,
         action: &Action,
         req: &ActionRequest,
-        topic: &str,
+        key: &OpKey,
         by: &Value,
     ) -> Outcome {
+        let topic = key.topic.as_str();
         let id = req.id.as_deref().unwrap_or_default();
         let version = req.version.unwrap_or_default();
         match action {
             Action::Insert(create) => match create(&req.data) {
                 Ok(data) => {
-                    let record = ops::insert(tx, topic, None, &data, Some(by)).await?;
-                    let (at, previous) = ops::position(tx, &record).await?;
+                    let record = records::insert(tx, topic, None, &data, Some(by)).await?;
+                    let (at, previous) = records::position(tx, &record).await?;
                     let patch = self
                         .renderer
                         .insert(topic, &record, at, previous.as_deref());
@@ -45,30 +63,43 @@ impl Resource {
                 Err(r) => nothing(reject(r.reason(), None)),
             },
             Action::UndoableDelete(window) => {
-                let Some(current) = ops::get(tx, topic, id).await? else {
-                    return nothing(reject("not found", None));
+                let current = match live(tx, topic, id).await? {
+                    Ok(record) => record,
+                    Err(refused) => return nothing(refused),
                 };
                 let window = window.unwrap_or(self.undo_window);
-                let ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
-                let reply =
-                    confirm(json!({ "record": record_json(&current), "undo_window_ms": ms }));
-                let id = id.to_owned();
-                Ok((reply, After::Schedule { id, window }))
+                let ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+                let until = now_ms().saturating_add(ms);
+                if !records::mark_deleting(tx, topic, id, until, &key.mark()).await? {
+                    return Err(Failure::Busy);
+                }
+                let reply = confirm(json!({
+                    "record": record_json(&current),
+                    "undo_window_ms": ms,
+                    "undo_until": until,
+                }));
+                // Gone for the others now; back for them if it is undone.
+                Ok((
+                    reply,
+                    After::Broadcast(vec![(PATCH_EVENT, patch::remove(topic, id))]),
+                ))
             }
-            Action::Delete => match ops::delete(tx, topic, id, Some(version)).await? {
+            Action::Delete => match records::delete(tx, topic, id, Some(version)).await? {
                 Written::Applied(record) => Ok((
                     confirm(json!({ "record": record_json(&record), "deleted": true })),
                     After::Broadcast(vec![(PATCH_EVENT, super::patch::remove(topic, id))]),
                 )),
-                Written::Stale(current) => {
-                    nothing(reject(&stale(version, &current), Some(&current)))
-                }
+                Written::Stale(current) => match live(tx, topic, id).await? {
+                    Err(refused) => nothing(refused),
+                    Ok(_) => nothing(reject(&stale(version, &current), Some(&current))),
+                },
                 Written::Missing => nothing(reject("not found", None)),
             },
             Action::ServerCorrects(change) => {
                 for _ in 0..RETRIES {
-                    let Some(current) = ops::get(tx, topic, id).await? else {
-                        return nothing(reject("not found", None));
+                    let current = match live(tx, topic, id).await? {
+                        Ok(record) => record,
+                        Err(refused) => return nothing(refused),
                     };
                     let data = match change(&current, &req.data) {
                         Ok(data) => data,
@@ -81,14 +112,12 @@ impl Resource {
                         return Ok(done);
                     }
                 }
-                nothing(reject(
-                    "busy: too many concurrent writers; retry with the same op id",
-                    None,
-                ))
+                Err(Failure::Busy)
             }
             Action::Pending(change) | Action::ConfirmFirst(change) => {
-                let Some(current) = ops::get(tx, topic, id).await? else {
-                    return nothing(reject("not found", None));
+                let current = match live(tx, topic, id).await? {
+                    Ok(record) => record,
+                    Err(refused) => return nothing(refused),
                 };
                 if current.version != version {
                     return nothing(reject(&stale(version, &current), Some(&current)));
@@ -102,18 +131,18 @@ impl Resource {
                     .await?
                 {
                     Some(done) => Ok(done),
-                    None => {
-                        let now = ops::get(tx, topic, id).await?;
-                        nothing(reject(
-                            "stale: the record changed while saving",
-                            now.as_ref(),
-                        ))
-                    }
+                    None => match live(tx, topic, id).await? {
+                        Err(refused) => nothing(refused),
+                        Ok(now) => {
+                            nothing(reject("stale: the record changed while saving", Some(&now)))
+                        }
+                    },
                 }
             }
             Action::Save(merge, validate) => {
-                let Some(current) = ops::get(tx, topic, id).await? else {
-                    return nothing(reject("not found", None));
+                let current = match live(tx, topic, id).await? {
+                    Ok(record) => record,
+                    Err(refused) => return nothing(refused),
                 };
                 match validate(&current, &req.data) {
                     Ok(yours) => {
@@ -147,7 +176,7 @@ impl Resource {
                     Vec::new(),
                 )
             } else {
-                let base = ops::history_get(tx, &current.kind, &current.id, version)
+                let base = history::get(tx, &current.kind, &current.id, version)
                     .await?
                     .unwrap_or(Value::Null);
                 let m = merge.merge(&base, &yours, &current.data);
@@ -181,16 +210,13 @@ impl Resource {
                 .await?
             {
                 Some(done) => return Ok(done),
-                None => match ops::get(tx, &current.kind, &current.id).await? {
-                    Some(now) => current = now,
-                    None => return nothing(reject("not found", None)),
+                None => match live(tx, &current.kind, &current.id).await? {
+                    Ok(now) => current = now,
+                    Err(refused) => return nothing(refused),
                 },
             }
         }
-        nothing(reject(
-            "busy: too many concurrent writers; retry with the same op id",
-            None,
-        ))
+        Err(Failure::Busy)
     }
 
     /// Writes `data` at `version`; `None` if another writer got in first.
@@ -202,8 +228,8 @@ impl Resource {
         data: &Value,
         extra: Value,
         by: &Value,
-    ) -> Result<Option<(Reply, After)>, StoreError> {
-        match ops::update(tx, &current.kind, &current.id, version, data, Some(by)).await? {
+    ) -> Result<Option<(Reply, After)>, Failure> {
+        match records::update(tx, &current.kind, &current.id, version, data, Some(by)).await? {
             Written::Applied(record) => {
                 let patch = self.renderer.replace(&current.kind, &record);
                 let (reply, after) = self.confirmed(tx, &record, patch, extra).await?;
@@ -232,7 +258,7 @@ impl Resource {
         extra: Value,
     ) -> Outcome {
         if self.keeps_history {
-            ops::history_put(tx, record).await?;
+            history::put(tx, record).await?;
         }
         // The patch already carries the rendered HTML: render once, use twice.
         let html = patch.get("html").cloned().unwrap_or(Value::Null);

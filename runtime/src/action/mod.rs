@@ -51,7 +51,6 @@ mod live;
 mod patch;
 mod request;
 mod run;
-mod undo;
 
 pub use live::{LOCK_EVENT, UNLOCK_EVENT};
 pub use patch::{PATCH_EVENT, dom_id};
@@ -70,7 +69,6 @@ use crate::store::{Record, Store};
 use crate::wire::Reply;
 use patch::Renderer;
 use request::ActionRequest;
-use undo::UndoBuffer;
 
 /// The event that cancels an undoable action: `{client, op}` of the action.
 pub const UNDO_EVENT: &str = "undo";
@@ -313,7 +311,6 @@ impl ResourceBuilder {
             keeps_history: self.keeps_history,
             presence: self.presence,
             locks: Locks::new(self.lock_ttl),
-            undo: Arc::default(),
         })
     }
 }
@@ -322,7 +319,8 @@ impl ResourceBuilder {
 /// clients may take on them. Register it with
 /// [`EndpointBuilder::channel`](crate::EndpointBuilder::channel).
 ///
-/// Join reply: `{records: [{id, version, data}], undo_window_ms}`. Action
+/// Join reply: `{records: [{id, version, data, dom_id, html}], undo_window_ms}`
+/// (`html` from the item template, `null` without one). Action
 /// pushes, replies and patches are described in `docs/protocol.md`.
 pub struct Resource {
     store: Store,
@@ -333,7 +331,6 @@ pub struct Resource {
     keeps_history: bool,
     presence: Option<Track>,
     locks: Locks,
-    undo: Arc<UndoBuffer>,
 }
 
 impl std::fmt::Debug for Resource {
@@ -394,11 +391,17 @@ impl Channel for Resource {
         if let Some(track) = self.presence {
             track(&payload, socket)?;
         }
+        self.store.keep_swept();
+        // The socket is subscribed already (its broadcasts held until this
+        // reply is out): no change can fall between this list and the patches.
         let records = self.store.list(topic).await.map_err(|e| {
             tracing::error!(%topic, "listing records for a join failed: {e}");
             JoinError::new("store unavailable: try again")
         })?;
-        let records: Vec<Value> = records.iter().map(patch::record_json).collect();
+        let records: Vec<Value> = records
+            .iter()
+            .map(|r| self.renderer.listed(topic, r))
+            .collect();
         let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
         Ok(((), json!({ "records": records, "undo_window_ms": window })))
     }
@@ -421,7 +424,7 @@ impl Channel for Resource {
             Err(reason) => return Reply::error(reason),
         };
         if event == UNDO_EVENT {
-            return self.undo(&request, socket);
+            return self.undo(&request, socket).await;
         }
         match self.actions.get(event) {
             Some(action) => self.act(event, action, request, socket).await,

@@ -65,6 +65,14 @@ impl Renderer {
         }
     }
 
+    /// A record as a join reply lists it: `{id, version, data, dom_id, html}`.
+    pub(crate) fn listed(&self, topic: &str, record: &Record) -> Value {
+        let mut listed = record_json(record);
+        listed["dom_id"] = json!(dom_id(topic, &record.id));
+        listed["html"] = json!(self.html(topic, record));
+        listed
+    }
+
     /// `{op: "replace", dom_id, html, record}`.
     pub(crate) fn replace(&self, topic: &str, record: &Record) -> Value {
         json!({

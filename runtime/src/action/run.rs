@@ -1,13 +1,14 @@
 //! Running one action exactly once: ledger, change and reply in one transaction,
-//! then the patch or the scheduled run.
+//! then the patch. Only final answers are recorded; a transient refusal (busy,
+//! store unavailable) leaves the op unspent, so a retry applies it once.
 
 use serde_json::{Value, json};
 
-use super::patch::{self, record_json};
+use super::patch::record_json;
 use super::request::ActionRequest;
 use super::{Action, PATCH_EVENT, Resource};
 use crate::channel::ChannelSocket;
-use crate::store::{OpKey, Record, StoreError, Written, ops};
+use crate::store::{OpKey, Record, StoreError, ledger, records};
 use crate::wire::{Reply, Status};
 
 /// What to do once the transaction has committed.
@@ -15,10 +16,42 @@ pub(super) enum After {
     Nothing,
     /// Events for the topic's other subscribers.
     Broadcast(Vec<(&'static str, Value)>),
-    Schedule {
-        id: String,
-        window: std::time::Duration,
-    },
+}
+
+/// Why an action got no final answer: nothing was written, and the same op
+/// may be sent again.
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// The store failed.
+    Store(StoreError),
+    /// Other writers kept winning the record.
+    Busy,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        Failure::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Failure {
+        Failure::Store(e.into())
+    }
+}
+
+impl Failure {
+    /// The transient refusal: `retry: true` tells the client to send the same
+    /// op again later.
+    fn reply(&self) -> Reply {
+        let reason = match self {
+            Failure::Store(_) => {
+                "store unavailable: nothing was written; retry with the same op id"
+            }
+            Failure::Busy => "busy: too many concurrent writers; retry with the same op id",
+        };
+        Reply::Error(json!({ "reason": reason, "retry": true }))
+    }
 }
 
 /// An action applied for the first time, or found in the ledger.
@@ -77,6 +110,16 @@ fn check(name: &str, action: &Action, req: &ActionRequest) -> Result<(), String>
     }
 }
 
+/// The op a request names, on the socket's topic, for the socket's user.
+fn key_of(req: &ActionRequest, socket: &ChannelSocket) -> OpKey {
+    OpKey {
+        topic: socket.topic().to_owned(),
+        user: socket.user_id().to_owned(),
+        client: req.client.clone(),
+        op: req.op.clone(),
+    }
+}
+
 impl Resource {
     pub(super) async fn act(
         &self,
@@ -95,35 +138,28 @@ impl Resource {
                 self.max_data_bytes
             ));
         }
-        let key = OpKey {
-            user: socket.user_id().to_owned(),
-            client: req.client.clone(),
-            op: req.op.clone(),
-        };
-        let topic = socket.topic().to_owned();
+        if let Some(reason) = self.store.op_too_old(req.at) {
+            return Reply::error(reason);
+        }
+        let key = key_of(&req, socket);
         let by = json!({ "user": socket.user_id(), "name": socket.claims().name });
-        match self.apply_once(&key, name, action, &req, &topic, &by).await {
-            Ok(Applied::Fresh(reply, after)) => {
-                match after {
-                    After::Nothing => {}
-                    After::Broadcast(events) => {
-                        for (event, payload) in events {
-                            socket.broadcast_from(event, payload);
-                        }
-                    }
-                    After::Schedule { id, window } => {
-                        self.schedule_delete(key, topic, id, window, socket);
-                    }
+        match self.apply_once(&key, name, action, &req, &by).await {
+            Ok(Applied::Fresh(reply, After::Broadcast(events))) => {
+                for (event, payload) in events {
+                    socket.broadcast_from(event, payload);
                 }
                 reply
             }
+            Ok(Applied::Fresh(reply, After::Nothing)) => reply,
             Ok(Applied::Replayed(stored)) => from_stored(stored),
             Ok(Applied::Reused) => Reply::error(
                 "op id already used for a different action: use a new op id for each action",
             ),
-            Err(e) => {
-                tracing::error!(%topic, action = %name, "action failed in the store: {e}");
-                Reply::error("store unavailable: nothing was written; retry with the same op id")
+            Err(failure) => {
+                if let Failure::Store(e) = &failure {
+                    tracing::error!(topic = %key.topic, action = %name, "action failed in the store: {e}");
+                }
+                failure.reply()
             }
         }
     }
@@ -134,17 +170,19 @@ impl Resource {
         name: &str,
         action: &Action,
         req: &ActionRequest,
-        topic: &str,
         by: &Value,
-    ) -> Result<Applied, StoreError> {
-        let fingerprint = req.fingerprint(name);
+    ) -> Result<Applied, Failure> {
+        let fingerprints = [
+            req.fingerprint(&key.topic, name),
+            req.legacy_fingerprint(name),
+        ];
         let mut tx = self.store.begin().await?;
-        if let Some(found) = ops::ledger_get(&mut tx, key).await? {
-            return Ok(replay(found, &fingerprint));
+        if let Some(found) = ledger::get(&mut tx, key).await? {
+            return Ok(replay(found, &fingerprints));
         }
-        let (reply, after) = self.change(&mut tx, action, req, topic, by).await?;
+        let (reply, after) = self.change(&mut tx, action, req, key, by).await?;
         let written = async {
-            ops::ledger_put(&mut tx, key, &fingerprint, &stored(&reply)).await?;
+            ledger::put(&mut tx, key, &fingerprints[0], &stored(&reply), req.at).await?;
             tx.commit().await?;
             Ok::<_, StoreError>(())
         }
@@ -153,54 +191,69 @@ impl Resource {
             Ok(()) => Ok(Applied::Fresh(reply, after)),
             // The same op, sent twice at once (two sockets of one client): the
             // other one won the ledger row; answer as it did.
-            Err(e) => match ops::ledger_get(&mut *self.store.pool().acquire().await?, key).await? {
-                Some(found) => Ok(replay(found, &fingerprint)),
-                None => Err(e),
+            Err(e) => match ledger::get(&mut *self.store.pool().acquire().await?, key).await? {
+                Some(found) => Ok(replay(found, &fingerprints)),
+                None => Err(e.into()),
             },
         }
     }
 
-    fn schedule_delete(
-        &self,
-        key: OpKey,
-        topic: String,
-        id: String,
-        window: std::time::Duration,
-        socket: &ChannelSocket,
-    ) {
-        let store = self.store.clone();
-        let broadcaster = socket.broadcaster();
-        self.undo.schedule(key, window, async move {
-            match store.delete(&topic, &id, None).await {
-                Ok(Written::Applied(_)) => {
-                    broadcaster.broadcast(PATCH_EVENT, patch::remove(&topic, &id))
+    /// `undo {client, op, at}`: cancels the deletion that op scheduled, if its
+    /// window is still open. The record comes back for everyone; the answer is
+    /// recorded, so an undo whose reply was lost answers the same when retried.
+    pub(super) async fn undo(&self, req: &ActionRequest, socket: &ChannelSocket) -> Reply {
+        let delete = key_of(req, socket);
+        match self.undo_once(&delete, req.at).await {
+            Ok((reply, patch)) => {
+                if let Some(patch) = patch {
+                    socket.broadcast_from(PATCH_EVENT, patch);
                 }
-                Ok(_) => {}
-                Err(e) => tracing::error!(%topic, %id, "undoable delete failed: {e}"),
+                reply
             }
-        });
+            Err(failure) => failure.reply(),
+        }
     }
 
-    /// `undo {client, op}`: cancels the op's scheduled run if the window is open.
-    pub(super) fn undo(&self, req: &ActionRequest, socket: &ChannelSocket) -> Reply {
-        let key = OpKey {
-            user: socket.user_id().to_owned(),
-            client: req.client.clone(),
-            op: req.op.clone(),
-        };
-        if self.undo.undo(&key) {
-            Reply::ok(json!({ "undone": req.op }))
-        } else {
-            Reply::error(
-                "nothing to undo: the undo window has passed (the action ran) or no undoable action has this op id",
-            )
+    async fn undo_once(&self, delete: &OpKey, at: i64) -> Result<(Reply, Option<Value>), Failure> {
+        let key = delete.companion("undo");
+        let mut tx = self.store.begin().await?;
+        if let Some(found) = ledger::get(&mut tx, &key).await? {
+            return Ok((from_stored(found.reply), None));
         }
+        let Some(record) = records::unmark_deleting(&mut tx, &key.topic, &delete.mark()).await?
+        else {
+            // Not recorded: the delete may still be on its way.
+            return Ok((
+                Reply::error(
+                    "nothing to undo: the undo window has passed (the record is deleted) or no undoable action has this op id",
+                ),
+                None,
+            ));
+        };
+        let (at_index, previous) = records::position(&mut tx, &record).await?;
+        let patch = self
+            .renderer
+            .insert(&key.topic, &record, at_index, previous.as_deref());
+        let reply = confirm(json!({
+            "undone": delete.op,
+            "record": record_json(&record),
+            "dom_id": patch["dom_id"],
+            "html": patch["html"],
+        }));
+        ledger::put(&mut tx, &key, "undo", &stored(&reply), at).await?;
+        tx.commit().await?;
+        Ok((reply, Some(patch)))
     }
 }
 
-fn replay((fingerprint, stored): (String, Value), expected: &str) -> Applied {
-    if fingerprint == expected {
-        Applied::Replayed(stored)
+fn replay(found: ledger::Entry, fingerprints: &[String; 2]) -> Applied {
+    let expected = if found.legacy {
+        &fingerprints[1]
+    } else {
+        &fingerprints[0]
+    };
+    if &found.fingerprint == expected {
+        Applied::Replayed(found.reply)
     } else {
         Applied::Reused
     }

@@ -293,13 +293,7 @@ mod tests {
     fn setup() -> (Presence, Receiver<axum::extract::ws::Utf8Bytes>) {
         let pubsub = Arc::new(LocalPubSub::default());
         let (outbox, rx, _life) = Outbox::new(1024);
-        pubsub.subscribe(
-            TOPIC,
-            Subscriber {
-                id: ConnId::next(),
-                outbox,
-            },
-        );
+        pubsub.subscribe(TOPIC, Subscriber::new(ConnId::next(), outbox));
         (Presence::start(pubsub, PresenceConfig::default()), rx)
     }
 

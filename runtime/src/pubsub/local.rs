@@ -54,7 +54,7 @@ impl PubSub for LocalPubSub {
         ));
         for (id, sub) in subs {
             if Some(*id) != message.except {
-                sub.outbox.send(frame.clone());
+                sub.deliver(frame.clone());
             }
         }
     }
@@ -79,14 +79,8 @@ mod tests {
         for _ in 0..3 {
             let (outbox, rx, _life) = Outbox::new(8);
             let id = ConnId::next();
-            pubsub.subscribe(
-                "t",
-                Subscriber {
-                    id,
-                    outbox: outbox.clone(),
-                },
-            );
-            pubsub.subscribe("t", Subscriber { id, outbox });
+            pubsub.subscribe("t", Subscriber::new(id, outbox.clone()));
+            pubsub.subscribe("t", Subscriber::new(id, outbox));
             receivers.push(rx);
             ids.push(id);
         }

@@ -8,9 +8,13 @@ mod local;
 
 pub use local::LocalPubSub;
 
+use std::sync::{Arc, Mutex};
+
+use axum::extract::ws::Utf8Bytes;
 use serde_json::Value;
 
 use crate::socket::{ConnId, Outbox};
+use crate::sync::lock;
 
 /// One message for every subscriber of a topic.
 ///
@@ -55,13 +59,88 @@ impl Broadcast {
 #[derive(Debug, Clone)]
 pub struct Subscriber {
     pub(crate) id: ConnId,
-    pub(crate) outbox: Outbox,
+    outbox: Outbox,
+    /// Holds broadcasts back while the connection's join is under way.
+    gate: Option<Arc<Gate>>,
 }
 
 impl Subscriber {
+    /// A subscriber whose broadcasts go straight to its outbox.
+    #[cfg(test)]
+    pub(crate) fn new(id: ConnId, outbox: Outbox) -> Subscriber {
+        Subscriber {
+            id,
+            outbox,
+            gate: None,
+        }
+    }
+
+    /// A subscriber whose broadcasts are held until [`Gate::open`]: a joining
+    /// socket subscribes before its join handler reads the topic's state, so no
+    /// change falls between that state and the first broadcast, and receives
+    /// them only after its join reply (or never, if the join is refused).
+    pub(crate) fn held(id: ConnId, outbox: Outbox) -> (Subscriber, Arc<Gate>) {
+        let gate = Arc::new(Gate::default());
+        let subscriber = Subscriber {
+            id,
+            outbox,
+            gate: Some(gate.clone()),
+        };
+        (subscriber, gate)
+    }
+
     /// The connection's id.
     pub fn id(&self) -> ConnId {
         self.id
+    }
+
+    /// Queues a broadcast frame for the connection (or holds it).
+    pub(crate) fn deliver(&self, frame: Utf8Bytes) {
+        match &self.gate {
+            Some(gate) => gate.deliver(&self.outbox, frame),
+            None => {
+                self.outbox.send(frame);
+            }
+        }
+    }
+}
+
+/// Broadcasts held for a joining connection. Past [`GATE_LIMIT`] frames the
+/// connection is ended as a slow consumer, as a full outbox would.
+#[derive(Debug)]
+pub(crate) struct Gate {
+    held: Mutex<Option<Vec<Utf8Bytes>>>,
+}
+
+impl Default for Gate {
+    fn default() -> Gate {
+        Gate {
+            held: Mutex::new(Some(Vec::new())),
+        }
+    }
+}
+
+/// The most broadcasts held for one joining connection.
+const GATE_LIMIT: usize = 1024;
+
+impl Gate {
+    fn deliver(&self, outbox: &Outbox, frame: Utf8Bytes) {
+        let mut held = lock(&self.held);
+        match held.as_mut() {
+            Some(frames) if frames.len() >= GATE_LIMIT => outbox.overflow(),
+            Some(frames) => frames.push(frame),
+            None => {
+                outbox.send(frame);
+            }
+        }
+    }
+
+    /// Sends what was held, in order, and lets later broadcasts through.
+    pub(crate) fn open(&self, outbox: &Outbox) {
+        let mut held = lock(&self.held);
+        for frame in held.take().unwrap_or_default() {
+            outbox.send(frame);
+        }
     }
 }
 

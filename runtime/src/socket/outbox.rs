@@ -33,12 +33,18 @@ impl Outbox {
         )
     }
 
+    /// Ends the socket as a slow consumer: more was queued for it than its
+    /// bound allows.
+    pub(crate) fn overflow(&self) {
+        self.life.end(CloseReason::SlowConsumer);
+    }
+
     /// Queues one text frame; returns false if the socket is ending.
     pub(crate) fn send(&self, frame: Utf8Bytes) -> bool {
         match self.tx.try_send(frame) {
             Ok(()) => true,
             Err(TrySendError::Full(_)) => {
-                self.life.end(CloseReason::SlowConsumer);
+                self.overflow();
                 false
             }
             Err(TrySendError::Closed(_)) => false,

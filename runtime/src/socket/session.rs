@@ -179,17 +179,20 @@ impl Session {
             self.shared.pubsub.clone(),
             self.shared.presence.clone(),
         );
+        // Subscribed before the join handler reads the topic's state, its
+        // broadcasts held until the reply: nothing falls in between.
+        let (subscriber, gate) = Subscriber::held(self.conn, self.outbox.clone());
+        self.shared.pubsub.subscribe(&frame.topic, subscriber);
         let joined = AssertUnwindSafe(channel.join(&frame.topic, payload, &mut socket))
             .catch_unwind()
             .await;
+        if !matches!(joined, Ok(Ok(_))) {
+            self.shared.pubsub.unsubscribe(&frame.topic, self.conn);
+        }
         match joined {
             Ok(Ok((state, response))) => {
-                let subscriber = Subscriber {
-                    id: self.conn,
-                    outbox: self.outbox.clone(),
-                };
-                self.shared.pubsub.subscribe(&frame.topic, subscriber);
                 self.reply(&frame, Reply::Ok(response));
+                gate.open(&self.outbox);
                 socket.release_held();
                 self.joined.insert(
                     frame.topic,

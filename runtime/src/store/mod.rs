@@ -22,18 +22,23 @@
 //! # Ok(()) }
 //! ```
 
-pub(crate) mod ops;
+pub(crate) mod history;
+pub(crate) mod ledger;
+pub(crate) mod records;
 mod schema;
+mod sweep;
 
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Transaction};
 
-pub use ops::OpKey;
+pub use ledger::OpKey;
+pub use sweep::Swept;
 
 /// One versioned record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,7 +103,19 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// How long the ledger remembers an op.
+    retention: Duration,
+    /// Dropped with the last handle: stops the sweeper.
+    alive: Arc<()>,
+    /// Set once the periodic sweep runs.
+    sweeping: Arc<OnceLock<()>>,
 }
+
+/// How long the ledger remembers ops by default: 7 days.
+pub const LEDGER_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// How far ahead of the server's clock an op's issue time may be: 1 day.
+pub const CLOCK_AHEAD: Duration = Duration::from_secs(24 * 3600);
 
 /// A transaction: writes in it land together or not at all.
 pub type StoreTx = Transaction<'static, sqlx::Any>;
@@ -148,9 +165,67 @@ impl Store {
             }
             Backend::Postgres => AnyPoolOptions::new().max_connections(16).connect_with(options).await?,
         };
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            retention: LEDGER_RETENTION,
+            alive: Arc::default(),
+            sweeping: Arc::default(),
+        };
         schema::migrate(&store).await?;
         Ok(store)
+    }
+
+    /// The same store, remembering ops for `retention` (7 days by default)
+    /// instead: ops issued longer ago are refused, never applied twice.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), rtux::store::StoreError> {
+    /// # let dir = std::env::temp_dir().join(format!("rtux-ret-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// use std::time::Duration;
+    /// let store = rtux::store::Store::sqlite(dir.join("app.db")).await?
+    ///     .with_ledger_retention(Duration::from_secs(3 * 24 * 3600));
+    /// assert_eq!(store.ledger_retention(), Duration::from_secs(3 * 24 * 3600));
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn with_ledger_retention(mut self, retention: Duration) -> Store {
+        self.retention = retention;
+        self
+    }
+
+    /// How long the ledger remembers an op.
+    pub fn ledger_retention(&self) -> Duration {
+        self.retention
+    }
+
+    /// Why an op issued at `issued_at` (ms since the epoch) cannot be applied
+    /// safely, if so: issued before the retention window (its ledger row may be
+    /// gone), or implausibly far in the future.
+    pub(crate) fn op_too_old(&self, issued_at: i64) -> Option<String> {
+        let now = now_ms();
+        let window = i64::try_from(self.retention.as_millis()).unwrap_or(i64::MAX);
+        let ahead = i64::try_from(CLOCK_AHEAD.as_millis()).unwrap_or(i64::MAX);
+        if issued_at < now.saturating_sub(window) {
+            let days = (now - issued_at) / 86_400_000;
+            Some(format!(
+                "too old to apply safely: this action was made {days} days ago and the server remembers actions for {} days; nothing was changed — reload and do it again",
+                window / 86_400_000
+            ))
+        } else if issued_at > now.saturating_add(ahead) {
+            Some("the action's time (`at`) is more than a day ahead of the server's clock: check the device's clock; nothing was changed".into())
+        } else {
+            None
+        }
+    }
+
+    /// How many ops the ledger remembers.
+    ///
+    /// # Errors
+    /// [`StoreError`] on a database failure.
+    pub async fn ledger_len(&self) -> Result<i64, StoreError> {
+        ledger::count(&mut *self.pool.acquire().await?).await
     }
 
     /// The database this store runs on.
@@ -171,7 +246,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`] on a database failure.
     pub async fn get(&self, kind: &str, id: &str) -> Result<Option<Record>, StoreError> {
-        ops::get(&mut *self.pool.acquire().await?, kind, id).await
+        records::get(&mut *self.pool.acquire().await?, kind, id).await
     }
 
     /// Every record of a kind, oldest first.
@@ -179,7 +254,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`] on a database failure.
     pub async fn list(&self, kind: &str) -> Result<Vec<Record>, StoreError> {
-        ops::list(&mut *self.pool.acquire().await?, kind).await
+        records::list(&mut *self.pool.acquire().await?, kind).await
     }
 
     /// Inserts a record at version 1, with `id` or a fresh time-ordered one.
@@ -192,7 +267,7 @@ impl Store {
         id: Option<&str>,
         data: Value,
     ) -> Result<Record, StoreError> {
-        ops::insert(&mut *self.pool.acquire().await?, kind, id, &data, None).await
+        records::insert(&mut *self.pool.acquire().await?, kind, id, &data, None).await
     }
 
     /// Replaces a record's data if it is still at `version`.
@@ -206,7 +281,7 @@ impl Store {
         version: i64,
         data: Value,
     ) -> Result<Written, StoreError> {
-        ops::update(
+        records::update(
             &mut *self.pool.acquire().await?,
             kind,
             id,
@@ -227,7 +302,7 @@ impl Store {
         id: &str,
         version: Option<i64>,
     ) -> Result<Written, StoreError> {
-        ops::delete(&mut *self.pool.acquire().await?, kind, id, version).await
+        records::delete(&mut *self.pool.acquire().await?, kind, id, version).await
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
@@ -235,7 +310,8 @@ impl Store {
     }
 }
 
-fn now_ms() -> i64 {
+/// Now, in ms since the Unix epoch (the store's clock for deadlines).
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -40,6 +40,30 @@ const STEPS: &[&[&str]] = &[
     // Who wrote a record's current version ({"user", "name"} as JSON), so a
     // conflict can say who saved while you were editing.
     &["ALTER TABLE rtux_records ADD COLUMN updated_by TEXT"],
+    // Undoable deletes are durable: a record is marked with its deadline and
+    // the op that asked (any node may purge it, an undo clears it). The ledger
+    // is keyed by topic too, and remembers when each op was issued, for
+    // retention. Rows of the old ledger keep answering for any topic ('').
+    &[
+        "ALTER TABLE rtux_records ADD COLUMN delete_at BIGINT",
+        "ALTER TABLE rtux_records ADD COLUMN delete_op TEXT",
+        "CREATE INDEX IF NOT EXISTS rtux_records_delete_at ON rtux_records (delete_at)",
+        "CREATE TABLE IF NOT EXISTS rtux_ledger (
+            topic TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            op_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            reply TEXT NOT NULL,
+            issued_at BIGINT NOT NULL,
+            applied_at BIGINT NOT NULL,
+            PRIMARY KEY (user_id, client_id, op_id, topic)
+        )",
+        "INSERT INTO rtux_ledger (topic, user_id, client_id, op_id, fingerprint, reply, issued_at, applied_at)
+            SELECT '', user_id, client_id, op_id, fingerprint, reply, applied_at, applied_at FROM rtux_ops",
+        "DROP TABLE rtux_ops",
+        "CREATE INDEX IF NOT EXISTS rtux_ledger_applied_at ON rtux_ledger (applied_at)",
+    ],
 ];
 
 /// Runs the steps this store has not run yet, in one transaction. On

@@ -1,7 +1,7 @@
 //! Push-to-reply latency of a confirmed `pending` action over a real WebSocket.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::{SinkExt, StreamExt};
 use rtux::Endpoint;
@@ -78,7 +78,7 @@ pub(crate) async fn measure(dir: &Path, ops: usize) -> Result<(Summary, Summary)
     let mut version = record.version;
     let (mut acks, mut beats) = (Vec::with_capacity(ops), Vec::with_capacity(ops));
     for i in 0..ops {
-        let payload = json!({"client": "bench", "op": i.to_string(), "id": "x", "version": version, "data": {"title": format!("item {i}")}});
+        let payload = json!({"client": "bench", "op": i.to_string(), "at": now_ms(), "id": "x", "version": version, "data": {"title": format!("item {i}")}});
         let (took, reply) = call(TOPIC, "rename", payload).await?;
         if reply["status"] != "ok" {
             return Err(format!("the update was not confirmed: {reply}"));
@@ -92,4 +92,11 @@ pub(crate) async fn measure(dir: &Path, ops: usize) -> Result<(Summary, Summary)
     }
     server.abort();
     Ok((Summary::of(&mut acks), Summary::of(&mut beats)))
+}
+
+/// An op's `at`: now, in ms since the Unix epoch.
+fn now_ms() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }

@@ -1,0 +1,444 @@
+//! Exactly-once under faults, against SQLite and PostgreSQL over real sockets:
+//! undoable deletes that outlive a restart, writes to a record being deleted,
+//! transient refusals that leave the op unspent, ops keyed by topic, retention,
+//! and a join that misses no change.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use rtux::action::{Reject, Resource};
+use rtux::store::Store;
+use rtux_tests::{Client, StoreAt, TestServer, backends, op, todos, unique};
+use serde_json::{Value, json};
+
+const WINDOW: Duration = Duration::from_millis(600);
+
+async fn server(store: Store) -> TestServer {
+    TestServer::with(move |b| b.channel("todo:*", todos(store, WINDOW))).await
+}
+
+fn topic() -> String {
+    format!("todo:{}", unique("r"))
+}
+
+async fn joined(server: &TestServer, user: &str, topic: &str) -> Client {
+    let mut c = Client::connect(server, user).await;
+    let reply = c.join(topic, json!({})).await;
+    assert_eq!(reply["status"], "ok", "{reply}");
+    c
+}
+
+async fn seed(store: &Store, topic: &str, title: &str) -> rtux::store::Record {
+    store
+        .insert(topic, None, json!({"title": title, "count": 0}))
+        .await
+        .expect("seed")
+}
+
+#[tokio::test]
+async fn an_undoable_delete_outlives_a_restart_and_runs_at_its_deadline() {
+    for at in backends().await {
+        let store = at.open().await;
+        let topic = topic();
+        let todo = seed(&store, &topic, "doomed").await;
+        let delete = op(&topic, "a", "1", json!({"id": todo.id}));
+        {
+            let server = server(at.open().await).await;
+            let mut alice = joined(&server, "alice", &topic).await;
+            let reply = alice.push(&topic, "delete", delete.clone()).await;
+            assert_eq!(reply["status"], "ok", "{}: {reply}", at.name());
+            alice.close().await;
+        } // the server stops inside the window
+        let restarted = server(at.open().await).await;
+        tokio::time::sleep(WINDOW * 2).await;
+        assert!(
+            store.get(&topic, &todo.id).await.expect("get").is_none(),
+            "{}: the delete ran at its deadline, though the server restarted",
+            at.name()
+        );
+        let mut alice = joined(&restarted, "alice", &topic).await;
+        let replay = alice.push(&topic, "delete", delete).await;
+        assert_eq!(replay["status"], "ok", "the replay answers as the op did");
+        assert!(store.get(&topic, &todo.id).await.expect("get").is_none());
+    }
+}
+
+#[tokio::test]
+async fn an_undo_after_a_restart_inside_the_window_keeps_the_record() {
+    for at in backends().await {
+        let store = at.open().await;
+        let topic = topic();
+        let todo = seed(&store, &topic, "saved by undo").await;
+        {
+            let server = server(at.open().await).await;
+            let mut alice = joined(&server, "alice", &topic).await;
+            let reply = alice
+                .push(
+                    &topic,
+                    "delete",
+                    op(&topic, "a", "1", json!({"id": todo.id})),
+                )
+                .await;
+            assert_eq!(reply["status"], "ok", "{}: {reply}", at.name());
+        }
+        let restarted = server(at.open().await).await;
+        let mut alice = joined(&restarted, "alice", &topic).await;
+        let mut bob = joined(&restarted, "bob", &topic).await;
+        let undo = op(&topic, "a", "1", json!({}));
+        let reply = alice.push(&topic, "undo", undo.clone()).await;
+        assert_eq!(reply["status"], "ok", "{}: {reply}", at.name());
+        assert_eq!(reply["response"]["record"]["id"], todo.id.as_str());
+        let back = bob.event(&topic, "rtux:patch").await;
+        assert_eq!(back["op"], "insert", "the others get it back: {back}");
+        assert_eq!(back["record"]["id"], todo.id.as_str());
+        let again = alice.push(&topic, "undo", undo).await;
+        assert_eq!(again, reply, "a retried undo answers the same");
+        tokio::time::sleep(WINDOW * 2).await;
+        assert!(
+            store.get(&topic, &todo.id).await.expect("get").is_some(),
+            "{}: undone, the record stays",
+            at.name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_record_being_deleted_is_gone_for_the_others_at_once_and_refuses_writes() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = seed(&store, &topic, "going").await;
+        let mut alice = joined(&server, "alice", &topic).await;
+        let mut bob = joined(&server, "bob", &topic).await;
+        let reply = alice
+            .push(
+                &topic,
+                "delete",
+                op(&topic, "a", "1", json!({"id": todo.id})),
+            )
+            .await;
+        assert_eq!(reply["status"], "ok");
+        assert!(reply["response"]["undo_until"].as_i64().is_some());
+        let gone = bob.event(&topic, "rtux:patch").await;
+        assert_eq!(gone["op"], "remove", "{}: {gone}", at.name());
+        let listed = joined(&server, "carol", &topic).await;
+        drop(listed);
+        let bump = bob
+            .push(
+                &topic,
+                "bump",
+                op(&topic, "b", "1", json!({"id": todo.id, "data": {"by": 1}})),
+            )
+            .await;
+        assert_eq!(bump["status"], "error", "{bump}");
+        let reason = bump["response"]["reason"].as_str().unwrap_or_default();
+        assert!(reason.starts_with("being deleted:"), "{reason}");
+        // Undone: the record is back as it was, without Bob's refused bump.
+        alice
+            .push(&topic, "undo", op(&topic, "a", "1", json!({})))
+            .await;
+        let record = store
+            .get(&topic, &todo.id)
+            .await
+            .expect("get")
+            .expect("back");
+        assert_eq!((record.version, &record.data["count"]), (1, &json!(0)));
+    }
+}
+
+#[tokio::test]
+async fn a_join_reply_does_not_list_a_record_being_deleted() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = seed(&store, &topic, "hidden").await;
+        let mut alice = joined(&server, "alice", &topic).await;
+        alice
+            .push(
+                &topic,
+                "delete",
+                op(&topic, "a", "1", json!({"id": todo.id})),
+            )
+            .await;
+        let mut carol = Client::connect(&server, "carol").await;
+        let reply = carol.join(&topic, json!({})).await;
+        assert_eq!(reply["response"]["records"], json!([]), "{}", at.name());
+    }
+}
+
+/// A resource whose `slow_bump` takes 100 ms while `contended` is set: long
+/// enough for another writer to get in first every time.
+fn contended(store: Store, contended: Arc<AtomicBool>) -> Resource {
+    Resource::builder(store)
+        .server_corrects("slow_bump", move |todo: &Value, _: &Value| {
+            if contended.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let mut todo = todo.clone();
+            todo["count"] = json!(todo["count"].as_i64().unwrap_or(0) + 1);
+            Ok::<_, Reject>(todo)
+        })
+        .build()
+        .expect("resource")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_refusal_is_not_recorded_and_the_same_op_applies_once_later() {
+    // SQLite has one writer at a time: only PostgreSQL lets another writer in.
+    let Some(StoreAt::Postgres(url)) = backends().await.into_iter().nth(1) else {
+        return;
+    };
+    let store = Store::open(&url).await.expect("postgres");
+    let busy = Arc::new(AtomicBool::new(true));
+    let resource = contended(store.clone(), busy.clone());
+    let server = TestServer::with(move |b| b.channel("todo:*", resource)).await;
+    let topic = topic();
+    let todo = seed(&store, &topic, "contended").await;
+    let bumps = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // The other writer runs on a thread of its own: the slow handler blocks
+    // one of the test runtime's threads, and must not stall it.
+    let writer = {
+        let (busy, topic, id, bumps) =
+            (busy.clone(), topic.clone(), todo.id.clone(), bumps.clone());
+        let url = url.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let store = Store::open(&url).await.expect("postgres");
+                while busy.load(Ordering::SeqCst) {
+                    if let Ok(Some(r)) = store.get(&topic, &id).await
+                        && let Ok(rtux::store::Written::Applied(_)) =
+                            store.update(&topic, &id, r.version, r.data).await
+                    {
+                        bumps.fetch_add(1, Ordering::SeqCst);
+                    }
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+            });
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut alice = joined(&server, "alice", &topic).await;
+    let bump = op(&topic, "a", "1", json!({"id": todo.id}));
+    let first = alice.push(&topic, "slow_bump", bump.clone()).await;
+    assert_eq!(
+        first["status"],
+        "error",
+        "{first} (the other writer got in {} times)",
+        bumps.load(Ordering::SeqCst)
+    );
+    busy.store(false, Ordering::SeqCst);
+    writer.join().expect("writer");
+    let before = store
+        .get(&topic, &todo.id)
+        .await
+        .expect("get")
+        .expect("record");
+    let retried = alice.push(&topic, "slow_bump", bump.clone()).await;
+    assert_eq!(retried["status"], "ok", "the retry applies: {retried}");
+    let replayed = alice.push(&topic, "slow_bump", bump).await;
+    assert_eq!(replayed, retried, "and only once");
+    let after = store
+        .get(&topic, &todo.id)
+        .await
+        .expect("get")
+        .expect("record");
+    assert_eq!(after.data["count"], json!(1));
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(
+        first["response"]["retry"], true,
+        "the refusal says to retry: {first}"
+    );
+}
+
+#[tokio::test]
+async fn the_same_client_and_op_on_two_topics_are_two_ops() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let (one, two) = (topic(), topic());
+        let a = seed(&store, &one, "a").await;
+        let b = seed(&store, &two, "b").await;
+        let mut alice = Client::connect(&server, "alice").await;
+        alice.join_ok(&one).await;
+        alice.join_ok(&two).await;
+        let client = unique("tab");
+        for (topic, todo) in [(&one, &a), (&two, &b)] {
+            let bump = json!({"client": client, "op": "1", "at": rtux_tests::now_ms(), "id": todo.id, "data": {"by": 1}});
+            let reply = alice.push(topic, "bump", bump).await;
+            assert_eq!(reply["status"], "ok", "{}: {topic}: {reply}", at.name());
+        }
+        for (topic, todo) in [(&one, &a), (&two, &b)] {
+            let record = store
+                .get(topic, &todo.id)
+                .await
+                .expect("get")
+                .expect("record");
+            assert_eq!(record.data["count"], 1, "{}", at.name());
+        }
+    }
+}
+
+#[tokio::test]
+async fn old_ops_are_refused_and_the_sweeper_bounds_the_tables() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = server(store.clone()).await;
+        let topic = topic();
+        let todo = seed(&store, &topic, "kept").await;
+        let mut alice = joined(&server, "alice", &topic).await;
+        let eight_days = 8 * 24 * 3600 * 1000;
+        let mut old = op(
+            &topic,
+            "a",
+            "old",
+            json!({"id": todo.id, "data": {"by": 1}}),
+        );
+        old["at"] = json!(rtux_tests::now_ms() - eight_days);
+        let reply = alice.push(&topic, "bump", old).await;
+        assert_eq!(reply["status"], "error");
+        let reason = reply["response"]["reason"].as_str().unwrap_or_default();
+        assert!(reason.starts_with("too old to apply safely: this action was made 8 days ago and the server remembers actions for 7 days"), "{reason}");
+        let mut ahead = op(
+            &topic,
+            "a",
+            "ahead",
+            json!({"id": todo.id, "data": {"by": 1}}),
+        );
+        ahead["at"] = json!(rtux_tests::now_ms() + eight_days);
+        let reply = alice.push(&topic, "bump", ahead).await;
+        assert!(
+            reply["response"]["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("ahead of the server's clock"),
+            "{reply}"
+        );
+        assert_eq!(
+            store
+                .get(&topic, &todo.id)
+                .await
+                .expect("get")
+                .expect("r")
+                .data["count"],
+            0,
+            "{}: nothing applied",
+            at.name()
+        );
+
+        for n in 0..3 {
+            let bump = op(
+                &topic,
+                "a",
+                &format!("b{n}"),
+                json!({"id": todo.id, "data": {"by": 1}}),
+            );
+            assert_eq!(alice.push(&topic, "bump", bump).await["status"], "ok");
+        }
+        let doomed = seed(&store, &topic, "purged").await;
+        alice
+            .push(
+                &topic,
+                "delete",
+                op(&topic, "a", "d", json!({"id": doomed.id})),
+            )
+            .await;
+        tokio::time::sleep(WINDOW * 2).await;
+        let before = store.ledger_len().await.expect("len");
+        let short = store
+            .clone()
+            .with_ledger_retention(Duration::from_millis(1));
+        let swept = short.sweep().await.expect("sweep");
+        assert!(swept.ops >= 4, "{}: {swept:?}", at.name());
+        assert!(swept.records >= 1, "{}: {swept:?}", at.name());
+        assert!(store.ledger_len().await.expect("len") <= before - 4);
+        // Forgotten, and refused rather than applied again:
+        let mut replay = op(&topic, "a", "b0", json!({"id": todo.id, "data": {"by": 1}}));
+        replay["at"] = json!(rtux_tests::now_ms() - 1000);
+        let reply = TestServer::with({
+            let short = short.clone();
+            move |b| b.channel("todo:*", todos(short, WINDOW))
+        })
+        .await;
+        let mut again = joined(&reply, "alice", &topic).await;
+        let answer = again.push(&topic, "bump", replay).await;
+        assert_eq!(answer["status"], "error", "{answer}");
+        assert_eq!(
+            store
+                .get(&topic, &todo.id)
+                .await
+                .expect("get")
+                .expect("r")
+                .data["count"],
+            3
+        );
+    }
+}
+
+/// A channel whose join returns late, after reading its state: a change made
+/// meanwhile must still reach the joiner.
+struct LateJoin<C>(C);
+
+impl<C: rtux::Channel> rtux::Channel for LateJoin<C> {
+    type State = C::State;
+
+    async fn join(
+        &self,
+        topic: &str,
+        payload: Value,
+        socket: &mut rtux::ChannelSocket,
+    ) -> Result<(C::State, Value), rtux::JoinError> {
+        let joined = self.0.join(topic, payload, socket).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        joined
+    }
+
+    async fn handle_in(
+        &self,
+        event: &str,
+        payload: Value,
+        state: &mut C::State,
+        socket: &mut rtux::ChannelSocket,
+    ) -> rtux::Reply {
+        self.0.handle_in(event, payload, state, socket).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_made_while_a_client_joins_reaches_it() {
+    for at in backends().await {
+        let store = at.open().await;
+        let late = LateJoin(todos(store.clone(), WINDOW));
+        let server = TestServer::with(move |b| b.channel("todo:*", late)).await;
+        let topic = topic();
+        let mut alice = joined(&server, "alice", &topic).await;
+        let mut bob = Client::connect(&server, "bob").await;
+        bob.send(json!(["j1", "j1", topic, "phx_join", {}])).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let add = op(
+            &topic,
+            "a",
+            "1",
+            json!({"temp_id": "t1", "data": {"title": "made meanwhile"}}),
+        );
+        assert_eq!(alice.push(&topic, "add", add).await["status"], "ok");
+        let reply = bob.reply_to("j1").await;
+        assert_eq!(reply["status"], "ok");
+        let listed = reply["response"]["records"].as_array().map_or(0, Vec::len);
+        if listed == 0 {
+            let patch = bob.event(&topic, "rtux:patch").await;
+            assert_eq!(
+                patch["record"]["data"]["title"],
+                "made meanwhile",
+                "{}",
+                at.name()
+            );
+        }
+    }
+}
