@@ -5,35 +5,19 @@
 
 use std::time::Duration;
 
-use rtux::store::Store;
-use rtux_tests::{Client, StoreAt, TestServer, backends, op, todos, unique};
+use rtux_tests::{Client, StoreAt, TestServer, backends, op, todo_server, todo_topic, unique};
 use serde_json::{Value, json};
 
 const WINDOW: Duration = Duration::from_millis(400);
-
-async fn server(store: Store) -> TestServer {
-    TestServer::with(move |b| b.channel("todo:*", todos(store, WINDOW))).await
-}
-
-fn topic() -> String {
-    format!("todo:{}", unique("t"))
-}
-
-async fn joined(server: &TestServer, user: &str, topic: &str) -> Client {
-    let mut c = Client::connect(server, user).await;
-    let reply = c.join(topic, json!({})).await;
-    assert_eq!(reply["status"], "ok", "{reply}");
-    c
-}
 
 #[tokio::test]
 async fn an_insert_maps_the_temp_id_and_the_others_get_escaped_html() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
-        let mut alice = joined(&server, "alice", &topic).await;
-        let mut bob = joined(&server, "bob", &topic).await;
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("t");
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
+        let mut bob = Client::joined(&server, "bob", &topic, json!({})).await;
 
         let add = op(
             &topic,
@@ -116,8 +100,8 @@ async fn an_insert_maps_the_temp_id_and_the_others_get_escaped_html() {
 async fn server_corrects_applies_to_the_current_record_whatever_the_client_saw() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("t");
         let todo = store
             .insert(
                 &topic,
@@ -126,8 +110,8 @@ async fn server_corrects_applies_to_the_current_record_whatever_the_client_saw()
             )
             .await
             .expect("seed");
-        let mut alice = joined(&server, "alice", &topic).await;
-        let mut bob = joined(&server, "bob", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
+        let mut bob = Client::joined(&server, "bob", &topic, json!({})).await;
 
         let reply = alice
             .push(
@@ -197,13 +181,13 @@ async fn server_corrects_applies_to_the_current_record_whatever_the_client_saw()
 async fn a_pending_edit_at_a_stale_version_is_rejected_with_the_current_record() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("t");
         let todo = store
             .insert(&topic, None, json!({"title": "a", "done": false}))
             .await
             .expect("seed");
-        let mut alice = joined(&server, "alice", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
         let reply = alice
             .push(
                 &topic,
@@ -255,13 +239,13 @@ async fn a_pending_edit_at_a_stale_version_is_rejected_with_the_current_record()
 async fn confirm_first_changes_nothing_until_the_server_agrees() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("t");
         let todo = store
             .insert(&topic, None, json!({"title": "a"}))
             .await
             .expect("seed");
-        let mut alice = joined(&server, "alice", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
         let reply = alice
             .push(
                 &topic,
@@ -303,14 +287,14 @@ async fn confirm_first_changes_nothing_until_the_server_agrees() {
 async fn undo_inside_the_window_keeps_the_item_and_after_it_is_refused() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("t");
         let todo = store
             .insert(&topic, None, json!({"title": "a"}))
             .await
             .expect("seed");
-        let mut alice = joined(&server, "alice", &topic).await;
-        let mut bob = joined(&server, "bob", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
+        let mut bob = Client::joined(&server, "bob", &topic, json!({})).await;
 
         let reply = alice
             .push(
@@ -373,8 +357,8 @@ async fn undo_inside_the_window_keeps_the_item_and_after_it_is_refused() {
 async fn a_replayed_op_is_applied_once_and_gets_the_same_reply() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("t");
         let todo = store
             .insert(&topic, None, json!({"title": "a", "count": 0}))
             .await
@@ -387,11 +371,11 @@ async fn a_replayed_op_is_applied_once_and_gets_the_same_reply() {
             json!({"id": todo.id, "data": {"by": 5}}),
         );
 
-        let mut first = joined(&server, "alice", &topic).await;
+        let mut first = Client::joined(&server, "alice", &topic, json!({})).await;
         let reply = first.push(&topic, "bump", bump.clone()).await;
         first.close().await;
         // The client reconnects (its queue replays the op with the same id).
-        let mut again = joined(&server, "alice", &topic).await;
+        let mut again = Client::joined(&server, "alice", &topic, json!({})).await;
         assert_eq!(
             again.push(&topic, "bump", bump.clone()).await,
             reply,
@@ -402,7 +386,7 @@ async fn a_replayed_op_is_applied_once_and_gets_the_same_reply() {
         // And after a server restart, on the same store.
         drop(again);
         let restarted = server_again(&at).await;
-        let mut after = joined(&restarted, "alice", &topic).await;
+        let mut after = Client::joined(&restarted, "alice", &topic, json!({})).await;
         assert_eq!(after.push(&topic, "bump", bump.clone()).await, reply);
         let record = store
             .get(&topic, &todo.id)
@@ -427,29 +411,29 @@ async fn a_replayed_op_is_applied_once_and_gets_the_same_reply() {
             "op id already used for a different action: use a new op id for each action"
         );
         // Another user with the same client and op ids is another op.
-        let mut mallory = joined(&restarted, "mallory", &topic).await;
+        let mut mallory = Client::joined(&restarted, "mallory", &topic, json!({})).await;
         let theirs = mallory.push(&topic, "bump", bump).await;
         assert_eq!(theirs["response"]["record"]["version"], 3);
     }
 }
 
 async fn server_again(at: &StoreAt) -> TestServer {
-    server(at.open().await).await
+    todo_server(at.open().await, WINDOW).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_writers_lose_no_update_and_every_loser_is_told() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("t");
         let todo = store
             .insert(&topic, None, json!({"title": "a", "count": 0}))
             .await
             .expect("seed");
         let mut clients = Vec::new();
         for i in 0..10 {
-            clients.push(joined(&server, &format!("u{i}"), &topic).await);
+            clients.push(Client::joined(&server, &format!("u{i}"), &topic, json!({})).await);
         }
         // Everyone edits version 1 at once: one wins, nine are told, with the winner's record.
         let mut tasks = Vec::new();
@@ -503,13 +487,13 @@ async fn concurrent_writers_lose_no_update_and_every_loser_is_told() {
 async fn bad_action_input_is_refused_and_nothing_is_written() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("t");
         let todo = store
             .insert(&topic, None, json!({"title": "a"}))
             .await
             .expect("seed");
-        let mut c = joined(&server, "alice", &topic).await;
+        let mut c = Client::joined(&server, "alice", &topic, json!({})).await;
         let cases = [
             (
                 "fly",

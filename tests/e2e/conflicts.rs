@@ -11,19 +11,13 @@ async fn server(store: Store, lock_ttl: Duration) -> TestServer {
     TestServer::with(move |b| b.channel("doc:*", docs(store, lock_ttl))).await
 }
 
-async fn joined(server: &TestServer, user: &str, topic: &str) -> Client {
-    let mut c = Client::connect(server, user).await;
-    assert_eq!(c.join(topic, json!({})).await["status"], "ok");
-    c
-}
-
 #[tokio::test]
 async fn a_stale_save_gets_a_conflict_and_the_resolution_saves_with_nothing_lost() {
     for at in backends().await {
         let server = server(at.open().await, Duration::from_secs(30)).await;
         let topic = format!("doc:{}", unique("d"));
-        let mut alice = joined(&server, "alice", &topic).await;
-        let mut bob = joined(&server, "bob", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
+        let mut bob = Client::joined(&server, "bob", &topic, json!({})).await;
 
         let created = alice.push(&topic, "create", op(&topic, "a", "1", json!({"temp_id": "t1", "data": {"title": "Plan", "body": "draft", "tags": ["a"]}}))).await;
         let id = created["response"]["record"]["id"]
@@ -138,8 +132,8 @@ async fn a_clean_merge_succeeds_without_bothering_the_user_and_others_see_who_ch
     for at in backends().await {
         let server = server(at.open().await, Duration::from_secs(30)).await;
         let topic = format!("doc:{}", unique("d"));
-        let mut alice = joined(&server, "alice", &topic).await;
-        let mut bob = joined(&server, "bob", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
+        let mut bob = Client::joined(&server, "bob", &topic, json!({})).await;
         let created = alice
             .push(
                 &topic,
@@ -237,7 +231,7 @@ async fn one_of_many_gets_a_lock_and_it_is_released_when_the_holder_leaves() {
     let topic = format!("doc:{}", unique("d"));
     let mut clients = Vec::new();
     for i in 0..8 {
-        clients.push(joined(&server, &format!("u{i}"), &topic).await);
+        clients.push(Client::joined(&server, &format!("u{i}"), &topic, json!({})).await);
     }
     let tasks: Vec<_> = clients
         .into_iter()
@@ -299,8 +293,8 @@ async fn a_lock_expires_unless_renewed() {
     let at = &backends().await[0];
     let server = server(at.open().await, Duration::from_millis(400)).await;
     let topic = format!("doc:{}", unique("d"));
-    let mut ana = joined(&server, "ana", &topic).await;
-    let mut bo = joined(&server, "bo", &topic).await;
+    let mut ana = Client::joined(&server, "ana", &topic, json!({})).await;
+    let mut bo = Client::joined(&server, "bo", &topic, json!({})).await;
     let section = json!({"id": "r", "section": "s"});
     assert_eq!(
         ana.push(&topic, "lock", section.clone()).await["status"],

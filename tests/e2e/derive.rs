@@ -13,13 +13,6 @@ async fn server(store: Store) -> TestServer {
     TestServer::with(move |b| b.presence(Viewer::config()).channel(Note::TOPIC, notes)).await
 }
 
-async fn joined(server: &TestServer, user: &str, topic: &str) -> Client {
-    let mut c = Client::connect(server, user).await;
-    let reply = c.join(topic, json!({"meta": {"role": "editor"}})).await;
-    assert_eq!(reply["status"], "ok", "{reply}");
-    c
-}
-
 fn record(reply: &Value) -> &Value {
     &reply["response"]["record"]
 }
@@ -30,8 +23,10 @@ async fn every_derived_action_kind_works_over_the_channel() {
         let store = at.open().await;
         let server = server(store.clone()).await;
         let topic = format!("notes:{}", unique("n"));
-        let mut ana = joined(&server, "ana", &topic).await;
-        let mut bo = joined(&server, "bo", &topic).await;
+        let mut ana =
+            Client::joined(&server, "ana", &topic, json!({"meta": {"role": "editor"}})).await;
+        let mut bo =
+            Client::joined(&server, "bo", &topic, json!({"meta": {"role": "editor"}})).await;
         let push = |n: &str, rest: Value| op(&topic, "ana", n, rest);
 
         // insert: the params are the fields; the store assigns id and version.
@@ -205,8 +200,10 @@ async fn the_generated_merge_combines_sets_keeps_skipped_fields_and_reports_conf
     for at in backends().await {
         let server = server(at.open().await).await;
         let topic = format!("notes:{}", unique("m"));
-        let mut ana = joined(&server, "ana", &topic).await;
-        let mut bo = joined(&server, "bo", &topic).await;
+        let mut ana =
+            Client::joined(&server, "ana", &topic, json!({"meta": {"role": "editor"}})).await;
+        let mut bo =
+            Client::joined(&server, "bo", &topic, json!({"meta": {"role": "editor"}})).await;
         let added = ana
             .push(&topic, "add", op(&topic, "ana", "1", json!({"temp_id": "t", "data": {"title": "Plan", "body": "draft", "tags": ["a"]}})))
             .await;
@@ -386,7 +383,7 @@ async fn presence_metas_are_typed_with_identity_from_the_token() {
     );
 
     // The helpers fill the typed fields; others see them.
-    let mut bo = joined(&server, "bo", &topic).await;
+    let mut bo = Client::joined(&server, "bo", &topic, json!({"meta": {"role": "editor"}})).await;
     ana.push(&topic, "presence:focus", json!({"field": "title"}))
         .await;
     ana.push(&topic, "presence:typing", json!({})).await;

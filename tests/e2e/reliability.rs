@@ -9,25 +9,12 @@ use std::time::Duration;
 
 use rtux::action::{Reject, Resource};
 use rtux::store::Store;
-use rtux_tests::{Client, StoreAt, TestServer, backends, op, todos, unique};
+use rtux_tests::{
+    Client, Delayed, StoreAt, TestServer, backends, op, todo_server, todo_topic, todos, unique,
+};
 use serde_json::{Value, json};
 
 const WINDOW: Duration = Duration::from_millis(600);
-
-async fn server(store: Store) -> TestServer {
-    TestServer::with(move |b| b.channel("todo:*", todos(store, WINDOW))).await
-}
-
-fn topic() -> String {
-    format!("todo:{}", unique("r"))
-}
-
-async fn joined(server: &TestServer, user: &str, topic: &str) -> Client {
-    let mut c = Client::connect(server, user).await;
-    let reply = c.join(topic, json!({})).await;
-    assert_eq!(reply["status"], "ok", "{reply}");
-    c
-}
 
 async fn seed(store: &Store, topic: &str, title: &str) -> rtux::store::Record {
     store
@@ -40,24 +27,24 @@ async fn seed(store: &Store, topic: &str, title: &str) -> rtux::store::Record {
 async fn an_undoable_delete_outlives_a_restart_and_runs_at_its_deadline() {
     for at in backends().await {
         let store = at.open().await;
-        let topic = topic();
+        let topic = todo_topic("r");
         let todo = seed(&store, &topic, "doomed").await;
         let delete = op(&topic, "a", "1", json!({"id": todo.id}));
         {
-            let server = server(at.open().await).await;
-            let mut alice = joined(&server, "alice", &topic).await;
+            let server = todo_server(at.open().await, WINDOW).await;
+            let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
             let reply = alice.push(&topic, "delete", delete.clone()).await;
             assert_eq!(reply["status"], "ok", "{}: {reply}", at.name());
             alice.close().await;
         } // the server stops inside the window
-        let restarted = server(at.open().await).await;
+        let restarted = todo_server(at.open().await, WINDOW).await;
         tokio::time::sleep(WINDOW * 2).await;
         assert!(
             store.get(&topic, &todo.id).await.expect("get").is_none(),
             "{}: the delete ran at its deadline, though the server restarted",
             at.name()
         );
-        let mut alice = joined(&restarted, "alice", &topic).await;
+        let mut alice = Client::joined(&restarted, "alice", &topic, json!({})).await;
         let replay = alice.push(&topic, "delete", delete).await;
         assert_eq!(replay["status"], "ok", "the replay answers as the op did");
         assert!(store.get(&topic, &todo.id).await.expect("get").is_none());
@@ -68,11 +55,11 @@ async fn an_undoable_delete_outlives_a_restart_and_runs_at_its_deadline() {
 async fn an_undo_after_a_restart_inside_the_window_keeps_the_record() {
     for at in backends().await {
         let store = at.open().await;
-        let topic = topic();
+        let topic = todo_topic("r");
         let todo = seed(&store, &topic, "saved by undo").await;
         {
-            let server = server(at.open().await).await;
-            let mut alice = joined(&server, "alice", &topic).await;
+            let server = todo_server(at.open().await, WINDOW).await;
+            let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
             let reply = alice
                 .push(
                     &topic,
@@ -82,9 +69,9 @@ async fn an_undo_after_a_restart_inside_the_window_keeps_the_record() {
                 .await;
             assert_eq!(reply["status"], "ok", "{}: {reply}", at.name());
         }
-        let restarted = server(at.open().await).await;
-        let mut alice = joined(&restarted, "alice", &topic).await;
-        let mut bob = joined(&restarted, "bob", &topic).await;
+        let restarted = todo_server(at.open().await, WINDOW).await;
+        let mut alice = Client::joined(&restarted, "alice", &topic, json!({})).await;
+        let mut bob = Client::joined(&restarted, "bob", &topic, json!({})).await;
         let undo = op(&topic, "a", "1", json!({}));
         let reply = alice.push(&topic, "undo", undo.clone()).await;
         assert_eq!(reply["status"], "ok", "{}: {reply}", at.name());
@@ -107,11 +94,11 @@ async fn an_undo_after_a_restart_inside_the_window_keeps_the_record() {
 async fn a_record_being_deleted_is_gone_for_the_others_at_once_and_refuses_writes() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("r");
         let todo = seed(&store, &topic, "going").await;
-        let mut alice = joined(&server, "alice", &topic).await;
-        let mut bob = joined(&server, "bob", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
+        let mut bob = Client::joined(&server, "bob", &topic, json!({})).await;
         let reply = alice
             .push(
                 &topic,
@@ -123,7 +110,7 @@ async fn a_record_being_deleted_is_gone_for_the_others_at_once_and_refuses_write
         assert!(reply["response"]["undo_until"].as_i64().is_some());
         let gone = bob.event(&topic, "rtux:patch").await;
         assert_eq!(gone["op"], "remove", "{}: {gone}", at.name());
-        let listed = joined(&server, "carol", &topic).await;
+        let listed = Client::joined(&server, "carol", &topic, json!({})).await;
         drop(listed);
         let bump = bob
             .push(
@@ -152,10 +139,10 @@ async fn a_record_being_deleted_is_gone_for_the_others_at_once_and_refuses_write
 async fn a_join_reply_does_not_list_a_record_being_deleted() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("r");
         let todo = seed(&store, &topic, "hidden").await;
-        let mut alice = joined(&server, "alice", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
         alice
             .push(
                 &topic,
@@ -195,7 +182,7 @@ async fn a_busy_refusal_is_not_recorded_and_the_same_op_applies_once_later() {
     let busy = Arc::new(AtomicBool::new(true));
     let resource = contended(store.clone(), busy.clone());
     let server = TestServer::with(move |b| b.channel("todo:*", resource)).await;
-    let topic = topic();
+    let topic = todo_topic("r");
     let todo = seed(&store, &topic, "contended").await;
     let bumps = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     // The other writer runs on a thread of its own: the slow handler blocks
@@ -224,7 +211,7 @@ async fn a_busy_refusal_is_not_recorded_and_the_same_op_applies_once_later() {
         })
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let mut alice = joined(&server, "alice", &topic).await;
+    let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
     let bump = op(&topic, "a", "1", json!({"id": todo.id}));
     let first = alice.push(&topic, "slow_bump", bump.clone()).await;
     assert_eq!(
@@ -261,8 +248,8 @@ async fn a_busy_refusal_is_not_recorded_and_the_same_op_applies_once_later() {
 async fn the_same_client_and_op_on_two_topics_are_two_ops() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let (one, two) = (topic(), topic());
+        let server = todo_server(store.clone(), WINDOW).await;
+        let (one, two) = (todo_topic("r"), todo_topic("r"));
         let a = seed(&store, &one, "a").await;
         let b = seed(&store, &two, "b").await;
         let mut alice = Client::connect(&server, "alice").await;
@@ -289,10 +276,10 @@ async fn the_same_client_and_op_on_two_topics_are_two_ops() {
 async fn old_ops_are_refused_and_the_sweeper_bounds_the_tables() {
     for at in backends().await {
         let store = at.open().await;
-        let server = server(store.clone()).await;
-        let topic = topic();
+        let server = todo_server(store.clone(), WINDOW).await;
+        let topic = todo_topic("r");
         let todo = seed(&store, &topic, "kept").await;
-        let mut alice = joined(&server, "alice", &topic).await;
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
         let eight_days = 8 * 24 * 3600 * 1000;
         let mut old = op(
             &topic,
@@ -366,7 +353,7 @@ async fn old_ops_are_refused_and_the_sweeper_bounds_the_tables() {
             move |b| b.channel("todo:*", todos(short, WINDOW))
         })
         .await;
-        let mut again = joined(&reply, "alice", &topic).await;
+        let mut again = Client::joined(&reply, "alice", &topic, json!({})).await;
         let answer = again.push(&topic, "bump", replay).await;
         assert_eq!(answer["status"], "error", "{answer}");
         assert_eq!(
@@ -381,43 +368,16 @@ async fn old_ops_are_refused_and_the_sweeper_bounds_the_tables() {
     }
 }
 
-/// A channel whose join returns late, after reading its state: a change made
-/// meanwhile must still reach the joiner.
-struct LateJoin<C>(C);
-
-impl<C: rtux::Channel> rtux::Channel for LateJoin<C> {
-    type State = C::State;
-
-    async fn join(
-        &self,
-        topic: &str,
-        payload: Value,
-        socket: &mut rtux::ChannelSocket,
-    ) -> Result<(C::State, Value), rtux::JoinError> {
-        let joined = self.0.join(topic, payload, socket).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        joined
-    }
-
-    async fn handle_in(
-        &self,
-        event: &str,
-        payload: Value,
-        state: &mut C::State,
-        socket: &mut rtux::ChannelSocket,
-    ) -> rtux::Reply {
-        self.0.handle_in(event, payload, state, socket).await
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_made_while_a_client_joins_reaches_it() {
     for at in backends().await {
         let store = at.open().await;
-        let late = LateJoin(todos(store.clone(), WINDOW));
+        // The join is answered late, after reading its state: a change made
+        // meanwhile must still reach the joiner.
+        let late = Delayed::joins(todos(store.clone(), WINDOW), Duration::from_millis(300));
         let server = TestServer::with(move |b| b.channel("todo:*", late)).await;
-        let topic = topic();
-        let mut alice = joined(&server, "alice", &topic).await;
+        let topic = todo_topic("r");
+        let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
         let mut bob = Client::connect(&server, "bob").await;
         bob.send(json!(["j1", "j1", topic, "phx_join", {}])).await;
         tokio::time::sleep(Duration::from_millis(100)).await;

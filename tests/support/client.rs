@@ -37,6 +37,15 @@ impl Client {
         }
     }
 
+    /// Connects as `user` and joins `topic` with `payload`, asserting the join
+    /// is accepted.
+    pub async fn joined(server: &TestServer, user: &str, topic: &str, payload: Value) -> Client {
+        let mut c = Client::connect(server, user).await;
+        let reply = c.join(topic, payload).await;
+        assert_eq!(reply["status"], "ok", "join {topic}: {reply}");
+        c
+    }
+
     /// Connects to a URL, optionally with an `Origin` header.
     pub async fn try_url(url: &str, origin: Option<&str>) -> Connect {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;

@@ -2,6 +2,7 @@
 //! demo channel the tests drive.
 
 mod client;
+mod delayed;
 mod docs;
 mod node;
 mod notes;
@@ -12,14 +13,15 @@ mod stores;
 mod todos;
 
 pub use client::{Client, Connect};
+pub use delayed::Delayed;
 pub use docs::{docs, docs_with_template};
 pub use node::NodeSuite;
 pub use notes::{Note, Rename, To, Viewer};
-pub use page::{PAGE_DOCS, PAGE_EMPTY_TODOS, PAGE_TODOS, PAGE_TOPIC, PageServer, Slow};
+pub use page::{PAGE_DOCS, PAGE_EMPTY_TODOS, PAGE_TODOS, PAGE_TOPIC, PageServer};
 pub use room::Room;
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};
-pub use todos::{todos, todos_with_template};
+pub use todos::{todo_server, todo_topic, todos, todos_with_template};
 
 /// How long a test waits for a frame it expects.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);

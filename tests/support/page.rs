@@ -11,7 +11,7 @@ use axum::routing::get;
 use rtux::Endpoint;
 use serde_json::Value;
 
-use crate::{Room, SECRET, docs_with_template, todos_with_template};
+use crate::{Delayed, Room, SECRET, docs_with_template, todos_with_template};
 
 /// The topic of the test page.
 pub const PAGE_TOPIC: &str = "room:browser";
@@ -40,45 +40,6 @@ const APP_CSS: &str = "
 .done-mark,.details__body,.flash-mark,.ghost-done{display:none}
 .todo.done .done-mark,.details.open .details__body,.details.flash .flash-mark,#ghost.done .ghost-done{display:inline-block}
 ";
-
-/// A channel that answers `delay` late: added server latency.
-pub struct Slow<C> {
-    inner: C,
-    delay: Duration,
-}
-
-impl<C: rtux::Channel> rtux::Channel for Slow<C> {
-    type State = C::State;
-
-    async fn join(
-        &self,
-        topic: &str,
-        payload: Value,
-        socket: &mut rtux::ChannelSocket,
-    ) -> Result<(C::State, Value), rtux::JoinError> {
-        self.inner.join(topic, payload, socket).await
-    }
-
-    async fn handle_in(
-        &self,
-        event: &str,
-        payload: Value,
-        state: &mut C::State,
-        socket: &mut rtux::ChannelSocket,
-    ) -> rtux::Reply {
-        tokio::time::sleep(self.delay).await;
-        self.inner.handle_in(event, payload, state, socket).await
-    }
-
-    async fn terminate(
-        &self,
-        reason: rtux::LeaveReason,
-        state: C::State,
-        socket: &mut rtux::ChannelSocket,
-    ) {
-        self.inner.terminate(reason, state, socket).await;
-    }
-}
 
 /// A page that uses rtux.js and the runtime's components, for browser tests:
 /// `GET /?user=<id>` signs in as that user; `GET /test/outage?ms=N&users=a,b`
@@ -297,10 +258,7 @@ impl PageServer {
             ITEM,
         ));
         let docs = Arc::new(docs_with_template(store, Duration::from_secs(30), DOC));
-        let slow_todos = Slow {
-            inner: todos.clone(),
-            delay: Duration::from_millis(300),
-        };
+        let slow_todos = Delayed::replies(todos.clone(), Duration::from_millis(300));
         let endpoint = Endpoint::builder(SECRET)
             .channel("room:*", Room)
             .channel("todo:*", slow_todos)

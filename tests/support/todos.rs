@@ -1,6 +1,8 @@
 use std::time::Duration;
 
 use rtux::action::{Reject, Resource};
+
+use crate::{TestServer, unique};
 use rtux::store::Store;
 use serde_json::{Value, json};
 
@@ -61,4 +63,14 @@ fn title(params: &Value) -> Result<String, Reject> {
         Some(t) if !t.is_empty() && t.chars().count() <= 200 => Ok(t.to_owned()),
         _ => Err(Reject::new("a todo needs a title of 1 to 200 characters")),
     }
+}
+
+/// A test server with [`todos`] on `todo:*`.
+pub async fn todo_server(store: Store, undo_window: Duration) -> TestServer {
+    TestServer::with(move |b| b.channel("todo:*", todos(store, undo_window))).await
+}
+
+/// A fresh todo topic, `todo:<prefix>-…`.
+pub fn todo_topic(prefix: &str) -> String {
+    format!("todo:{}", unique(prefix))
 }
