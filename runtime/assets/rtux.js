@@ -387,7 +387,11 @@
   };
   const highlight = (node) => { node.classList.add("rtux-highlight"); setTimeout(() => node.classList.remove("rtux-highlight"), 1500); };
 
-  // ---- The client's identity and its offline queue (survive a reload) -----
+  // ---- The client's identity and its outbox (survive a reload) -------------
+  // Every action is kept, with its op id and the time it was made, from the
+  // moment it is taken until its final answer: sent now if connected, replayed
+  // on rejoin (also after a reload), retried with backoff after a transient
+  // refusal. The server's ledger makes each op apply once.
   const CLIENT = (() => {
     let id = sessionStorage.getItem("rtux:client");
     if (!id) { id = crypto.randomUUID(); sessionStorage.setItem("rtux:client", id); }
@@ -396,19 +400,35 @@
   const QUEUE = `rtux:queue:${CLIENT}`;
   const queued = () => JSON.parse(localStorage.getItem(QUEUE) || "[]");
   const saveQueue = (q) => localStorage.setItem(QUEUE, JSON.stringify(q));
+  const keyOf = (e) => `${e.payload.op}${e.event === "undo" ? "#undo" : ""}`;
+  const dequeue = (e) => saveQueue(queued().filter((q) => keyOf(q) !== keyOf(e)));
+  // Not an answer yet: the op is sent again, with the same id.
+  const offline = (r) => r.status === "error" && ["disconnected", "not connected"].includes(r.response.reason);
+  const retryable = (r) => r.status === "timeout" || offline(r)
+    || (r.status === "error" && (r.response.retry || r.response.retry_after_ms !== undefined));
+  // The version of a record's element, as far as the page can tell.
+  const versionOf = (n) => Number(n.dataset.rtuxV ?? n.dataset.rtuxVersion ?? n.querySelector("[data-rtux-version]")?.dataset.rtuxVersion);
 
   class ResourceView {
     constructor(socket, root) {
       this.socket = socket;
       this.root = root;
+      // The topic's records as the server last told (join reply, patches,
+      // replies), and the live effects of this page's actions still in flight.
+      Object.assign(this, { records: null, live: new Map(), tries: new Map(), restore: new Map() });
       this.channel = socket.channel(root.dataset.rtuxResource, {});
       this.channel.on("rtux:patch", (p) => this.patch(p));
-      this.channel.on("joined", () => {
+      this.channel.on("joined", (r) => {
         root.removeAttribute("data-rtux-updating");
+        if (r && Array.isArray(r.records)) {
+          this.records = new Map(r.records.map((x) => [x.id, x]));
+          this.reconcile();
+        }
         this.replay();
         // Forms tell the server what they hold again (its view was lost with the socket).
         $$(root, "form[data-rtux-change]").forEach((f) => { if (f.dataset.rtuxChanged) this.change(f); });
       });
+      root.addEventListener("rtux:loaded", () => this.reconcile());
       let changeTimer = null;
       root.addEventListener("input", (e) => {
         const f = e.target.closest && e.target.closest("form[data-rtux-change]");
@@ -485,11 +505,11 @@
       });
       socket.onState((state) => { if (state !== "connected") root.setAttribute("data-rtux-updating", ""); });
     }
-    // One action: optimistic change now, pending until the reply, rollback on reject.
+    // One action: optimistic change now, pending until its final answer, rollback on refusal.
     act(origin, data) {
       const d = origin.dataset;
       if (d.rtuxConfirm && !window.confirm(d.rtuxConfirm)) return;
-      const payload = { client: CLIENT, op: crypto.randomUUID(), data };
+      const payload = { client: CLIENT, op: crypto.randomUUID(), at: Date.now(), data };
       if (d.rtuxId) payload.id = d.rtuxId;
       if (d.rtuxVersion) payload.version = Number(d.rtuxVersion);
       let temp = null, undo = () => {};
@@ -510,27 +530,46 @@
       const dw = origin.matches("[data-rtux-disable-with]") ? origin : origin.querySelector("[data-rtux-disable-with]");
       const label = dw && dw.textContent;
       if (dw) { dw.textContent = dw.dataset.rtuxDisableWith; dw.disabled = true; }
-      const settle = () => {
-        busy.forEach((n) => n.classList.remove("rtux-loading", "rtux-pending"));
-        if (dw) { dw.textContent = label; dw.disabled = false; }
-      };
+      const release = () => { if (dw) { dw.textContent = label; dw.disabled = false; } };
+      const settle = () => { busy.forEach((n) => n.classList.remove("rtux-loading", "rtux-pending", "rtux-queued")); release(); };
       const entry = { topic: this.channel.topic, event: d.rtuxAction, payload };
-      if (!this.channel.joined) {
-        saveQueue([...queued(), entry]);
-        origin.classList.add("rtux-queued");
-        settle();
-        return;
+      saveQueue([...queued(), entry]);
+      this.live.set(keyOf(entry), { temp, undo, settle, origin });
+      if (this.channel.joined) this.deliver(entry);
+      else { origin.classList.add("rtux-queued"); release(); }
+    }
+    // Sends an op (again) and handles its answer.
+    deliver(entry) {
+      return this.send(entry).then((reply) => this.answer(entry, reply));
+    }
+    // A final answer ends the op; a transient one keeps it for a retry, with
+    // backoff (on rejoin when offline).
+    answer(entry, reply) {
+      const key = keyOf(entry), live = this.live.get(key);
+      if (retryable(reply)) {
+        if (live) live.origin.classList.add("rtux-queued");
+        if (offline(reply)) return reply;
+        const n = (this.tries.get(key) || 0) + 1;
+        this.tries.set(key, n);
+        const wait = reply.response?.retry_after_ms ?? Math.min(30000, 500 * 2 ** n);
+        setTimeout(() => { if (this.channel.joined && queued().some((q) => keyOf(q) === key)) this.deliver(entry); }, wait);
+        return reply;
       }
-      this.send(entry).then((reply) => {
-        settle();
-        if (reply.status === "ok") this.confirmed(reply.response, temp, origin, entry, undo);
-        else if (reply.status === "error" && reply.response.reason !== "disconnected") {
-          undo();
-          if (temp) temp.remove();
-          if (reply.response.panel && origin.tagName === "FORM") this.conflict(this.current(origin), reply.response);
-          else toast(this.socket.root, reply.response.reason || "Not saved", { error: true });
-        }
-      });
+      dequeue(entry);
+      this.live.delete(key);
+      this.tries.delete(key);
+      if (live) live.settle();
+      const { temp, undo, origin } = live || { undo: () => {}, origin: this.root };
+      if (reply.status === "ok") {
+        if (entry.event === "undo") this.undone(reply.response);
+        else this.confirmed(reply.response, temp, origin, entry, undo);
+      } else {
+        undo();
+        if (temp) temp.remove();
+        if (reply.response.panel && origin.tagName === "FORM") this.conflict(this.current(origin), reply.response);
+        else toast(this.socket.root, reply.response.reason || "Not saved", { error: true });
+      }
+      return reply;
     }
     // The element now in the page for `n`: a patch may have replaced it while
     // its action was in flight.
@@ -563,17 +602,28 @@
       });
     }
     confirmed(r, temp, origin, entry, undo) {
-      if (r.undo_window_ms) return this.undoToast(r, origin, entry, undo);
+      if (r.undo_window_ms) return this.undoToast(r, entry, undo);
       const html = r.html, rec = r.record;
       const id = rec && this.domId(rec.id);
       const existing = temp || document.getElementById(r.temp_id || "-") || (id && document.getElementById(id));
-      if (existing && html) replaceKeepingInput(existing, html);
-      else if (!existing && html && r.temp_id) this.list.append(fragment(html));
+      let node = null;
+      if (existing && html) node = replaceKeepingInput(existing, html);
+      else if (!existing && html && r.temp_id) this.list.append(node = fragment(html));
       else if (temp) temp.classList.remove("rtux-pending");
+      if (rec && !r.deleted) this.know({ id: rec.id, version: rec.version, dom_id: id, html }, node);
     }
     domId(id) { return `${this.channel.topic}-${id}`.replace(/[^A-Za-z0-9_-]/g, "-"); }
-    undoToast(r, origin, entry, undo) {
-      let left = Math.round(r.undo_window_ms / 1000);
+    // What the server said of a record, and the version its element now shows.
+    know(rec, node) {
+      if (this.records) this.records.set(rec.id, rec);
+      if (node) node.dataset.rtuxV = rec.version;
+    }
+    undoToast(r, entry, undo) {
+      // A replay (after a reload) shows what is left of the window.
+      const ms = Math.min(r.undo_window_ms, r.undo_until ? r.undo_until - Date.now() : Infinity);
+      this.restore.set(entry.payload.op, undo);
+      if (ms <= 0) return;
+      let left = Math.round(ms / 1000);
       const t = toast(this.socket.root, "", { keep: true });
       const text = t.el.querySelector(".rtux-toast__text");
       const button = el("button", "rtux-toast__undo", "Undo");
@@ -581,33 +631,78 @@
       t.el.append(button);
       const tick = () => { text.textContent = `Deleted. Undo within ${left} s`; left -= 1; };
       tick();
-      const timer = setInterval(() => { if (left < 0) { clearInterval(timer); t.done(); } else tick(); }, 1000);
+      // When the window ends the delete has run: the hidden element goes.
+      const gone = () => {
+        const n = r.record && document.getElementById(this.domId(r.record.id));
+        if (n && n.hidden) n.remove();
+        if (this.records && r.record) this.records.delete(r.record.id);
+      };
+      const timer = setInterval(() => { if (left < 0) { clearInterval(timer); t.done(); gone(); } else tick(); }, 1000);
       button.addEventListener("click", () => {
         clearInterval(timer);
         t.done();
-        this.channel.push("undo", { client: entry.payload.client, op: entry.payload.op }).then((reply) => {
-          if (reply.status === "ok") undo();
-          else toast(this.socket.root, reply.response.reason, { error: true });
-        });
+        const again = { topic: entry.topic, event: "undo", payload: { client: entry.payload.client, op: entry.payload.op, at: Date.now() } };
+        saveQueue([...queued(), again]);
+        this.deliver(again);
       });
+    }
+    // The record is back: shown again where it was, or put back from the
+    // server's HTML if the page no longer has it.
+    undone(r) {
+      const restore = this.restore.get(r.undone);
+      if (restore) restore();
+      let node = r.dom_id && document.getElementById(r.dom_id);
+      if (!node && r.html) this.list.append(node = fragment(r.html));
+      if (r.record) this.know({ ...r.record, dom_id: r.dom_id, html: r.html }, node);
     }
     // Replays the queued actions of this topic, in order, with their original op ids.
     async replay() {
       for (const entry of queued().filter((e) => e.topic === this.channel.topic)) {
-        const reply = await this.send(entry);
-        if (reply.status !== "ok" && reply.status !== "error") return;
-        if (reply.response && reply.response.reason === "disconnected") return;
-        saveQueue(queued().filter((e) => e.payload.op !== entry.payload.op));
-        if (reply.status === "ok") this.confirmed(reply.response, null, this.root, entry, () => {});
+        const reply = await this.deliver(entry);
+        if (offline(reply)) return;
       }
-      $$(this.root, ".rtux-queued").forEach((n) => n.classList.remove("rtux-queued"));
+    }
+    // Makes the list show the records the server last told, at their
+    // versions: what arrived while this page was away or loading appears,
+    // what changed is replaced (keeping what the user is typing), what is gone
+    // goes. Elements of this page's own pending inserts are left alone.
+    reconcile() {
+      const list = this.root.querySelector("[data-rtux-list]");
+      if (!this.records || !list || this.root.querySelector("[data-rtux-async][aria-busy]")) return;
+      const ids = new Set();
+      let prev = null;
+      for (const rec of this.records.values()) {
+        ids.add(rec.dom_id);
+        let node = document.getElementById(rec.dom_id);
+        if (node && rec.html && versionOf(node) !== rec.version) node = replaceKeepingInput(node, rec.html);
+        else if (!node && rec.html) {
+          node = fragment(rec.html);
+          if (prev) prev.after(node); else list.prepend(node);
+        }
+        if (node) { node.dataset.rtuxV = rec.version; prev = node; }
+      }
+      const mine = this.domId("");
+      $$(list, `[id^="${CSS.escape(mine)}"]`).forEach((n) => { if (n.parentElement === list && !ids.has(n.id)) n.remove(); });
     }
     patch(p) {
-      if (p.op === "remove") { const n = document.getElementById(p.dom_id); if (n) n.remove(); return; }
+      const rec = p.record;
+      if (p.op === "remove") {
+        if (this.records) this.records.delete(p.id);
+        const n = document.getElementById(p.dom_id);
+        if (n) n.remove();
+        return;
+      }
+      const known = this.records && rec && this.records.get(rec.id);
+      if (known && known.version >= rec.version) return;
+      if (rec) this.know({ id: rec.id, version: rec.version, dom_id: p.dom_id, html: p.html }, null);
       const existing = document.getElementById(p.dom_id);
-      if (existing) { if (p.html) highlight(replaceKeepingInput(existing, p.html)); return; }
-      if (p.op !== "insert" || !p.html) return;
+      if (existing) {
+        if (p.html) { const n = replaceKeepingInput(existing, p.html); if (rec) n.dataset.rtuxV = rec.version; highlight(n); }
+        return;
+      }
+      if (p.op !== "insert" || !p.html || this.root.querySelector("[data-rtux-async][aria-busy]")) return;
       const node = fragment(p.html);
+      if (rec) node.dataset.rtuxV = rec.version;
       const after = p.after && document.getElementById(p.after);
       if (after) after.after(node); else if (p.at === 0) this.list.prepend(node); else this.list.append(node);
       highlight(node);
@@ -646,7 +741,12 @@
       clearTimeout(timer);
       box.dataset.rtuxLoadMs = String(Math.round(performance.now() - started));
       const wait = shownAt === null ? 0 : Math.max(0, SKELETON_MIN - (performance.now() - shownAt));
-      setTimeout(() => { if (skeleton && !skeleton.hidden) skeleton.hidden = true; box.removeAttribute("aria-busy"); fn(); }, wait);
+      setTimeout(() => {
+        if (skeleton && !skeleton.hidden) skeleton.hidden = true;
+        box.removeAttribute("aria-busy");
+        fn();
+        box.dispatchEvent(new CustomEvent("rtux:loaded", { bubbles: true }));
+      }, wait);
     };
     fetch(box.dataset.rtuxAsync, { headers: { accept: "text/html" } })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(r.statusText))))

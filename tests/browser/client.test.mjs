@@ -213,6 +213,83 @@ test("offline: 20 actions, a reload, a reconnect: all 20 applied exactly once", 
   await close();
 });
 
+test("an action in flight when the socket drops stays pending, is replayed with its op id and applied once", async () => {
+  const { page, close, watch } = await open("iris");
+  watch.allow(REFUSED_SOCKET);
+  const before = await record("inflight-me");
+  const li = await item("inflight-me");
+  // The server answers 300 ms late; the socket drops before it does.
+  await page.click(`${li} button.bump`);
+  await fetch(`${BASE}/test/outage?ms=1500&users=iris`);
+  await page.waitForSelector("main.rtux-disconnected, main.rtux-error");
+  assert.equal(await style(page.locator(li), "opacity"), "0.6", "still pending while offline, not forgotten");
+  assert.equal(await page.evaluate(() => window.rtux.queued().length), 1, "kept for replay");
+  await page.waitForSelector("main.rtux-connected", { timeout: 10000 });
+  await page.waitForFunction(() => window.rtux.queued().length === 0, null, { timeout: 10000 });
+  await page.waitForFunction((sel) => getComputedStyle(document.querySelector(sel)).opacity === "1", li);
+  const after = await record("inflight-me");
+  assert.equal(after.data.count - before.data.count, 1, "applied once");
+  assert.equal(after.version - before.version, 1, "exactly once");
+  await page.waitForFunction(([sel, n]) => document.querySelector(`${sel} .count`).textContent === n, [li, String(after.data.count)]);
+  await close();
+});
+
+test("a page that reconnects shows what it missed: inserts, updates and removals", async () => {
+  const ana = await open("kai");
+  ana.watch.allow(REFUSED_SOCKET);
+  const bo = await open("lou");
+  const bump = await item("recon-bump"), gone = await item("recon-gone");
+  await visible(ana.page.locator(gone), "the record about to go");
+  await fetch(`${BASE}/test/outage?ms=2500&users=kai`);
+  await ana.page.waitForSelector("main.rtux-disconnected, main.rtux-error");
+  await bo.page.fill("#add input[name=title]", "made while kai was away");
+  await bo.page.click("#add button");
+  await bo.page.click(`${bump} button.bump`);
+  await bo.page.click(`${gone} button.delete`);
+  const count = async () => (await record("recon-bump")).data.count;
+  await bo.page.waitForFunction(() => window.rtux.queued().length === 0);
+  const made = await (async () => { for (let i = 0; i < 50; i++) { const r = await record("made while kai was away"); if (r) return r; await sleep(100); } })();
+  await ana.page.waitForSelector("main.rtux-connected", { timeout: 10000 });
+  await visible(ana.page.locator(`#todo-browser-${made.id}`), "the record inserted meanwhile");
+  await ana.page.waitForFunction(([sel, n]) => document.querySelector(`${sel} .count`)?.textContent === n, [bump, String(await count())]);
+  await hidden(ana.page.locator(gone), "the record deleted meanwhile");
+  assert.equal(await ana.page.locator(`#todo-browser-${made.id}`).count(), 1, "once");
+  await shot(ana.page, "reconnect-reconciled");
+  await ana.close();
+  await bo.close();
+});
+
+test("changes made while a list loads appear once it has, in order, never twice", async () => {
+  const ana = await open("max2");
+  const { context, page, close } = await (async () => {
+    const context = await browser.newContext();
+    await teachSeen(context);
+    const page = await context.newPage();
+    const watch = watchErrors(page);
+    await page.goto(`${BASE}/?user=ned2&async=1`);
+    return { context, page, close: async () => { await context.close(); watch.check(); } };
+  })();
+  await page.waitForSelector("main.rtux-connected");
+  // The list is read now and arrives 2 s later; meanwhile Ana adds and bumps.
+  await ana.page.evaluate(() => window.rtux.socket.channel("todo:browser-async", {}));
+  const a = await record("async-a", "todo:browser-async");
+  const push = (event, payload) => ana.page.evaluate(([e, p]) => window.rtux.socket.channel("todo:browser-async").push(e, p), [event, payload]);
+  const op = () => ({ client: "ana-async", op: crypto.randomUUID(), at: Date.now() });
+  await ana.page.waitForFunction(() => window.rtux.socket.channel("todo:browser-async").joined);
+  assert.equal((await push("add", { ...op(), temp_id: "t-async", data: { title: "async-new" } })).status, "ok");
+  assert.equal((await push("bump", { ...op(), id: a.id, data: { by: 5 } })).status, "ok");
+  const list = page.locator("#async-todos [data-rtux-list]");
+  await visible(list, "the list once loaded", 5000);
+  const made = await record("async-new", "todo:browser-async");
+  await visible(page.locator(`#todo-browser-async-${made.id}`), "the record added while it loaded");
+  await page.waitForFunction((id) => document.querySelector(`#todo-browser-async-${id} .count`)?.textContent === "5", a.id);
+  assert.equal(await page.locator(`#todo-browser-async-${made.id}`).count(), 1, "once");
+  const titles = await page.$$eval("#async-todos [data-rtux-list] > li .title", (t) => t.map((x) => x.textContent));
+  assert.deepEqual(titles, ["async-a", "async-b", "async-new"], "in order");
+  await close();
+  await ana.close();
+});
+
 test("a patch arriving while a user types keeps focus, caret and text", async () => {
   const alice = await open("fran");
   const bob = await open("gil");
@@ -234,7 +311,7 @@ test("a patch arriving while a user types keeps focus, caret and text", async ()
   await bob.close();
 });
 
-test("a 50 ms load shows no skeleton; a 250 ms load shows one for at least 300 ms", async () => {
+test("a 50 ms load shows no skeleton; a 400 ms load shows one for at least 300 ms", async () => {
   const context = await browser.newContext();
   await teachSeen(context);
   const page = await context.newPage();
@@ -267,14 +344,15 @@ test("a 50 ms load shows no skeleton; a 250 ms load shows one for at least 300 m
   for (const box of ["fast", "slow"]) {
     const shown = log.find((e) => e.box === box && e.shown);
     const gone = log.find((e) => e.box === box && !e.shown);
-    if (loadMs[box] < 180) {
+    // (Margins for timers firing late on a loaded machine.)
+    if (loadMs[box] < 150) {
       assert.equal(shown, undefined, `${box}: a ${loadMs[box]} ms load showed a skeleton: ${JSON.stringify(log)}`);
-    } else if (loadMs[box] > 230) {
+    } else if (loadMs[box] > 300) {
       assert.ok(shown && gone, `${box}: a ${loadMs[box]} ms load showed no skeleton: ${JSON.stringify(log)}`);
       assert.ok(gone.at - shown.at >= 280, `${box}: skeleton on screen for ${gone.at - shown.at} ms`);
     }
   }
-  assert.ok(loadMs.slow >= 250, "the slow load is slow");
+  assert.ok(loadMs.slow >= 400, "the slow load is slow");
   await hidden(page.locator("#slow [data-rtux-skeleton]"), "the skeleton after the load");
   await shot(page, "async-loaded");
   await context.close();

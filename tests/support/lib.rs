@@ -17,7 +17,7 @@ pub use delayed::Delayed;
 pub use docs::{docs, docs_with_template};
 pub use node::NodeSuite;
 pub use notes::{Note, Rename, To, Viewer};
-pub use page::{PAGE_DOCS, PAGE_EMPTY_TODOS, PAGE_TODOS, PAGE_TOPIC, PageServer};
+pub use page::{PAGE_ASYNC_TODOS, PAGE_DOCS, PAGE_EMPTY_TODOS, PAGE_TODOS, PAGE_TOPIC, PageServer};
 pub use room::Room;
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};

@@ -21,6 +21,8 @@ pub const PAGE_TODOS: &str = "todo:browser";
 pub const PAGE_EMPTY_TODOS: &str = "todo:browser-empty";
 /// The documents of the test page (editable: conflicts and a lock).
 pub const PAGE_DOCS: &str = "doc:browser";
+/// A todo list of the test page loaded after the page (`?async=1`).
+pub const PAGE_ASYNC_TODOS: &str = "todo:browser-async";
 
 const ITEM: &str = r#"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="done-mark">done</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}'>+1</button> <button class="delete" data-rtux-action="delete" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["hide"]]'>Delete</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"#;
 
@@ -130,6 +132,7 @@ async fn page(
 <template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
 <form id="add-empty" data-rtux-action="add" data-rtux-insert><input name="title" autocomplete="off"><button>Add</button></form></section>
 <section id="docs" data-rtux-resource="{docs_topic}"><div data-rtux-list>{docs}</div></section>
+{async_todos}
 <div id="fast">{fast}</div><div id="slow">{slow}</div><div id="flaky">{flaky}</div>
 <section data-rtux-resource="room:forms"><form id="prefs" data-rtux-change="shout"><input name="theme" autocomplete="off"><p data-rtux-feedback></p></form></section>
 <div style="height:2000px"></div>
@@ -137,8 +140,13 @@ async fn page(
         todos_topic = PAGE_TODOS,
         empty_topic = PAGE_EMPTY_TODOS,
         docs_topic = PAGE_DOCS,
+        // Only when asked for: a list the page loads 2 s late.
+        async_todos = q.get("async").map_or_else(String::new, |_| format!(
+            r#"<section id="async-todos" data-rtux-resource="{PAGE_ASYNC_TODOS}">{}</section>"#,
+            rtux::ui::async_result("/test/async-todos?ms=2000", rtux::ui::Skeleton::Lines(2))
+        )),
         fast = rtux::ui::async_result("/test/slow?ms=50", rtux::ui::Skeleton::Lines(2)),
-        slow = rtux::ui::async_result("/test/slow?ms=250", rtux::ui::Skeleton::Lines(2)),
+        slow = rtux::ui::async_result("/test/slow?ms=400", rtux::ui::Skeleton::Lines(2)),
         // Only when asked for: its first load fails (on purpose, a 500).
         flaky = q
             .get("flaky")
@@ -216,6 +224,18 @@ async fn flaky(
     Html("<p class=\"loaded\">loaded on retry</p>").into_response()
 }
 
+/// The async list's records, read now and answered `ms` later (so what
+/// changes meanwhile is not in it).
+async fn async_todos(
+    State(state): State<PageState>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let items = list_html(&state.todos, PAGE_ASYNC_TODOS).await;
+    let ms: u64 = q.get("ms").and_then(|v| v.parse().ok()).unwrap_or(0).min(5_000);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    Html(format!("<ul data-rtux-list>{items}</ul>")).into_response()
+}
+
 async fn slow(Query(q): Query<std::collections::HashMap<String, String>>) -> Response {
     let ms: u64 = q
         .get("ms")
@@ -244,9 +264,13 @@ impl PageServer {
         let store = rtux::store::Store::sqlite(crate::sqlite_path())
             .await
             .expect("store");
-        for title in ["toggle-me", "bump-me", "type-here", "cmd-me"] {
+        for title in ["toggle-me", "bump-me", "type-here", "cmd-me", "inflight-me", "recon-bump", "recon-gone"] {
             let data = serde_json::json!({"title": title, "done": false, "count": 0});
             store.insert(PAGE_TODOS, None, data).await.expect("seed");
+        }
+        for title in ["async-a", "async-b"] {
+            let data = serde_json::json!({"title": title, "done": false, "count": 0});
+            store.insert(PAGE_ASYNC_TODOS, None, data).await.expect("seed");
         }
         for title in ["conflict-me", "lock-me", "race-me"] {
             let data = serde_json::json!({"title": title, "body": "", "tags": []});
@@ -279,6 +303,7 @@ impl PageServer {
             .route("/test/slow", get(slow))
             .route("/test/progress", get(progress))
             .route("/test/flaky", get(flaky))
+            .route("/test/async-todos", get(async_todos))
             .with_state(state.clone())
             .merge(endpoint.router())
             .layer(middleware::from_fn_with_state(state, refuse_during_outage));
