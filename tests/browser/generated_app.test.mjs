@@ -101,9 +101,11 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
 
   await note(ana.page).locator(".note__delete").click();
   await visible(toast, "the undo toast");
-  await visible(empty(bo.page), "Bo's empty state, once the delete runs", 10000);
+  // Gone for Bo at once (Ana may still undo); gone for good after the window.
+  await visible(empty(bo.page), "Bo's empty state, as soon as Ana deletes", 3000);
   await bo.page.waitForSelector("ul.notes li.note", { state: "detached" });
-  await hidden(toast, "the undo toast after its window", 3000);
+  await hidden(toast, "the undo toast after its window", 8000);
+  await ana.page.waitForSelector("ul.notes li.note", { state: "detached" });
   await visible(empty(ana.page), "Ana's empty state");
   await ana.close();
   await bo.close();
@@ -131,6 +133,9 @@ test("the server goes away and comes back: the banner, the offline queue, the ne
   const notice = ana.page.locator("[data-rtux-new-version]");
   await hidden(banner, "the banner while connected");
   await hidden(notice, "the new-version notice before a deploy");
+  const me = await ana.page.evaluate(() => window.rtux.socket.me);
+  assert.match(me, /^v-[0-9a-f]{32}$/, "a visitor id of its own");
+  assert.equal(await ana.page.evaluate(() => document.cookie.includes("rtux_visitor")), false, "kept in an HttpOnly cookie");
 
   // Nothing in flight (the favicon, the list) when the server dies.
   await ana.page.waitForLoadState("networkidle");
@@ -159,6 +164,7 @@ test("the server goes away and comes back: the banner, the offline queue, the ne
   await ana.page.reload();
   await ana.page.waitForSelector("ul.notes");
   assert.equal(await ana.page.locator("ul.notes li.note input[name=title][value='Written offline']").count(), 1, "applied once");
+  assert.equal(await ana.page.evaluate(() => window.rtux.socket.me), me, "the same visitor after a restart and a reload");
   await ana.close();
 });
 

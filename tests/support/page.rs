@@ -231,7 +231,11 @@ async fn async_todos(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let items = list_html(&state.todos, PAGE_ASYNC_TODOS).await;
-    let ms: u64 = q.get("ms").and_then(|v| v.parse().ok()).unwrap_or(0).min(5_000);
+    let ms: u64 = q
+        .get("ms")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+        .min(5_000);
     tokio::time::sleep(Duration::from_millis(ms)).await;
     Html(format!("<ul data-rtux-list>{items}</ul>")).into_response()
 }
@@ -264,13 +268,24 @@ impl PageServer {
         let store = rtux::store::Store::sqlite(crate::sqlite_path())
             .await
             .expect("store");
-        for title in ["toggle-me", "bump-me", "type-here", "cmd-me", "inflight-me", "recon-bump", "recon-gone"] {
+        for title in [
+            "toggle-me",
+            "bump-me",
+            "type-here",
+            "cmd-me",
+            "inflight-me",
+            "recon-bump",
+            "recon-gone",
+        ] {
             let data = serde_json::json!({"title": title, "done": false, "count": 0});
             store.insert(PAGE_TODOS, None, data).await.expect("seed");
         }
         for title in ["async-a", "async-b"] {
             let data = serde_json::json!({"title": title, "done": false, "count": 0});
-            store.insert(PAGE_ASYNC_TODOS, None, data).await.expect("seed");
+            store
+                .insert(PAGE_ASYNC_TODOS, None, data)
+                .await
+                .expect("seed");
         }
         for title in ["conflict-me", "lock-me", "race-me"] {
             let data = serde_json::json!({"title": title, "body": "", "tags": []});

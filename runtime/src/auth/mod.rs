@@ -6,6 +6,8 @@
 
 mod origin;
 mod token;
+mod visitor;
 
 pub use origin::OriginPolicy;
 pub use token::{Claims, MAX_USER_ID_BYTES, MIN_SECRET_BYTES, TokenError, Tokens};
+pub use visitor::{MAX_NAME_CHARS, VISITOR_COOKIE, VISITOR_TTL, Visitor, clean_name};

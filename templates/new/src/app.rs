@@ -1,12 +1,11 @@
 //! The router: pages, the socket, the resources' channels.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Html;
 use axum::routing::get;
 use rtux::Endpoint;
@@ -41,22 +40,26 @@ fn fail(what: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
 pub(crate) struct App {
     pub(crate) endpoint: Endpoint,
     pub(crate) store: Store,
-    guests: Arc<AtomicU64>,
 }
 
-/// Who opens a page: `?name=Ana`, or a guest.
+/// Who opens a page: `?name=Ana` names the visitor (kept in their cookie).
 #[derive(Deserialize)]
 pub(crate) struct Who {
     name: Option<String>,
 }
 
+/// A page for one visitor: the cookie that keeps who they are, and the HTML.
+pub(crate) type Page = ([(axum::http::HeaderName, HeaderValue); 1], Html<String>);
+
 impl App {
-    /// A socket token for a new visitor: every window is a guest of its own.
-    pub(crate) fn token(&self, who: Who) -> String {
-        let n = self.guests.fetch_add(1, Ordering::Relaxed) + 1;
-        let name = who.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("Guest {n}"));
-        let user = format!("guest-{n}-{}", std::process::id());
-        self.endpoint.tokens().issue(&user, Some(&name), Duration::from_secs(12 * 3600))
+    /// A whole page around `body` for the visitor opening it: one user id
+    /// across reloads and restarts, kept in a signed cookie sent back with it,
+    /// and a socket token for that id.
+    pub(crate) fn page(&self, headers: &HeaderMap, who: Who, body: &str) -> Page {
+        let tokens = self.endpoint.tokens();
+        let visitor = rtux::auth::Visitor::from_headers(tokens, headers, who.name.as_deref());
+        let token = tokens.issue(&visitor.id, Some(&visitor.name), Duration::from_secs(12 * 3600));
+        ([(SET_COOKIE, visitor.cookie(tokens, false))], Html(views::page(&token, body)))
     }
 }
 
@@ -83,7 +86,7 @@ pub async fn router(config: &Config) -> Result<Router, Error> {
         // rtux:channels (rtux gen adds channels above this line)
         .build()
         .map_err(|e| fail("the endpoint")(&e))?;
-    let app = App { endpoint: endpoint.clone(), store, guests: Arc::default() };
+    let app = App { endpoint: endpoint.clone(), store };
     let pages = Router::new()
         .route("/", get(board))
         .route("/notes/list", get(notes_list))
@@ -117,10 +120,10 @@ pub async fn run(config: Config) -> Result<(), Error> {
     axum::serve(listener, app).await.map_err(|e| fail("the server")(&e))
 }
 
-/// The board, for a new visitor.
-async fn board(State(app): State<App>, Query(who): Query<Who>) -> Html<String> {
+/// The board.
+async fn board(State(app): State<App>, headers: HeaderMap, Query(who): Query<Who>) -> Page {
     let presence = app.endpoint.presence().list(views::BOARD_TOPIC);
-    Html(views::page(&app.token(who), &views::board(&presence)))
+    app.page(&headers, who, &views::board(&presence))
 }
 
 /// The notes, as the HTML fragment the board loads (behind a skeleton).

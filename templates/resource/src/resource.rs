@@ -2,12 +2,12 @@
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::http::HeaderMap;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::app::{App, Fragment, Who, fragment};
+use crate::app::{App, Fragment, Page, Who, fragment};
 use crate::views;
 
 /// The topic of the page's << plural >>.
@@ -57,7 +57,7 @@ pub(crate) fn routes() -> Router<App> {
         .route("/<< plural >>/list", get(list))
 }
 
-async fn page(State(app): State<App>, Query(who): Query<Who>) -> Html<String> {
+async fn page(State(app): State<App>, headers: HeaderMap, Query(who): Query<Who>) -> Page {
     let list = rtux::ui::async_records::< << name >> >("/<< plural >>/list", 3);
 [% if presence %]
     let presence = rtux::ui::presence(PAGE_TOPIC, &app.endpoint.presence().list(PAGE_TOPIC));
@@ -66,7 +66,7 @@ async fn page(State(app): State<App>, Query(who): Query<Who>) -> Html<String> {
     let context = json!({ "topic": PAGE_TOPIC, "list": list });
 [% endif %]
     let body = views::render("<< snake >>/page.html", &context);
-    Html(views::page(&app.token(who), &body))
+    app.page(&headers, who, &body)
 }
 
 async fn list(State(app): State<App>) -> Fragment {

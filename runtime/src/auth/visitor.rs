@@ -1,0 +1,152 @@
+//! Anonymous visitors with a stable identity: a signed cookie keeps one user
+//! id across reloads and restarts, so ops queued before a reload are the same
+//! user's ops after it (the ledger dedupes them), and presence shows one
+//! person, not one per page load.
+
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use axum::http::header::{COOKIE, HeaderValue};
+use cookie::{Cookie, SameSite};
+
+use super::Tokens;
+
+/// The cookie that holds a visitor's identity.
+pub const VISITOR_COOKIE: &str = "rtux_visitor";
+/// How long a visitor cookie lasts: a year (renewed on each visit).
+pub const VISITOR_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
+/// The longest display name kept, in characters.
+pub const MAX_NAME_CHARS: usize = 40;
+
+/// An anonymous visitor: a random user id kept in a signed, HttpOnly cookie
+/// (a token signed with the server's secret, so it cannot be forged or
+/// edited), and a display name.
+///
+/// ```
+/// use rtux::auth::{Tokens, Visitor};
+/// use axum::http::HeaderMap;
+///
+/// let tokens = Tokens::new(b"an example secret of at least 32 bytes!").unwrap();
+/// let first = Visitor::from_headers(&tokens, &HeaderMap::new(), Some(" Ana\u{7} "));
+/// assert_eq!(first.name, "Ana");
+/// // The browser sends the cookie back: the same visitor.
+/// let mut headers = HeaderMap::new();
+/// headers.insert("cookie", first.cookie(&tokens, false).try_into().unwrap());
+/// let again = Visitor::from_headers(&tokens, &headers, None);
+/// assert_eq!((again.id, again.name), (first.id, first.name));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visitor {
+    /// The user id: `v-` and a fresh UUID (v7: time and random bits), never
+    /// reused.
+    pub id: String,
+    /// The display name: the one asked for, else the one kept, else
+    /// "Guest" and the id's last four hex digits.
+    pub name: String,
+}
+
+impl Visitor {
+    /// The visitor whose cookie came with the request, or a new one; `name`
+    /// (trimmed, control characters removed, at most [`MAX_NAME_CHARS`])
+    /// replaces the kept name when it is not empty.
+    pub fn from_headers(tokens: &Tokens, headers: &HeaderMap, name: Option<&str>) -> Visitor {
+        let kept = headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == VISITOR_COOKIE)
+            .and_then(|c| tokens.verify(c.value()).ok());
+        let id = kept.as_ref().map_or_else(
+            || format!("v-{}", uuid::Uuid::now_v7().simple()),
+            |c| c.sub.clone(),
+        );
+        let name = name
+            .map(clean_name)
+            .filter(|n| !n.is_empty())
+            .or_else(|| kept.and_then(|c| c.name))
+            .unwrap_or_else(|| format!("Guest {}", &id[id.len().saturating_sub(4)..]));
+        Visitor { id, name }
+    }
+
+    /// The `Set-Cookie` value that keeps this visitor (send it with every
+    /// page, which renews it): HttpOnly, SameSite=Lax, for a year, and
+    /// `Secure` when the app is served over HTTPS.
+    pub fn cookie(&self, tokens: &Tokens, secure: bool) -> HeaderValue {
+        let token = tokens.issue(&self.id, Some(&self.name), VISITOR_TTL);
+        let cookie = Cookie::build((VISITOR_COOKIE, token))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .max_age(cookie::time::Duration::seconds(
+                i64::try_from(VISITOR_TTL.as_secs()).unwrap_or(i64::MAX),
+            ))
+            .build();
+        HeaderValue::from_str(&cookie.to_string())
+            .unwrap_or_else(|e| unreachable!("a cookie of a token is a valid header: {e}"))
+    }
+}
+
+/// A display name as people should see it: trimmed, without control
+/// characters, at most [`MAX_NAME_CHARS`] characters.
+///
+/// ```
+/// assert_eq!(rtux::auth::clean_name("  Ana\u{0}\n Lee "), "Ana Lee");
+/// assert_eq!(rtux::auth::clean_name(&"x".repeat(100)).chars().count(), 40);
+/// ```
+pub fn clean_name(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    kept.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens() -> Tokens {
+        Tokens::new(b"a test secret of at least thirty-two bytes").expect("tokens")
+    }
+
+    #[test]
+    fn a_forged_or_foreign_cookie_makes_a_new_visitor() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("rtux_visitor=v-forged; other=1"),
+        );
+        let v = Visitor::from_headers(&tokens(), &headers, None);
+        assert_ne!(v.id, "v-forged");
+        assert!(v.id.starts_with("v-") && v.id.len() == 34, "{}", v.id);
+        assert_eq!(v.name, format!("Guest {}", &v.id[30..]));
+        let other = Tokens::new(b"another secret of at least thirty-two bytes").expect("t");
+        let foreign = v.cookie(&other, false);
+        headers.insert(COOKIE, foreign);
+        assert_ne!(Visitor::from_headers(&tokens(), &headers, None).id, v.id);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_a_year_long() {
+        let v = Visitor::from_headers(&tokens(), &HeaderMap::new(), Some("Bo"));
+        let cookie = v.cookie(&tokens(), true);
+        let text = cookie.to_str().expect("ascii");
+        for part in [
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Path=/",
+            "Max-Age=31536000",
+        ] {
+            assert!(text.contains(part), "{text}");
+        }
+    }
+}
