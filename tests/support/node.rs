@@ -46,16 +46,42 @@ impl NodeSuite {
         }
     }
 
+    /// Runs the script `file` with `env` (not a test file); fails unless it
+    /// ends well within `limit`. Its standard output.
+    pub async fn output(&self, file: &str, env: &[(&str, String)], limit: Duration) -> String {
+        let (ok, stdout, stderr) = self.node(&[file], env, limit).await;
+        assert!(ok, "{file} failed:\n{stdout}\n{stderr}");
+        stdout
+    }
+
     /// Runs `file` with `env`; fails unless every one of `tests` passes within `limit`.
     pub async fn run(&self, file: &str, env: &[(&str, String)], tests: usize, limit: Duration) {
+        let args = [
+            "--test",
+            "--test-reporter=spec",
+            "--test-concurrency=1",
+            file,
+        ];
+        let (ok, stdout, stderr) = self.node(&args, env, limit).await;
+        eprintln!("{stdout}\n{stderr}");
+        assert!(ok, "{file} failed (output above)");
+        assert!(
+            stdout.contains(&format!("pass {tests}\n")),
+            "all {tests} tests of {file} ran"
+        );
+    }
+
+    /// `node args…` in the suite's folder: whether it ended well, its stdout
+    /// and its stderr.
+    async fn node(
+        &self,
+        args: &[&str],
+        env: &[(&str, String)],
+        limit: Duration,
+    ) -> (bool, String, String) {
         let mut command = tokio::process::Command::new("node");
         command
-            .args([
-                "--test",
-                "--test-reporter=spec",
-                "--test-concurrency=1",
-                file,
-            ])
+            .args(args)
             .current_dir(&self.dir)
             .stdin(Stdio::null())
             .kill_on_drop(true);
@@ -64,14 +90,12 @@ impl NodeSuite {
         }
         let out = tokio::time::timeout(limit, command.output())
             .await
-            .unwrap_or_else(|_| panic!("{file} did not finish within {limit:?}"))
+            .unwrap_or_else(|_| panic!("node {args:?} did not finish within {limit:?}"))
             .expect("node runs");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        eprintln!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "{file} failed (output above)");
-        assert!(
-            stdout.contains(&format!("pass {tests}\n")),
-            "all {tests} tests of {file} ran"
-        );
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 }
