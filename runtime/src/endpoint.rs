@@ -31,6 +31,12 @@ pub struct Limits {
     pub event_burst: u32,
     /// Frames queued for a socket before it counts as too slow (1024).
     pub outbound_queue: usize,
+    /// Bytes queued for a socket before it counts as too slow (1 MiB): a
+    /// socket that does not read is closed (1013) before it holds more.
+    pub outbound_bytes: usize,
+    /// Heartbeats a socket may send per second, on average (2; burst 10):
+    /// they are not counted as events, so they have a limit of their own.
+    pub heartbeats_per_second: u32,
     /// Topics one socket may join at once (100).
     pub max_topics: usize,
     /// A socket that sends no frame for this long is closed (60 s).
@@ -49,6 +55,8 @@ impl Default for Limits {
             events_per_second: 50,
             event_burst: 100,
             outbound_queue: 1024,
+            outbound_bytes: 1024 * 1024,
+            heartbeats_per_second: 2,
             max_topics: 100,
             heartbeat_timeout: Duration::from_secs(60),
             read_buffer_bytes: 4 * 1024,

@@ -227,8 +227,12 @@ async fn a_clean_merge_succeeds_without_bothering_the_user_and_others_see_who_ch
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_of_many_gets_a_lock_and_it_is_released_when_the_holder_leaves() {
     let at = &backends().await[0];
-    let server = server(at.open().await, Duration::from_secs(30)).await;
+    let store = at.open().await;
+    let server = server(store.clone(), Duration::from_secs(30)).await;
     let topic = format!("doc:{}", unique("d"));
+    let doc = json!({"title": "t", "intro": "", "tags": []});
+    let r1 = store.insert(&topic, Some("r1"), doc).await.expect("seed");
+    assert_eq!(r1.id, "r1");
     let mut clients = Vec::new();
     for i in 0..8 {
         clients.push(Client::joined(&server, &format!("u{i}"), &topic, json!({})).await);
@@ -291,11 +295,14 @@ async fn one_of_many_gets_a_lock_and_it_is_released_when_the_holder_leaves() {
 #[tokio::test]
 async fn a_lock_expires_unless_renewed() {
     let at = &backends().await[0];
-    let server = server(at.open().await, Duration::from_millis(400)).await;
+    let store = at.open().await;
+    let server = server(store.clone(), Duration::from_millis(400)).await;
     let topic = format!("doc:{}", unique("d"));
+    let doc = json!({"title": "t", "body": "", "tags": []});
+    store.insert(&topic, Some("r"), doc).await.expect("seed");
     let mut ana = Client::joined(&server, "ana", &topic, json!({})).await;
     let mut bo = Client::joined(&server, "bo", &topic, json!({})).await;
-    let section = json!({"id": "r", "section": "s"});
+    let section = json!({"id": "r", "section": "body"});
     assert_eq!(
         ana.push(&topic, "lock", section.clone()).await["status"],
         "ok"

@@ -6,6 +6,7 @@ mod channels;
 mod conflicts;
 mod derive;
 mod example_lobby;
+mod hostile;
 mod interop;
 mod presence;
 mod reliability;

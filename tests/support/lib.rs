@@ -23,7 +23,7 @@ pub use proxy::{ChaosProxy, Cuts, ProxyStats};
 pub use room::Room;
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};
-pub use todos::{todo_server, todo_topic, todos, todos_with_template};
+pub use todos::{todo_server, todo_topic, todos, todos_builder, todos_with_template};
 
 /// How long a test waits for a frame it expects.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use rtux::action::{Reject, Resource};
+use rtux::action::{Reject, Resource, ResourceBuilder};
 
 use crate::{TestServer, unique};
 use rtux::store::Store;
@@ -19,8 +19,15 @@ pub fn todos(store: Store, undo_window: Duration) -> Resource {
 
 /// [`todos`] with another item template.
 pub fn todos_with_template(store: Store, undo_window: Duration, template: &str) -> Resource {
-    Resource::builder(store)
+    todos_builder(store, undo_window)
         .item_template(template)
+        .build()
+        .expect("the todo resource builds")
+}
+
+/// The builder of [`todos`], to change its settings.
+pub fn todos_builder(store: Store, undo_window: Duration) -> ResourceBuilder {
+    Resource::builder(store)
         .insert("add", |params: &Value| {
             Ok(json!({ "title": title(params)?, "done": false, "count": 0 }))
         })
@@ -54,8 +61,6 @@ pub fn todos_with_template(store: Store, undo_window: Duration, template: &str) 
         })
         .undoable_delete("delete")
         .undo_window(undo_window)
-        .build()
-        .expect("the todo resource builds")
 }
 
 fn title(params: &Value) -> Result<String, Reject> {

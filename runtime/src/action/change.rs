@@ -51,6 +51,13 @@ impl Resource {
         let version = req.version.unwrap_or_default();
         match action {
             Action::Insert(create) => match create(&req.data) {
+                Ok(_) if records::count_live(tx, topic).await? >= self.max_records => {
+                    let reason = format!(
+                        "full: this list holds {} records, the most it may; delete some first",
+                        self.max_records
+                    );
+                    nothing(reject(&reason, None))
+                }
                 Ok(data) => {
                     let record = records::insert(tx, topic, None, &data, Some(by)).await?;
                     let (at, previous) = records::position(tx, &record).await?;
@@ -126,6 +133,9 @@ impl Resource {
                     Ok(data) => data,
                     Err(r) => return nothing(reject(r.reason(), Some(&current))),
                 };
+                if let Some(reason) = self.locked_out(&current, &data, user_of(by)) {
+                    return nothing(reject(&reason, Some(&current)));
+                }
                 match self
                     .write(tx, &current, version, &data, json!({}), by)
                     .await?
@@ -204,6 +214,9 @@ impl Resource {
                 }
                 (m.value, m.merged)
             };
+            if let Some(reason) = self.locked_out(&current, &data, user_of(by)) {
+                return nothing(reject(&reason, Some(&current)));
+            }
             let extra = json!({ "merged": merged });
             match self
                 .write(tx, &current, current.version, &data, extra, by)
@@ -286,6 +299,11 @@ fn changed_fields(before: &Value, after: &Value) -> Map<String, Value> {
         .filter(|k| b.get(*k) != a.get(*k))
         .map(|k| (k.clone(), a.get(k).cloned().unwrap_or(Value::Null)))
         .collect()
+}
+
+/// The user id of an action's `by`.
+fn user_of(by: &Value) -> &str {
+    by["user"].as_str().unwrap_or_default()
 }
 
 fn stale(sent: i64, current: &Record) -> String {

@@ -1,13 +1,61 @@
 //! Live collaboration on a resource's records: section locks ("A is editing")
-//! and as-you-type field changes relayed to the others.
+//! and as-you-type field changes relayed to the others — both bounded, as a
+//! hostile client would test them.
 
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{MAX_ID_BYTES, Resource};
 use crate::channel::ChannelSocket;
 use crate::conflict::{Holder, LockError};
+use crate::store::Record;
 use crate::wire::Reply;
+
+/// The shortest time between two previews of one (record, field) from one
+/// connection: 10 a second.
+pub const FIELD_EVERY: Duration = Duration::from_millis(100);
+/// The largest preview value, serialized.
+pub const FIELD_MAX_BYTES: usize = 2 * 1024;
+/// Bytes of previews one connection may send per second (twice that at once).
+pub const FIELD_BYTES_PER_SECOND: u32 = 16 * 1024;
+/// A lock is renewed only for a holder active within this long.
+pub const LOCK_ACTIVE: Duration = Duration::from_secs(60);
+/// The section that stands for a whole record (any field locks it too).
+pub const WHOLE: &str = "form";
+
+/// What a resource keeps for one joined connection: when each of its
+/// (record, field) previews last went out, and its preview bytes budget.
+pub struct Participant {
+    previews: HashMap<(String, String), Instant>,
+    bytes: DefaultDirectRateLimiter,
+}
+
+impl std::fmt::Debug for Participant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Participant")
+            .field("previews", &self.previews.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Participant {
+    fn default() -> Participant {
+        let rate = NonZeroU32::new(FIELD_BYTES_PER_SECOND).unwrap_or(NonZeroU32::MIN);
+        let burst = rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN));
+        Participant {
+            previews: HashMap::new(),
+            bytes: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+        }
+    }
+}
+
+/// The most (record, field) pairs a participant's throttle remembers.
+const PREVIEW_KEYS: usize = 256;
 
 /// Server → everyone else: a section was locked, and by whom.
 pub const LOCK_EVENT: &str = "rtux:lock";
@@ -54,21 +102,55 @@ fn holder_json(holder: &Holder) -> Value {
 }
 
 impl Resource {
-    /// `lock {id, section}`: acquires (or, for its holder, renews) the lock.
-    pub(super) fn lock(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
+    /// Whether `section` of `record` may be locked: the whole record
+    /// ([`WHOLE`]), one of its fields, or a section the resource declares.
+    fn declares(&self, record: &Record, section: &str) -> bool {
+        section == WHOLE
+            || record.data.get(section).is_some()
+            || self.lock_sections.iter().any(|s| s == section)
+    }
+
+    /// The record acted on, for a lock or a preview: it must exist in the topic.
+    async fn existing(&self, socket: &ChannelSocket, id: &str) -> Result<Record, Reply> {
+        match self.store.get(socket.topic(), id).await {
+            Ok(Some(record)) => Ok(record),
+            Ok(None) => Err(Reply::error(format!("no record {id:?} in this topic"))),
+            Err(e) => {
+                tracing::error!(topic = %socket.topic(), "a lock or preview could not read its record: {e}");
+                Err(Reply::Error(
+                    json!({ "reason": "store unavailable: try again", "retry": true }),
+                ))
+            }
+        }
+    }
+
+    /// `lock {id, section}`: acquires (or, for its holder, renews) the lock,
+    /// on a record of the topic and a section it has.
+    pub(super) async fn lock(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
         let s = match section(payload) {
             Ok(s) => s,
             Err(reason) => return Reply::error(reason),
         };
+        let record = match self.existing(socket, &s.id).await {
+            Ok(record) => record,
+            Err(refused) => return refused,
+        };
+        if !self.declares(&record, &s.section) {
+            return Reply::error(format!(
+                "no section {:?}: lock {WHOLE:?} (the whole record) or one of its fields",
+                s.section
+            ));
+        }
         let holder = Holder {
             user: socket.user_id().to_owned(),
             name: socket.claims().name.clone(),
             conn: socket.conn_id(),
         };
         let topic = socket.topic().to_owned();
+        let active = socket.idle_for() < LOCK_ACTIVE;
         match self
             .locks
-            .acquire(&topic, &s.id, &s.section, holder.clone())
+            .acquire(&topic, &s.id, &s.section, holder.clone(), active)
         {
             Ok(grant) => {
                 let ttl_ms = u64::try_from(grant.ttl.as_millis()).unwrap_or(u64::MAX);
@@ -121,9 +203,31 @@ impl Resource {
         }
     }
 
+    /// The refusal of an edit to sections another user has locked, if any:
+    /// a whole-record lock refuses every edit, a field lock the edits that
+    /// change that field.
+    pub(super) fn locked_out(&self, current: &Record, next: &Value, user: &str) -> Option<String> {
+        let held = self.locks.held_by_others(&current.kind, &current.id, user);
+        held.into_iter()
+            .find(|(section, _)| {
+                current.data.get(section).is_none() || current.data.get(section) != next.get(section)
+            })
+            .map(|(_, holder)| {
+                let name = holder.name.as_deref().unwrap_or(&holder.user);
+                format!("locked by {name}: {name} is editing this; nothing was changed — try again when they are done")
+            })
+    }
+
     /// `field {id, field, value}`: relays an unsaved edit to the others, tagged
-    /// with who made it; the sender does not get it back.
-    pub(super) fn field(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
+    /// with who made it; the sender does not get it back. At most
+    /// [`FIELD_MAX_BYTES`] a value, one per [`FIELD_EVERY`] per (record, field),
+    /// [`FIELD_BYTES_PER_SECOND`] in all, for records of the topic only.
+    pub(super) async fn field(
+        &self,
+        payload: &Value,
+        me: &mut Participant,
+        socket: &ChannelSocket,
+    ) -> Reply {
         let edit: FieldEdit = match serde_json::from_value(payload.clone()) {
             Ok(edit) => edit,
             Err(e) => {
@@ -134,12 +238,32 @@ impl Resource {
             return Reply::error(reason);
         }
         let size = edit.value.to_string().len();
-        if size > self.max_data_bytes {
+        if size > FIELD_MAX_BYTES {
             return Reply::error(format!(
-                "field value is {size} bytes; this resource takes at most {}",
-                self.max_data_bytes
+                "field value is {size} bytes; a preview takes at most {FIELD_MAX_BYTES}"
             ));
         }
+        let key = (edit.id.clone(), edit.field.clone());
+        let now = Instant::now();
+        if let Some(last) = me.previews.get(&key)
+            && now.duration_since(*last) < FIELD_EVERY
+        {
+            let wait = FIELD_EVERY - now.duration_since(*last);
+            return throttled("previews of this field", wait);
+        }
+        let cells =
+            NonZeroU32::new(u32::try_from(size).unwrap_or(u32::MAX)).unwrap_or(NonZeroU32::MIN);
+        if me.bytes.check_n(cells).map_or(true, |ok| ok.is_err()) {
+            return throttled("preview bytes", Duration::from_secs(1));
+        }
+        if let Err(refused) = self.existing(socket, &edit.id).await {
+            return refused;
+        }
+        if me.previews.len() >= PREVIEW_KEYS {
+            me.previews
+                .retain(|_, at| now.duration_since(*at) < FIELD_EVERY);
+        }
+        me.previews.insert(key, now);
         let by = json!({ "user": socket.user_id(), "name": socket.claims().name });
         socket.broadcast_from(
             FIELD_EVENT,
@@ -147,4 +271,12 @@ impl Resource {
         );
         Reply::ok(json!({}))
     }
+}
+
+/// A refusal to slow down, with when to try again.
+fn throttled(what: &str, wait: Duration) -> Reply {
+    Reply::Error(json!({
+        "reason": format!("rate limited: too many {what}"),
+        "retry_after_ms": u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+    }))
 }

@@ -52,13 +52,19 @@ mod patch;
 mod request;
 mod run;
 
-pub use live::{LOCK_EVENT, UNLOCK_EVENT};
+pub use live::{
+    FIELD_BYTES_PER_SECOND, FIELD_EVERY, FIELD_MAX_BYTES, LOCK_ACTIVE, LOCK_EVENT, Participant,
+    UNLOCK_EVENT, WHOLE,
+};
 pub use patch::{PATCH_EVENT, dom_id};
 pub use request::MAX_ID_BYTES;
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use serde_json::{Value, json};
 
@@ -148,7 +154,15 @@ pub struct ResourceBuilder {
     lock_ttl: Duration,
     keeps_history: bool,
     presence: Option<Track>,
+    lock_sections: Vec<String>,
+    max_records: u64,
+    inserts_per_minute: u32,
 }
+
+/// Records a topic may hold by default.
+pub const MAX_RECORDS: u64 = 10_000;
+/// Inserts one user may make per minute, per resource, by default.
+pub const INSERTS_PER_MINUTE: u32 = 60;
 
 /// Tracks a joining connection's presence on the resource's topic.
 type Track = fn(&Value, &mut ChannelSocket) -> Result<(), JoinError>;
@@ -233,6 +247,26 @@ impl ResourceBuilder {
         self.action(name, Action::Save(merge, check))
     }
 
+    /// Sections of a record that may be locked besides [`WHOLE`] and its fields.
+    pub fn lock_sections(mut self, sections: &[&str]) -> Self {
+        self.lock_sections = sections.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    /// The most records a topic may hold ([`MAX_RECORDS`] by default): an
+    /// insert past it is refused.
+    pub fn max_records(mut self, records: u64) -> Self {
+        self.max_records = records;
+        self
+    }
+
+    /// Inserts one user may make per minute ([`INSERTS_PER_MINUTE`] by
+    /// default): past it an insert is refused with `retry_after_ms`.
+    pub fn inserts_per_minute(mut self, inserts: u32) -> Self {
+        self.inserts_per_minute = inserts;
+        self
+    }
+
     /// How long a section lock lasts without renewal (30 s by default).
     pub fn lock_ttl(mut self, ttl: Duration) -> Self {
         self.lock_ttl = ttl;
@@ -311,6 +345,11 @@ impl ResourceBuilder {
             keeps_history: self.keeps_history,
             presence: self.presence,
             locks: Locks::new(self.lock_ttl),
+            lock_sections: self.lock_sections,
+            max_records: self.max_records,
+            inserts: RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(self.inserts_per_minute).unwrap_or(NonZeroU32::MIN),
+            )),
         })
     }
 }
@@ -331,6 +370,10 @@ pub struct Resource {
     keeps_history: bool,
     presence: Option<Track>,
     locks: Locks,
+    lock_sections: Vec<String>,
+    max_records: u64,
+    /// Inserts per user per minute.
+    inserts: DefaultKeyedRateLimiter<String>,
 }
 
 impl std::fmt::Debug for Resource {
@@ -355,6 +398,9 @@ impl Resource {
             lock_ttl: Duration::from_secs(30),
             keeps_history: false,
             presence: None,
+            lock_sections: Vec::new(),
+            max_records: MAX_RECORDS,
+            inserts_per_minute: INSERTS_PER_MINUTE,
         }
     }
 
@@ -380,14 +426,14 @@ impl Resource {
 }
 
 impl Channel for Resource {
-    type State = ();
+    type State = Participant;
 
     async fn join(
         &self,
         topic: &str,
         payload: Value,
         socket: &mut ChannelSocket,
-    ) -> Result<((), Value), JoinError> {
+    ) -> Result<(Participant, Value), JoinError> {
         if let Some(track) = self.presence {
             track(&payload, socket)?;
         }
@@ -403,20 +449,23 @@ impl Channel for Resource {
             .map(|r| self.renderer.listed(topic, r))
             .collect();
         let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
-        Ok(((), json!({ "records": records, "undo_window_ms": window })))
+        Ok((
+            Participant::default(),
+            json!({ "records": records, "undo_window_ms": window }),
+        ))
     }
 
     async fn handle_in(
         &self,
         event: &str,
         payload: Value,
-        _: &mut (),
+        me: &mut Participant,
         socket: &mut ChannelSocket,
     ) -> Reply {
         match event {
-            "lock" => return self.lock(&payload, socket),
+            "lock" => return self.lock(&payload, socket).await,
             "unlock" => return self.unlock(&payload, socket),
-            "field" => return self.field(&payload, socket),
+            "field" => return self.field(&payload, me, socket).await,
             _ => {}
         }
         let request = match ActionRequest::parse(payload) {
@@ -432,7 +481,7 @@ impl Channel for Resource {
         }
     }
 
-    async fn terminate(&self, _reason: LeaveReason, _: (), socket: &mut ChannelSocket) {
+    async fn terminate(&self, _reason: LeaveReason, _: Participant, socket: &mut ChannelSocket) {
         self.release_all(socket);
     }
 }

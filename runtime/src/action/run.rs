@@ -26,6 +26,8 @@ pub(super) enum Failure {
     Store(StoreError),
     /// Other writers kept winning the record.
     Busy,
+    /// The user is inserting faster than the resource allows.
+    RateLimited(std::time::Duration),
 }
 
 impl From<StoreError> for Failure {
@@ -49,6 +51,12 @@ impl Failure {
                 "store unavailable: nothing was written; retry with the same op id"
             }
             Failure::Busy => "busy: too many concurrent writers; retry with the same op id",
+            Failure::RateLimited(wait) => {
+                return Reply::Error(json!({
+                    "reason": "rate limited: too many new records from you; nothing was written",
+                    "retry_after_ms": u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                }));
+            }
         };
         Reply::Error(json!({ "reason": reason, "retry": true }))
     }
@@ -179,6 +187,12 @@ impl Resource {
         let mut tx = self.store.begin().await?;
         if let Some(found) = ledger::get(&mut tx, key).await? {
             return Ok(replay(found, &fingerprints));
+        }
+        if matches!(action, Action::Insert(_))
+            && let Err(not_until) = self.inserts.check_key(&key.user)
+        {
+            let now = governor::clock::Clock::now(&governor::clock::DefaultClock::default());
+            return Err(Failure::RateLimited(not_until.wait_time_from(now)));
         }
         let (reply, after) = self.change(&mut tx, action, req, key, by).await?;
         let written = async {

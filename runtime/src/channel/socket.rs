@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::auth::Claims;
 use crate::presence::{Presence, PresenceError, Status};
 use crate::pubsub::{Broadcast, PubSub};
-use crate::socket::{ConnId, Outbox};
+use crate::socket::{Activity, ConnId, Outbox};
 use crate::wire::encode_push;
 
 /// Something a join handler sent, held until the join reply has gone out.
@@ -33,6 +33,7 @@ pub struct ChannelSocket {
     pubsub: Arc<dyn PubSub>,
     presence: Presence,
     held: Option<Vec<Held>>,
+    activity: Activity,
 }
 
 impl std::fmt::Debug for ChannelSocket {
@@ -55,8 +56,10 @@ impl ChannelSocket {
         outbox: Outbox,
         pubsub: Arc<dyn PubSub>,
         presence: Presence,
+        activity: Activity,
     ) -> ChannelSocket {
         ChannelSocket {
+            activity,
             topic: topic.into(),
             join_ref,
             conn,
@@ -98,6 +101,13 @@ impl ChannelSocket {
     /// This connection's id (unique on this node).
     pub fn conn_id(&self) -> ConnId {
         self.conn
+    }
+
+    /// How long since the connection's user last did something (pushed an
+    /// event, typed, moved focus); heartbeats, presence refreshes and lock
+    /// renewals do not count.
+    pub fn idle_for(&self) -> std::time::Duration {
+        self.activity.idle_for()
     }
 
     /// The ref of the join this membership belongs to.

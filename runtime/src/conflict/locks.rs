@@ -32,7 +32,21 @@ pub enum LockError {
     /// The caller does not hold it.
     #[error("not locked by you")]
     NotHeld,
+    /// The connection holds as many locks as it may.
+    #[error("too many locks: a connection may hold at most {0}; release one first")]
+    TooMany(usize),
+    /// Held for [`MAX_HOLD`] since it was acquired: renewals stop there.
+    #[error("held for 10 minutes: release it and lock it again to keep editing")]
+    HeldTooLong,
+    /// A renewal from a holder who has done nothing for a while.
+    #[error("not renewed: no activity from the holder; lock it again when editing")]
+    Idle,
 }
+
+/// The most locks one connection holds at once.
+pub const MAX_LOCKS_PER_CONN: usize = 8;
+/// The longest a lock is held without a new acquire.
+pub const MAX_HOLD: Duration = Duration::from_secs(10 * 60);
 
 type Key = (String, String, String);
 
@@ -41,6 +55,8 @@ struct Entry {
     holder: Holder,
     expires: Instant,
     generation: u64,
+    /// When this holder acquired it (renewals keep it).
+    acquired: Instant,
 }
 
 /// The section locks of one resource (per node).
@@ -54,8 +70,8 @@ struct Entry {
 /// let locks = Locks::new(Duration::from_secs(30));
 /// let ana = Holder { user: "ana".into(), name: Some("Ana".into()), conn: ConnId::next() };
 /// let bo = Holder { user: "bo".into(), name: None, conn: ConnId::next() };
-/// locks.acquire("doc:1", "42", "intro", ana.clone()).unwrap();
-/// let refused = locks.acquire("doc:1", "42", "intro", bo).unwrap_err();
+/// locks.acquire("doc:1", "42", "intro", ana.clone(), true).unwrap();
+/// let refused = locks.acquire("doc:1", "42", "intro", bo, true).unwrap_err();
 /// assert_eq!(refused.to_string(), "locked: Ana is editing this section");
 /// # }
 /// ```
@@ -89,26 +105,54 @@ impl Locks {
         }
     }
 
-    /// Acquires the lock, or renews it for its holder's connection. Exactly one
-    /// of many concurrent callers wins.
+    /// Acquires the lock, or renews it for its holder's connection (if the
+    /// holder is `active`, and for at most [`MAX_HOLD`] since it acquired it).
+    /// A connection holds at most [`MAX_LOCKS_PER_CONN`]. Exactly one of many
+    /// concurrent callers wins.
     ///
     /// # Errors
-    /// [`LockError::HeldBy`] with the holder.
+    /// [`LockError::HeldBy`] with the holder, [`LockError::TooMany`],
+    /// [`LockError::HeldTooLong`] or [`LockError::Idle`].
     pub fn acquire(
         &self,
         topic: &str,
         record: &str,
         section: &str,
         holder: Holder,
+        active: bool,
     ) -> Result<Grant, LockError> {
         let mut held = lock(&self.held);
         let now = Instant::now();
-        let entry = held.entry(key(topic, record, section));
-        let generation = match entry {
+        let k = key(topic, record, section);
+        let renewal = held
+            .get(&k)
+            .is_some_and(|e| e.holder.conn == holder.conn && e.expires > now);
+        if !renewal {
+            let mine = held
+                .iter()
+                .filter(|(other, e)| {
+                    **other != k && e.holder.conn == holder.conn && e.expires > now
+                })
+                .count();
+            if mine >= MAX_LOCKS_PER_CONN {
+                return Err(LockError::TooMany(MAX_LOCKS_PER_CONN));
+            }
+        }
+        let generation = match held.entry(k) {
             std::collections::hash_map::Entry::Occupied(mut e) => {
                 let current = e.get_mut();
                 if current.holder.conn != holder.conn && current.expires > now {
                     return Err(LockError::HeldBy(current.holder.clone()));
+                }
+                if renewal {
+                    if !active {
+                        return Err(LockError::Idle);
+                    }
+                    if now.duration_since(current.acquired) >= MAX_HOLD {
+                        return Err(LockError::HeldTooLong);
+                    }
+                } else {
+                    current.acquired = now;
                 }
                 current.holder = holder;
                 current.expires = now + self.ttl;
@@ -120,6 +164,7 @@ impl Locks {
                     holder,
                     expires: now + self.ttl,
                     generation: 1,
+                    acquired: now,
                 });
                 1
             }
@@ -179,6 +224,19 @@ impl Locks {
         expired
     }
 
+    /// The locks held now on a record, by another user than `user`: their
+    /// sections and holders.
+    pub fn held_by_others(&self, topic: &str, record: &str, user: &str) -> Vec<(String, Holder)> {
+        let held = lock(&self.held);
+        let now = Instant::now();
+        held.iter()
+            .filter(|((t, r, _), e)| {
+                t == topic && r == record && e.expires > now && e.holder.user != user
+            })
+            .map(|((_, _, section), e)| (section.clone(), e.holder.clone()))
+            .collect()
+    }
+
     /// Who holds a lock now, if anyone.
     pub fn holder(&self, topic: &str, record: &str, section: &str) -> Option<Holder> {
         let held = lock(&self.held);
@@ -213,7 +271,9 @@ mod tests {
                 .map(|i| {
                     let locks = locks.clone();
                     tokio::spawn(async move {
-                        locks.acquire("t", "r", "s", who(&format!("u{i}"))).is_ok()
+                        locks
+                            .acquire("t", "r", "s", who(&format!("u{i}")), true)
+                            .is_ok()
                     })
                 })
                 .collect();
@@ -229,9 +289,13 @@ mod tests {
     async fn a_lock_expires_unless_renewed_and_release_is_by_the_holder() {
         let locks = Locks::new(Duration::from_secs(30));
         let (ana, bo) = (who("ana"), who("bo"));
-        let g1 = locks.acquire("t", "r", "s", ana.clone()).expect("free");
+        let g1 = locks
+            .acquire("t", "r", "s", ana.clone(), true)
+            .expect("free");
         tokio::time::sleep(Duration::from_secs(20)).await;
-        let g2 = locks.acquire("t", "r", "s", ana.clone()).expect("renew");
+        let g2 = locks
+            .acquire("t", "r", "s", ana.clone(), true)
+            .expect("renew");
         assert!(g2.generation > g1.generation);
         tokio::time::sleep(Duration::from_secs(20)).await;
         assert!(
@@ -239,7 +303,7 @@ mod tests {
             "an old grant's timer does nothing"
         );
         assert_eq!(
-            locks.acquire("t", "r", "s", bo.clone()),
+            locks.acquire("t", "r", "s", bo.clone(), true),
             Err(LockError::HeldBy(ana.clone()))
         );
         assert_eq!(
@@ -249,12 +313,48 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(11)).await;
         assert!(locks.expire("t", "r", "s", g2.generation));
         assert!(
-            locks.acquire("t", "r", "s", bo).is_ok(),
+            locks.acquire("t", "r", "s", bo, true).is_ok(),
             "free after expiry"
         );
         assert_eq!(
             locks.release_conn("t", ana.conn),
             Vec::<(String, String)>::new()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_connection_holds_at_most_eight_locks_for_at_most_ten_minutes() {
+        let locks = Locks::new(Duration::from_secs(30));
+        let ana = who("ana");
+        for n in 0..MAX_LOCKS_PER_CONN {
+            locks
+                .acquire("t", &format!("r{n}"), "s", ana.clone(), true)
+                .expect("under the cap");
+        }
+        assert_eq!(
+            locks.acquire("t", "r9", "s", ana.clone(), true),
+            Err(LockError::TooMany(8))
+        );
+        assert!(
+            locks.acquire("t", "r0", "s", ana.clone(), true).is_ok(),
+            "a renewal is not a new lock"
+        );
+        assert_eq!(
+            locks.acquire("t", "r0", "s", ana.clone(), false),
+            Err(LockError::Idle)
+        );
+        for _ in 0..21 {
+            tokio::time::advance(Duration::from_secs(29)).await;
+            let _ = locks.acquire("t", "r0", "s", ana.clone(), true);
+        }
+        assert_eq!(
+            locks.acquire("t", "r0", "s", ana.clone(), true),
+            Err(LockError::HeldTooLong)
+        );
+        locks.release("t", "r0", "s", ana.conn).expect("release");
+        assert!(
+            locks.acquire("t", "r0", "s", ana, true).is_ok(),
+            "a new acquire starts over"
         );
     }
 }

@@ -281,25 +281,24 @@ mod tests {
     use std::time::Duration;
 
     use serde_json::{Value, json};
-    use tokio::sync::mpsc::Receiver;
 
     use super::*;
     use crate::pubsub::{LocalPubSub, Subscriber};
-    use crate::socket::Outbox;
+    use crate::socket::{Outbox, Queued};
 
     const TOPIC: &str = "doc:1";
 
     /// A presence tracker and the frames a subscriber of `TOPIC` receives.
-    fn setup() -> (Presence, Receiver<axum::extract::ws::Utf8Bytes>) {
+    fn setup() -> (Presence, Queued) {
         let pubsub = Arc::new(LocalPubSub::default());
-        let (outbox, rx, _life) = Outbox::new(1024);
+        let (outbox, rx, _life) = Outbox::new(1024, usize::MAX);
         pubsub.subscribe(TOPIC, Subscriber::new(ConnId::next(), outbox));
         (Presence::start(pubsub, PresenceConfig::default()), rx)
     }
 
-    fn diffs(rx: &mut Receiver<axum::extract::ws::Utf8Bytes>) -> Vec<Value> {
+    fn diffs(rx: &mut Queued) -> Vec<Value> {
         let mut out = Vec::new();
-        while let Ok(frame) = rx.try_recv() {
+        while let Some(frame) = rx.try_recv() {
             let frame: Value = serde_json::from_str(&frame).expect("json");
             assert_eq!(frame[3], "presence_diff");
             out.push(frame[4].clone());

@@ -77,7 +77,7 @@ mod tests {
         let mut receivers = Vec::new();
         let mut ids = Vec::new();
         for _ in 0..3 {
-            let (outbox, rx, _life) = Outbox::new(8);
+            let (outbox, rx, _life) = Outbox::new(8, usize::MAX);
             let id = ConnId::next();
             pubsub.subscribe("t", Subscriber::new(id, outbox.clone()));
             pubsub.subscribe("t", Subscriber::new(id, outbox));
@@ -94,7 +94,7 @@ mod tests {
         pubsub.broadcast(&Broadcast::new("other", "e", json!({})));
         let counts: Vec<usize> = receivers
             .iter_mut()
-            .map(|rx| std::iter::from_fn(|| rx.try_recv().ok()).count())
+            .map(|rx| std::iter::from_fn(|| rx.try_recv()).count())
             .collect();
         assert_eq!(counts, [1, 2, 2]);
         pubsub.unsubscribe("t", ids[1]);

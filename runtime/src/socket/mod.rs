@@ -1,6 +1,7 @@
 //! One WebSocket connection: the upgrade, the reader (frames → channels) and the
 //! writer (bounded outbound queue → socket).
 
+mod activity;
 mod close;
 mod outbox;
 mod registry;
@@ -8,7 +9,10 @@ mod session;
 mod upgrade;
 mod writer;
 
+pub(crate) use activity::Activity;
 pub(crate) use outbox::Outbox;
+#[cfg(test)]
+pub(crate) use outbox::Queued;
 pub(crate) use registry::Sockets;
 pub(crate) use upgrade::upgrade;
 

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::close::CloseReason;
 use super::outbox::{Lifeline, Outbox};
-use super::{ConnId, writer};
+use super::{Activity, ConnId, writer};
 use crate::auth::Claims;
 use crate::channel::{AnyState, ChannelSocket, DynChannel, LeaveReason, check_topic};
 use crate::endpoint::Shared;
@@ -26,6 +26,8 @@ use crate::wire::{
 
 /// Events under this prefix are presence helpers handled by rtux itself.
 const PRESENCE_PREFIX: &str = "presence:";
+/// Events a client sends by itself, not because its user did something.
+const HOUSEKEEPING: [&str; 2] = ["presence:refresh", "lock"];
 
 struct Joined {
     channel: Arc<dyn DynChannel>,
@@ -36,7 +38,8 @@ struct Joined {
 /// Runs one socket until it closes.
 pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     let (sink, stream) = ws.split();
-    let (outbox, rx, life) = Outbox::new(shared.limits.outbound_queue);
+    let limits = &shared.limits;
+    let (outbox, rx, life) = Outbox::new(limits.outbound_queue, limits.outbound_bytes);
     tokio::spawn(writer::run(sink, rx, life.clone()));
     let mut session = Session::new(shared, Arc::new(claims), outbox);
     session
@@ -55,6 +58,9 @@ struct Session {
     shared: Arc<Shared>,
     joined: HashMap<String, Joined>,
     limiter: DefaultDirectRateLimiter,
+    /// Heartbeats are not events; they have a limit of their own.
+    heartbeats: DefaultDirectRateLimiter,
+    activity: Activity,
 }
 
 impl Session {
@@ -62,6 +68,8 @@ impl Session {
         let per_second =
             NonZeroU32::new(shared.limits.events_per_second).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(shared.limits.event_burst).unwrap_or(per_second);
+        let beats = NonZeroU32::new(shared.limits.heartbeats_per_second).unwrap_or(NonZeroU32::MIN);
+        let beat_burst = beats.saturating_mul(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN));
         Session {
             conn: ConnId::next(),
             claims,
@@ -69,6 +77,8 @@ impl Session {
             shared,
             joined: HashMap::new(),
             limiter: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
+            heartbeats: RateLimiter::direct(Quota::per_second(beats).allow_burst(beat_burst)),
+            activity: Activity::default(),
         }
     }
 
@@ -119,13 +129,21 @@ impl Session {
             Err(malformed) => return self.malformed(malformed),
         };
         let heartbeat = frame.topic == SOCKET_TOPIC && frame.event == events::HEARTBEAT;
-        if !heartbeat && let Err(not_until) = self.limiter.check() {
+        let (limiter, what) = if heartbeat {
+            (&self.heartbeats, "heartbeats")
+        } else {
+            (&self.limiter, "events")
+        };
+        if let Err(not_until) = limiter.check() {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             let reply = Reply::Error(json!({
-                "reason": "rate limited: too many events on this socket",
+                "reason": format!("rate limited: too many {what} on this socket"),
                 "retry_after_ms": u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
             }));
             return self.reply(&frame, reply);
+        }
+        if !heartbeat && !HOUSEKEEPING.contains(&frame.event.as_str()) {
+            self.activity.touch();
         }
         match (frame.topic.as_str(), frame.event.as_str()) {
             (SOCKET_TOPIC, events::HEARTBEAT) => self.reply(&frame, Reply::ok(json!({}))),
@@ -135,7 +153,7 @@ impl Session {
             ),
             (_, events::JOIN) => self.join(frame).await,
             (_, events::LEAVE) => self.leave(&frame).await,
-            (_, event) if events::SERVER_ONLY.contains(&event) => {
+            (_, event) if events::server_only(event) => {
                 self.reply(
                     &frame,
                     Reply::error(format!("event {event} is reserved for the server")),
@@ -178,6 +196,7 @@ impl Session {
             self.outbox.clone(),
             self.shared.pubsub.clone(),
             self.shared.presence.clone(),
+            self.activity.clone(),
         );
         // Subscribed before the join handler reads the topic's state, its
         // broadcasts held until the reply: nothing falls in between.

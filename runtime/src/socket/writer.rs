@@ -2,24 +2,18 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use super::close::CloseReason;
+use super::outbox::{Lifeline, Queued};
+use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
-use tokio::sync::mpsc::Receiver;
-
-use super::close::CloseReason;
-use super::outbox::Lifeline;
 
 /// Most frames written before one flush.
 const BATCH: usize = 64;
 /// How long a goodbye (close frame) may take before the connection is dropped.
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
 
-pub(super) async fn run(
-    mut sink: SplitSink<WebSocket, Message>,
-    mut rx: Receiver<Utf8Bytes>,
-    life: Lifeline,
-) {
+pub(super) async fn run(mut sink: SplitSink<WebSocket, Message>, mut rx: Queued, life: Lifeline) {
     loop {
         let first = tokio::select! {
             biased;
@@ -30,7 +24,7 @@ pub(super) async fn run(
         let batch = async {
             sink.feed(Message::Text(first)).await?;
             for _ in 1..BATCH {
-                let Ok(next) = rx.try_recv() else { break };
+                let Some(next) = rx.try_recv() else { break };
                 sink.feed(Message::Text(next)).await?;
             }
             sink.flush().await

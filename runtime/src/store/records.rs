@@ -128,6 +128,17 @@ pub(crate) async fn insert(
     })
 }
 
+/// How many live records a kind holds.
+pub(crate) async fn count_live(conn: &mut AnyConnection, kind: &str) -> Result<u64, StoreError> {
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM rtux_records WHERE kind = $1 AND {LIVE}"
+    )))
+    .bind(kind)
+    .fetch_one(conn)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// Where a live record stands in its kind's order (oldest first): its index,
 /// and the id of the live record just before it.
 pub(crate) async fn position(

@@ -38,4 +38,19 @@ pub mod events {
 
     /// Events only the server may send; a client pushing one gets an error reply.
     pub const SERVER_ONLY: [&str; 5] = [REPLY, ERROR, CLOSE, PRESENCE_STATE, PRESENCE_DIFF];
+
+    /// Events of rtux's own (`rtux:patch`, `rtux:lock`, …) are the server's too:
+    /// no channel relays a client's, so no client can send HTML to others.
+    pub const SERVER_PREFIX: &str = "rtux:";
+
+    /// Whether only the server may send `event`.
+    ///
+    /// ```
+    /// use rtux::wire::events::server_only;
+    /// assert!(server_only("rtux:patch") && server_only("phx_reply"));
+    /// assert!(!server_only("save"));
+    /// ```
+    pub fn server_only(event: &str) -> bool {
+        SERVER_ONLY.contains(&event) || event.starts_with(SERVER_PREFIX)
+    }
 }

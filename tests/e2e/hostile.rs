@@ -1,0 +1,299 @@
+//! Hostile clients over real sockets: each test is one thing an attacker would
+//! try — hold the server's memory, flood it, squat others' forms, forge server
+//! events, outlive a credential — and the bound or check that stops it.
+
+use std::time::Duration;
+
+use rtux_tests::{
+    Client, TestServer, backends, docs, op, todo_server, todo_topic, todos_builder, unique,
+};
+use serde_json::{Value, json};
+
+/// This process's resident memory, in bytes (Linux).
+fn rss() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_never_reads_holds_at_most_its_byte_bound() {
+    let server = TestServer::start().await;
+    let topic = format!("room:{}", unique("big"));
+    let mut reader = Client::connect(&server, "reader").await;
+    reader.join_ok(&topic).await;
+    let mut sloth = Client::connect(&server, "sloth").await;
+    sloth.join_ok(&topic).await;
+    // From here `sloth` reads nothing: its kernel buffers fill, then its queue.
+    let blob = "x".repeat(60 * 1024);
+    let before = rss();
+    for n in 0..400 {
+        server
+            .endpoint
+            .broadcast(&topic, "big", json!({ "n": n, "blob": blob }));
+        if n % 20 == 0 {
+            reader.drain(Duration::from_millis(1)).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let grown = rss().saturating_sub(before);
+    // 400 × 60 KiB = 24 MiB went out; a 1,024-frame queue alone could hold 60 MiB.
+    assert!(
+        grown < 12 * 1024 * 1024,
+        "server memory grew {} KiB for one socket that never reads",
+        grown / 1024
+    );
+    let closed = sloth.closed().await;
+    if let Some(frame) = closed {
+        assert_eq!(u16::from(frame.code), 1013, "closed as too slow: {frame:?}");
+    }
+}
+
+#[tokio::test]
+async fn server_events_cannot_be_forged_and_heartbeats_have_their_own_limit() {
+    let server = TestServer::start().await;
+    let topic = format!("room:{}", unique("forge"));
+    let mut eve = Client::connect(&server, "eve").await;
+    eve.join_ok(&topic).await;
+    let mut victim = Client::connect(&server, "victim").await;
+    victim.join_ok(&topic).await;
+    for event in ["rtux:patch", "rtux:lock", "rtux:anything", "phx_reply"] {
+        let html = json!({"op": "insert", "dom_id": "x", "html": "<img src=x onerror=alert(1)>"});
+        let reply = eve.push(&topic, event, html).await;
+        assert_eq!(
+            reply["response"]["reason"],
+            format!("event {event} is reserved for the server")
+        );
+    }
+    assert!(
+        victim
+            .drain(Duration::from_millis(300))
+            .await
+            .iter()
+            .all(|f| !f[3].as_str().unwrap_or_default().starts_with("rtux:")),
+        "nothing forged reached anyone"
+    );
+    let mut limited = 0;
+    for _ in 0..60 {
+        let reply = eve.push("phoenix", "heartbeat", json!({})).await;
+        if reply["response"]["reason"] == "rate limited: too many heartbeats on this socket" {
+            limited += 1;
+        }
+    }
+    assert!(
+        limited >= 40,
+        "a heartbeat flood is limited ({limited} of 60 refused)"
+    );
+    assert_eq!(
+        eve.push(&topic, "shout", json!({"text": "still here"}))
+            .await["status"],
+        "ok",
+        "events keep their own budget"
+    );
+}
+
+#[tokio::test]
+async fn field_previews_are_throttled_bounded_and_only_for_records_of_the_topic() {
+    let store = backends().await[0].open().await;
+    let server = todo_server(store.clone(), Duration::from_secs(5)).await;
+    let topic = todo_topic("field");
+    let todo = store
+        .insert(&topic, None, json!({"title": "a"}))
+        .await
+        .expect("seed");
+    let mut eve = Client::joined(&server, "eve", &topic, json!({})).await;
+    let field = |value: Value| json!({"id": todo.id, "field": "title", "value": value});
+    assert_eq!(
+        eve.push(&topic, "field", field(json!("a"))).await["status"],
+        "ok"
+    );
+    let fast = eve.push(&topic, "field", field(json!("ab"))).await;
+    assert!(
+        fast["response"]["retry_after_ms"].is_number(),
+        "10 a second at most: {fast}"
+    );
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    let big = eve
+        .push(&topic, "field", field(json!("x".repeat(3000))))
+        .await;
+    assert_eq!(
+        big["response"]["reason"],
+        "field value is 3002 bytes; a preview takes at most 2048"
+    );
+    let ghost = eve
+        .push(
+            &topic,
+            "field",
+            json!({"id": "nope", "field": "title", "value": "x"}),
+        )
+        .await;
+    assert_eq!(
+        ghost["response"]["reason"],
+        "no record \"nope\" in this topic"
+    );
+}
+
+#[tokio::test]
+async fn insert_floods_and_full_lists_are_refused() {
+    let store = backends().await[0].open().await;
+    let resource = todos_builder(store.clone(), Duration::from_secs(5))
+        .inserts_per_minute(5)
+        .max_records(8)
+        .build()
+        .expect("resource");
+    let server = TestServer::with(move |b| b.channel("todo:*", resource)).await;
+    let topic = todo_topic("flood");
+    let mut eve = Client::joined(&server, "eve", &topic, json!({})).await;
+    let add = |n: usize| {
+        op(
+            &topic,
+            "eve",
+            &format!("a{n}"),
+            json!({"temp_id": format!("t{n}"), "data": {"title": format!("spam {n}")}}),
+        )
+    };
+    let mut refused = None;
+    for n in 0..8 {
+        let reply = eve.push(&topic, "add", add(n)).await;
+        if reply["status"] == "error" {
+            refused = Some((n, reply));
+            break;
+        }
+    }
+    let (n, reply) = refused.expect("a flood is refused");
+    assert_eq!(n, 5, "five a minute");
+    assert_eq!(
+        reply["response"]["reason"],
+        "rate limited: too many new records from you; nothing was written"
+    );
+    assert!(
+        reply["response"]["retry_after_ms"]
+            .as_u64()
+            .is_some_and(|ms| ms > 1000)
+    );
+    // Others may add (their own budget) until the list is full.
+    let mut bo = Client::joined(&server, "bo", &topic, json!({})).await;
+    let mut answers = Vec::new();
+    for n in 0..4 {
+        let add = op(
+            &topic,
+            "bo",
+            &format!("b{n}"),
+            json!({"temp_id": format!("u{n}"), "data": {"title": format!("bo {n}")}}),
+        );
+        answers.push(bo.push(&topic, "add", add).await);
+    }
+    assert_eq!(answers[2]["status"], "ok");
+    assert_eq!(
+        answers[3]["response"]["reason"],
+        "full: this list holds 8 records, the most it may; delete some first"
+    );
+    assert_eq!(store.list(&topic).await.expect("list").len(), 8);
+}
+
+#[tokio::test]
+async fn locks_are_claims_the_server_enforces_and_cannot_be_squatted() {
+    let store = backends().await[0].open().await;
+    let server = TestServer::with({
+        let store = store.clone();
+        move |b| b.channel("doc:*", docs(store, Duration::from_secs(30)))
+    })
+    .await;
+    let topic = format!("doc:{}", unique("lock"));
+    let mut ids = Vec::new();
+    for n in 0..10 {
+        let doc = json!({"title": format!("doc {n}"), "body": "", "tags": []});
+        ids.push(store.insert(&topic, None, doc).await.expect("seed").id);
+    }
+    let mut eve = Client::joined(&server, "eve", &topic, json!({})).await;
+    let mut ana = Client::joined(&server, "ana", &topic, json!({})).await;
+    let lock = |id: &str, section: &str| json!({"id": id, "section": section});
+
+    let ghost = eve.push(&topic, "lock", lock("nope", "form")).await;
+    assert_eq!(
+        ghost["response"]["reason"],
+        "no record \"nope\" in this topic"
+    );
+    let bogus = eve.push(&topic, "lock", lock(&ids[0], "secret")).await;
+    assert!(
+        bogus["response"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("no section \"secret\""))
+    );
+    for id in &ids[..8] {
+        assert_eq!(
+            eve.push(&topic, "lock", lock(id, "form")).await["status"],
+            "ok"
+        );
+    }
+    let ninth = eve.push(&topic, "lock", lock(&ids[8], "form")).await;
+    assert_eq!(
+        ninth["response"]["reason"],
+        "too many locks: a connection may hold at most 8; release one first"
+    );
+
+    // Ana saves a document Eve has locked: refused by the server.
+    let save = op(
+        &topic,
+        "ana",
+        "s1",
+        json!({"id": ids[0], "version": 1, "data": {"title": "mine now", "body": "", "tags": []}}),
+    );
+    let reply = ana.push(&topic, "save", save).await;
+    assert_eq!(reply["status"], "error", "{reply}");
+    assert!(
+        reply["response"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("locked by User eve:")),
+        "{reply}"
+    );
+    assert_eq!(
+        store
+            .get(&topic, &ids[0])
+            .await
+            .expect("get")
+            .expect("doc")
+            .data["title"],
+        "doc 0"
+    );
+    // A field lock refuses only the edits of that field.
+    assert_eq!(
+        eve.push(&topic, "lock", lock(&ids[9], "body")).await["status"],
+        "error",
+        "still at the cap"
+    );
+    assert_eq!(
+        eve.push(&topic, "unlock", lock(&ids[1], "form")).await["status"],
+        "ok"
+    );
+    assert_eq!(
+        eve.push(&topic, "lock", lock(&ids[9], "body")).await["status"],
+        "ok"
+    );
+    let title = op(
+        &topic,
+        "ana",
+        "s2",
+        json!({"id": ids[9], "version": 1, "data": {"title": "renamed", "body": "", "tags": []}}),
+    );
+    assert_eq!(
+        ana.push(&topic, "save", title).await["status"],
+        "ok",
+        "the title is not locked"
+    );
+    let body = op(
+        &topic,
+        "ana",
+        "s3",
+        json!({"id": ids[9], "version": 2, "data": {"title": "renamed", "body": "mine", "tags": []}}),
+    );
+    assert_eq!(
+        ana.push(&topic, "save", body).await["status"],
+        "error",
+        "the body is"
+    );
+}
