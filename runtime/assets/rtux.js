@@ -15,12 +15,12 @@
     return e;
   };
 
-  // The user id of a token (its `sub`); display only — the server decides identity.
-  const subOf = (token) => {
+  // A token's claims (`sub`, `exp`); display only — the server decides identity.
+  const claimsOf = (token) => {
     try {
       const b = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      return JSON.parse(atob(b)).sub;
-    } catch (_) { return null; }
+      return JSON.parse(atob(b));
+    } catch (_) { return {}; }
   };
 
   class Channel {
@@ -54,11 +54,10 @@
   class Socket {
     constructor(root) {
       this.root = root;
-      this.token = root.dataset.rtuxToken;
-      this.me = subOf(this.token || "");
+      this.token = root.dataset.rtuxToken || "";
+      this.me = claimsOf(this.token).sub || null;
       const base = (root.dataset.rtuxSocket || "/socket").replace(/\/$/, "");
-      const origin = location.origin.replace(/^http/, "ws");
-      this.url = `${/^wss?:/.test(base) ? base : origin + base}/websocket?vsn=2.0.0&token=${encodeURIComponent(this.token || "")}`;
+      this.base = `${/^wss?:/.test(base) ? base : location.origin.replace(/^http/, "ws") + base}/websocket?vsn=2.0.0&token=`;
       Object.assign(this, { channels: [], pending: new Map(), next: 0, tries: 0, ws: null, version: null, downSince: null, listeners: [] });
     }
     ref() { this.next += 1; return String(this.next); }
@@ -81,8 +80,28 @@
         setTimeout(() => { if (this.pending.delete(frame[1])) resolve({ status: "timeout", response: {} }); }, 10000);
       });
     }
-    connect() {
-      const ws = new WebSocket(this.url);
+    // A token that has expired (or will within 5 s) is renewed first, from the
+    // page's `data-rtux-token-url`, instead of reconnecting with a dead one.
+    async fresh() {
+      const exp = claimsOf(this.token).exp;
+      if (!exp || exp * 1000 > Date.now() + 5000) return true;
+      const url = this.root.dataset.rtuxTokenUrl;
+      if (!url) return false;
+      try {
+        const r = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+        const { token } = await r.json();
+        if (claimsOf(token).sub !== this.me) return false;
+        this.token = token;
+        return true;
+      } catch (_) { return false; }
+    }
+    async connect() {
+      if (!(await this.fresh())) {
+        // Signed out, or no way to renew: the page must be reloaded.
+        this.setState("error");
+        return setTimeout(() => this.connect(), 5000);
+      }
+      const ws = new WebSocket(this.base + encodeURIComponent(this.token));
       this.ws = ws;
       let opened = false;
       ws.onopen = () => {
@@ -94,7 +113,9 @@
         this.checkVersion();
       };
       ws.onmessage = (m) => this.receive(JSON.parse(m.data));
-      ws.onclose = () => {
+      ws.onclose = (e) => {
+        // Closed at the token's expiry (4001): renew it and come back at once.
+        if (e.code === 4001) this.tries = 0;
         clearInterval(this.beat);
         this.pending.forEach((resolve) => resolve({ status: "error", response: { reason: "disconnected" } }));
         this.pending.clear();
@@ -337,7 +358,8 @@
         if (op === "add_class") n.classList.add(a);
         else if (op === "remove_class") n.classList.remove(a);
         else if (op === "toggle_class") n.classList.toggle(a);
-        else if (op === "set_attr") n.setAttribute(a, b);
+        // No event handlers, no script URLs: the attribute must stay data.
+        else if (op === "set_attr") { if (!/^on/i.test(a) && !/^\s*javascript:/i.test(String(b))) n.setAttribute(a, b); }
         else if (op === "show") n.hidden = false;
         else if (op === "hide") n.hidden = true;
         else if (op === "transition") { n.classList.add(a); setTimeout(() => n.classList.remove(a), c || 300); }
@@ -397,7 +419,10 @@
     if (!id) { id = crypto.randomUUID(); sessionStorage.setItem("rtux:client", id); }
     return id;
   })();
-  const QUEUE = `rtux:queue:${CLIENT}`;
+  // Keyed by user too: on a shared device one user's work never replays as another's.
+  const ME = claimsOf((document.querySelector("[data-rtux-app]") || { dataset: {} }).dataset.rtuxToken || "").sub || "";
+  const QUEUE = `rtux:queue:${ME}:${CLIENT}`;
+  const FORM = (f) => `rtux:form:${ME}:${f.dataset.rtuxForm}`;
   const queued = () => JSON.parse(localStorage.getItem(QUEUE) || "[]");
   const saveQueue = (q) => localStorage.setItem(QUEUE, JSON.stringify(q));
   const keyOf = (e) => `${e.payload.op}${e.event === "undo" ? "#undo" : ""}`;
@@ -446,7 +471,11 @@
         if (!f || f.dataset.rtuxHeld || f.dataset.rtuxLockedBy) return;
         f.dataset.rtuxHeld = "1";
         const take = () => this.channel.push("lock", lockOf(f)).then((r) => {
-          if (r.status === "error" && r.response.reason !== "disconnected") toast(this.socket.root, r.response.reason, { error: true });
+          const why = r.status === "error" ? r.response.reason || "" : "";
+          // Renewals stop at 10 minutes (acquire again) or when idle (let it go).
+          if (why.startsWith("held for")) this.channel.push("unlock", lockOf(f)).then(take);
+          else if (why.startsWith("not renewed")) { clearInterval(renew); delete f.dataset.rtuxHeld; }
+          else if (why && why !== "disconnected" && why !== "not connected") toast(this.socket.root, why, { error: true });
         });
         take();
         clearInterval(renew);
@@ -498,7 +527,7 @@
         if (!f) return;
         e.preventDefault();
         this.act(f, fields(f));
-        if (f.dataset.rtuxForm) localStorage.removeItem(`rtux:form:${f.dataset.rtuxForm}`);
+        if (f.dataset.rtuxForm) localStorage.removeItem(FORM(f));
         // An insert form starts over; an edit form keeps what was typed until
         // the server's record replaces it (a patch meanwhile keeps it too).
         if (f.hasAttribute("data-rtux-insert")) f.reset();
@@ -712,13 +741,13 @@
   // ---- Forms: backed up while typed, restored after a reload; leave guard --
   const wireForms = (root) => {
     $$(root, "form[data-rtux-form]").forEach((f) => {
-      const key = `rtux:form:${f.dataset.rtuxForm}`;
+      const key = FORM(f);
       const saved = JSON.parse(localStorage.getItem(key) || "null");
       if (saved) Object.entries(saved).forEach(([k, v]) => { if (f.elements[k]) f.elements[k].value = v; });
       f.addEventListener("input", () => localStorage.setItem(key, JSON.stringify(Object.fromEntries(new FormData(f)))));
     });
     window.addEventListener("beforeunload", (e) => {
-      const dirty = $$(root, "form[data-rtux-form]").some((f) => localStorage.getItem(`rtux:form:${f.dataset.rtuxForm}`));
+      const dirty = $$(root, "form[data-rtux-form]").some((f) => localStorage.getItem(FORM(f)));
       if (dirty || queued().length) { e.preventDefault(); e.returnValue = ""; }
       sessionStorage.setItem(`rtux:scroll:${location.pathname}`, String(window.scrollY));
     });

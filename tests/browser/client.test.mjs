@@ -182,6 +182,32 @@ test("every optimistic command shows what it does on screen, whatever display th
   await close();
 });
 
+test("an optimistic set_attr never sets an event handler or a script URL", async () => {
+  const { page, close } = await open("quinn");
+  await page.click("#cmd-attr");
+  const attrs = await page.evaluate(() => ({
+    title: document.querySelector("#tip").getAttribute("title"),
+    onclick: document.querySelector("#tip").getAttribute("onclick"),
+    onmouseover: document.querySelector("#tip").getAttribute("onmouseover"),
+    href: document.querySelector("#link").getAttribute("href"),
+  }));
+  assert.deepEqual(attrs, { title: "safe", onclick: null, onmouseover: null, href: "/" });
+  await close();
+});
+
+test("a socket closed at its token's expiry comes back with a fresh token, as the same user", async () => {
+  // 7 s: past the 5 s margin within which the client renews before connecting.
+  const { page, close } = await open("ravi", "&ttl=7");
+  const first = await page.evaluate(() => window.rtux.socket.token);
+  const closes = await page.evaluate(() => { window.closes = []; window.rtux.socket.ws.addEventListener("close", (e) => window.closes.push(e.code)); });
+  assert.equal(closes, undefined);
+  await page.waitForFunction((t) => window.rtux.socket.token !== t && document.querySelector("main").classList.contains("rtux-connected"), first, { timeout: 12000 });
+  assert.deepEqual(await page.evaluate(() => window.closes), [4001], "closed by the server at the token's expiry");
+  assert.equal(await page.evaluate(() => window.rtux.socket.me), "ravi");
+  await hidden(page.locator("[data-rtux-banner]"), "no banner for a renewal");
+  await close();
+});
+
 test("offline: 20 actions, a reload, a reconnect: all 20 applied exactly once", async () => {
   const { page, close, watch } = await open("dave");
   watch.allow(REFUSED_SOCKET);
@@ -192,6 +218,7 @@ test("offline: 20 actions, a reload, a reconnect: all 20 applied exactly once", 
   await page.waitForSelector("main.rtux-disconnected, main.rtux-error");
   for (let i = 0; i < 20; i++) await page.click(`${bump} button.bump`);
   assert.equal(await page.evaluate(() => window.rtux.queued().length), 20);
+  assert.ok(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("rtux:queue:dave:"))), "the queue is the user's own");
   assert.equal(await style(page.locator(`${bump} button.bump`), "outline-style"), "dashed", "the queued action is marked");
   await shot(page, "offline-queued");
   const updating = () => page.$eval("[data-rtux-resource]", (r) => getComputedStyle(r, "::after").content);

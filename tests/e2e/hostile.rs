@@ -297,3 +297,55 @@ async fn locks_are_claims_the_server_enforces_and_cannot_be_squatted() {
         "the body is"
     );
 }
+
+#[tokio::test]
+async fn a_socket_closes_when_its_token_expires_and_foreign_tokens_never_connect() {
+    let server = TestServer::start().await;
+    let token = server
+        .endpoint
+        .tokens()
+        .issue("eve", None, Duration::from_secs(2));
+    let url = format!(
+        "ws://{}/socket/websocket?vsn=2.0.0&token={token}",
+        server.addr
+    );
+    let rtux_tests::Connect::Open(mut eve) = Client::try_url(&url, None).await else {
+        panic!("a fresh token connects");
+    };
+    let topic = format!("room:{}", unique("exp"));
+    eve.join_ok(&topic).await;
+    let started = std::time::Instant::now();
+    let frame = eve
+        .closed()
+        .await
+        .expect("closed with a reason at the token's expiry");
+    assert_eq!(u16::from(frame.code), 4001);
+    assert_eq!(
+        frame.reason.as_str(),
+        "token expired: reconnect with a fresh token"
+    );
+    assert!(
+        started.elapsed() <= Duration::from_secs(3),
+        "closed at exp, not later"
+    );
+
+    // The same secret, another issuer: refused at connect.
+    let foreign = rtux::auth::Tokens::new(rtux_tests::SECRET.as_bytes())
+        .expect("tokens")
+        .with_issuer("billing")
+        .issue("eve", None, Duration::from_secs(60));
+    let url = format!(
+        "ws://{}/socket/websocket?vsn=2.0.0&token={foreign}",
+        server.addr
+    );
+    match Client::try_url(&url, None).await {
+        rtux_tests::Connect::Refused(status, body) => {
+            assert_eq!(status, 403);
+            assert!(
+                body.contains("InvalidIssuer") || body.contains("issuer"),
+                "{body}"
+            );
+        }
+        rtux_tests::Connect::Open(_) => panic!("a token of another issuer connected"),
+    }
+}

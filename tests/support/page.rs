@@ -82,10 +82,12 @@ async fn page(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let user = q.get("user").cloned().unwrap_or_else(|| "guest".into());
+    // `?ttl=N`: a token that expires in N s (the page renews it from /test/token).
+    let ttl = q.get("ttl").and_then(|v| v.parse().ok()).unwrap_or(3600);
     let token = state.endpoint.tokens().issue(
         &user,
         Some(&format!("User {user}")),
-        Duration::from_secs(3600),
+        Duration::from_secs(ttl),
     );
     let list = state.endpoint.presence().list(PAGE_TOPIC);
     let records = state
@@ -107,7 +109,7 @@ async fn page(
     let html = format!(
         r##"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rtux browser test</title>{assets}<style>{APP_CSS}</style><link rel="icon" href="data:,"></head>
-<body><main data-rtux-app data-rtux-token="{token}" data-rtux-idle-ms="{idle}" style="position:relative;min-height:400px;padding:1rem">
+<body><main data-rtux-app data-rtux-token="{token}" data-rtux-token-url="/test/token?user={user}" data-rtux-idle-ms="{idle}" style="position:relative;min-height:400px;padding:1rem">
 {banner}
 {presence}
 <label>Title <input id="title" data-rtux-field="title" autocomplete="off"></label>
@@ -127,6 +129,8 @@ async fn page(
 <button id="cmd-remove" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["remove_class","open","#details"]]'>remove class</button>
 <button id="cmd-toggle" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["toggle_class","open","#details"]]'>toggle class</button>
 <button id="cmd-transition" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["transition","flash","#details",1000]]'>transition</button>
+<a id="link" href="/">a link</a>
+<button id="cmd-attr" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["set_attr","onclick","alert(1)","#tip"],["set_attr","ONMOUSEOVER","alert(2)","#tip"],["set_attr","href"," JavaScript:alert(3)","#link"],["set_attr","title","safe","#tip"]]'>set attributes</button>
 </div></section>
 <section id="empties" data-rtux-resource="{empty_topic}"><ul data-rtux-list>{empties}<li class="empty" data-rtux-empty>Nothing here yet.</li></ul>
 <template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
@@ -164,6 +168,20 @@ async fn page(
         presence = rtux::ui::presence(PAGE_TOPIC, &list),
     );
     Html(html).into_response()
+}
+
+/// A fresh token for `?user=`, as an app's token endpoint would give it.
+async fn token(
+    State(state): State<PageState>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let user = q.get("user").cloned().unwrap_or_else(|| "guest".into());
+    let token = state.endpoint.tokens().issue(
+        &user,
+        Some(&format!("User {user}")),
+        Duration::from_secs(3600),
+    );
+    axum::Json(serde_json::json!({ "token": token })).into_response()
 }
 
 async fn outage(
@@ -314,6 +332,7 @@ impl PageServer {
         let app = axum::Router::new()
             .route("/", get(page))
             .route("/test/outage", get(outage))
+            .route("/test/token", get(token))
             .route("/test/record", get(record))
             .route("/test/slow", get(slow))
             .route("/test/progress", get(progress))

@@ -9,5 +9,7 @@ mod token;
 mod visitor;
 
 pub use origin::OriginPolicy;
-pub use token::{Claims, MAX_USER_ID_BYTES, MIN_SECRET_BYTES, TokenError, Tokens};
+pub use token::{
+    AUDIENCE, Claims, ISSUER, MAX_USER_ID_BYTES, MIN_SECRET_BYTES, TokenError, Tokens,
+};
 pub use visitor::{MAX_NAME_CHARS, VISITOR_COOKIE, VISITOR_TTL, Visitor, clean_name};

@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 pub const MIN_SECRET_BYTES: usize = 32;
 /// Longest user id a token may carry, in bytes.
 pub const MAX_USER_ID_BYTES: usize = 256;
+/// The audience of socket tokens: a JWT minted for anything else with the same
+/// secret is refused.
+pub const AUDIENCE: &str = "rtux";
+/// The issuer socket tokens name unless [`Tokens::with_issuer`] says otherwise.
+pub const ISSUER: &str = "rtux";
 
 /// What a socket token says about its holder.
 ///
@@ -24,6 +29,19 @@ pub struct Claims {
     /// A display name, when the issuer knows one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Who the token is for: [`AUDIENCE`].
+    #[serde(default)]
+    pub aud: String,
+    /// Who issued it: the server's issuer ([`ISSUER`] by default).
+    #[serde(default)]
+    pub iss: String,
+}
+
+impl Claims {
+    /// How long from now until the token expires (zero if it has).
+    pub fn lifetime(&self) -> Duration {
+        Duration::from_secs(self.exp.saturating_sub(unix_now()))
+    }
 }
 
 /// Why a token was refused.
@@ -62,6 +80,7 @@ pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    issuer: String,
 }
 
 impl std::fmt::Debug for Tokens {
@@ -79,15 +98,39 @@ impl Tokens {
         if secret.len() < MIN_SECRET_BYTES {
             return Err(TokenError::SecretTooShort(secret.len()));
         }
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 5;
-        validation.set_required_spec_claims(&["exp", "sub"]);
         let invalid = |e: jsonwebtoken::errors::Error| TokenError::Invalid(e.to_string());
-        Ok(Tokens {
+        let tokens = Tokens {
             encoding: EncodingKey::from_secret(secret).map_err(invalid)?,
             decoding: DecodingKey::from_secret(secret).map_err(invalid)?,
-            validation,
-        })
+            validation: Validation::new(Algorithm::HS256),
+            issuer: String::new(),
+        };
+        Ok(tokens.with_issuer(ISSUER))
+    }
+
+    /// The same keys, issuing and accepting tokens of `issuer` only (the
+    /// audience is always [`AUDIENCE`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use rtux::auth::Tokens;
+    ///
+    /// let secret = b"an example secret of at least 32 bytes!";
+    /// let ours = Tokens::new(secret).unwrap().with_issuer("board.example");
+    /// let theirs = Tokens::new(secret).unwrap().with_issuer("billing.example");
+    /// let token = theirs.issue("alice", None, Duration::from_secs(60));
+    /// assert!(ours.verify(&token).is_err(), "another issuer's token is refused");
+    /// ```
+    #[must_use]
+    pub fn with_issuer(mut self, issuer: &str) -> Tokens {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub", "aud", "iss"]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_issuer(&[issuer]);
+        self.validation = validation;
+        self.issuer = issuer.to_owned();
+        self
     }
 
     /// A token for `user_id`, valid for `ttl` from now.
@@ -98,6 +141,8 @@ impl Tokens {
             exp: now + ttl.as_secs(),
             iat: now,
             name: name.map(str::to_owned),
+            aud: AUDIENCE.to_owned(),
+            iss: self.issuer.clone(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .unwrap_or_else(|e| unreachable!("HS256 signing of plain claims cannot fail: {e}"))
@@ -166,10 +211,39 @@ mod tests {
             exp: unix_now() - 120,
             iat: unix_now() - 180,
             name: None,
+            aud: AUDIENCE.into(),
+            iss: ISSUER.into(),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding)
             .expect("encode");
         assert_eq!(tokens.verify(&token), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn a_jwt_for_another_audience_or_issuer_is_refused() {
+        let tokens = Tokens::new(SECRET).expect("secret");
+        let sign = |aud: &str, iss: &str| {
+            let claims =
+                serde_json::json!({"sub": "u1", "exp": unix_now() + 60, "aud": aud, "iss": iss});
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding)
+                .expect("encode")
+        };
+        assert!(tokens.verify(&sign(AUDIENCE, ISSUER)).is_ok());
+        assert!(matches!(
+            tokens.verify(&sign("billing", ISSUER)),
+            Err(TokenError::Invalid(_))
+        ));
+        assert!(matches!(
+            tokens.verify(&sign(AUDIENCE, "someone else")),
+            Err(TokenError::Invalid(_))
+        ));
+        let bare = serde_json::json!({"sub": "u1", "exp": unix_now() + 60});
+        let bare = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &bare, &tokens.encoding)
+            .expect("encode");
+        assert!(
+            tokens.verify(&bare).is_err(),
+            "a JWT without aud and iss is not ours"
+        );
     }
 
     #[test]

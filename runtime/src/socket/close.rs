@@ -19,7 +19,13 @@ pub(crate) enum CloseReason {
     HeartbeatTimeout(Duration),
     /// Server code disconnected the user (`Endpoint::disconnect`).
     Disconnected,
+    /// The token the socket connected with has expired.
+    TokenExpired,
 }
+
+/// The close code of [`CloseReason::TokenExpired`]: reconnect with a fresh
+/// token (an application code, 4000–4999).
+pub const TOKEN_EXPIRED: u16 = 4001;
 
 impl CloseReason {
     /// The close frame for this reason, or `None` when the peer is already gone.
@@ -38,6 +44,10 @@ impl CloseReason {
                 (close_code::INVALID, "text frame is not valid UTF-8".into())
             }
             CloseReason::Disconnected => (close_code::NORMAL, "disconnected by the server".into()),
+            CloseReason::TokenExpired => (
+                TOKEN_EXPIRED,
+                "token expired: reconnect with a fresh token".into(),
+            ),
             CloseReason::HeartbeatTimeout(after) => (
                 close_code::AWAY,
                 format!(

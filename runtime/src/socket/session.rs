@@ -85,10 +85,14 @@ impl Session {
     /// Reads frames until the socket ends; returns why it ended.
     async fn read(&mut self, mut stream: SplitStream<WebSocket>, life: &Lifeline) -> CloseReason {
         let timeout = self.shared.limits.heartbeat_timeout;
+        // A token's expiry applies to the socket it opened, not only to connects.
+        let expiry = tokio::time::sleep(self.claims.lifetime());
+        tokio::pin!(expiry);
         loop {
             let next = tokio::select! {
                 biased;
                 () = life.ended() => return life.reason().cloned().unwrap_or(CloseReason::Gone),
+                () = &mut expiry => return CloseReason::TokenExpired,
                 next = tokio::time::timeout(timeout, stream.next()) => next,
             };
             let message = match next {
