@@ -159,6 +159,19 @@ fn serve_and_get(dir: &Path, paths: &[&str], browser: &str) {
         assert!(page.starts_with("HTTP/1.1 200"), "{path}: {page}");
     }
     drop(child);
+    // In production the development secret is refused, with how to fix it.
+    let refused = Command::new(&app.binary)
+        .current_dir(dir)
+        .env("PORT", port.to_string())
+        .env("RTUX_ENV", "production")
+        .env_remove("RTUX_SECRET")
+        .output()
+        .expect("the app runs");
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && said.contains("set RTUX_SECRET"),
+        "{said}"
+    );
     browse(&app, browser);
     assert!(
         printed.iter().any(|l| l.contains("development secret")),

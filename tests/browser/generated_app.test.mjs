@@ -122,6 +122,20 @@ test("the browser's icon request succeeds (a fresh app's console stays clean)", 
   await ana.close();
 });
 
+test("a visitor joins only the app's topics, keeps a clean name, and renews its token as itself", async () => {
+  const eve = await open("%20Eve%07%0A%20the%20visitor");
+  const claims = (t) => JSON.parse(atob(t.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+  const me = await eve.page.evaluate(() => window.rtux.socket.me);
+  assert.equal(claims(await eve.page.evaluate(() => window.rtux.socket.token)).name, "Eve the visitor");
+  const other = await eve.page.evaluate(() => window.rtux.socket.channel("notes:my-own").join().then((r) => `${r.status}: ${r.response.reason}`));
+  assert.equal(other, "error: unmatched topic", "no collection of one's own");
+  const fresh = await eve.page.evaluate(() => fetch("/rtux/token").then((r) => r.json()));
+  assert.equal(claims(fresh.token).sub, me, "a fresh token for the same visitor");
+  const stranger = await fetch(`${URL_}/rtux/token`);
+  assert.equal(stranger.status, 401, "none without the visitor's cookie");
+  await eve.close();
+});
+
 test("the server goes away and comes back: the banner, the offline queue, the new-version notice", async () => {
   let versions = 0;
   const ana = await open("Ana", (page) => page.route("**/_rtux/version", (route) => {

@@ -202,7 +202,7 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
     let path = format!("crate::{snake}::{}", r.name);
     let app = read(r.root, "src/app.rs")?;
     let channel = format!(
-        ".channel({path}::TOPIC, {path}::resource(store.clone()).map_err(|e| fail(\"{plural}\")(&e))?)"
+        ".channel(crate::{snake}::PAGE_TOPIC, {path}::resource(store.clone()).map_err(|e| fail(\"{plural}\")(&e))?)"
     );
     let app = markers::insert_before(&app, "src/app.rs", "// rtux:channels", &channel)?;
     let app = markers::insert_before(

@@ -50,14 +50,7 @@ impl Visitor {
     /// (trimmed, control characters removed, at most [`MAX_NAME_CHARS`])
     /// replaces the kept name when it is not empty.
     pub fn from_headers(tokens: &Tokens, headers: &HeaderMap, name: Option<&str>) -> Visitor {
-        let kept = headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|c| c.name() == VISITOR_COOKIE)
-            .and_then(|c| tokens.verify(c.value()).ok());
+        let kept = kept(tokens, headers);
         let id = kept.as_ref().map_or_else(
             || format!("v-{}", uuid::Uuid::now_v7().simple()),
             |c| c.sub.clone(),
@@ -68,6 +61,13 @@ impl Visitor {
             .or_else(|| kept.and_then(|c| c.name))
             .unwrap_or_else(|| format!("Guest {}", &id[id.len().saturating_sub(4)..]));
         Visitor { id, name }
+    }
+
+    /// The visitor whose valid cookie came with the request, if one did (for a
+    /// token endpoint: a fresh socket token for the same visitor, never a new
+    /// one).
+    pub fn returning(tokens: &Tokens, headers: &HeaderMap) -> Option<Visitor> {
+        kept(tokens, headers).map(|c| Visitor::from_headers(tokens, headers, c.name.as_deref()))
     }
 
     /// The `Set-Cookie` value that keeps this visitor (send it with every
@@ -87,6 +87,18 @@ impl Visitor {
         HeaderValue::from_str(&cookie.to_string())
             .unwrap_or_else(|e| unreachable!("a cookie of a token is a valid header: {e}"))
     }
+}
+
+/// The claims of the request's visitor cookie, if it holds a valid token.
+fn kept(tokens: &Tokens, headers: &HeaderMap) -> Option<super::Claims> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == VISITOR_COOKIE)
+        .and_then(|c| tokens.verify(c.value()).ok())
 }
 
 /// A display name as people should see it: trimmed, without control

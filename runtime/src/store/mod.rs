@@ -129,13 +129,22 @@ impl Store {
         Store::open(&format!("sqlite://{}?mode=rwc", path.as_ref().display())).await
     }
 
-    /// Opens a store by URL — `sqlite://<file>?mode=rwc` or `postgres://…` — and
-    /// migrates it (idempotent; safe when several servers start at once).
+    /// Opens a store by URL — `sqlite:<file>`, `sqlite://<file>` (created if
+    /// missing unless the URL sets `mode=`) or `postgres://…` — and migrates it
+    /// (idempotent; safe when several servers start at once).
     ///
     /// # Errors
     /// [`StoreError::UnsupportedUrl`] or [`StoreError::Database`].
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
+        // An SQLite file is created on first open unless the URL says otherwise.
+        let created;
+        let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
+            created = format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' });
+            created.as_str()
+        } else {
+            url
+        };
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if cfg!(feature = "postgres")

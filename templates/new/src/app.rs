@@ -35,6 +35,9 @@ fn fail(what: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
     move |e| Error(format!("{what}: {e}"))
 }
 
+/// How long a socket token lasts; rtux.js renews it from `/rtux/token`.
+const TOKEN_TTL: Duration = Duration::from_secs(3600);
+
 /// What the pages need.
 #[derive(Clone)]
 pub(crate) struct App {
@@ -58,7 +61,7 @@ impl App {
     pub(crate) fn page(&self, headers: &HeaderMap, who: Who, body: &str) -> Page {
         let tokens = self.endpoint.tokens();
         let visitor = rtux::auth::Visitor::from_headers(tokens, headers, who.name.as_deref());
-        let token = tokens.issue(&visitor.id, Some(&visitor.name), Duration::from_secs(12 * 3600));
+        let token = tokens.issue(&visitor.id, Some(&visitor.name), TOKEN_TTL);
         ([(SET_COOKIE, visitor.cookie(tokens, false))], Html(views::page(&token, body)))
     }
 }
@@ -66,11 +69,15 @@ impl App {
 /// A fragment of records, or why the store could not give them.
 pub(crate) type Fragment = Result<Html<String>, (StatusCode, String)>;
 
-/// The records of `topic`, rendered by `view`.
+/// The records of `topic`, rendered by `view`. A store error is logged, not
+/// shown: visitors get a short message (and the page offers Retry).
 pub(crate) async fn fragment(app: &App, topic: &str, view: fn(&str, &[rtux::store::Record]) -> String) -> Fragment {
     match app.store.list(topic).await {
         Ok(records) => Ok(Html(view(topic, &records))),
-        Err(e) => Err((StatusCode::SERVICE_UNAVAILABLE, format!("could not load {topic}: {e}"))),
+        Err(e) => {
+            eprintln!("could not load {topic}: {e}");
+            Err((StatusCode::SERVICE_UNAVAILABLE, "This part could not be loaded: try again in a moment.".into()))
+        }
     }
 }
 
@@ -82,13 +89,15 @@ pub async fn router(config: &Config) -> Result<Router, Error> {
     let store = open_store(&config.database_url).await?;
     let endpoint = Endpoint::builder(config.secret.as_str())
         .presence(Viewer::config())
-        .channel(Note::TOPIC, Note::resource(store.clone()).map_err(|e| fail("notes")(&e))?)
+        // The one board's topic only: no visitor can make a collection of their own.
+        .channel(views::BOARD_TOPIC, Note::resource(store.clone()).map_err(|e| fail("notes")(&e))?)
         // rtux:channels (rtux gen adds channels above this line)
         .build()
         .map_err(|e| fail("the endpoint")(&e))?;
     let app = App { endpoint: endpoint.clone(), store };
     let pages = Router::new()
         .route("/", get(board))
+        .route("/rtux/token", get(token))
         .route("/notes/list", get(notes_list))
         // rtux:routes (rtux gen adds routes above this line)
         .with_state(app);
@@ -97,11 +106,7 @@ pub async fn router(config: &Config) -> Result<Router, Error> {
 }
 
 async fn open_store(url: &str) -> Result<Store, Error> {
-    let store = match url.strip_prefix("sqlite:") {
-        Some(path) => Store::sqlite(path).await,
-        None => Store::open(url).await,
-    };
-    store.map_err(|e| Error(format!("cannot open the store {url:?}: {e}. Set DATABASE_URL to a SQLite file (sqlite:app.db) or unset it.")))
+    Store::open(url).await.map_err(|e| Error(format!("cannot open the store {url:?}: {e}. Set DATABASE_URL to a SQLite file (sqlite:app.db) or unset it.")))
 }
 
 /// Serves the app on `config.addr` until the process stops.
@@ -109,6 +114,9 @@ async fn open_store(url: &str) -> Result<Store, Error> {
 /// # Errors
 /// The app cannot start, or the address is taken.
 pub async fn run(config: Config) -> Result<(), Error> {
+    if config.development_secret && config.production {
+        return Err(Error("RTUX_SECRET is not set, and in production (a release build, or RTUX_ENV=production) the app does not start with the development secret: set RTUX_SECRET to 32 or more random bytes (for example `openssl rand -hex 32`).".into()));
+    }
     let app = router(&config).await?;
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
@@ -118,6 +126,15 @@ pub async fn run(config: Config) -> Result<(), Error> {
     }
     println!("<< title >> is running on http://{}: open it in two windows. Ctrl-C stops it.", config.addr);
     axum::serve(listener, app).await.map_err(|e| fail("the server")(&e))
+}
+
+/// A fresh socket token for the visitor of the cookie (rtux.js asks for one
+/// when its token expires); 401 without a valid cookie.
+async fn token(State(app): State<App>, headers: HeaderMap) -> Result<axum::Json<serde_json::Value>, StatusCode> {
+    let tokens = app.endpoint.tokens();
+    let visitor = rtux::auth::Visitor::returning(tokens, &headers).ok_or(StatusCode::UNAUTHORIZED)?;
+    let token = tokens.issue(&visitor.id, Some(&visitor.name), TOKEN_TTL);
+    Ok(axum::Json(serde_json::json!({ "token": token })))
 }
 
 /// The board.

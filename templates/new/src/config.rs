@@ -15,6 +15,8 @@ pub struct Config {
     pub secret: String,
     /// Whether the development secret is in use.
     pub development_secret: bool,
+    /// A release build, or `RTUX_ENV=production`: the development secret is refused.
+    pub production: bool,
 }
 
 impl Config {
@@ -29,6 +31,7 @@ impl Config {
             addr: format!("{host}:{port}"),
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite:<< crate_name >>.db".into()),
             development_secret: secret.is_none(),
+            production: !cfg!(debug_assertions) || var("RTUX_ENV").as_deref() == Some("production"),
             secret: secret.unwrap_or_else(|| DEVELOPMENT_SECRET.into()),
         }
     }

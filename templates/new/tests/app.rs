@@ -20,6 +20,7 @@ async fn serves_the_board_the_notes_and_the_client() {
         database_url: format!("sqlite:{}", dir.join("test.db").display()),
         secret: "a test secret of at least thirty-two bytes".into(),
         development_secret: false,
+        production: false,
     };
     let app = << crate_name >>::router(&config).await.expect("the app starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
