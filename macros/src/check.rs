@@ -48,8 +48,9 @@ const SHAPES: &[&str] = &[
 const RULES: &[&str] = &["atomic", "set_union", "skip"];
 const OPTIMISTIC: &[&str] = &["toggle", "increment"];
 
-/// Meta keys rtux writes itself.
+/// Meta keys rtux writes itself (`name` from the token: never from a payload).
 const KEPT_BY_RTUX: &[&str] = &[
+    "name",
     "color",
     "status",
     "typing",
