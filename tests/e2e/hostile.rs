@@ -349,3 +349,61 @@ async fn a_socket_closes_when_its_token_expires_and_foreign_tokens_never_connect
         rtux_tests::Connect::Open(_) => panic!("a token of another issuer connected"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_storm_on_one_topic_does_not_stall_presence_on_another() {
+    let server = TestServer::start().await;
+    let storm = format!("room:{}", unique("storm"));
+    let calm = format!("room:{}", unique("calm"));
+    let mut ana = Client::connect(&server, "ana").await;
+    ana.join_ok(&calm).await;
+    let mut quiet = Vec::new();
+    for _ in 0..20 {
+        quiet.push(typing(&mut ana, &calm).await);
+    }
+    let joiners = tokio::spawn({
+        let (url, storm) = (server.url("x"), storm.clone());
+        async move {
+            let mut joined = Vec::new();
+            for n in 0..600 {
+                let url = url.replace("token=", &format!("n={n}&token="));
+                let rtux_tests::Connect::Open(mut c) = Client::try_url(&url, None).await else {
+                    panic!("connect");
+                };
+                c.join_ok(&storm).await;
+                joined.push(c);
+            }
+            joined
+        }
+    });
+    let mut during = Vec::new();
+    while !joiners.is_finished() {
+        during.push(typing(&mut ana, &calm).await);
+    }
+    let joined = joiners.await.expect("joiners");
+    assert_eq!(joined.len(), 600);
+    let p = |v: &mut Vec<Duration>, q: f64| {
+        v.sort();
+        v[((v.len() as f64 - 1.0) * q) as usize]
+    };
+    let (q50, q99) = (p(&mut quiet, 0.5), p(&mut quiet, 0.99));
+    let (d50, d99) = (p(&mut during, 0.5), p(&mut during, 0.99));
+    eprintln!(
+        "presence on a calm topic: p50 {q50:?} p99 {q99:?} alone; p50 {d50:?} p99 {d99:?} during a 600-join storm on another ({} samples)",
+        during.len()
+    );
+    assert!(
+        d99 < Duration::from_millis(500),
+        "stalled by another topic's storm: p99 {d99:?}"
+    );
+}
+
+/// How long a `presence:typing` on `topic` takes to be answered.
+async fn typing(client: &mut Client, topic: &str) -> Duration {
+    // Under the socket's event rate.
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    let started = std::time::Instant::now();
+    let reply = client.push(topic, "presence:typing", json!({})).await;
+    assert_eq!(reply["status"], "ok", "{reply}");
+    started.elapsed()
+}

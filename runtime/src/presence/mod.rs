@@ -109,8 +109,12 @@ impl std::fmt::Debug for Presence {
     }
 }
 
+/// Topics are spread over this many trackers, each with its own lock and
+/// timers: a join storm on one topic does not stall presence on others.
+const SHARDS: usize = 16;
+
 struct Shared {
-    tracker: Mutex<Tracker>,
+    trackers: Box<[Mutex<Tracker>]>,
     pubsub: Arc<dyn PubSub>,
     config: PresenceConfig,
     _stop_timers: DropGuard,
@@ -125,13 +129,22 @@ impl Presence {
     pub fn start(pubsub: Arc<dyn PubSub>, config: PresenceConfig) -> Presence {
         let stop = CancellationToken::new();
         let shared = Arc::new(Shared {
-            tracker: Mutex::new(Tracker::new(config.clone())),
+            trackers: (0..SHARDS)
+                .map(|n| Mutex::new(Tracker::new(config.clone(), n)))
+                .collect(),
             pubsub,
             config,
             _stop_timers: stop.clone().drop_guard(),
         });
-        tokio::spawn(timers::run(Arc::downgrade(&shared), stop));
+        for shard in 0..SHARDS {
+            tokio::spawn(timers::run(Arc::downgrade(&shared), shard, stop.clone()));
+        }
         Presence { shared }
+    }
+
+    /// The tracker of `topic`'s shard, locked.
+    fn tracker(&self, topic: &str) -> std::sync::MutexGuard<'_, Tracker> {
+        lock(&self.shared.trackers[shard_of(topic)])
     }
 
     /// The timings in force.
@@ -154,7 +167,7 @@ impl Presence {
         meta: Value,
     ) -> Result<(), PresenceError> {
         let meta = meta::meta_from(meta)?;
-        lock(&self.shared.tracker).track(topic, key, conn, meta)
+        self.tracker(topic).track(topic, key, conn, meta)
     }
 
     /// Changes a tracked connection's meta with `change`; clients get a diff only
@@ -168,17 +181,17 @@ impl Presence {
         conn: ConnId,
         change: impl FnOnce(&mut serde_json::Map<String, Value>),
     ) -> Result<(), PresenceError> {
-        lock(&self.shared.tracker).modify(topic, conn, true, change)
+        self.tracker(topic).modify(topic, conn, true, change)
     }
 
     /// Stops tracking a connection on a topic; returns whether it was tracked.
     pub fn untrack(&self, topic: &str, conn: ConnId) -> bool {
-        lock(&self.shared.tracker).untrack(topic, conn)
+        self.tracker(topic).untrack(topic, conn)
     }
 
     /// Whether a connection is tracked on a topic.
     pub fn is_tracked(&self, topic: &str, conn: ConnId) -> bool {
-        lock(&self.shared.tracker).is_tracked(topic, conn)
+        self.tracker(topic).is_tracked(topic, conn)
     }
 
     /// The topic's presence list, in the shape of a `presence_state` payload.
@@ -186,7 +199,7 @@ impl Presence {
     /// The changes pending for the next diff are then sent whole (not cancelled
     /// against each other), since whoever gets this list has seen them.
     pub fn list(&self, topic: &str) -> Value {
-        let mut tracker = lock(&self.shared.tracker);
+        let mut tracker = self.tracker(topic);
         serde_json::to_value(tracker.list(topic))
             .unwrap_or_else(|e| unreachable!("string-keyed JSON: {e}"))
     }
@@ -194,7 +207,7 @@ impl Presence {
     /// A `presence_state` push for one joined socket, serialized straight from the
     /// tracker (a large topic's list is not copied first).
     pub(crate) fn state_frame(&self, topic: &str, join_ref: Option<&str>) -> String {
-        let mut tracker = lock(&self.shared.tracker);
+        let mut tracker = self.tracker(topic);
         let list = tracker.list(topic);
         encode_push(join_ref, topic, events::PRESENCE_STATE, &list)
     }
@@ -205,7 +218,7 @@ impl Presence {
     /// # Errors
     /// [`PresenceError::NotTracked`].
     pub fn typing(&self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
-        lock(&self.shared.tracker).typing(topic, conn)
+        self.tracker(topic).typing(topic, conn)
     }
 
     /// Marks the connection not typing (for example on blur).
@@ -213,7 +226,7 @@ impl Presence {
     /// # Errors
     /// [`PresenceError::NotTracked`].
     pub fn stop_typing(&self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
-        lock(&self.shared.tracker).stop_typing(topic, conn)
+        self.tracker(topic).stop_typing(topic, conn)
     }
 
     /// Sets the field the connection is editing (`None` on blur).
@@ -259,7 +272,7 @@ impl Presence {
     /// is not a small flat object.
     pub fn cursor(&self, topic: &str, conn: ConnId, cursor: Value) -> Result<(), PresenceError> {
         meta::check_cursor(&cursor)?;
-        lock(&self.shared.tracker).cursor(topic, conn, cursor)
+        self.tracker(topic).cursor(topic, conn, cursor)
     }
 
     /// Tells presence the connection is still there: clears `stale`, restarts the
@@ -463,4 +476,12 @@ mod tests {
             Err(PresenceError::AlreadyTracked)
         );
     }
+}
+
+/// The shard a topic's presence lives in.
+fn shard_of(topic: &str) -> usize {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    topic.hash(&mut h);
+    usize::try_from(h.finish() % SHARDS as u64).unwrap_or(0)
 }

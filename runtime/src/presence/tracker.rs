@@ -63,12 +63,13 @@ struct Refs {
 }
 
 impl Refs {
-    fn new() -> Refs {
+    /// Refs of one shard: the shard's number keeps shards' refs apart.
+    fn new(shard: usize) -> Refs {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         Refs {
-            prefix: format!("{:x}-", nanos ^ u128::from(std::process::id())),
+            prefix: format!("{:x}-{shard:x}-", nanos ^ u128::from(std::process::id())),
             next: 0,
         }
     }
@@ -162,12 +163,12 @@ impl TopicPresence {
 }
 
 impl Tracker {
-    pub(super) fn new(config: PresenceConfig) -> Tracker {
+    pub(super) fn new(config: PresenceConfig, shard: usize) -> Tracker {
         Tracker {
             config,
             topics: HashMap::new(),
             timers: DelayQueue::new(),
-            refs: Refs::new(),
+            refs: Refs::new(shard),
         }
     }
 
