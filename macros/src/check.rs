@@ -380,10 +380,10 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
                 "invalid action name `{name}`: use a plain identifier of at most 64 characters"
             ),
         );
-    } else if ["undo", "lock", "unlock", "field"].contains(&name.as_str())
+    } else if ["undo", "lock", "unlock", "field", "page"].contains(&name.as_str())
         || name.starts_with("phx_")
     {
-        cx.error_at(name_at, format!("action name `{name}` is reserved by rtux (undo, lock, unlock, field, phx_*): choose another"));
+        cx.error_at(name_at, format!("action name `{name}` is reserved by rtux (undo, lock, unlock, field, page, phx_*): choose another"));
     }
     let Some(kind_lit) = &a.kind else {
         if a.unknown_keys {

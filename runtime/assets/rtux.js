@@ -440,13 +440,23 @@
       this.root = root;
       // The topic's records as the server last told (join reply, patches,
       // replies), and the live effects of this page's actions still in flight.
-      Object.assign(this, { records: null, live: new Map(), tries: new Map(), restore: new Map() });
+      Object.assign(this, { records: null, live: new Map(), tries: new Map(), restore: new Map(), pages: 1, more: null });
       this.channel = socket.channel(root.dataset.rtuxResource, {});
       this.channel.on("rtux:patch", (p) => this.patch(p));
-      this.channel.on("joined", (r) => {
+      this.channel.on("joined", async (r) => {
         root.removeAttribute("data-rtux-updating");
         if (r && Array.isArray(r.records)) {
-          this.records = new Map(r.records.map((x) => [x.id, x]));
+          // As many pages as the list showed before (after a rejoin), so the
+          // list is reconciled over all it shows.
+          const records = new Map(r.records.map((x) => [x.id, x]));
+          let more = r.more;
+          for (let n = 1; more && n < this.pages; n++) {
+            const p = await this.channel.push("page", { after: more });
+            if (p.status !== "ok") break;
+            p.response.records.forEach((x) => records.set(x.id, x));
+            more = p.response.more;
+          }
+          Object.assign(this, { records, more });
           this.reconcile();
         }
         this.replay();
@@ -454,6 +464,19 @@
         $$(root, "form[data-rtux-change]").forEach((f) => { if (f.dataset.rtuxChanged) this.change(f); });
       });
       root.addEventListener("rtux:loaded", () => this.reconcile());
+      // Further pages of a long list, on demand.
+      root.addEventListener("click", async (e) => {
+        const b = e.target.closest("[data-rtux-more]");
+        if (!b || !this.more) return;
+        b.disabled = true;
+        const p = await this.channel.push("page", { after: this.more });
+        b.disabled = false;
+        if (p.status !== "ok") return;
+        p.response.records.forEach((x) => this.records.set(x.id, x));
+        this.more = p.response.more;
+        this.pages += 1;
+        this.reconcile();
+      });
       let changeTimer = null;
       root.addEventListener("input", (e) => {
         const f = e.target.closest && e.target.closest("form[data-rtux-change]");
@@ -712,6 +735,10 @@
       }
       const mine = this.domId("");
       $$(list, `[id^="${CSS.escape(mine)}"]`).forEach((n) => { if (n.parentElement === list && !ids.has(n.id)) n.remove(); });
+      // "Load more" after the list while the topic has more.
+      let more = this.root.querySelector("[data-rtux-more]");
+      if (this.more && !more) { more = el("button", "rtux-more", "Load more"); more.type = "button"; more.dataset.rtuxMore = ""; list.after(more); }
+      if (more) more.hidden = !this.more;
     }
     patch(p) {
       const rec = p.record;

@@ -317,6 +317,20 @@ test("changes made while a list loads appear once it has, in order, never twice"
   await ana.close();
 });
 
+test("a long list shows its first page and loads the rest on demand", async () => {
+  const { page, close } = await open("sam", "&long=1");
+  const items = () => page.$$eval("#long [data-rtux-list] > li", (l) => l.length);
+  assert.equal(await items(), 200, "one page");
+  const more = page.locator("#long [data-rtux-more]");
+  await visible(more, "Load more");
+  await more.click();
+  await page.waitForFunction(() => document.querySelectorAll("#long [data-rtux-list] > li").length === 230);
+  await hidden(more, "Load more, once everything is shown");
+  const titles = await page.$$eval("#long [data-rtux-list] > li .title", (t) => t.map((x) => x.textContent));
+  assert.deepEqual([titles[0], titles[199], titles[229]], ["long 000", "long 199", "long 229"], "in order");
+  await close();
+});
+
 test("a patch arriving while a user types keeps focus, caret and text", async () => {
   const alice = await open("fran");
   const bob = await open("gil");

@@ -407,3 +407,53 @@ async fn typing(client: &mut Client, topic: &str) -> Duration {
     assert_eq!(reply["status"], "ok", "{reply}");
     started.elapsed()
 }
+
+#[tokio::test]
+async fn a_long_list_comes_in_pages_bounded_in_records_and_bytes() {
+    let store = backends().await[0].open().await;
+    let server = todo_server(store.clone(), Duration::from_secs(5)).await;
+    let topic = todo_topic("long");
+    for n in 0..450 {
+        store
+            .insert(&topic, None, json!({"title": format!("item {n:03}")}))
+            .await
+            .expect("seed");
+    }
+    let mut ana = Client::connect(&server, "ana").await;
+    let first = ana.join_ok(&topic).await;
+    let page = |reply: &Value| reply["response"]["records"].as_array().map_or(0, Vec::len);
+    assert_eq!(page(&first), 200);
+    assert_eq!(first["response"]["records"][0]["data"]["title"], "item 000");
+    let mut after = first["response"]["more"].clone();
+    let mut seen = 200;
+    while let Some(cursor) = after.as_str().map(str::to_owned) {
+        let next = ana.push(&topic, "page", json!({ "after": cursor })).await;
+        assert_eq!(next["status"], "ok", "{next}");
+        assert_eq!(
+            next["response"]["records"][0]["data"]["title"],
+            format!("item {seen:03}"),
+            "pages follow each other"
+        );
+        seen += page(&next);
+        after = next["response"]["more"].clone();
+    }
+    assert_eq!(seen, 450);
+    let forged = ana
+        .push(&topic, "page", json!({"after": "drop table"}))
+        .await;
+    assert_eq!(
+        forged["response"]["reason"],
+        "invalid page cursor: send the `more` of the last page as it came"
+    );
+
+    // Large records: a page holds at most 256 KiB.
+    let big = todo_topic("big");
+    for n in 0..40 {
+        let data = json!({"title": format!("big {n}"), "blob": "x".repeat(12 * 1024)});
+        store.insert(&big, None, data).await.expect("seed");
+    }
+    let reply = ana.join_ok(&big).await;
+    let bytes = reply["response"]["records"].to_string().len();
+    assert!(bytes <= 256 * 1024, "{bytes} bytes in one page");
+    assert!(page(&reply) < 40 && reply["response"]["more"].is_string());
+}

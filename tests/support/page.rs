@@ -23,6 +23,8 @@ pub const PAGE_EMPTY_TODOS: &str = "todo:browser-empty";
 pub const PAGE_DOCS: &str = "doc:browser";
 /// A todo list of the test page loaded after the page (`?async=1`).
 pub const PAGE_ASYNC_TODOS: &str = "todo:browser-async";
+/// A list longer than a page (`?long=1`): the page shows the first.
+pub const PAGE_LONG_TODOS: &str = "todo:browser-long";
 
 const ITEM: &str = r#"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="done-mark">done</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}'>+1</button> <button class="delete" data-rtux-action="delete" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["hide"]]'>Delete</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"#;
 
@@ -105,6 +107,23 @@ async fn page(
         .find(|r| r.data["title"] == "cmd-me")
         .map_or("missing", |r| r.id.as_str());
     let empties: String = list_html(&state.todos, PAGE_EMPTY_TODOS).await;
+    let long = if q.contains_key("long") {
+        let first = state
+            .todos
+            .store()
+            .page(PAGE_LONG_TODOS, None, rtux::action::PAGE_RECORDS)
+            .await
+            .unwrap_or_default();
+        let items: String = first
+            .iter()
+            .filter_map(|r| state.todos.item_html(PAGE_LONG_TODOS, r))
+            .collect();
+        format!(
+            r#"<section id="long" data-rtux-resource="{PAGE_LONG_TODOS}"><ul data-rtux-list>{items}</ul></section>"#
+        )
+    } else {
+        String::new()
+    };
     let docs: String = list_html(&state.docs, PAGE_DOCS).await;
     let html = format!(
         r##"<!doctype html>
@@ -137,6 +156,7 @@ async fn page(
 <form id="add-empty" data-rtux-action="add" data-rtux-insert><input name="title" autocomplete="off"><button>Add</button></form></section>
 <section id="docs" data-rtux-resource="{docs_topic}"><div data-rtux-list>{docs}</div></section>
 {async_todos}
+{long}
 <div id="fast">{fast}</div><div id="slow">{slow}</div><div id="flaky">{flaky}</div>
 <section data-rtux-resource="room:forms"><form id="prefs" data-rtux-change="shout"><input name="theme" autocomplete="off"><p data-rtux-feedback></p></form></section>
 <div style="height:2000px"></div>
@@ -297,6 +317,14 @@ impl PageServer {
         ] {
             let data = serde_json::json!({"title": title, "done": false, "count": 0});
             store.insert(PAGE_TODOS, None, data).await.expect("seed");
+        }
+        for n in 0..230 {
+            let data =
+                serde_json::json!({"title": format!("long {n:03}"), "done": false, "count": 0});
+            store
+                .insert(PAGE_LONG_TODOS, None, data)
+                .await
+                .expect("seed");
         }
         for title in ["async-a", "async-b"] {
             let data = serde_json::json!({"title": title, "done": false, "count": 0});

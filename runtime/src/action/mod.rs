@@ -48,6 +48,7 @@
 
 mod change;
 mod live;
+mod pages;
 mod patch;
 mod request;
 mod run;
@@ -56,6 +57,7 @@ pub use live::{
     FIELD_BYTES_PER_SECOND, FIELD_EVERY, FIELD_MAX_BYTES, LOCK_ACTIVE, LOCK_EVENT, Participant,
     UNLOCK_EVENT, WHOLE,
 };
+pub use pages::{PAGE_BYTES, PAGE_RECORDS};
 pub use patch::{PATCH_EVENT, dom_id};
 pub use request::MAX_ID_BYTES;
 
@@ -81,7 +83,7 @@ pub const UNDO_EVENT: &str = "undo";
 /// Server → others: the fields a save changed, and who made it.
 pub const FIELDS_EVENT: &str = "rtux:fields";
 /// Client event names the resource handles itself (with [`UNDO_EVENT`]).
-pub const RESERVED: [&str; 4] = [UNDO_EVENT, "lock", "unlock", "field"];
+pub const RESERVED: [&str; 5] = [UNDO_EVENT, "lock", "unlock", "field", "page"];
 
 /// Why an action's handler refuses a change; the client gets the reason and the
 /// record as the server has it, to roll back to.
@@ -139,7 +141,7 @@ pub enum ResourceError {
     Template(#[from] minijinja::Error),
     /// An action name is taken by the protocol or by another action.
     #[error(
-        "action name {0:?} is reserved or used twice (reserved: undo, lock, unlock, field, phx_*, presence:*)"
+        "action name {0:?} is reserved or used twice (reserved: undo, lock, unlock, field, page, phx_*, presence:*)"
     )]
     Name(String),
 }
@@ -358,8 +360,10 @@ impl ResourceBuilder {
 /// clients may take on them. Register it with
 /// [`EndpointBuilder::channel`](crate::EndpointBuilder::channel).
 ///
-/// Join reply: `{records: [{id, version, data, dom_id, html}], undo_window_ms}`
-/// (`html` from the item template, `null` without one). Action
+/// Join reply: `{records: [{id, version, data, dom_id, html}], more, undo_window_ms}`
+/// — the first page of the topic's records (`html` from the item template,
+/// `null` without one; `more` the cursor of the next page, which `page
+/// {after: more}` gives). Action
 /// pushes, replies and patches are described in `docs/protocol.md`.
 pub struct Resource {
     store: Store,
@@ -440,19 +444,13 @@ impl Channel for Resource {
         self.store.keep_swept();
         // The socket is subscribed already (its broadcasts held until this
         // reply is out): no change can fall between this list and the patches.
-        let records = self.store.list(topic).await.map_err(|e| {
+        let mut first = self.page(topic, None).await.map_err(|e| {
             tracing::error!(%topic, "listing records for a join failed: {e}");
             JoinError::new("store unavailable: try again")
         })?;
-        let records: Vec<Value> = records
-            .iter()
-            .map(|r| self.renderer.listed(topic, r))
-            .collect();
         let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
-        Ok((
-            Participant::default(),
-            json!({ "records": records, "undo_window_ms": window }),
-        ))
+        first["undo_window_ms"] = json!(window);
+        Ok((Participant::default(), first))
     }
 
     async fn handle_in(
@@ -466,6 +464,7 @@ impl Channel for Resource {
             "lock" => return self.lock(&payload, socket).await,
             "unlock" => return self.unlock(&payload, socket),
             "field" => return self.field(&payload, me, socket).await,
+            "page" => return self.next_page(payload, socket.topic()).await,
             _ => {}
         }
         let request = match ActionRequest::parse(payload) {

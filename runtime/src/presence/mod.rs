@@ -289,6 +289,14 @@ fn send_diff(pubsub: &dyn PubSub, topic: &str, diff: Value) {
     pubsub.broadcast(&Broadcast::new(topic, events::PRESENCE_DIFF, diff));
 }
 
+/// The shard a topic's presence lives in.
+fn shard_of(topic: &str) -> usize {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    topic.hash(&mut h);
+    usize::try_from(h.finish() % SHARDS as u64).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -476,12 +484,4 @@ mod tests {
             Err(PresenceError::AlreadyTracked)
         );
     }
-}
-
-/// The shard a topic's presence lives in.
-fn shard_of(topic: &str) -> usize {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
-    topic.hash(&mut h);
-    usize::try_from(h.finish() % SHARDS as u64).unwrap_or(0)
 }

@@ -266,6 +266,21 @@ impl Store {
         records::list(&mut *self.pool.acquire().await?, kind).await
     }
 
+    /// Up to `limit` live records of a kind, oldest first, after the record at
+    /// `after` (its `inserted_at` and id; from the start with `None`): one page
+    /// of a long list.
+    ///
+    /// # Errors
+    /// [`StoreError`] on a database failure.
+    pub async fn page(
+        &self,
+        kind: &str,
+        after: Option<(i64, &str)>,
+        limit: u64,
+    ) -> Result<Vec<Record>, StoreError> {
+        records::page(&mut *self.pool.acquire().await?, kind, after, limit).await
+    }
+
     /// Inserts a record at version 1, with `id` or a fresh time-ordered one.
     ///
     /// # Errors

@@ -100,6 +100,29 @@ pub(crate) async fn list(conn: &mut AnyConnection, kind: &str) -> Result<Vec<Rec
     rows.iter().map(record).collect()
 }
 
+/// Up to `limit` live records of a kind after `after` (an `(inserted_at, id)`
+/// position; from the start with `None`), oldest first.
+pub(crate) async fn page(
+    conn: &mut AnyConnection,
+    kind: &str,
+    after: Option<(i64, &str)>,
+    limit: u64,
+) -> Result<Vec<Record>, StoreError> {
+    let (at, id) = after.unwrap_or((i64::MIN, ""));
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM rtux_records WHERE kind = $1 AND {LIVE}
+           AND (inserted_at > $2 OR (inserted_at = $2 AND id > $3))
+         ORDER BY inserted_at, id LIMIT $4"
+    )))
+    .bind(kind)
+    .bind(at)
+    .bind(id)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(record).collect()
+}
+
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     kind: &str,

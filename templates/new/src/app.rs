@@ -69,10 +69,11 @@ impl App {
 /// A fragment of records, or why the store could not give them.
 pub(crate) type Fragment = Result<Html<String>, (StatusCode, String)>;
 
-/// The records of `topic`, rendered by `view`. A store error is logged, not
+/// The first page of `topic`'s records, rendered by `view`. A store error is logged, not
 /// shown: visitors get a short message (and the page offers Retry).
 pub(crate) async fn fragment(app: &App, topic: &str, view: fn(&str, &[rtux::store::Record]) -> String) -> Fragment {
-    match app.store.list(topic).await {
+    // The first page: rtux.js loads the rest on demand ("Load more").
+    match app.store.page(topic, None, rtux::action::PAGE_RECORDS).await {
         Ok(records) => Ok(Html(view(topic, &records))),
         Err(e) => {
             eprintln!("could not load {topic}: {e}");
