@@ -107,6 +107,13 @@ impl Reject {
     }
 }
 
+/// Parses an action push's payload as the resource would (for the property
+/// tests of what clients send).
+#[cfg(test)]
+pub(crate) fn parse_payload(payload: Value) -> Result<(), String> {
+    ActionRequest::parse(payload).map(|_| ())
+}
+
 /// Computes a record's new data from the current record and the action's params.
 pub(crate) type Change = Arc<dyn Fn(&Record, &Value) -> Result<Value, Reject> + Send + Sync>;
 /// Computes a new record's data from the action's params.

@@ -8,6 +8,8 @@
 
 mod encode;
 mod frame;
+#[cfg(test)]
+mod fuzz;
 mod reply;
 
 pub use encode::{encode_broadcast, encode_push, encode_reply};
