@@ -111,3 +111,26 @@ async fn an_unknown_store_url_says_what_to_use() {
         "unsupported store URL \"mysql://localhost/db\": use sqlite://<file> or postgres://… (with the `postgres` feature)"
     );
 }
+
+#[tokio::test]
+async fn sqlite_urls_open_as_sqlx_parses_them_and_create_the_file() {
+    let dir = std::env::temp_dir().join(rtux_tests::unique("urls"));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for url in [
+        format!("sqlite:{}", dir.join("a.db").display()),
+        format!("sqlite://{}", dir.join("b.db").display()),
+        format!("sqlite://{}?cache=shared", dir.join("c.db").display()),
+    ] {
+        let store = rtux::store::Store::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        store
+            .insert("k", None, serde_json::json!({}))
+            .await
+            .expect("insert");
+    }
+    for file in ["a.db", "b.db", "c.db"] {
+        assert!(dir.join(file).exists(), "{file} created where the URL says");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
