@@ -16,6 +16,13 @@ use serde_json::{Value, json};
 
 const WINDOW: Duration = Duration::from_millis(600);
 
+/// Alice's undoable delete of `id`, op "1": its reply.
+async fn delete(alice: &mut Client, topic: &str, id: &str) -> Value {
+    alice
+        .push(topic, "delete", op(topic, "a", "1", json!({ "id": id })))
+        .await
+}
+
 async fn seed(store: &Store, topic: &str, title: &str) -> rtux::store::Record {
     store
         .insert(topic, None, json!({"title": title, "count": 0}))
@@ -99,13 +106,7 @@ async fn a_record_being_deleted_is_gone_for_the_others_at_once_and_refuses_write
         let todo = seed(&store, &topic, "going").await;
         let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
         let mut bob = Client::joined(&server, "bob", &topic, json!({})).await;
-        let reply = alice
-            .push(
-                &topic,
-                "delete",
-                op(&topic, "a", "1", json!({"id": todo.id})),
-            )
-            .await;
+        let reply = delete(&mut alice, &topic, &todo.id).await;
         assert_eq!(reply["status"], "ok");
         assert!(reply["response"]["undo_until"].as_i64().is_some());
         let gone = bob.event(&topic, "rtux:patch").await;
@@ -143,13 +144,7 @@ async fn a_join_reply_does_not_list_a_record_being_deleted() {
         let topic = todo_topic("r");
         let todo = seed(&store, &topic, "hidden").await;
         let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
-        alice
-            .push(
-                &topic,
-                "delete",
-                op(&topic, "a", "1", json!({"id": todo.id})),
-            )
-            .await;
+        delete(&mut alice, &topic, &todo.id).await;
         let mut carol = Client::connect(&server, "carol").await;
         let reply = carol.join(&topic, json!({})).await;
         assert_eq!(reply["response"]["records"], json!([]), "{}", at.name());

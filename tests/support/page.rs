@@ -269,23 +269,24 @@ async fn async_todos(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let items = list_html(&state.todos, PAGE_ASYNC_TODOS).await;
-    let ms: u64 = q
-        .get("ms")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-        .min(5_000);
-    tokio::time::sleep(Duration::from_millis(ms)).await;
+    pause(&q).await;
     Html(format!("<ul data-rtux-list>{items}</ul>")).into_response()
 }
 
 async fn slow(Query(q): Query<std::collections::HashMap<String, String>>) -> Response {
+    let ms = pause(&q).await;
+    Html(format!("<p class=\"loaded\">loaded after {ms} ms</p>")).into_response()
+}
+
+/// Waits `?ms=` (at most 5 s); how long.
+async fn pause(q: &std::collections::HashMap<String, String>) -> u64 {
     let ms: u64 = q
         .get("ms")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
         .min(5_000);
     tokio::time::sleep(Duration::from_millis(ms)).await;
-    Html(format!("<p class=\"loaded\">loaded after {ms} ms</p>")).into_response()
+    ms
 }
 
 async fn refuse_during_outage(

@@ -5,5 +5,5 @@
 mod locks;
 mod merge;
 
-pub use locks::{Grant, Holder, LockError, Locks};
+pub use locks::{Grant, Holder, LockError, Locks, MAX_HOLD, MAX_LOCKS_PER_CONN};
 pub use merge::{FieldConflict, FieldMerge, FieldRule, Merge, Merged};
