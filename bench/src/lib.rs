@@ -1,7 +1,71 @@
-//! Shared by the benchmark programs: percentiles, and writing one program's
-//! section of docs/benchmarks.md without touching the others'.
+//! Shared by the benchmark programs: percentiles, servers as child processes
+//! and their memory, and writing one program's section of docs/benchmarks.md
+//! without touching the others'.
 
+use std::net::SocketAddr;
 use std::path::Path;
+use std::process::Stdio;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// Starts this program again as a server child (`args` name what it serves),
+/// which prints its address on its first line; returns the child, the address
+/// and its pid. The child is killed when dropped.
+///
+/// # Errors
+/// The child cannot be started or prints no address.
+pub async fn spawn_server(args: &[&str]) -> Result<(Child, SocketAddr, u32), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut child = Command::new(exe)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("start the {args:?} child: {e}"))?;
+    let pid = child.id().ok_or("the server child has no pid")?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .await
+        .map_err(|e| e.to_string())?;
+    let addr = line
+        .trim()
+        .parse()
+        .map_err(|e| format!("server printed {line:?}: {e}"))?;
+    Ok((child, addr, pid))
+}
+
+/// Resident memory of a process, in KiB, from `/proc/<pid>/status`.
+///
+/// # Errors
+/// The process is gone, or not on Linux.
+pub fn rss_kib(pid: u32) -> Result<u64, String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .map_err(|e| format!("read /proc/{pid}/status: {e}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "no VmRSS line".to_owned())
+}
+
+/// The machine, as a line for a report: cores and CPU model.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    format!("{cores} cores, {cpu}")
+}
 
 /// The `p`-th percentile (0–100) of sorted samples.
 ///
@@ -58,6 +122,11 @@ mod tests {
         assert!(!text.contains("A1"));
         assert!(text.find("a:start") < text.find("b:start"));
         let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn own_rss_is_read() {
+        assert!(rss_kib(std::process::id()).expect("rss") > 0);
     }
 
     #[test]

@@ -169,26 +169,35 @@
   }
 
   // Words for presence, as the runtime's helpers say them.
-  const typingText = (names) =>
-    names.length === 0 ? "" :
-    names.length === 1 ? `${names[0]} is typing` :
-    names.length === 2 ? `${names[0]} and ${names[1]} are typing` :
-    `${names[0]} and ${names.length - 1} others are typing`;
+  // `n`: how many are typing, when a summary names only some of them.
+  const typingText = (names, n = names.length) =>
+    names.length === 0 || n === 0 ? "" :
+    n === 1 ? `${names[0]} is typing` :
+    n === 2 && names.length === 2 ? `${names[0]} and ${names[1]} are typing` :
+    `${names[0]} and ${n - 1} others are typing`;
   const viewingText = (n) => (n === 1 ? "1 person viewing" : `${n} people viewing`);
 
-  // Presence: state synced from presence_state / presence_diff (by phx_ref).
+  // Presence: state synced from presence_state / presence_diff (by phx_ref), or
+  // in a large room from presence_summary (a count, the first users, who types).
   class PresenceView {
     constructor(socket, root) {
       this.socket = socket;
       this.root = root;
       this.state = {};
+      this.summary = null;
       this.channel = socket.channel(root.dataset.rtuxPresence, {});
-      this.channel.on("presence_state", (s) => {
+      const load = (s) => {
         this.state = {};
         Object.entries(s).forEach(([k, v]) => { this.state[k] = v.metas; });
+      };
+      this.channel.on("presence_state", (s) => { this.summary = null; load(s); this.render(); });
+      this.channel.on("presence_summary", ({ count, typing, presences }) => {
+        this.summary = { count, typing };
+        load(presences);
         this.render();
       });
       this.channel.on("presence_diff", ({ joins, leaves }) => {
+        if (this.summary) return;
         Object.entries(joins).forEach(([k, v]) => {
           const refs = new Set(v.metas.map((m) => m.phx_ref));
           this.state[k] = (this.state[k] || []).filter((m) => !refs.has(m.phx_ref)).concat(v.metas);
@@ -222,13 +231,16 @@
     render() {
       const people = this.people();
       const others = people.filter((p) => p.key !== this.socket.me);
+      const total = this.summary ? this.summary.count : people.length;
       const stack = this.root.querySelector("[data-rtux-avatars]");
-      if (stack) this.renderAvatars(stack, people);
+      if (stack) this.renderAvatars(stack, people, total);
       const viewing = this.root.querySelector("[data-rtux-viewing]");
-      if (viewing) viewing.textContent = viewingText(people.length);
+      if (viewing) viewing.textContent = viewingText(total);
       const typing = this.root.querySelector("[data-rtux-typing]");
       if (typing) {
-        const text = typingText(others.filter((p) => p.typing).map((p) => p.name || p.key));
+        const names = others.filter((p) => p.typing).map((p) => p.name || p.key);
+        const meTyping = people.some((p) => p.key === this.socket.me && p.typing);
+        const text = typingText(names, this.summary ? this.summary.typing - (meTyping ? 1 : 0) : names.length);
         typing.replaceChildren();
         if (text) {
           const dots = el("span", "rtux-dots");
@@ -248,7 +260,7 @@
       });
       if (this.cursorLayer) this.renderCursors(others);
     }
-    renderAvatars(stack, people) {
+    renderAvatars(stack, people, total) {
       const wanted = people.slice(0, SHOWN);
       const keep = new Set(wanted.map((p) => p.key));
       $$(stack, ".rtux-avatar[data-user]").forEach((a) => {
@@ -267,9 +279,9 @@
         a.classList.toggle("rtux-avatar--stale", !!p.stale);
       });
       let more = stack.querySelector(".rtux-avatar--more");
-      if (people.length > SHOWN) {
+      if (total > SHOWN) {
         if (!more) { more = el("span", "rtux-avatar rtux-avatar--more"); stack.append(more); }
-        more.textContent = `+${people.length - SHOWN}`;
+        more.textContent = `+${total - SHOWN}`;
       } else if (more) more.remove();
     }
     wireInputs() {
@@ -359,7 +371,7 @@
         else if (op === "remove_class") n.classList.remove(a);
         else if (op === "toggle_class") n.classList.toggle(a);
         // No event handlers, no script URLs: the attribute must stay data.
-        else if (op === "set_attr") { if (!/^on/i.test(a) && !/^\s*javascript:/i.test(String(b))) n.setAttribute(a, b); }
+        else if (op === "set_attr") { if (!/^on/i.test(a) && !/^javascript:/i.test(String(b).replace(/[\u0000-\u0020]/g, ""))) n.setAttribute(a, b); }
         else if (op === "show") n.hidden = false;
         else if (op === "hide") n.hidden = true;
         else if (op === "transition") { n.classList.add(a); setTimeout(() => n.classList.remove(a), c || 300); }

@@ -1,4 +1,7 @@
-//! Lock helpers: a panic elsewhere must not make every later lock call panic too.
+//! Lock helpers (a panic elsewhere must not make every later lock call panic
+//! too), and giving a shared map's memory back when it empties.
+
+use std::collections::HashMap;
 
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -12,4 +15,12 @@ pub(crate) fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
 
 pub(crate) fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Gives a map's memory back once it is mostly empty (a crowd has left), so
+/// the capacity of its fullest moment is not kept for ever.
+pub(crate) fn shrink<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>) {
+    if map.len() < map.capacity() / 4 {
+        map.shrink_to_fit();
+    }
 }

@@ -63,6 +63,47 @@ test("two users see each other's avatars, typing and active field", async () => 
   await alice.close();
 });
 
+test("in a room above the summary threshold presence comes in brief: the count, the first avatars, who is typing", async () => {
+  const alice = await open("alice");
+  const host = await open("zed");
+  // Ten more users on raw sockets: 12 metas, past the page server's threshold of 8.
+  await host.page.evaluate(async (n) => {
+    window.crowd = [];
+    for (let i = 0; i < n; i++) {
+      const { token } = await (await fetch(`/test/token?user=crowd${String(i).padStart(2, "0")}`)).json();
+      const ws = new WebSocket(`${location.origin.replace("http", "ws")}/socket/websocket?vsn=2.0.0&token=${token}`);
+      await new Promise((r) => ws.addEventListener("open", r));
+      ws.send(JSON.stringify(["1", "1", "room:browser", "phx_join", {}]));
+      window.crowd.push(ws);
+    }
+  }, 10);
+  await alice.page.waitForFunction(() => document.querySelector("[data-rtux-viewing]").textContent === "12 people viewing", null, { timeout: 5000 });
+  const avatars = alice.page.locator("[data-rtux-avatars] .rtux-avatar[data-user]:not(.rtux-avatar--leaving)");
+  await alice.page.waitForFunction(() => document.querySelectorAll("[data-rtux-avatars] .rtux-avatar[data-user]:not(.rtux-avatar--leaving)").length === 5);
+  for (const user of ["alice", "crowd00", "crowd01", "crowd02", "crowd03"]) {
+    await visible(alice.page.locator(`.rtux-avatar[data-user="${user}"]:not(.rtux-avatar--leaving)`), `${user}'s avatar (the first five)`);
+  }
+  await hidden(alice.page.locator('.rtux-avatar[data-user="zed"]'), "zed's avatar (past the first five)");
+  assert.equal(await avatars.count(), 5);
+  assert.equal(await alice.page.textContent(".rtux-avatar--more"), "+7");
+  await shot(alice.page, "presence-summary");
+
+  // A summarised user types: named in the next summary (at most 1 s later).
+  await host.page.evaluate(() => window.crowd[7].send(JSON.stringify(["1", "2", "room:browser", "presence:typing", {}])));
+  const typing = alice.page.locator("[data-rtux-typing] .rtux-typing__text");
+  await visible(typing, "the typing line", 3000);
+  assert.equal(await typing.textContent(), "User crowd07 is typing");
+
+  // Back under half the threshold (4): whole state and diffs again.
+  await host.page.evaluate(() => window.crowd.forEach((ws) => ws.close()));
+  await alice.page.waitForFunction(() => document.querySelector("[data-rtux-viewing]").textContent === "2 people viewing", null, { timeout: 5000 });
+  await visible(alice.page.locator('.rtux-avatar[data-user="zed"]:not(.rtux-avatar--leaving)'), "zed's avatar, in the whole state again");
+  await hidden(alice.page.locator(".rtux-avatar--more"), "the +N avatar");
+  await host.close();
+  await alice.page.waitForFunction(() => document.querySelector("[data-rtux-viewing]").textContent === "1 person viewing", null, { timeout: 5000 });
+  await alice.close();
+});
+
 const banner = (page) => page.locator("[data-rtux-banner]");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

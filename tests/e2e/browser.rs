@@ -21,6 +21,6 @@ async fn the_browser_client_works_in_chromium() {
         ("CHROMIUM", chromium.clone()),
     ];
     suite
-        .run("client.test.mjs", &env, 21, Duration::from_secs(360))
+        .run("client.test.mjs", &env, 22, Duration::from_secs(360))
         .await;
 }

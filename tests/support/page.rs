@@ -15,6 +15,9 @@ use crate::{Delayed, Room, SECRET, docs_with_template, todos_with_template};
 
 /// The topic of the test page.
 pub const PAGE_TOPIC: &str = "room:browser";
+/// Above this many metas the page's presence topic is summarised (rtux's
+/// default is 256; the browser test fills the room past 8).
+pub const PAGE_SUMMARY_ABOVE: usize = 8;
 /// The todo list of the test page.
 pub const PAGE_TODOS: &str = "todo:browser";
 /// A todo list of the test page that starts empty (its empty state shows).
@@ -149,7 +152,7 @@ async fn page(
 <button id="cmd-toggle" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["toggle_class","open","#details"]]'>toggle class</button>
 <button id="cmd-transition" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["transition","flash","#details",1000]]'>transition</button>
 <a id="link" href="/">a link</a>
-<button id="cmd-attr" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["set_attr","onclick","alert(1)","#tip"],["set_attr","ONMOUSEOVER","alert(2)","#tip"],["set_attr","href"," JavaScript:alert(3)","#link"],["set_attr","title","safe","#tip"]]'>set attributes</button>
+<button id="cmd-attr" data-rtux-action="toggle" data-rtux-id="{cmd}" data-rtux-optimistic='[["set_attr","onclick","alert(1)","#tip"],["set_attr","ONMOUSEOVER","alert(2)","#tip"],["set_attr","href"," JavaScript:alert(3)","#link"],["set_attr","href","java\tscript:alert(4)","#link"],["set_attr","href","\u0001javascript:alert(5)","#link"],["set_attr","title","safe","#tip"]]'>set attributes</button>
 </div></section>
 <section id="empties" data-rtux-resource="{empty_topic}"><ul data-rtux-list>{empties}<li class="empty" data-rtux-empty>Nothing here yet.</li></ul>
 <template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
@@ -345,7 +348,13 @@ impl PageServer {
         ));
         let docs = Arc::new(docs_with_template(store, Duration::from_secs(30), DOC));
         let slow_todos = Delayed::replies(todos.clone(), Duration::from_millis(300));
+        // A low summary threshold, so a test can fill a room past it.
+        let presence = rtux::presence::PresenceConfig {
+            summary_above: PAGE_SUMMARY_ABOVE,
+            ..rtux::presence::PresenceConfig::default()
+        };
         let endpoint = Endpoint::builder(SECRET)
+            .presence(presence)
             .channel("room:*", Room)
             .channel("todo:*", slow_todos)
             .channel("doc:*", docs.clone())

@@ -160,12 +160,7 @@ impl ChannelSocket {
     fn send_presence_state(&mut self) {
         match &mut self.held {
             Some(held) => held.push(Held::PresenceState),
-            None => {
-                let frame = self
-                    .presence
-                    .state_frame(&self.topic, self.join_ref.as_deref());
-                self.outbox.send(Utf8Bytes::from(frame));
-            }
+            None => self.presence.send_state(&self.topic, self.outbox.clone()),
         }
     }
 }

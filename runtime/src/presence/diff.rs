@@ -7,24 +7,47 @@ use serde_json::{Map, Value, json};
 pub(crate) type Meta = Map<String, Value>;
 
 /// Changes waiting for the topic's next coalesced `presence_diff`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct PendingDiff {
     joins: BTreeMap<String, Vec<Meta>>,
     leaves: BTreeMap<String, Vec<Meta>>,
     /// A `presence_state` was sent while changes were pending: some client may
     /// have seen a pending join, so its leave must be sent, not cancelled.
     snapshot_seen: bool,
+    /// Off while the topic sends summaries instead of diffs: nothing is kept.
+    recording: bool,
+}
+
+impl Default for PendingDiff {
+    fn default() -> PendingDiff {
+        PendingDiff {
+            joins: BTreeMap::new(),
+            leaves: BTreeMap::new(),
+            snapshot_seen: false,
+            recording: true,
+        }
+    }
 }
 
 impl PendingDiff {
+    /// Starts or stops keeping changes (a topic in summary mode sends no diffs).
+    pub(crate) fn record(&mut self, on: bool) {
+        self.recording = on;
+    }
+
     pub(crate) fn join(&mut self, key: &str, meta: Meta) {
-        self.joins.entry(key.to_owned()).or_default().push(meta);
+        if self.recording {
+            self.joins.entry(key.to_owned()).or_default().push(meta);
+        }
     }
 
     /// Records a leave. A join still pending in this window that no client can
     /// have seen is cancelled instead, so short-lived metas (a burst of cursor
     /// moves) cost nothing on the wire.
     pub(crate) fn leave(&mut self, key: &str, meta: Meta) {
+        if !self.recording {
+            return;
+        }
         if !self.snapshot_seen
             && let Some(joined) = self.joins.get_mut(key)
         {
@@ -104,6 +127,15 @@ mod tests {
             }))
         );
         assert_eq!(d.take(), None);
+    }
+
+    #[test]
+    fn nothing_is_kept_while_not_recording() {
+        let mut d = PendingDiff::default();
+        d.record(false);
+        d.join("alice", meta("1"));
+        d.leave("bob", meta("0"));
+        assert!(d.is_empty());
     }
 
     #[test]

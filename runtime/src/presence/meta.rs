@@ -11,6 +11,11 @@ pub const MAX_FIELD_BYTES: usize = 128;
 pub const MAX_CURSOR_ENTRIES: usize = 8;
 /// Longest string value (or key) in a cursor object, in bytes.
 pub const MAX_CURSOR_STRING_BYTES: usize = 64;
+/// Largest application meta given to `track`, as JSON, in bytes: with rtux's
+/// own fields a meta stays under 2 KiB, so the fullest `presence_state` a joiner
+/// can be sent (below [`PresenceConfig::summary_above`](super::PresenceConfig::summary_above)
+/// metas) fits its outbound byte bound.
+pub const MAX_META_BYTES: usize = 1024;
 
 /// Whether a user is at their keyboard, as their client reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -109,9 +114,13 @@ pub(crate) fn check_cursor(cursor: &Value) -> Result<(), PresenceError> {
     }
 }
 
-/// The application meta given to `track`: an object, or nothing.
+/// The application meta given to `track`: an object of at most
+/// [`MAX_META_BYTES`], or nothing.
 pub(crate) fn meta_from(value: Value) -> Result<Meta, PresenceError> {
     match value {
+        Value::Object(map) if value_len(&map) > MAX_META_BYTES => Err(PresenceError::Invalid(
+            format!("presence meta must be at most {MAX_META_BYTES} bytes of JSON"),
+        )),
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
         _ => Err(PresenceError::Invalid(
@@ -120,9 +129,21 @@ pub(crate) fn meta_from(value: Value) -> Result<Meta, PresenceError> {
     }
 }
 
+/// The length of a meta as JSON.
+fn value_len(map: &Meta) -> usize {
+    serde_json::to_vec(map).map_or(usize::MAX, |v| v.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metas_are_bounded_in_bytes() {
+        assert!(meta_from(json!({"bio": "x".repeat(1000)})).is_ok());
+        let err = meta_from(json!({"bio": "x".repeat(1024)})).expect_err("too large");
+        assert!(err.to_string().contains("at most 1024 bytes"), "{err}");
+    }
 
     #[test]
     fn stamp_keeps_application_fields() {

@@ -4,7 +4,12 @@
 //! - `presence_state` (`{key: {metas: [...]}}`) goes to a connection when it tracks
 //!   or watches a topic; `presence_diff` (`{joins, leaves}`) goes to the topic,
 //!   coalesced over [`PresenceConfig::diff_window`], so a storm of joins costs a few
-//!   messages per subscriber, not one per join.
+//!   messages per subscriber, not one per join. The state is encoded once per
+//!   window and the same bytes go to every socket that joined in it.
+//! - Above [`PresenceConfig::summary_above`] metas a topic is in summary mode:
+//!   `presence_summary` (the count, the first users, who is typing) replaces state
+//!   and diffs, at most once per [`PresenceConfig::summary_interval`], so what a
+//!   joiner is sent does not grow with the room.
 //! - The key is the user id from the socket's token; two tabs of one user are one
 //!   key with two metas. Every change to a meta gives it a new `phx_ref` and
 //!   records the old one as `phx_ref_prev`.
@@ -17,13 +22,15 @@
 mod colour;
 mod diff;
 mod meta;
+mod summary;
 mod text;
 mod timers;
 mod tracker;
 mod typed;
 
 pub use colour::{PALETTE, colour_for};
-pub use meta::{MAX_CURSOR_ENTRIES, MAX_FIELD_BYTES, Status};
+pub use meta::{MAX_CURSOR_ENTRIES, MAX_FIELD_BYTES, MAX_META_BYTES, Status};
+pub use summary::TYPING_SHOWN;
 pub use text::{AVATARS_SHOWN, avatar_overflow, typing_text, viewing_text};
 pub(crate) use typed::track_joining;
 pub use typed::{
@@ -36,10 +43,9 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
-use crate::pubsub::{Broadcast, PubSub};
-use crate::socket::ConnId;
+use crate::pubsub::PubSub;
+use crate::socket::{ConnId, Outbox};
 use crate::sync::lock;
-use crate::wire::{encode_push, events};
 use tracker::Tracker;
 
 /// Presence timings.
@@ -53,6 +59,13 @@ pub struct PresenceConfig {
     pub cursor_interval: Duration,
     /// A meta not refreshed for this long is marked `stale` (30 s).
     pub stale_after: Duration,
+    /// Above this many metas (connections) on a topic, joiners get a summary
+    /// instead of every meta, and the topic sends summaries instead of diffs,
+    /// until it is back under half of it (256; `usize::MAX` never summarises).
+    /// See docs/protocol.md, "Presence in large rooms".
+    pub summary_above: usize,
+    /// Least time between two summaries of a topic in summary mode (1 s).
+    pub summary_interval: Duration,
 }
 
 impl Default for PresenceConfig {
@@ -62,6 +75,8 @@ impl Default for PresenceConfig {
             typing_ttl: Duration::from_secs(3),
             cursor_interval: Duration::from_millis(100),
             stale_after: Duration::from_secs(30),
+            summary_above: 256,
+            summary_interval: Duration::from_secs(1),
         }
     }
 }
@@ -204,12 +219,11 @@ impl Presence {
             .unwrap_or_else(|e| unreachable!("string-keyed JSON: {e}"))
     }
 
-    /// A `presence_state` push for one joined socket, serialized straight from the
-    /// tracker (a large topic's list is not copied first).
-    pub(crate) fn state_frame(&self, topic: &str, join_ref: Option<&str>) -> String {
-        let mut tracker = self.tracker(topic);
-        let list = tracker.list(topic);
-        encode_push(join_ref, topic, events::PRESENCE_STATE, &list)
+    /// Sends a joined socket the topic's presence (`presence_state` at the end
+    /// of the current window, shared with every socket that joined in it; or in
+    /// summary mode the last `presence_summary` at once).
+    pub(crate) fn send_state(&self, topic: &str, outbox: Outbox) {
+        self.tracker(topic).send_state(topic, outbox);
     }
 
     /// Marks the connection typing; `typing` turns false by itself after
@@ -283,10 +297,6 @@ impl Presence {
     pub fn refresh(&self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
         self.update(topic, conn, |_| {})
     }
-}
-
-fn send_diff(pubsub: &dyn PubSub, topic: &str, diff: Value) {
-    pubsub.broadcast(&Broadcast::new(topic, events::PRESENCE_DIFF, diff));
 }
 
 /// The shard a topic's presence lives in.
@@ -470,6 +480,124 @@ mod tests {
                 "presence meta must be a JSON object".into()
             ))
         );
+    }
+
+    /// The frames queued for a socket, as (join_ref, event, payload).
+    fn frames(rx: &mut Queued) -> Vec<(Value, String, Value)> {
+        std::iter::from_fn(|| rx.try_recv())
+            .map(|frame| {
+                let v: Value = serde_json::from_str(&frame).expect("json");
+                (
+                    v[0].clone(),
+                    v[3].as_str().unwrap_or("").to_owned(),
+                    v[4].clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn joiners_of_one_window_share_one_encoded_state() {
+        let (presence, _rx) = setup();
+        let mut joiners = Vec::new();
+        for i in 0..20 {
+            let (outbox, rx, _life) = Outbox::new(1024, usize::MAX);
+            presence
+                .track(TOPIC, &format!("u{i}"), ConnId::next(), json!({}))
+                .expect("track");
+            presence.send_state(TOPIC, outbox);
+            joiners.push((rx, _life));
+        }
+        assert!(
+            joiners.iter_mut().all(|(rx, _)| rx.try_recv().is_none()),
+            "the state waits for the end of the window"
+        );
+        tokio::time::sleep(Duration::from_millis(101)).await;
+        let states: Vec<_> = joiners
+            .iter_mut()
+            .map(|(rx, _)| rx.try_recv().expect("a state"))
+            .collect();
+        assert!(
+            states
+                .iter()
+                .all(|s| s.as_str().as_ptr() == states[0].as_str().as_ptr()),
+            "one encoding, the same bytes for every joiner"
+        );
+        let state: Value = serde_json::from_str(&states[0]).expect("json");
+        assert_eq!(state[0], Value::Null, "no join_ref: the frame is shared");
+        assert_eq!(state[3], "presence_state");
+        assert_eq!(
+            state[4].as_object().map(|m| m.len()),
+            Some(20),
+            "everyone of the window"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_large_topic_sends_summaries_and_a_small_one_state_again() {
+        let pubsub = Arc::new(LocalPubSub::default());
+        let (outbox, mut rx, _life) = Outbox::new(1024, usize::MAX);
+        pubsub.subscribe(TOPIC, Subscriber::new(ConnId::next(), outbox));
+        let config = PresenceConfig {
+            summary_above: 10,
+            ..PresenceConfig::default()
+        };
+        let presence = Presence::start(pubsub, config);
+        let conns: Vec<ConnId> = (0..12).map(|_| ConnId::next()).collect();
+        for (i, conn) in conns.iter().enumerate() {
+            presence
+                .track(
+                    TOPIC,
+                    &format!("u{i:02}"),
+                    *conn,
+                    json!({"name": format!("U{i}")}),
+                )
+                .expect("track");
+        }
+        tokio::time::sleep(Duration::from_millis(101)).await;
+        let sent = frames(&mut rx);
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        let (_, event, summary) = &sent[0];
+        assert_eq!(
+            event, "presence_summary",
+            "12 metas > 10: a summary, not a diff"
+        );
+        assert_eq!(summary["count"], 12);
+        assert_eq!(
+            summary["presences"].as_object().map(|m| m.len()),
+            Some(AVATARS_SHOWN)
+        );
+
+        // A joiner gets the last summary at once; a typing user is named in the next.
+        let (outbox, mut joiner, _life2) = Outbox::new(1024, usize::MAX);
+        presence.send_state(TOPIC, outbox);
+        assert_eq!(frames(&mut joiner)[0].2, *summary);
+        presence.typing(TOPIC, conns[11]).expect("typing");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(
+            frames(&mut rx).is_empty(),
+            "at most one summary per interval"
+        );
+        tokio::time::sleep(Duration::from_millis(501)).await;
+        let sent = frames(&mut rx);
+        assert_eq!(sent[0].2["typing"], 1);
+        assert_eq!(sent[0].2["presences"]["u11"]["metas"][0]["typing"], true);
+
+        // Down to 6 (> 10 / 2): still summaries; down to 5: everyone gets the state.
+        for conn in &conns[6..] {
+            presence.untrack(TOPIC, *conn);
+        }
+        tokio::time::sleep(Duration::from_millis(1001)).await;
+        assert_eq!(frames(&mut rx)[0].2["count"], 6);
+        presence.untrack(TOPIC, conns[5]);
+        tokio::time::sleep(Duration::from_millis(1001)).await;
+        let sent = frames(&mut rx);
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].1, "presence_state");
+        assert_eq!(sent[0].2.as_object().map(|m| m.len()), Some(5));
+        presence.untrack(TOPIC, conns[4]);
+        tokio::time::sleep(Duration::from_millis(101)).await;
+        assert_eq!(frames(&mut rx)[0].1, "presence_diff", "diffs again");
     }
 
     #[tokio::test(start_paused = true)]

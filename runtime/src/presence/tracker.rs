@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::extract::ws::Utf8Bytes;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 use tokio::time::Instant;
@@ -14,8 +15,11 @@ use tokio_util::time::delay_queue::Key;
 use super::colour::colour_for;
 use super::diff::{Meta, PendingDiff};
 use super::meta::stamp_new;
+use super::summary::summary;
 use super::{PresenceConfig, PresenceError};
-use crate::socket::ConnId;
+use crate::pubsub::{Broadcast, PubSub};
+use crate::socket::{ConnId, Outbox};
+use crate::wire::{encode_push, events};
 
 /// What a timer does when it fires.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +58,17 @@ struct TopicPresence {
     cursors: HashMap<String, CursorGate>,
     pending: PendingDiff,
     flush: Option<Key>,
+    /// Sockets waiting for the topic's state: at the next flush it is encoded
+    /// once and the same bytes are queued for each.
+    waiting: Vec<Outbox>,
+    /// Set while the topic is in summary mode: the last summary sent.
+    summary: Option<Summary>,
+}
+
+/// The last `presence_summary` of a topic, and its frame for new joiners.
+struct Summary {
+    payload: Value,
+    frame: Utf8Bytes,
 }
 
 /// Unique `phx_ref`s: a per-process prefix and a counter.
@@ -115,6 +130,10 @@ pub(super) struct Tracker {
     refs: Refs,
 }
 
+fn broadcast(pubsub: &dyn PubSub, topic: &str, event: &str, payload: Value) {
+    pubsub.broadcast(&Broadcast::new(topic, event, payload));
+}
+
 fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -141,6 +160,77 @@ fn cancel(timers: &mut DelayQueue<Timer>, slot: &mut Option<Key>) {
 }
 
 impl TopicPresence {
+    fn new(name: &Arc<str>) -> TopicPresence {
+        TopicPresence {
+            name: name.clone(),
+            keys: BTreeMap::new(),
+            conns: HashMap::new(),
+            cursors: HashMap::new(),
+            pending: PendingDiff::default(),
+            flush: None,
+            waiting: Vec::new(),
+            summary: None,
+        }
+    }
+
+    /// Ends a window: what changed goes to the topic's subscribers, and the
+    /// state to the sockets waiting for it, each encoded once.
+    ///
+    /// Up to [`PresenceConfig::summary_above`] metas a topic sends
+    /// `presence_state` and `presence_diff`; above it, and until it is back
+    /// under half of that, one `presence_summary` per summary interval when it
+    /// changed (joiners get the last one at once). Leaving summary mode sends
+    /// everyone the whole state.
+    fn flush(&mut self, config: &PresenceConfig, pubsub: &dyn PubSub) {
+        self.flush = None;
+        let diff = self.pending.take();
+        let metas = self.conns.len();
+        let large = match self.summary {
+            Some(_) => metas > config.summary_above / 2,
+            None => metas > config.summary_above,
+        };
+        self.pending.record(!large);
+        if large {
+            self.waiting.clear();
+            let payload = summary(&self.keys, |e| &e.meta);
+            if self.summary.as_ref().is_some_and(|s| s.payload == payload) {
+                return;
+            }
+            let frame = encode_push(None, &self.name, events::PRESENCE_SUMMARY, &payload);
+            broadcast(
+                pubsub,
+                &self.name,
+                events::PRESENCE_SUMMARY,
+                payload.clone(),
+            );
+            self.summary = Some(Summary {
+                payload,
+                frame: frame.into(),
+            });
+        } else if self.summary.take().is_some() {
+            self.waiting.clear();
+            let state = serde_json::to_value(ListView(Some(&self.keys)))
+                .unwrap_or_else(|e| unreachable!("string-keyed JSON: {e}"));
+            broadcast(pubsub, &self.name, events::PRESENCE_STATE, state);
+        } else {
+            if !self.waiting.is_empty() {
+                let state = ListView(Some(&self.keys));
+                let frame = Utf8Bytes::from(encode_push(
+                    None,
+                    &self.name,
+                    events::PRESENCE_STATE,
+                    &state,
+                ));
+                for outbox in self.waiting.drain(..) {
+                    outbox.send(frame.clone());
+                }
+            }
+            if let Some(diff) = diff {
+                broadcast(pubsub, &self.name, events::PRESENCE_DIFF, diff);
+            }
+        }
+    }
+
     fn entry_mut(&mut self, conn: ConnId) -> Option<(&str, &mut Entry, &mut PendingDiff)> {
         let key = self.conns.get(&conn)?;
         let entry = self
@@ -151,7 +241,13 @@ impl TopicPresence {
         Some((key.as_str(), entry, &mut self.pending))
     }
 
-    fn schedule_flush(&mut self, timers: &mut DelayQueue<Timer>, window: std::time::Duration) {
+    /// Starts the flush timer unless it runs: the diff window, or in summary
+    /// mode the summary interval.
+    fn schedule_flush(&mut self, timers: &mut DelayQueue<Timer>, config: &PresenceConfig) {
+        let window = match self.summary {
+            Some(_) => config.summary_interval,
+            None => config.diff_window,
+        };
         if self.flush.is_none() {
             let timer = Timer {
                 topic: self.name.clone(),
@@ -182,14 +278,7 @@ impl Tracker {
         let tp = self
             .topics
             .entry(topic.into())
-            .or_insert_with_key(|name| TopicPresence {
-                name: name.clone(),
-                keys: BTreeMap::new(),
-                conns: HashMap::new(),
-                cursors: HashMap::new(),
-                pending: PendingDiff::default(),
-                flush: None,
-            });
+            .or_insert_with_key(TopicPresence::new);
         if tp.conns.contains_key(&conn) {
             return Err(PresenceError::AlreadyTracked);
         }
@@ -208,7 +297,7 @@ impl Tracker {
             stale,
         });
         tp.conns.insert(conn, key.to_owned());
-        tp.schedule_flush(&mut self.timers, self.config.diff_window);
+        tp.schedule_flush(&mut self.timers, &self.config);
         Ok(())
     }
 
@@ -256,7 +345,7 @@ impl Tracker {
         let key = key.to_owned();
         pending.leave(&key, old);
         pending.join(&key, new);
-        tp.schedule_flush(&mut self.timers, self.config.diff_window);
+        tp.schedule_flush(&mut self.timers, &self.config);
         Ok(())
     }
 
@@ -285,8 +374,27 @@ impl Tracker {
         cancel(&mut self.timers, &mut entry.typing);
         cancel(&mut self.timers, &mut entry.stale);
         tp.pending.leave(&key, entry.meta);
-        tp.schedule_flush(&mut self.timers, self.config.diff_window);
+        tp.schedule_flush(&mut self.timers, &self.config);
         true
+    }
+
+    /// Sends `outbox` the topic's presence: in summary mode the last summary at
+    /// once, otherwise the state at the end of the current window, encoded once
+    /// for every socket waiting for it.
+    pub(super) fn send_state(&mut self, topic: &str, outbox: Outbox) {
+        let tp = self
+            .topics
+            .entry(topic.into())
+            .or_insert_with_key(TopicPresence::new);
+        match &tp.summary {
+            Some(summary) => {
+                outbox.send(summary.frame.clone());
+            }
+            None => {
+                tp.waiting.push(outbox);
+                tp.schedule_flush(&mut self.timers, &self.config);
+            }
+        }
     }
 
     pub(super) fn is_tracked(&self, topic: &str, conn: ConnId) -> bool {
@@ -381,25 +489,38 @@ impl Tracker {
         }
     }
 
+    /// Gives memory back once a room has emptied: the topic map and the timer
+    /// slab keep the capacity of their fullest moment otherwise.
+    fn shrink(&mut self) {
+        if self.topics.len() < self.topics.capacity() / 4 {
+            self.topics.shrink_to_fit();
+        }
+        if self.timers.len() < self.timers.capacity() / 4 {
+            self.timers.compact();
+        }
+    }
+
     pub(super) fn poll_timer(&mut self, cx: &mut Context<'_>) -> Poll<Option<Timer>> {
         self.timers
             .poll_expired(cx)
             .map(|expired| expired.map(|e| e.into_inner()))
     }
 
-    /// Handles an expired timer; returns a diff to broadcast, if it was a flush.
-    /// The fired key is cleared before anything else, as it is no longer valid.
-    pub(super) fn fire(&mut self, timer: Timer) -> Option<(String, Value)> {
+    /// Handles an expired timer, sending what a flush sends through `pubsub`
+    /// (under the tracker's lock, so a topic's messages leave in order); `None`
+    /// if what it was for is gone. The fired key is cleared before anything
+    /// else, as it is no longer valid.
+    pub(super) fn fire(&mut self, timer: Timer, pubsub: &dyn PubSub) -> Option<()> {
         let Timer { topic, kind } = timer;
         let tp = self.topics.get_mut(&topic)?;
         let conn = match kind {
             Kind::Flush => {
-                tp.flush = None;
-                let diff = tp.pending.take();
-                if tp.keys.is_empty() {
+                tp.flush(&self.config, pubsub);
+                if tp.keys.is_empty() && tp.flush.is_none() {
                     self.topics.remove(&topic);
+                    self.shrink();
                 }
-                return diff.map(|d| (topic.to_string(), d));
+                return None;
             }
             Kind::Cursor(key) => {
                 let gate = tp.cursors.get_mut(&key)?;
@@ -409,7 +530,7 @@ impl Tracker {
                 let _tracked = self.modify(&topic, conn, true, |m| {
                     m.insert("cursor".into(), cursor);
                 });
-                return None;
+                return Some(());
             }
             Kind::Typing(conn) | Kind::Stale(conn) => conn,
         };
@@ -419,9 +540,9 @@ impl Tracker {
             _ => (&mut entry.stale, "stale", true),
         };
         *slot = None;
-        let _tracked = self.modify(&topic, conn, false, |m| {
+        self.modify(&topic, conn, false, |m| {
             m.insert(field.into(), Value::Bool(value));
-        });
-        None
+        })
+        .ok()
     }
 }

@@ -5,7 +5,7 @@ use axum::extract::ws::Utf8Bytes;
 
 use super::{Broadcast, PubSub, Subscriber};
 use crate::socket::ConnId;
-use crate::sync::{read, write};
+use crate::sync::{read, shrink, write};
 use crate::wire::encode_broadcast;
 
 /// In-process pub/sub: the subscriptions of this node's sockets.
@@ -38,6 +38,9 @@ impl PubSub for LocalPubSub {
             subs.remove(&conn);
             if subs.is_empty() {
                 topics.remove(topic);
+                shrink(&mut topics);
+            } else {
+                shrink(subs);
             }
         }
     }

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use super::ConnId;
 use super::close::CloseReason;
 use super::outbox::Lifeline;
-use crate::sync::lock;
+use crate::sync::{lock, shrink};
 
 #[derive(Debug, Default)]
 pub(crate) struct Sockets {
@@ -28,6 +28,7 @@ impl Sockets {
             conns.remove(&conn);
             if conns.is_empty() {
                 by_user.remove(user);
+                shrink(&mut by_user);
             }
         }
     }

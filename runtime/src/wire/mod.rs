@@ -37,9 +37,20 @@ pub mod events {
     pub const PRESENCE_STATE: &str = "presence_state";
     /// Server → client: who joined and left a topic since the last diff.
     pub const PRESENCE_DIFF: &str = "presence_diff";
+    /// Server → client: a large topic's presence in brief (the count, the first
+    /// users and who is typing), sent instead of state and diffs above
+    /// [`PresenceConfig::summary_above`](crate::presence::PresenceConfig::summary_above).
+    pub const PRESENCE_SUMMARY: &str = "presence_summary";
 
     /// Events only the server may send; a client pushing one gets an error reply.
-    pub const SERVER_ONLY: [&str; 5] = [REPLY, ERROR, CLOSE, PRESENCE_STATE, PRESENCE_DIFF];
+    pub const SERVER_ONLY: [&str; 6] = [
+        REPLY,
+        ERROR,
+        CLOSE,
+        PRESENCE_STATE,
+        PRESENCE_DIFF,
+        PRESENCE_SUMMARY,
+    ];
 
     /// Events of rtux's own (`rtux:patch`, `rtux:lock`, …) are the server's too:
     /// no channel relays a client's, so no client can send HTML to others.

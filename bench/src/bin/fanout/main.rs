@@ -9,7 +9,6 @@ mod client;
 mod report;
 mod run;
 mod servers;
-mod stats;
 
 use clap::{Parser, Subcommand};
 

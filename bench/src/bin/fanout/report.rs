@@ -9,16 +9,6 @@ pub(crate) fn markdown(
     deliveries: u64,
     window: u64,
 ) -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines().find_map(|l| {
-                l.strip_prefix("model name")
-                    .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
-            })
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
     let mut out = String::new();
     out.push_str("## Broadcast fan-out and memory per connection\n\n");
@@ -29,7 +19,8 @@ pub(crate) fn markdown(
         counts.join(",")
     ));
     out.push_str(&format!(
-        "Machine: {cores} cores, {cpu}; client and server share them, on loopback.\n\n"
+        "Machine: {}; client and server share them, on loopback.\n\n",
+        rtux_bench::machine()
     ));
     out.push_str("One topic; every subscriber is a WebSocket client in the benchmark process, the server a child process. ");
     out.push_str("A publisher sends messages stamped with the send time, at most `window` in flight; each subscriber records the delivery latency. ");

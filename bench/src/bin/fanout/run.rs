@@ -3,20 +3,17 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::time::Instant;
 
 use crate::client::{self, Kind};
 use crate::report;
-use crate::stats::rss_kib;
-use rtux_bench::percentile;
+use rtux_bench::{percentile, rss_kib};
 
 /// What to measure.
 #[derive(Debug, clap::Args)]
@@ -115,30 +112,11 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 }
 
 async fn start_server(kind: Kind) -> Result<(Child, SocketAddr, u32), String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let arg = match kind {
+    rtux_bench::spawn_server(&[match kind {
         Kind::Rtux => "serve-rtux",
         Kind::Baseline => "serve-baseline",
-    };
-    let mut child = Command::new(exe)
-        .arg(arg)
-        .stdout(Stdio::piped())
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("start the {arg} child: {e}"))?;
-    let pid = child.id().ok_or("the server child has no pid")?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .await
-        .map_err(|e| e.to_string())?;
-    let addr = line
-        .trim()
-        .parse()
-        .map_err(|e| format!("server printed {line:?}: {e}"))?;
-    Ok((child, addr, pid))
+    }])
+    .await
 }
 
 async fn round(kind: Kind, n: usize, args: &RunArgs) -> Result<Round, String> {

@@ -1,0 +1,66 @@
+//! `presence_storm`: N users join one presence-tracked topic at once; how fast
+//! they all get in, when every client's presence shows all of them, and the
+//! server's memory before, during, with everyone in and after they left.
+//!
+//! ```text
+//! cargo run -p rtux-bench --release --bin presence_storm -- --write docs/benchmarks.md
+//! ```
+
+mod report;
+mod server;
+mod storm;
+
+use clap::{Parser, Subcommand};
+
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// Measures a presence join storm.
+#[derive(Debug, Parser)]
+#[command(name = "presence_storm", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    serve: Option<Serve>,
+    #[command(flatten)]
+    run: storm::RunArgs,
+}
+
+/// Internal: the server the benchmark starts as a child process.
+#[derive(Debug, Subcommand)]
+enum Serve {
+    /// Serve a presence topic on 127.0.0.1 and print its address.
+    Serve {
+        /// The presence summary threshold (metas).
+        #[arg(long)]
+        summary_above: usize,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the Tokio runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.serve {
+            Some(Serve::Serve { summary_above }) => server::serve(summary_above).await,
+            None => storm::run(cli.run).await,
+        }
+    });
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

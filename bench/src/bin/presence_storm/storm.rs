@@ -1,0 +1,331 @@
+//! One storm per user count, each against a fresh server process.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::stream::SplitStream;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::report;
+use crate::server::{SECRET, TOPIC};
+use rtux_bench::{percentile, rss_kib};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// What to measure.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    /// User counts to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1000,5000,10000")]
+    users: Vec<usize>,
+    /// The server's presence summary threshold, in metas (rtux's default: 256).
+    #[arg(long, default_value_t = 256)]
+    summary_above: usize,
+    /// Connections being opened and joined at once by the harness.
+    #[arg(long, default_value_t = 256)]
+    concurrency: usize,
+    /// Also write the results as Markdown to this file, and the chart beside it.
+    #[arg(long)]
+    write: Option<PathBuf>,
+    /// Print each round as a line of JSON instead of the Markdown table (for tests).
+    #[arg(long)]
+    json: bool,
+}
+
+/// The figures of one storm.
+#[derive(Debug, Clone)]
+pub(crate) struct Round {
+    pub(crate) users: usize,
+    /// From the first connect to the last join reply.
+    pub(crate) joined_in: Duration,
+    /// Connect + join, per user: p50 and p99.
+    pub(crate) join_p50: Duration,
+    pub(crate) join_p99: Duration,
+    /// From the last join reply until every client's presence counted everyone.
+    pub(crate) converged_after: Option<Duration>,
+    /// Sockets the server closed while the users were in.
+    pub(crate) closed: usize,
+    pub(crate) rss_empty_kib: u64,
+    pub(crate) rss_peak_kib: u64,
+    pub(crate) rss_steady_kib: u64,
+    pub(crate) rss_after_kib: u64,
+}
+
+impl Round {
+    pub(crate) fn joins_per_second(&self) -> f64 {
+        self.users as f64 / self.joined_in.as_secs_f64()
+    }
+
+    pub(crate) fn kib_per_user(&self) -> f64 {
+        self.rss_steady_kib.saturating_sub(self.rss_empty_kib) as f64 / self.users as f64
+    }
+
+    fn to_json(&self) -> Value {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        json!({
+            "users": self.users,
+            "joined_in_ms": ms(self.joined_in),
+            "join_p99_ms": ms(self.join_p99),
+            "converged_after_ms": self.converged_after.map(ms),
+            "closed": self.closed,
+            "rss_empty_kib": self.rss_empty_kib,
+            "rss_peak_kib": self.rss_peak_kib,
+            "rss_steady_kib": self.rss_steady_kib,
+            "rss_after_kib": self.rss_after_kib,
+        })
+    }
+}
+
+pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
+    if args.users.is_empty() || args.users.contains(&0) {
+        return Err("--users needs counts above zero, such as 1000,5000,10000".into());
+    }
+    if args.concurrency == 0 {
+        return Err("--concurrency must be at least 1".into());
+    }
+    let mut rounds = Vec::new();
+    for &n in &args.users {
+        eprintln!("{n} users joining {TOPIC}…");
+        let r = storm(n, &args).await?;
+        eprintln!(
+            "  all joined in {:.2} s ({:.0}/s), join p50 {:?} p99 {:?}, converged {:?} after the last join, {} closed; RSS empty {} KiB, peak {} KiB, steady {} KiB ({:.1} KiB per user), after all left {} KiB",
+            r.joined_in.as_secs_f64(),
+            r.joins_per_second(),
+            r.join_p50,
+            r.join_p99,
+            r.converged_after,
+            r.closed,
+            r.rss_empty_kib,
+            r.rss_peak_kib,
+            r.rss_steady_kib,
+            r.kib_per_user(),
+            r.rss_after_kib,
+        );
+        if args.json {
+            println!("{}", r.to_json());
+        }
+        rounds.push(r);
+    }
+    if args.json {
+        return Ok(());
+    }
+    let markdown = report::markdown(&rounds, &args.users, args.summary_above, args.concurrency);
+    println!("{markdown}");
+    if let Some(path) = &args.write {
+        rtux_bench::write_section(path, "presence_storm", &markdown)
+            .map_err(|e| format!("write {}: {e}", path.display()))?;
+        let chart = path.with_file_name(report::CHART);
+        std::fs::write(&chart, report::chart(&rounds))
+            .map_err(|e| format!("write {}: {e}", chart.display()))?;
+        eprintln!("Wrote {} and {}.", path.display(), chart.display());
+    }
+    Ok(())
+}
+
+/// What the clients of one storm report.
+#[derive(Default)]
+struct Tally {
+    /// Clients whose presence counts every user.
+    converged: AtomicUsize,
+    /// When the last of them got there (µs since the epoch).
+    last_converged_us: AtomicU64,
+    closed: AtomicUsize,
+    leaving: AtomicBool,
+}
+
+async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
+    let summary = args.summary_above.to_string();
+    let (mut child, addr, pid) =
+        rtux_bench::spawn_server(&["serve", "--summary-above", &summary]).await?;
+    // One user in and out first, so lazily built parts count as "empty".
+    drop(join(addr, usize::MAX).await?);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_empty_kib = rss_kib(pid)?;
+
+    let peak = Arc::new(AtomicU64::new(rss_empty_kib));
+    let sampling = Arc::new(AtomicBool::new(true));
+    let sampler = tokio::spawn({
+        let (peak, sampling) = (peak.clone(), sampling.clone());
+        async move {
+            while sampling.load(Ordering::Relaxed) {
+                if let Ok(rss) = rss_kib(pid) {
+                    peak.fetch_max(rss, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    });
+
+    let tally = Arc::new(Tally::default());
+    let epoch = Instant::now();
+    let joined: Vec<_> = futures_util::stream::iter(0..n)
+        .map(|i| {
+            let tally = tally.clone();
+            async move {
+                let started = Instant::now();
+                let ws = join(addr, i).await?;
+                let latency = started.elapsed();
+                let (sink, stream) = ws.split();
+                let reader = tokio::spawn(watch(stream, n, epoch, tally));
+                Ok::<_, String>((latency, sink, reader))
+            }
+        })
+        .buffer_unordered(args.concurrency)
+        .collect()
+        .await;
+    let joined_in = epoch.elapsed();
+    let joined = joined.into_iter().collect::<Result<Vec<_>, _>>()?;
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while tally.converged.load(Ordering::Relaxed) < n && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let converged_after = (tally.converged.load(Ordering::Relaxed) >= n).then(|| {
+        let last = Duration::from_micros(tally.last_converged_us.load(Ordering::Relaxed));
+        last.saturating_sub(joined_in)
+    });
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_steady_kib = rss_kib(pid)?;
+    sampling.store(false, Ordering::Relaxed);
+    let _sampled = sampler.await;
+
+    tally.leaving.store(true, Ordering::Relaxed);
+    let mut latencies: Vec<Duration> = Vec::with_capacity(n);
+    for (latency, sink, reader) in joined {
+        latencies.push(latency);
+        reader.abort();
+        drop(sink);
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let rss_after_kib = rss_kib(pid)?;
+    let _killed = child.kill().await;
+    latencies.sort_unstable();
+    Ok(Round {
+        users: n,
+        joined_in,
+        join_p50: percentile(&latencies, 50.0),
+        join_p99: percentile(&latencies, 99.0),
+        converged_after,
+        closed: tally.closed.load(Ordering::Relaxed),
+        rss_empty_kib,
+        rss_peak_kib: peak.load(Ordering::Relaxed),
+        rss_steady_kib,
+        rss_after_kib,
+    })
+}
+
+/// Connects user `i` and joins the topic, tracked; returns the open socket.
+async fn join(addr: SocketAddr, i: usize) -> Result<Ws, String> {
+    let tokens = rtux::auth::Tokens::new(SECRET.as_bytes()).map_err(|e| e.to_string())?;
+    let token = tokens.issue(&format!("user{i}"), None, Duration::from_secs(3600));
+    let url = format!("ws://{addr}/socket/websocket?vsn=2.0.0&token={token}");
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| {
+        format!("connect: {e} (for 10,000 users, raise the open-files limit: ulimit -n 25000)")
+    })?;
+    let frame = json!(["1", "1", TOPIC, "phx_join", {"meta": {}}]).to_string();
+    ws.send(Message::text(frame))
+        .await
+        .map_err(|e| e.to_string())?;
+    match ws.next().await {
+        Some(Ok(Message::Text(reply))) if reply.contains(r#""status":"ok""#) => Ok(ws),
+        other => Err(format!("join failed: {other:?}")),
+    }
+}
+
+/// Follows the topic's presence as a client does, until the socket ends;
+/// counts the client in when its presence shows all `n` users.
+async fn watch(mut stream: SplitStream<Ws>, n: usize, epoch: Instant, tally: Arc<Tally>) {
+    let mut presence = Presence::default();
+    let mut counted = false;
+    while let Some(Ok(message)) = stream.next().await {
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let Ok(frame) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        if !presence.apply(frame[3].as_str().unwrap_or(""), &frame[4]) {
+            break;
+        }
+        let all = presence.count() == n;
+        if all != counted {
+            counted = all;
+            if all {
+                tally.converged.fetch_add(1, Ordering::Relaxed);
+                let now = u64::try_from(epoch.elapsed().as_micros()).unwrap_or(u64::MAX);
+                tally.last_converged_us.fetch_max(now, Ordering::Relaxed);
+            } else {
+                tally.converged.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+    }
+    if !tally.leaving.load(Ordering::Relaxed) {
+        tally.closed.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A client's view of the topic's presence: every user's metas (by `phx_ref`),
+/// or in summary mode the count.
+#[derive(Default)]
+struct Presence {
+    users: HashMap<String, Vec<Value>>,
+    summary_count: Option<usize>,
+}
+
+impl Presence {
+    /// Applies one pushed event; false if the server closed the channel.
+    fn apply(&mut self, event: &str, payload: &Value) -> bool {
+        match event {
+            "presence_state" => {
+                self.summary_count = None;
+                self.users.clear();
+                self.merge(payload, true);
+            }
+            "presence_diff" if self.summary_count.is_none() => {
+                self.merge(&payload["joins"], true);
+                self.merge(&payload["leaves"], false);
+            }
+            "presence_summary" => {
+                self.summary_count = payload["count"]
+                    .as_u64()
+                    .and_then(|c| usize::try_from(c).ok());
+            }
+            "phx_close" | "phx_error" => return false,
+            _ => {}
+        }
+        true
+    }
+
+    fn merge(&mut self, list: &Value, join: bool) {
+        for (key, entry) in list.as_object().into_iter().flatten() {
+            let refs = entry["metas"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| m["phx_ref"].clone());
+            let metas = self.users.entry(key.clone()).or_default();
+            for r in refs {
+                metas.retain(|m| *m != r);
+                if join {
+                    metas.push(r);
+                }
+            }
+            if metas.is_empty() {
+                self.users.remove(key);
+            }
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.summary_count.unwrap_or(self.users.len())
+    }
+}
