@@ -339,7 +339,7 @@ async fn a_join_storm_of_a_thousand_users_sends_few_messages() {
             while let Some(Ok(_)) = rx.next().await {}
         }));
     }
-    // Diffs while the room is small, then (above 256 metas) summaries.
+    // Diffs while the room is small, then (above 64 metas) summaries.
     let (mut diffs, mut summaries) = (0, 0);
     let mut joined: HashSet<String> = HashSet::new();
     let mut count = 1;

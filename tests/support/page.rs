@@ -16,7 +16,7 @@ use crate::{Delayed, Room, SECRET, docs_with_template, todos_with_template};
 /// The topic of the test page.
 pub const PAGE_TOPIC: &str = "room:browser";
 /// Above this many metas the page's presence topic is summarised (rtux's
-/// default is 256; the browser test fills the room past 8).
+/// default is 64; the browser test fills the room past 8).
 pub const PAGE_SUMMARY_ABOVE: usize = 8;
 /// The todo list of the test page.
 pub const PAGE_TODOS: &str = "todo:browser";

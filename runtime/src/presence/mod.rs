@@ -61,7 +61,7 @@ pub struct PresenceConfig {
     pub stale_after: Duration,
     /// Above this many metas (connections) on a topic, joiners get a summary
     /// instead of every meta, and the topic sends summaries instead of diffs,
-    /// until it is back under half of it (256; `usize::MAX` never summarises).
+    /// until it is back under half of it (64; `usize::MAX` never summarises).
     /// See docs/protocol.md, "Presence in large rooms".
     pub summary_above: usize,
     /// Least time between two summaries of a topic in summary mode (1 s).
@@ -75,7 +75,7 @@ impl Default for PresenceConfig {
             typing_ttl: Duration::from_secs(3),
             cursor_interval: Duration::from_millis(100),
             stale_after: Duration::from_secs(30),
-            summary_above: 256,
+            summary_above: 64,
             summary_interval: Duration::from_secs(1),
         }
     }

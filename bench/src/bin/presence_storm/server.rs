@@ -8,6 +8,8 @@ use rtux::{Endpoint, Limits};
 pub(crate) const SECRET: &str = "rtux benchmark secret, loopback only, 32+ bytes";
 /// The topic every user joins.
 pub(crate) const TOPIC: &str = "room:storm";
+/// Another topic, joined and left during the storm to see whether it slows.
+pub(crate) const CALM: &str = "room:calm";
 
 /// The generated app's presence meta.
 #[derive(Debug, Clone, PartialEq, rtux::Presence)]

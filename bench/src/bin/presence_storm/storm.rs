@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::report;
-use crate::server::{SECRET, TOPIC};
+use crate::server::{CALM, SECRET, TOPIC};
 use rtux_bench::{percentile, rss_kib};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -27,11 +27,11 @@ pub(crate) struct RunArgs {
     /// User counts to measure, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1000,5000,10000")]
     users: Vec<usize>,
-    /// The server's presence summary threshold, in metas (rtux's default: 256).
-    #[arg(long, default_value_t = 256)]
+    /// The server's presence summary threshold, in metas (rtux's default: 64).
+    #[arg(long, default_value_t = 64)]
     summary_above: usize,
     /// Connections being opened and joined at once by the harness.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 128)]
     concurrency: usize,
     /// Also write the results as Markdown to this file, and the chart beside it.
     #[arg(long)]
@@ -54,6 +54,9 @@ pub(crate) struct Round {
     pub(crate) converged_after: Option<Duration>,
     /// Sockets the server closed while the users were in.
     pub(crate) closed: usize,
+    /// A join to another topic, p50 / p99: alone before the storm, and during it.
+    pub(crate) elsewhere_alone: (Duration, Duration),
+    pub(crate) elsewhere_during: (Duration, Duration),
     pub(crate) rss_empty_kib: u64,
     pub(crate) rss_peak_kib: u64,
     pub(crate) rss_steady_kib: u64,
@@ -77,6 +80,8 @@ impl Round {
             "join_p99_ms": ms(self.join_p99),
             "converged_after_ms": self.converged_after.map(ms),
             "closed": self.closed,
+            "elsewhere_alone_p99_ms": ms(self.elsewhere_alone.1),
+            "elsewhere_during_p99_ms": ms(self.elsewhere_during.1),
             "rss_empty_kib": self.rss_empty_kib,
             "rss_peak_kib": self.rss_peak_kib,
             "rss_steady_kib": self.rss_steady_kib,
@@ -97,13 +102,15 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
         eprintln!("{n} users joining {TOPIC}…");
         let r = storm(n, &args).await?;
         eprintln!(
-            "  all joined in {:.2} s ({:.0}/s), join p50 {:?} p99 {:?}, converged {:?} after the last join, {} closed; RSS empty {} KiB, peak {} KiB, steady {} KiB ({:.1} KiB per user), after all left {} KiB",
+            "  all joined in {:.2} s ({:.0}/s), join p50 {:?} p99 {:?}, converged {:?} after the last join, {} closed; a join elsewhere p99 {:?} alone, {:?} during; RSS empty {} KiB, peak {} KiB, steady {} KiB ({:.1} KiB per user), after all left {} KiB",
             r.joined_in.as_secs_f64(),
             r.joins_per_second(),
             r.join_p50,
             r.join_p99,
             r.converged_after,
             r.closed,
+            r.elsewhere_alone.1,
+            r.elsewhere_during.1,
             r.rss_empty_kib,
             r.rss_peak_kib,
             r.rss_steady_kib,
@@ -147,9 +154,18 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
     let (mut child, addr, pid) =
         rtux_bench::spawn_server(&["serve", "--summary-above", &summary]).await?;
     // One user in and out first, so lazily built parts count as "empty".
-    drop(join(addr, usize::MAX).await?);
+    drop(join(addr, "first", TOPIC).await?);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_empty_kib = rss_kib(pid)?;
+
+    // Joins to another topic, alone and then all through the storm.
+    let mut prober = join(addr, "prober", CALM).await?;
+    let elsewhere_alone = quantiles(probe(&mut prober, None).await?);
+    let storming = Arc::new(AtomicBool::new(true));
+    let during = tokio::spawn({
+        let storming = storming.clone();
+        async move { probe(&mut prober, Some(&storming)).await }
+    });
 
     let peak = Arc::new(AtomicU64::new(rss_empty_kib));
     let sampling = Arc::new(AtomicBool::new(true));
@@ -172,7 +188,7 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
             let tally = tally.clone();
             async move {
                 let started = Instant::now();
-                let ws = join(addr, i).await?;
+                let ws = join(addr, &format!("user{i}"), TOPIC).await?;
                 let latency = started.elapsed();
                 let (sink, stream) = ws.split();
                 let reader = tokio::spawn(watch(stream, n, epoch, tally));
@@ -183,6 +199,8 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
         .collect()
         .await;
     let joined_in = epoch.elapsed();
+    storming.store(false, Ordering::Relaxed);
+    let elsewhere_during = quantiles(during.await.map_err(|e| e.to_string())??);
     let joined = joined.into_iter().collect::<Result<Vec<_>, _>>()?;
 
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -216,6 +234,8 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
         join_p99: percentile(&latencies, 99.0),
         converged_after,
         closed: tally.closed.load(Ordering::Relaxed),
+        elsewhere_alone,
+        elsewhere_during,
         rss_empty_kib,
         rss_peak_kib: peak.load(Ordering::Relaxed),
         rss_steady_kib,
@@ -223,15 +243,72 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
     })
 }
 
-/// Connects user `i` and joins the topic, tracked; returns the open socket.
-async fn join(addr: SocketAddr, i: usize) -> Result<Ws, String> {
+/// p50 and p99 of some durations.
+fn quantiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort_unstable();
+    (percentile(&samples, 50.0), percentile(&samples, 99.0))
+}
+
+/// Joins and leaves `CALM` again and again: while `during` holds, or 50 times
+/// without one; returns how long each join took to be answered.
+async fn probe(ws: &mut Ws, during: Option<&AtomicBool>) -> Result<Vec<Duration>, String> {
+    let mut samples = Vec::new();
+    let mut refs = 10_u64..;
+    let more = |done: usize| during.map_or(done < 50, |d| d.load(Ordering::Relaxed));
+    while more(samples.len()) {
+        let (join_ref, leave_ref) = (refs.next().unwrap_or(0), refs.next().unwrap_or(0));
+        let started = Instant::now();
+        let join =
+            json!([join_ref.to_string(), join_ref.to_string(), CALM, "phx_join", {"meta": {}}]);
+        ws.send(Message::text(join.to_string()))
+            .await
+            .map_err(|e| e.to_string())?;
+        reply(ws, join_ref).await?;
+        samples.push(started.elapsed());
+        let leave = json!([
+            join_ref.to_string(),
+            leave_ref.to_string(),
+            CALM,
+            "phx_leave",
+            {}
+        ]);
+        ws.send(Message::text(leave.to_string()))
+            .await
+            .map_err(|e| e.to_string())?;
+        reply(ws, leave_ref).await?;
+        // Two events per round, under the socket's 50 events/s.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(samples)
+}
+
+/// Reads until the reply to `r` (an ok one).
+async fn reply(ws: &mut Ws, r: u64) -> Result<(), String> {
+    let r = r.to_string();
+    while let Some(message) = ws.next().await {
+        let Ok(Message::Text(text)) = message else {
+            continue;
+        };
+        let frame: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        if frame[1] == r.as_str() && frame[3] == "phx_reply" {
+            return match frame[4]["status"].as_str() {
+                Some("ok") => Ok(()),
+                _ => Err(format!("refused: {frame}")),
+            };
+        }
+    }
+    Err("the probe's socket closed".into())
+}
+
+/// Connects `user` and joins `topic`, tracked; returns the open socket.
+async fn join(addr: SocketAddr, user: &str, topic: &str) -> Result<Ws, String> {
     let tokens = rtux::auth::Tokens::new(SECRET.as_bytes()).map_err(|e| e.to_string())?;
-    let token = tokens.issue(&format!("user{i}"), None, Duration::from_secs(3600));
+    let token = tokens.issue(user, None, Duration::from_secs(3600));
     let url = format!("ws://{addr}/socket/websocket?vsn=2.0.0&token={token}");
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| {
         format!("connect: {e} (for 10,000 users, raise the open-files limit: ulimit -n 25000)")
     })?;
-    let frame = json!(["1", "1", TOPIC, "phx_join", {"meta": {}}]).to_string();
+    let frame = json!(["1", "1", topic, "phx_join", {"meta": {}}]).to_string();
     ws.send(Message::text(frame))
         .await
         .map_err(|e| e.to_string())?;
