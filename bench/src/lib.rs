@@ -9,16 +9,20 @@ use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// Starts this program again as a server child (`args` name what it serves),
-/// which prints its address on its first line; returns the child, the address
-/// and its pid. The child is killed when dropped.
+/// Starts this program again as a server child (`args` name what it serves,
+/// `envs` are set for it), which prints its address on its first line; returns
+/// the child, the address and its pid. The child is killed when dropped.
 ///
 /// # Errors
 /// The child cannot be started or prints no address.
-pub async fn spawn_server(args: &[&str]) -> Result<(Child, SocketAddr, u32), String> {
+pub async fn spawn_server(
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> Result<(Child, SocketAddr, u32), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut child = Command::new(exe)
         .args(args)
+        .envs(envs.iter().copied())
         .stdout(Stdio::piped())
         .stdin(Stdio::null())
         .kill_on_drop(true)

@@ -48,7 +48,8 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
         .add(&session.claims.sub, session.conn, life.clone());
     let reason = session.read(stream, &life).await;
     life.end(reason);
-    session.shutdown().await;
+    // Boxed, as frame handling is: only a closing socket needs its size.
+    Box::pin(session.shutdown()).await;
 }
 
 struct Session {
@@ -102,7 +103,10 @@ impl Session {
                 Ok(Some(Ok(message))) => message,
             };
             match message {
-                Message::Text(text) => self.handle_text(&text).await,
+                // Boxed: the future of handling a frame (a join, an action)
+                // is large and lives only while it runs, so an idle socket's
+                // task does not carry its size.
+                Message::Text(text) => Box::pin(self.handle_text(&text)).await,
                 Message::Binary(_) => self.socket_error(
                     None,
                     "binary frames are not supported: send JSON text frames [join_ref, ref, topic, event, payload]",

@@ -112,10 +112,13 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 }
 
 async fn start_server(kind: Kind) -> Result<(Child, SocketAddr, u32), String> {
-    rtux_bench::spawn_server(&[match kind {
-        Kind::Rtux => "serve-rtux",
-        Kind::Baseline => "serve-baseline",
-    }])
+    rtux_bench::spawn_server(
+        &[match kind {
+            Kind::Rtux => "serve-rtux",
+            Kind::Baseline => "serve-baseline",
+        }],
+        &[],
+    )
     .await
 }
 

@@ -20,6 +20,23 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// The server's allocator, as the report names it.
+pub(crate) const ALLOCATOR_NAME: &str = if cfg!(feature = "jemalloc") {
+    "jemalloc (tikv-jemallocator) with `_RJEM_MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0,tcache:false`"
+} else if cfg!(feature = "mimalloc") {
+    "mimalloc"
+} else {
+    "the system allocator (glibc)"
+};
+
+/// jemalloc's configuration for the server child, read when it starts: a
+/// background thread returns freed pages after 1 s, and no per-thread caches
+/// keep freed objects (and the pages under them) after a crowd has left.
+pub(crate) const JEMALLOC_CONF: (&str, &str) = (
+    "_RJEM_MALLOC_CONF",
+    "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0,tcache:false",
+);
+
 /// Measures a presence join storm.
 #[derive(Debug, Parser)]
 #[command(name = "presence_storm", version, about)]

@@ -21,7 +21,14 @@ pub(crate) fn markdown(
     out.push_str("≤ 16 KiB per tracked user with everyone in, a peak ≤ 2× that, and after everyone left RSS within 1.5× of the empty server.\n\n");
     let _ = writeln!(
         out,
-        "Command: `cargo run -p rtux-bench --release --bin presence_storm -- --users {} --summary-above {summary_above} --concurrency {concurrency} --write docs/benchmarks.md`  ",
+        "Command: `cargo run -p rtux-bench --release --bin presence_storm{} -- --users {} --summary-above {summary_above} --concurrency {concurrency} --write docs/benchmarks.md`  ",
+        if cfg!(feature = "jemalloc") {
+            " --features jemalloc"
+        } else if cfg!(feature = "mimalloc") {
+            " --features mimalloc"
+        } else {
+            ""
+        },
         counts.join(",")
     );
     let _ = writeln!(
@@ -29,7 +36,9 @@ pub(crate) fn markdown(
         "Machine: {}; the harness and the server share them, on loopback.\n",
         rtux_bench::machine()
     );
-    out.push_str("The server is a child process serving `room:*` with `PresenceChannel<Viewer>` (the meta of an app made by `rtux new`: name, colour, status, typing, field), release build, the system allocator. ");
+    out.push_str("The server is a child process serving `room:*` with `PresenceChannel<Viewer>` (the meta of an app made by `rtux new`: name, colour, status, typing, field), release build, on ");
+    out.push_str(crate::ALLOCATOR_NAME);
+    out.push_str(" (docs/decisions.md, \"Presence at scale\"; the other allocators below). ");
     let _ = write!(
         out,
         "The harness opens and joins {concurrency} connections at a time, as fast as it can; each client then follows the topic's presence as rtux.js does (state and diffs, or summaries) and counts itself converged when it shows every user. "

@@ -151,8 +151,13 @@ struct Tally {
 
 async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
     let summary = args.summary_above.to_string();
+    let envs: &[(&str, &str)] = if cfg!(feature = "jemalloc") {
+        &[crate::JEMALLOC_CONF]
+    } else {
+        &[]
+    };
     let (mut child, addr, pid) =
-        rtux_bench::spawn_server(&["serve", "--summary-above", &summary]).await?;
+        rtux_bench::spawn_server(&["serve", "--summary-above", &summary], envs).await?;
     // One user in and out first, so lazily built parts count as "empty".
     drop(join(addr, "first", TOPIC).await?);
     tokio::time::sleep(Duration::from_millis(500)).await;
