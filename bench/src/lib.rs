@@ -9,6 +9,27 @@ use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+/// Runs a benchmark program's work on a Tokio runtime; an error is printed and
+/// the program fails.
+///
+/// ```
+/// let code = rtux_bench::run_main(async { Ok(()) });
+/// assert_eq!(code, std::process::ExitCode::SUCCESS);
+/// ```
+pub fn run_main(work: impl Future<Output = Result<(), String>>) -> std::process::ExitCode {
+    let outcome = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(work),
+        Err(e) => Err(format!("cannot start the Tokio runtime: {e}")),
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Starts this program again as a server child (`args` name what it serves,
 /// `envs` are set for it), which prints its address on its first line; returns
 /// the child, the address and its pid. The child is killed when dropped.

@@ -60,24 +60,10 @@ enum Serve {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the Tokio runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    let outcome = runtime.block_on(async {
+    rtux_bench::run_main(async {
         match cli.serve {
             Some(Serve::Serve { summary_above }) => server::serve(summary_above).await,
             None => storm::run(cli.run).await,
         }
-    });
-    match outcome {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    })
 }
