@@ -8,7 +8,13 @@ use serde_json::Value;
 
 #[test]
 fn thousands_of_tracked_users_converge_unclosed_in_memory_linear_in_the_room() {
-    let out = Command::new(env!("CARGO_BIN_EXE_presence_storm"))
+    // 2,500 sockets on each side: the open-files limit raised to the hard limit.
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            r#"ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@""#,
+        ])
+        .arg(env!("CARGO_BIN_EXE_presence_storm"))
         .args(["--users", "1250,2500", "--concurrency", "128", "--json"])
         .output()
         .expect("run presence_storm");
