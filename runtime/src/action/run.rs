@@ -236,6 +236,12 @@ impl Resource {
         }
         let Some(record) = records::unmark_deleting(&mut tx, &key.topic, &delete.mark()).await?
         else {
+            // Another attempt of this undo (a retry on a new socket while the
+            // first still ran) may have restored the record and recorded its
+            // answer while this one waited on the row: answer as it did.
+            if let Some(found) = ledger::get(&mut tx, &key).await? {
+                return Ok((from_stored(found.reply), None));
+            }
             // Not recorded: the delete may still be on its way.
             return Ok((
                 Reply::error(
