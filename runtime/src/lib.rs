@@ -44,6 +44,7 @@ pub mod action;
 pub mod assets;
 pub mod auth;
 pub mod channel;
+pub mod cluster;
 pub mod conflict;
 mod endpoint;
 pub mod model;

@@ -6,11 +6,14 @@ use serde_json::{Map, Value, json};
 
 pub(crate) type Meta = Map<String, Value>;
 
+/// Metas by presence key.
+pub(crate) type Grouped = BTreeMap<String, Vec<Meta>>;
+
 /// Changes waiting for the topic's next coalesced `presence_diff`.
 #[derive(Debug)]
 pub(crate) struct PendingDiff {
-    joins: BTreeMap<String, Vec<Meta>>,
-    leaves: BTreeMap<String, Vec<Meta>>,
+    joins: Grouped,
+    leaves: Grouped,
     /// A `presence_state` was sent while changes were pending: some client may
     /// have seen a pending join, so its leave must be sent, not cancelled.
     snapshot_seen: bool,
@@ -35,10 +38,26 @@ impl PendingDiff {
         self.recording = on;
     }
 
+    /// Records a join. A meta that left in this window and comes back (a
+    /// node's metas put back after it was thought gone) cancels its leave, as
+    /// clients apply a diff's joins before its leaves and would drop it; if a
+    /// snapshot may have missed it, the join is sent too.
     pub(crate) fn join(&mut self, key: &str, meta: Meta) {
-        if self.recording {
-            self.joins.entry(key.to_owned()).or_default().push(meta);
+        if !self.recording {
+            return;
         }
+        if let Some(left) = self.leaves.get_mut(key) {
+            let before = left.len();
+            left.retain(|m| m.get("phx_ref") != meta.get("phx_ref"));
+            let back = left.len() != before;
+            if left.is_empty() {
+                self.leaves.remove(key);
+            }
+            if back && !self.snapshot_seen {
+                return;
+            }
+        }
+        self.joins.entry(key.to_owned()).or_default().push(meta);
     }
 
     /// Records a leave. A join still pending in this window that no client can
@@ -75,14 +94,23 @@ impl PendingDiff {
 
     /// The `presence_diff` payload, or `None` if nothing changed; resets the window.
     pub(crate) fn take(&mut self) -> Option<Value> {
+        let (joins, leaves) = self.take_parts()?;
+        Some(json!({
+            "joins": grouped(joins),
+            "leaves": grouped(leaves),
+        }))
+    }
+
+    /// The joins and leaves by key, or `None` if nothing changed; resets the
+    /// window (recording stays as it was).
+    pub(crate) fn take_parts(&mut self) -> Option<(Grouped, Grouped)> {
+        let recording = self.recording;
         let pending = std::mem::take(self);
+        self.recording = recording;
         if pending.is_empty() {
             return None;
         }
-        Some(json!({
-            "joins": grouped(pending.joins),
-            "leaves": grouped(pending.leaves),
-        }))
+        Some((pending.joins, pending.leaves))
     }
 }
 
@@ -144,6 +172,25 @@ mod tests {
         d.join("alice", meta("1"));
         d.leave("alice", meta("1"));
         assert_eq!(d.take(), None);
+    }
+
+    #[test]
+    fn a_meta_that_leaves_and_comes_back_in_one_window_is_not_dropped() {
+        let mut d = PendingDiff::default();
+        d.leave("alice", meta("1"));
+        d.join("alice", meta("1"));
+        assert_eq!(d.take(), None, "clients still hold it: nothing to send");
+        d.leave("alice", meta("1"));
+        d.snapshot_taken();
+        d.join("alice", meta("1"));
+        assert_eq!(
+            d.take(),
+            Some(json!({
+                "joins": {"alice": {"metas": [{"phx_ref": "1"}]}},
+                "leaves": {}
+            })),
+            "a snapshot without it was seen: join it again, never leave it"
+        );
     }
 
     #[test]

@@ -19,9 +19,11 @@
 //!   per user, the latest position always delivered), `color`, and `stale` (set
 //!   when a meta is not refreshed for [`PresenceConfig::stale_after`]).
 
+mod cluster_member;
 mod colour;
 mod diff;
 mod meta;
+mod replica;
 mod summary;
 mod text;
 mod timers;
@@ -37,12 +39,13 @@ pub use typed::{
     Json, JsonMap, PresenceChannel, PresenceMeta, display_name, meta_field, meta_value, typed_list,
 };
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use serde_json::Value;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use crate::cluster::Member;
 use crate::pubsub::PubSub;
 use crate::socket::{ConnId, Outbox};
 use crate::sync::lock;
@@ -132,6 +135,8 @@ struct Shared {
     trackers: Box<[Mutex<Tracker>]>,
     pubsub: Arc<dyn PubSub>,
     config: PresenceConfig,
+    /// In a cluster: what this node knows of the others.
+    peers: Mutex<replica::Peers>,
     _stop_timers: DropGuard,
 }
 
@@ -143,16 +148,23 @@ impl Presence {
     /// Outside a Tokio runtime.
     pub fn start(pubsub: Arc<dyn PubSub>, config: PresenceConfig) -> Presence {
         let stop = CancellationToken::new();
+        let clustered = pubsub.cluster().is_some();
         let shared = Arc::new(Shared {
             trackers: (0..SHARDS)
-                .map(|n| Mutex::new(Tracker::new(config.clone(), n)))
+                .map(|n| Mutex::new(Tracker::new(config.clone(), n, clustered)))
                 .collect(),
             pubsub,
             config,
+            peers: Mutex::default(),
             _stop_timers: stop.clone().drop_guard(),
         });
         for shard in 0..SHARDS {
             tokio::spawn(timers::run(Arc::downgrade(&shared), shard, stop.clone()));
+        }
+        if let Some(cluster) = shared.pubsub.cluster() {
+            let member: Weak<dyn Member> = Arc::downgrade(&shared) as Weak<dyn Member>;
+            cluster.join(member);
+            tokio::spawn(cluster_member::run(Arc::downgrade(&shared), stop));
         }
         Presence { shared }
     }

@@ -13,10 +13,12 @@ use tokio_util::time::DelayQueue;
 use tokio_util::time::delay_queue::Key;
 
 use super::colour::colour_for;
-use super::diff::{Meta, PendingDiff};
+use super::diff::{Grouped, Meta, PendingDiff};
 use super::meta::stamp_new;
+use super::replica;
 use super::summary::summary;
 use super::{PresenceConfig, PresenceError};
+use crate::cluster::NodeId;
 use crate::pubsub::{Broadcast, PubSub};
 use crate::socket::{ConnId, Outbox};
 use crate::wire::{encode_push, events};
@@ -37,8 +39,15 @@ pub(super) struct Timer {
     kind: Kind,
 }
 
+/// Whose meta an entry is: a connection of this node, or a node that sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Local(ConnId),
+    Remote(NodeId),
+}
+
 struct Entry {
-    conn: ConnId,
+    owner: Owner,
     meta: Meta,
     typing: Option<Key>,
     stale: Option<Key>,
@@ -55,6 +64,11 @@ struct TopicPresence {
     name: Arc<str>,
     keys: BTreeMap<String, Vec<Entry>>,
     conns: HashMap<ConnId, String>,
+    /// How many of the metas in `keys` other nodes own.
+    remote: usize,
+    /// In a cluster: this node's own changes since they were last sent to the
+    /// other nodes.
+    outgoing: Option<PendingDiff>,
     cursors: HashMap<String, CursorGate>,
     pending: PendingDiff,
     flush: Option<Key>,
@@ -128,10 +142,18 @@ pub(super) struct Tracker {
     topics: HashMap<Arc<str>, TopicPresence>,
     timers: DelayQueue<Timer>,
     refs: Refs,
+    /// Which shard this is (named in what it sends other nodes).
+    shard: usize,
+    /// Whether this node is in a cluster (its changes are recorded for the others).
+    clustered: bool,
+    /// The number of the last change message this shard sent other nodes.
+    seq: u64,
 }
 
+/// Sends this node's subscribers of `topic` a presence event: every node
+/// sends its own subscribers what changed in its replica.
 fn broadcast(pubsub: &dyn PubSub, topic: &str, event: &str, payload: Value) {
-    pubsub.broadcast(&Broadcast::new(topic, event, payload));
+    pubsub.broadcast_local(&Broadcast::new(topic, event, payload));
 }
 
 fn now_ms() -> u64 {
@@ -160,11 +182,13 @@ fn cancel(timers: &mut DelayQueue<Timer>, slot: &mut Option<Key>) {
 }
 
 impl TopicPresence {
-    fn new(name: &Arc<str>) -> TopicPresence {
+    fn new(name: &Arc<str>, clustered: bool) -> TopicPresence {
         TopicPresence {
             name: name.clone(),
             keys: BTreeMap::new(),
             conns: HashMap::new(),
+            remote: 0,
+            outgoing: clustered.then(PendingDiff::default),
             cursors: HashMap::new(),
             pending: PendingDiff::default(),
             flush: None,
@@ -184,7 +208,7 @@ impl TopicPresence {
     fn flush(&mut self, config: &PresenceConfig, pubsub: &dyn PubSub) {
         self.flush = None;
         let diff = self.pending.take();
-        let metas = self.conns.len();
+        let metas = self.conns.len() + self.remote;
         let large = match self.summary {
             Some(_) => metas > config.summary_above / 2,
             None => metas > config.summary_above,
@@ -231,14 +255,115 @@ impl TopicPresence {
         }
     }
 
-    fn entry_mut(&mut self, conn: ConnId) -> Option<(&str, &mut Entry, &mut PendingDiff)> {
+    fn entry_mut(&mut self, conn: ConnId) -> Option<(&str, &mut Entry)> {
         let key = self.conns.get(&conn)?;
         let entry = self
             .keys
             .get_mut(key)?
             .iter_mut()
-            .find(|e| e.conn == conn)?;
-        Some((key.as_str(), entry, &mut self.pending))
+            .find(|e| e.owner == Owner::Local(conn))?;
+        Some((key.as_str(), entry))
+    }
+
+    /// Records a local meta joining: for this node's subscribers, and in a
+    /// cluster for the other nodes.
+    fn joined(&mut self, key: &str, meta: &Meta) {
+        self.pending.join(key, meta.clone());
+        if let Some(out) = &mut self.outgoing {
+            out.join(key, meta.clone());
+        }
+    }
+
+    /// Records a local meta leaving (see [`TopicPresence::joined`]).
+    fn left(&mut self, key: &str, meta: Meta) {
+        if let Some(out) = &mut self.outgoing {
+            out.leave(key, meta.clone());
+        }
+        self.pending.leave(key, meta);
+    }
+
+    /// Makes `node`'s metas on this topic exactly `wanted` (key → metas),
+    /// recording what joined and left for this node's subscribers. Metas are
+    /// matched by `phx_ref` (a changed meta has a new one), so applying the
+    /// same state twice changes nothing.
+    fn reconcile(&mut self, node: NodeId, mut wanted: BTreeMap<String, Vec<Meta>>) {
+        let mine = |e: &Entry| e.owner == Owner::Remote(node);
+        // Each key once: a key both here and wanted must not be visited a
+        // second time with nothing wanted (that would remove its metas).
+        let keys: std::collections::BTreeSet<String> = self
+            .keys
+            .iter()
+            .filter(|(_, entries)| entries.iter().any(mine))
+            .map(|(k, _)| k.clone())
+            .chain(wanted.keys().cloned())
+            .collect();
+        for key in keys {
+            let want = wanted.remove(&key).unwrap_or_default();
+            self.apply_remote(node, &key, want, true);
+        }
+    }
+
+    /// Adds `node`'s `metas` under `key` (those not there yet); with `only`,
+    /// also removes `node`'s metas under `key` that are not among them.
+    fn apply_remote(&mut self, node: NodeId, key: &str, metas: Vec<Meta>, only: bool) {
+        let entries = self.keys.entry(key.to_owned()).or_default();
+        let same = |e: &Entry, m: &Meta| {
+            e.owner == Owner::Remote(node) && e.meta.get("phx_ref") == m.get("phx_ref")
+        };
+        let mut gone = Vec::new();
+        if only {
+            entries.retain_mut(|e| {
+                let keep = !(e.owner == Owner::Remote(node)) || metas.iter().any(|m| same(e, m));
+                if !keep {
+                    gone.push(std::mem::take(&mut e.meta));
+                }
+                keep
+            });
+        }
+        for meta in metas {
+            if !entries.iter().any(|e| same(e, &meta)) {
+                self.pending.join(key, meta.clone());
+                self.remote += 1;
+                entries.push(Entry {
+                    owner: Owner::Remote(node),
+                    meta,
+                    typing: None,
+                    stale: None,
+                });
+            }
+        }
+        if entries.is_empty() {
+            self.keys.remove(key);
+        }
+        self.remote -= gone.len();
+        for meta in gone {
+            self.pending.leave(key, meta);
+        }
+    }
+
+    /// Removes `node`'s metas under `key` whose `phx_ref`s are among `metas`.
+    fn remove_remote(&mut self, node: NodeId, key: &str, metas: &[Meta]) {
+        let Some(entries) = self.keys.get_mut(key) else {
+            return;
+        };
+        let mut gone = Vec::new();
+        entries.retain_mut(|e| {
+            let leaving = e.owner == Owner::Remote(node)
+                && metas
+                    .iter()
+                    .any(|m| e.meta.get("phx_ref") == m.get("phx_ref"));
+            if leaving {
+                gone.push(std::mem::take(&mut e.meta));
+            }
+            !leaving
+        });
+        if entries.is_empty() {
+            self.keys.remove(key);
+        }
+        self.remote -= gone.len();
+        for meta in gone {
+            self.pending.leave(key, meta);
+        }
     }
 
     /// Starts the flush timer unless it runs: the diff window, or in summary
@@ -258,13 +383,27 @@ impl TopicPresence {
     }
 }
 
+/// A topic's presence, made if it is new.
+fn topic_mut<'a>(
+    topics: &'a mut HashMap<Arc<str>, TopicPresence>,
+    topic: &str,
+    clustered: bool,
+) -> &'a mut TopicPresence {
+    topics
+        .entry(topic.into())
+        .or_insert_with_key(|name| TopicPresence::new(name, clustered))
+}
+
 impl Tracker {
-    pub(super) fn new(config: PresenceConfig, shard: usize) -> Tracker {
+    pub(super) fn new(config: PresenceConfig, shard: usize, clustered: bool) -> Tracker {
         Tracker {
             config,
             topics: HashMap::new(),
             timers: DelayQueue::new(),
             refs: Refs::new(shard),
+            shard,
+            clustered,
+            seq: 0,
         }
     }
 
@@ -275,10 +414,7 @@ impl Tracker {
         conn: ConnId,
         mut meta: Meta,
     ) -> Result<(), PresenceError> {
-        let tp = self
-            .topics
-            .entry(topic.into())
-            .or_insert_with_key(TopicPresence::new);
+        let tp = topic_mut(&mut self.topics, topic, self.clustered);
         if tp.conns.contains_key(&conn) {
             return Err(PresenceError::AlreadyTracked);
         }
@@ -289,9 +425,9 @@ impl Tracker {
             kind: Kind::Stale(conn),
         };
         let stale = Some(self.timers.insert(stale, self.config.stale_after));
-        tp.pending.join(key, meta.clone());
+        tp.joined(key, &meta);
         tp.keys.entry(key.to_owned()).or_default().push(Entry {
-            conn,
+            owner: Owner::Local(conn),
             meta,
             typing: None,
             stale,
@@ -316,7 +452,7 @@ impl Tracker {
             .get_mut(topic)
             .ok_or(PresenceError::NotTracked)?;
         let name = tp.name.clone();
-        let (key, entry, pending) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
+        let (key, entry) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
         let mut new = entry.meta.clone();
         change(&mut new);
         if refresh {
@@ -343,8 +479,8 @@ impl Tracker {
         }
         let old = std::mem::replace(&mut entry.meta, new.clone());
         let key = key.to_owned();
-        pending.leave(&key, old);
-        pending.join(&key, new);
+        tp.left(&key, old);
+        tp.joined(&key, &new);
         tp.schedule_flush(&mut self.timers, &self.config);
         Ok(())
     }
@@ -359,7 +495,7 @@ impl Tracker {
         let Some(entries) = tp.keys.get_mut(&key) else {
             return false;
         };
-        let Some(pos) = entries.iter().position(|e| e.conn == conn) else {
+        let Some(pos) = entries.iter().position(|e| e.owner == Owner::Local(conn)) else {
             return false;
         };
         let mut entry = entries.remove(pos);
@@ -373,7 +509,7 @@ impl Tracker {
         }
         cancel(&mut self.timers, &mut entry.typing);
         cancel(&mut self.timers, &mut entry.stale);
-        tp.pending.leave(&key, entry.meta);
+        tp.left(&key, entry.meta);
         tp.schedule_flush(&mut self.timers, &self.config);
         true
     }
@@ -382,10 +518,7 @@ impl Tracker {
     /// once, otherwise the state at the end of the current window, encoded once
     /// for every socket waiting for it.
     pub(super) fn send_state(&mut self, topic: &str, outbox: Outbox) {
-        let tp = self
-            .topics
-            .entry(topic.into())
-            .or_insert_with_key(TopicPresence::new);
+        let tp = topic_mut(&mut self.topics, topic, self.clustered);
         match &tp.summary {
             Some(summary) => {
                 outbox.send(summary.frame.clone());
@@ -422,7 +555,7 @@ impl Tracker {
             .get_mut(topic)
             .ok_or(PresenceError::NotTracked)?;
         let name = tp.name.clone();
-        let (_, entry, _) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
+        let (_, entry) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
         let timer = Timer {
             topic: name,
             kind: Kind::Typing(conn),
@@ -438,7 +571,7 @@ impl Tracker {
             .topics
             .get_mut(topic)
             .ok_or(PresenceError::NotTracked)?;
-        let (_, entry, _) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
+        let (_, entry) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
         cancel(&mut self.timers, &mut entry.typing);
         self.modify(topic, conn, true, |m| {
             m.insert("typing".into(), Value::Bool(false));
@@ -489,6 +622,80 @@ impl Tracker {
         }
     }
 
+    /// Applies changes another node sent: its `joins`, then its `leaves`
+    /// (a meta that joined and left within one message is gone). Joins of
+    /// metas already here and leaves of metas not here change nothing.
+    pub(super) fn apply_delta(
+        &mut self,
+        node: NodeId,
+        topic: &str,
+        joins: Grouped,
+        leaves: Grouped,
+    ) {
+        let tp = topic_mut(&mut self.topics, topic, self.clustered);
+        for (key, metas) in joins {
+            tp.apply_remote(node, &key, metas, false);
+        }
+        for (key, metas) in leaves {
+            tp.remove_remote(node, &key, &metas);
+        }
+        tp.schedule_flush(&mut self.timers, &self.config);
+    }
+
+    /// Makes `node`'s metas in this shard exactly `topics` (an empty map:
+    /// the node is gone), sending this node's subscribers what changed.
+    pub(super) fn replace_node(&mut self, node: NodeId, mut topics: BTreeMap<String, Grouped>) {
+        let names: Vec<Arc<str>> = self
+            .topics
+            .iter()
+            .filter(|(name, tp)| tp.remote > 0 || topics.contains_key(&***name))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in names {
+            let wanted = topics.remove(&*name).unwrap_or_default();
+            let tp = topic_mut(&mut self.topics, &name, self.clustered);
+            tp.reconcile(node, wanted);
+            tp.schedule_flush(&mut self.timers, &self.config);
+        }
+        for (name, wanted) in topics {
+            let tp = topic_mut(&mut self.topics, &name, self.clustered);
+            tp.reconcile(node, wanted);
+            tp.schedule_flush(&mut self.timers, &self.config);
+        }
+    }
+
+    /// This shard's own metas by topic and key, with the number of the last
+    /// change message sent: a state another node can start from. Changes not
+    /// yet sent are in it, so their leaves will be sent (not cancelled).
+    pub(super) fn snapshot(&mut self) -> (u64, BTreeMap<String, Grouped>) {
+        let mut topics = BTreeMap::new();
+        for (name, tp) in &mut self.topics {
+            if let Some(out) = &mut tp.outgoing {
+                out.snapshot_taken();
+            }
+            let mut own = Grouped::new();
+            for (key, entries) in &tp.keys {
+                let metas: Vec<Meta> = entries
+                    .iter()
+                    .filter(|e| matches!(e.owner, Owner::Local(_)))
+                    .map(|e| e.meta.clone())
+                    .collect();
+                if !metas.is_empty() {
+                    own.insert(key.clone(), metas);
+                }
+            }
+            if !own.is_empty() {
+                topics.insert(name.to_string(), own);
+            }
+        }
+        (self.seq, topics)
+    }
+
+    /// The number of the last change message this shard sent.
+    pub(super) fn seq(&self) -> u64 {
+        self.seq
+    }
+
     /// Gives memory back once a room has emptied: the topic map and the timer
     /// slab keep the capacity of their fullest moment otherwise.
     fn shrink(&mut self) {
@@ -516,6 +723,14 @@ impl Tracker {
         let conn = match kind {
             Kind::Flush => {
                 tp.flush(&self.config, pubsub);
+                let changes = tp.outgoing.as_mut().and_then(PendingDiff::take_parts);
+                if let (Some((joins, leaves)), Some(cluster)) = (changes, pubsub.cluster()) {
+                    for part in
+                        replica::delta_parts(self.shard, &mut self.seq, &topic, joins, leaves)
+                    {
+                        cluster.send_control(&part);
+                    }
+                }
                 if tp.keys.is_empty() && tp.flush.is_none() {
                     self.topics.remove(&topic);
                     self.shrink();
@@ -534,7 +749,7 @@ impl Tracker {
             }
             Kind::Typing(conn) | Kind::Stale(conn) => conn,
         };
-        let (_, entry, _) = tp.entry_mut(conn)?;
+        let (_, entry) = tp.entry_mut(conn)?;
         let (slot, field, value) = match kind {
             Kind::Typing(_) => (&mut entry.typing, "typing", false),
             _ => (&mut entry.stale, "stale", true),
@@ -544,5 +759,51 @@ impl Tracker {
             m.insert(field.into(), Value::Bool(value));
         })
         .ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(r: &str) -> Meta {
+        let mut m = Meta::new();
+        m.insert("phx_ref".into(), json!(r));
+        m
+    }
+
+    fn keys(tracker: &mut Tracker, topic: &str) -> Value {
+        serde_json::to_value(tracker.list(topic)).expect("json")
+    }
+
+    #[tokio::test]
+    async fn a_node_state_put_in_place_twice_or_grown_keeps_what_stays() {
+        let mut tracker = Tracker::new(PresenceConfig::default(), 0, true);
+        let node = NodeId(5);
+        let state = |metas: &[(&str, &str)]| {
+            let mut grouped = Grouped::new();
+            for (key, r) in metas {
+                grouped.entry((*key).to_owned()).or_default().push(meta(r));
+            }
+            BTreeMap::from([("t".to_owned(), grouped)])
+        };
+        tracker.replace_node(node, state(&[("ana", "1"), ("dan", "2")]));
+        tracker.replace_node(node, state(&[("ana", "1"), ("dan", "2")]));
+        tracker.replace_node(node, state(&[("ana", "1"), ("dan", "2"), ("eve", "3")]));
+        assert_eq!(
+            keys(&mut tracker, "t"),
+            json!({
+                "ana": {"metas": [{"phx_ref": "1"}]},
+                "dan": {"metas": [{"phx_ref": "2"}]},
+                "eve": {"metas": [{"phx_ref": "3"}]}
+            })
+        );
+        tracker.replace_node(node, state(&[("eve", "3")]));
+        assert_eq!(
+            keys(&mut tracker, "t"),
+            json!({"eve": {"metas": [{"phx_ref": "3"}]}})
+        );
+        tracker.replace_node(node, BTreeMap::new());
+        assert_eq!(keys(&mut tracker, "t"), json!({}));
     }
 }

@@ -24,6 +24,21 @@ pub struct LocalPubSub {
     topics: RwLock<HashMap<Box<str>, HashMap<ConnId, Subscriber>>>,
 }
 
+impl LocalPubSub {
+    /// Queues an encoded frame for every subscriber of `topic` but `except`.
+    pub(crate) fn deliver(&self, topic: &str, frame: &Utf8Bytes, except: Option<ConnId>) {
+        let topics = read(&self.topics);
+        let Some(subs) = topics.get(topic) else {
+            return;
+        };
+        for (id, sub) in subs {
+            if Some(*id) != except {
+                sub.deliver(frame.clone());
+            }
+        }
+    }
+}
+
 impl PubSub for LocalPubSub {
     fn subscribe(&self, topic: &str, subscriber: Subscriber) {
         write(&self.topics)
@@ -46,20 +61,15 @@ impl PubSub for LocalPubSub {
     }
 
     fn broadcast(&self, message: &Broadcast) {
-        let topics = read(&self.topics);
-        let Some(subs) = topics.get(message.topic.as_str()) else {
+        if self.local_subscribers(&message.topic) == 0 {
             return;
-        };
+        }
         let frame = Utf8Bytes::from(encode_broadcast(
             &message.topic,
             &message.event,
             &message.payload,
         ));
-        for (id, sub) in subs {
-            if Some(*id) != message.except {
-                sub.deliver(frame.clone());
-            }
-        }
+        self.deliver(&message.topic, &frame, message.except);
     }
 
     fn local_subscribers(&self, topic: &str) -> usize {

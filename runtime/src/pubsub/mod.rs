@@ -1,8 +1,8 @@
 //! Topic pub/sub: who is subscribed to what, and delivering broadcasts to them.
 //!
 //! [`PubSub`] is what the rest of rtux calls. [`LocalPubSub`] delivers on this node
-//! only; a cluster adapter (Redis, NATS) implements the same trait by delivering
-//! locally and forwarding to the other nodes, so no caller changes.
+//! only; [`crate::cluster::Cluster`] (Redis, NATS) implements the same trait by
+//! delivering locally and forwarding to the other nodes, so no caller changes.
 
 mod local;
 
@@ -158,4 +158,14 @@ pub trait PubSub: Send + Sync + 'static {
     fn broadcast(&self, message: &Broadcast);
     /// How many connections on this node are subscribed to a topic.
     fn local_subscribers(&self, topic: &str) -> usize;
+    /// Delivers a message to this node's subscribers only (presence sends
+    /// each node's subscribers what changed from its own replica). The same
+    /// as [`PubSub::broadcast`] for a pub/sub that spans one node.
+    fn broadcast_local(&self, message: &Broadcast) {
+        self.broadcast(message);
+    }
+    /// The cluster this pub/sub spans, if it spans more than this node.
+    fn cluster(&self) -> Option<&crate::cluster::Cluster> {
+        None
+    }
 }
