@@ -3,6 +3,11 @@
 //! over `DATABASE_URL`, with a 1.5 s undo window, and a page for the browser
 //! client (`/?user=<id>&id=<record>`: one record with a +1 button). Prints
 //! `listening on <addr>` once it serves.
+//!
+//! The cluster tests (tests/e2e/cluster.rs) run several of it as the nodes of
+//! one cluster: `PUBSUB_URL` (a Redis or NATS URL) and `CLUSTER_CHANNEL` join
+//! them, `NODE_TIMEOUT_MS` shortens the node timeout (heartbeats at a
+//! quarter of it), and the demo presence channel is on `room:*`.
 
 use std::time::Duration;
 
@@ -10,8 +15,9 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use rtux::Endpoint;
+use rtux::cluster::ClusterConfig;
 use rtux::store::Store;
-use rtux_tests::{SECRET, todos_with_template};
+use rtux_tests::{Room, SECRET, todos_with_template};
 
 /// The undo window of the run's deletes.
 const UNDO: Duration = Duration::from_millis(1500);
@@ -64,11 +70,33 @@ async fn page(
 
 #[tokio::main]
 async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,rtux=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let store = Store::open(&url).await.expect("the store opens");
     let resource = std::sync::Arc::new(todos_with_template(store, UNDO, ITEM));
+    let mut cluster = ClusterConfig::default();
+    if let Ok(channel) = std::env::var("CLUSTER_CHANNEL") {
+        cluster.channel = channel;
+    }
+    if let Some(ms) = std::env::var("NODE_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        cluster.node_timeout = Duration::from_millis(ms);
+        cluster.heartbeat = cluster.node_timeout / 4;
+    }
+    let pubsub = rtux::cluster::pubsub_for(std::env::var("PUBSUB_URL").ok().as_deref(), cluster)
+        .unwrap_or_else(|e| panic!("{e}"));
     let endpoint = Endpoint::builder(SECRET)
+        .pubsub(pubsub)
         .channel("todo:*", resource.clone())
+        .channel("room:*", Room)
         .build()
         .expect("endpoint");
     let app = axum::Router::new()

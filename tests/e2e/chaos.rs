@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -20,11 +19,11 @@ use futures_util::{SinkExt, StreamExt};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rtux::auth::Tokens;
-use rtux_tests::{ChaosProxy, Cuts, NodeSuite, SECRET, StoreAt, backends, now_ms, unique};
+use rtux_tests::{
+    ChaosProxy, Cuts, NodeSuite, SECRET, ServerProcess, StoreAt, backends, now_ms, unique,
+};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -46,42 +45,6 @@ fn seed() -> u64 {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_261_129)
-}
-
-/// The chaos server, a child process.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    async fn start(url: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chaos_server"))
-            .env("DATABASE_URL", url)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the chaos server starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("the chaos server says where it listens")
-            .expect("stdout")
-            .expect("a line");
-        let addr = line
-            .strip_prefix("listening on ")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"));
-        Server { child, addr }
-    }
-
-    /// SIGKILL: no goodbye to anyone.
-    async fn kill(mut self) {
-        self.child.start_kill().expect("kill");
-        let _ = self.child.wait().await;
-    }
 }
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -358,7 +321,11 @@ async fn chaos(at: &StoreAt) {
         .await
         .expect("seed");
 
-    let mut server = Server::start(&url).await;
+    let mut server = ServerProcess::start(
+        env!("CARGO_BIN_EXE_chaos_server"),
+        &[("DATABASE_URL", &url)],
+    )
+    .await;
     let proxy = ChaosProxy::start(server.addr, seed(), CUTS).await;
     let run = Arc::new(Run {
         proxy: proxy.addr,
@@ -389,7 +356,11 @@ async fn chaos(at: &StoreAt) {
         server.kill().await;
         kills += 1;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        server = Server::start(&url).await;
+        server = ServerProcess::start(
+            env!("CARGO_BIN_EXE_chaos_server"),
+            &[("DATABASE_URL", &url)],
+        )
+        .await;
         proxy.point_to(server.addr);
     }
     let mut tallies = Vec::new();

@@ -1,0 +1,322 @@
+//! Three nodes of one cluster, each a real process (tests/bin/chaos_server.rs)
+//! on one PostgreSQL store, joined through Redis and again through NATS, each
+//! engine reached through a relay that can cut the connections: presence seen
+//! across nodes (two tabs of one user on two nodes are one key), broadcasts
+//! delivered once on every node, an action on one node patching a client on
+//! another, convergence after the engine is cut mid-run (nothing acknowledged
+//! lost), and a node killed with SIGKILL whose presences leave everywhere
+//! within the node timeout. On Redis the node timeout (3 s) is shorter than
+//! the cut and its reconnects, so nodes expire each other and come back; on
+//! NATS (6 s) they do not, and resync from where they were.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use rtux::auth::Tokens;
+use rtux_tests::{
+    Client, Connect, Relay, SECRET, ServerProcess, op, postgres_url, required, unique,
+};
+use serde_json::{Value, json};
+
+/// How long presence may take to converge across nodes.
+const CONVERGE: Duration = Duration::from_secs(10);
+
+/// A client on one node that keeps the presence it is sent, as phoenix.js does.
+struct Watcher {
+    user: String,
+    client: Client,
+    topic: String,
+    /// key → phx_refs
+    presence: BTreeMap<String, BTreeSet<String>>,
+    events: Vec<(String, Value)>,
+    /// The presence frames received, for the message of a failure.
+    history: Vec<String>,
+}
+
+fn token(user: &str) -> String {
+    Tokens::new(SECRET.as_bytes()).expect("test secret").issue(
+        user,
+        Some(&format!("User {user}")),
+        Duration::from_secs(3600),
+    )
+}
+
+async fn connect(node: &ServerProcess, user: &str) -> Client {
+    match Client::try_url(&node.url(&token(user)), None).await {
+        Connect::Open(client) => *client,
+        Connect::Refused(status, body) => panic!("connect refused: {status} {body}"),
+    }
+}
+
+fn refs(metas: &Value) -> impl Iterator<Item = String> + '_ {
+    metas["metas"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["phx_ref"].as_str().map(str::to_owned))
+}
+
+impl Watcher {
+    async fn join(node: &ServerProcess, user: &str, topic: &str) -> Watcher {
+        let mut client = connect(node, user).await;
+        client.join_ok(topic).await;
+        Watcher {
+            user: user.to_owned(),
+            client,
+            topic: topic.to_owned(),
+            presence: BTreeMap::new(),
+            events: Vec::new(),
+            history: Vec::new(),
+        }
+    }
+
+    fn apply(&mut self, frame: &Value) {
+        if frame[2] != self.topic.as_str() {
+            return;
+        }
+        let payload = &frame[4];
+        if frame[3].as_str().is_some_and(|e| e.starts_with("presence")) {
+            self.history.push(format!("{} {}", frame[3], frame[4]));
+        }
+        match frame[3].as_str() {
+            Some("presence_state") => {
+                self.presence.clear();
+                for (key, metas) in payload.as_object().into_iter().flatten() {
+                    self.presence.insert(key.clone(), refs(metas).collect());
+                }
+            }
+            Some("presence_diff") => {
+                for (key, metas) in payload["joins"].as_object().into_iter().flatten() {
+                    self.presence
+                        .entry(key.clone())
+                        .or_default()
+                        .extend(refs(metas));
+                }
+                for (key, metas) in payload["leaves"].as_object().into_iter().flatten() {
+                    if let Some(held) = self.presence.get_mut(key) {
+                        for r in refs(metas) {
+                            held.remove(&r);
+                        }
+                        if held.is_empty() {
+                            self.presence.remove(key);
+                        }
+                    }
+                }
+            }
+            Some(event) => self.events.push((event.to_owned(), payload.clone())),
+            None => {}
+        }
+    }
+
+    /// Reads frames until the presence holds `wanted` (key → number of
+    /// metas); returns how long that took.
+    async fn until(&mut self, wanted: &[(&str, usize)], within: Duration) -> Duration {
+        let start = Instant::now();
+        let want: BTreeMap<String, usize> =
+            wanted.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect();
+        loop {
+            let have: BTreeMap<String, usize> = self
+                .presence
+                .iter()
+                .map(|(k, r)| (k.clone(), r.len()))
+                .collect();
+            if have == want {
+                return start.elapsed();
+            }
+            let left = within.checked_sub(start.elapsed()).unwrap_or_else(|| {
+                panic!(
+                    "{}'s presence on {} is {have:?}, not {want:?}, after {within:?}; it got:\n{}",
+                    self.user,
+                    self.topic,
+                    self.history.join("\n")
+                )
+            });
+            if let Ok(frame) = tokio::time::timeout(left, self.client.recv()).await {
+                self.apply(&frame);
+            }
+        }
+    }
+
+    /// Every frame within `window`, kept; returns how many of `event` came.
+    async fn count(&mut self, event: &str, window: Duration) -> usize {
+        for frame in self.client.drain(window).await {
+            self.apply(&frame);
+        }
+        let n = self.events.iter().filter(|(e, _)| e == event).count();
+        self.events.retain(|(e, _)| e != event);
+        n
+    }
+}
+
+/// Starts three nodes joined through `engine_url` on a channel of their own.
+async fn nodes(engine_url: &str, store: &str, node_timeout: Duration) -> Vec<ServerProcess> {
+    let channel = unique("rtux-test");
+    let timeout = node_timeout.as_millis().to_string();
+    let envs = [
+        ("DATABASE_URL", store),
+        ("PUBSUB_URL", engine_url),
+        ("CLUSTER_CHANNEL", channel.as_str()),
+        ("NODE_TIMEOUT_MS", timeout.as_str()),
+    ];
+    let mut out = Vec::new();
+    for _ in 0..3 {
+        out.push(ServerProcess::start(env!("CARGO_BIN_EXE_chaos_server"), &envs).await);
+    }
+    out
+}
+
+/// Whether `addr` answers: outside CI a missing service skips the test.
+async fn reachable(addr: SocketAddr, what: &str) -> bool {
+    let up = tokio::net::TcpStream::connect(addr).await.is_ok();
+    assert!(up || !required(), "{what} must run on {addr} in CI");
+    if !up {
+        eprintln!("skipped: no {what} on {addr}");
+    }
+    up
+}
+
+/// The run on one engine; the nodes run with `node_timeout` (heartbeats at a
+/// quarter of it).
+async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_timeout: Duration) {
+    if !reachable(service, engine).await
+        || !reachable("127.0.0.1:5432".parse().expect("addr"), "PostgreSQL").await
+    {
+        return;
+    }
+    let relay = Relay::start(service).await;
+    let store = postgres_url();
+    let [a, b, c]: [ServerProcess; 3] =
+        nodes(&format!("{scheme}://{}", relay.addr), &store, node_timeout)
+            .await
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("three nodes"));
+    let room = format!("room:{}", unique(engine));
+
+    // Presence across nodes: each sees all three; two tabs of dan on two
+    // nodes are one key with two metas.
+    let mut ana = Watcher::join(&a, "ana", &room).await;
+    let mut bo = Watcher::join(&b, "bo", &room).await;
+    let mut cy = Watcher::join(&c, "cy", &room).await;
+    let took = ana
+        .until(&[("ana", 1), ("bo", 1), ("cy", 1)], CONVERGE)
+        .await;
+    bo.until(&[("ana", 1), ("bo", 1), ("cy", 1)], CONVERGE)
+        .await;
+    cy.until(&[("ana", 1), ("bo", 1), ("cy", 1)], CONVERGE)
+        .await;
+    let dan_a = Watcher::join(&a, "dan", &room).await;
+    let dan_b = Watcher::join(&b, "dan", &room).await;
+    let everyone = [("ana", 1), ("bo", 1), ("cy", 1), ("dan", 2)];
+    for w in [&mut ana, &mut bo, &mut cy] {
+        w.until(&everyone, CONVERGE).await;
+    }
+    eprintln!("{engine}: presence of 3 nodes converged in {took:?}");
+
+    // A broadcast from node A reaches every node's subscribers once each;
+    // broadcast-from skips only the sender.
+    ana.client
+        .push_nowait(&room, "shout", json!({"n": 1}))
+        .await;
+    ana.client
+        .push_nowait(&room, "shout_from", json!({"n": 2}))
+        .await;
+    let window = Duration::from_millis(700);
+    assert_eq!(
+        ana.count("shouted", window).await,
+        1,
+        "{engine}: the sender gets shout, not shout_from"
+    );
+    assert_eq!(
+        bo.count("shouted", window).await,
+        2,
+        "{engine}: node B gets each once"
+    );
+    assert_eq!(
+        cy.count("shouted", window).await,
+        2,
+        "{engine}: node C gets each once"
+    );
+
+    // An action on node A patches a client on node C.
+    let todos = format!("todo:{}", unique(engine));
+    let mut on_a = connect(&a, "ana").await;
+    on_a.join_ok(&todos).await;
+    let mut on_c = connect(&c, "cy").await;
+    on_c.join_ok(&todos).await;
+    let add = |n: &str, title: &str| {
+        op(
+            &todos,
+            "ana",
+            n,
+            json!({"temp_id": format!("tmp-{n}"), "data": {"title": title}}),
+        )
+    };
+    let reply = on_a.push(&todos, "add", add("1", "from node A")).await;
+    assert_eq!(reply["status"], "ok", "{reply}");
+    let patch = on_c.event(&todos, "rtux:patch").await;
+    assert_eq!(patch["record"]["data"]["title"], "from node A", "{engine}");
+
+    // The engine is cut: the nodes keep serving their own sockets, an action
+    // is acknowledged, presence changes; when the engine is back they
+    // reconnect and every node converges again.
+    let cut = relay.cut_for(Duration::from_secs(2));
+    assert!(
+        cut >= 3,
+        "{engine}: every node had a connection to cut ({cut})"
+    );
+    let reply = on_a.push(&todos, "add", add("2", "during the cut")).await;
+    assert_eq!(
+        reply["status"], "ok",
+        "{engine}: node A acts alone: {reply}"
+    );
+    let eve = Watcher::join(&a, "eve", &room).await;
+    drop(bo);
+    let after_cut = [("ana", 1), ("cy", 1), ("dan", 2), ("eve", 1)];
+    let took = ana.until(&after_cut, CONVERGE).await;
+    cy.until(&after_cut, CONVERGE).await;
+    let mut dan_b = dan_b;
+    dan_b.until(&after_cut, CONVERGE).await;
+    eprintln!("{engine}: converged {took:?} after a 2 s cut of the engine");
+    let mut late = connect(&c, "fay").await;
+    let join = late.join_ok(&todos).await;
+    let titles: Vec<&str> = join["response"]["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["data"]["title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["from node A", "during the cut"],
+        "{engine}: nothing acknowledged is lost"
+    );
+
+    // Node C is killed: its presences leave on every other node within the
+    // node timeout (and one heartbeat of slack).
+    c.kill().await;
+    let killed = Instant::now();
+    drop(cy);
+    let without_c = [("ana", 1), ("dan", 2), ("eve", 1)];
+    ana.until(&without_c, node_timeout * 2).await;
+    dan_b.until(&without_c, node_timeout * 2).await;
+    let gone = killed.elapsed();
+    assert!(
+        gone <= node_timeout + node_timeout / 2,
+        "{engine}: left after {gone:?}"
+    );
+    eprintln!("{engine}: a killed node's presence left everywhere {gone:?} after SIGKILL");
+    drop((eve, dan_a));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_on_redis() {
+    let redis = "127.0.0.1:6379".parse().expect("addr");
+    three_nodes_on("redis", "redis", redis, Duration::from_secs(3)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_on_nats() {
+    let nats = "127.0.0.1:4222".parse().expect("addr");
+    three_nodes_on("nats", "nats", nats, Duration::from_secs(6)).await;
+}
