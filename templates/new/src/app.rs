@@ -88,7 +88,13 @@ pub(crate) async fn fragment(app: &App, topic: &str, view: fn(&str, &[rtux::stor
 /// The store cannot be opened, or a resource or the endpoint cannot be built.
 pub async fn router(config: &Config) -> Result<Router, Error> {
     let store = open_store(&config.database_url).await?;
+    let pubsub = rtux::cluster::pubsub_for(config.pubsub_url.as_deref(), Default::default())
+        .map_err(|e| Error(e.to_string()))?;
+    if let Some(cluster) = pubsub.cluster() {
+        println!("Joining the other nodes through PUBSUB_URL as node {}.", cluster.node());
+    }
     let endpoint = Endpoint::builder(config.secret.as_str())
+        .pubsub(pubsub)
         .presence(Viewer::config())
         // The one board's topic only: no visitor can make a collection of their own.
         .channel(views::BOARD_TOPIC, Note::resource(store.clone()).map_err(|e| fail("notes")(&e))?)

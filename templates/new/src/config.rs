@@ -11,6 +11,9 @@ pub struct Config {
     pub addr: String,
     /// The store: `DATABASE_URL`, a SQLite file by default.
     pub database_url: String,
+    /// The pub/sub engine joining several nodes: `PUBSUB_URL` (`redis://…`, or
+    /// `nats://…` with the `nats` feature); unset, this server is alone.
+    pub pubsub_url: Option<String>,
     /// The token secret: `RTUX_SECRET`, or the development secret.
     pub secret: String,
     /// Whether the development secret is in use.
@@ -20,8 +23,9 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads the environment; what is not set takes its default. Pub/sub is
-    /// in-process (one server); presence and patches reach everyone connected to it.
+    /// Reads the environment; what is not set takes its default. Without
+    /// `PUBSUB_URL` pub/sub is in-process: presence and patches reach everyone
+    /// connected to this server.
     pub fn from_env() -> Config {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let host = var("HOST").unwrap_or_else(|| "127.0.0.1".into());
@@ -30,6 +34,7 @@ impl Config {
         Config {
             addr: format!("{host}:{port}"),
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite:<< crate_name >>.db".into()),
+            pubsub_url: var("PUBSUB_URL"),
             development_secret: secret.is_none(),
             production: !cfg!(debug_assertions) || var("RTUX_ENV").as_deref() == Some("production"),
             secret: secret.unwrap_or_else(|| DEVELOPMENT_SECRET.into()),

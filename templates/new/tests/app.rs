@@ -18,6 +18,7 @@ async fn serves_the_board_the_notes_and_the_client() {
     let config = << crate_name >>::Config {
         addr: "127.0.0.1:0".into(),
         database_url: format!("sqlite:{}", dir.join("test.db").display()),
+        pubsub_url: None,
         secret: "a test secret of at least thirty-two bytes".into(),
         development_secret: false,
         production: false,
