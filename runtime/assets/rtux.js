@@ -523,18 +523,24 @@
         clearInterval(renew);
         this.channel.push("unlock", lockOf(f));
       });
+      const freeForm = (f) => {
+        clearTimeout(f.rtuxLockExpiry);
+        delete f.dataset.rtuxLockedBy;
+        $$(f, "input,textarea,select,button").forEach((i) => { i.disabled = false; });
+        $$(f, ".rtux-lock").forEach((b) => b.remove());
+      };
       this.channel.on("rtux:lock", (p) => lockForms(p).forEach((f) => {
         f.dataset.rtuxLockedBy = (p.holder && (p.holder.name || p.holder.user)) || "Someone";
         $$(f, "input,textarea,select,button").forEach((i) => { i.disabled = true; });
         let badge = f.querySelector(".rtux-lock");
         if (!badge) { badge = el("span", "rtux-lock"); f.prepend(badge); }
         badge.textContent = `${f.dataset.rtuxLockedBy} is editing`;
+        // Holders renew well inside the TTL; a lock not renewed by then is
+        // gone even if no unlock comes (its holder's server died).
+        clearTimeout(f.rtuxLockExpiry);
+        f.rtuxLockExpiry = setTimeout(() => freeForm(f), (p.ttl_ms || 30000) + 1000);
       }));
-      this.channel.on("rtux:unlock", (p) => lockForms(p).forEach((f) => {
-        delete f.dataset.rtuxLockedBy;
-        $$(f, "input,textarea,select,button").forEach((i) => { i.disabled = false; });
-        $$(f, ".rtux-lock").forEach((b) => b.remove());
-      }));
+      this.channel.on("rtux:unlock", (p) => lockForms(p).forEach(freeForm));
       this.channel.on("rtux:progress", (p) => {
         const bar = root.querySelector(`[data-rtux-progress="${CSS.escape(String(p.id))}"]`);
         if (!bar) return;

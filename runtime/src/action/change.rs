@@ -133,7 +133,7 @@ impl Resource {
                     Ok(data) => data,
                     Err(r) => return nothing(reject(r.reason(), Some(&current))),
                 };
-                if let Some(reason) = self.locked_out(&current, &data, user_of(by)) {
+                if let Some(reason) = Self::locked_out(tx, &current, &data, user_of(by)).await? {
                     return nothing(reject(&reason, Some(&current)));
                 }
                 match self
@@ -214,7 +214,7 @@ impl Resource {
                 }
                 (m.value, m.merged)
             };
-            if let Some(reason) = self.locked_out(&current, &data, user_of(by)) {
+            if let Some(reason) = Self::locked_out(tx, &current, &data, user_of(by)).await? {
                 return nothing(reject(&reason, Some(&current)));
             }
             let extra = json!({ "merged": merged });

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use super::{MAX_ID_BYTES, Resource};
 use crate::channel::ChannelSocket;
 use crate::conflict::{Holder, LockError};
-use crate::store::Record;
+use crate::store::locks;
+use crate::store::{Record, StoreError, StoreTx, now_ms};
 use crate::wire::Reply;
 
 /// The shortest time between two previews of one (record, field) from one
@@ -144,13 +145,13 @@ impl Resource {
         let holder = Holder {
             user: socket.user_id().to_owned(),
             name: socket.claims().name.clone(),
-            conn: socket.conn_id(),
         };
         let topic = socket.topic().to_owned();
         let active = socket.idle_for() < LOCK_ACTIVE;
         match self
             .locks
-            .acquire(&topic, &s.id, &s.section, holder.clone(), active)
+            .acquire(&topic, &s.id, &s.section, &holder, socket.conn_id(), active)
+            .await
         {
             Ok(grant) => {
                 let ttl_ms = u64::try_from(grant.ttl.as_millis()).unwrap_or(u64::MAX);
@@ -159,7 +160,10 @@ impl Resource {
                 let (locks, broadcaster) = (self.locks.clone(), socket.broadcaster());
                 tokio::spawn(async move {
                     tokio::time::sleep(grant.ttl).await;
-                    if locks.expire(&topic, &s.id, &s.section, grant.generation) {
+                    if locks
+                        .expire(&topic, &s.id, &s.section, grant.generation)
+                        .await
+                    {
                         broadcaster.broadcast(
                             UNLOCK_EVENT,
                             json!({ "id": s.id, "section": s.section, "reason": "expired" }),
@@ -177,7 +181,7 @@ impl Resource {
     }
 
     /// `unlock {id, section}`: releases a lock this socket holds.
-    pub(super) fn unlock(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
+    pub(super) async fn unlock(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
         let s = match section(payload) {
             Ok(s) => s,
             Err(reason) => return Reply::error(reason),
@@ -185,6 +189,7 @@ impl Resource {
         match self
             .locks
             .release(socket.topic(), &s.id, &s.section, socket.conn_id())
+            .await
         {
             Ok(()) => {
                 let payload = json!({ "id": s.id, "section": s.section, "reason": "released" });
@@ -196,8 +201,12 @@ impl Resource {
     }
 
     /// Releases every lock the socket holds on its topic (it left or closed).
-    pub(super) fn release_all(&self, socket: &ChannelSocket) {
-        for (id, section) in self.locks.release_conn(socket.topic(), socket.conn_id()) {
+    pub(super) async fn release_all(&self, socket: &ChannelSocket) {
+        for (id, section) in self
+            .locks
+            .release_conn(socket.topic(), socket.conn_id())
+            .await
+        {
             let payload = json!({ "id": id, "section": section, "reason": "holder left" });
             socket.broadcast_from(UNLOCK_EVENT, payload);
         }
@@ -206,16 +215,25 @@ impl Resource {
     /// The refusal of an edit to sections another user has locked, if any:
     /// a whole-record lock refuses every edit, a field lock the edits that
     /// change that field.
-    pub(super) fn locked_out(&self, current: &Record, next: &Value, user: &str) -> Option<String> {
-        let held = self.locks.held_by_others(&current.kind, &current.id, user);
-        held.into_iter()
+    ///
+    /// Read in the transaction that would write the change, from the store,
+    /// so a lock taken through any node counts.
+    pub(super) async fn locked_out(
+        tx: &mut StoreTx,
+        current: &Record,
+        next: &Value,
+        user: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let held = locks::held_by_others(tx, &current.kind, &current.id, user, now_ms()).await?;
+        Ok(held
+            .into_iter()
             .find(|(section, _)| {
                 current.data.get(section).is_none() || current.data.get(section) != next.get(section)
             })
             .map(|(_, holder)| {
                 let name = holder.name.as_deref().unwrap_or(&holder.user);
                 format!("locked by {name}: {name} is editing this; nothing was changed — try again when they are done")
-            })
+            }))
     }
 
     /// `field {id, field, value}`: relays an unsaved edit to the others, tagged

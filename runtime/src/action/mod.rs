@@ -62,11 +62,8 @@ pub use patch::{PATCH_EVENT, dom_id};
 pub use request::MAX_ID_BYTES;
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
-
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use serde_json::{Value, json};
 
@@ -170,7 +167,8 @@ pub struct ResourceBuilder {
 
 /// Records a topic may hold by default.
 pub const MAX_RECORDS: u64 = 10_000;
-/// Inserts one user may make per minute, per resource, by default.
+/// Inserts one user may make per minute on one topic, by default (counted in
+/// the store: the same whichever nodes the user connects to).
 pub const INSERTS_PER_MINUTE: u32 = 60;
 
 /// Tracks a joining connection's presence on the resource's topic.
@@ -269,8 +267,9 @@ impl ResourceBuilder {
         self
     }
 
-    /// Inserts one user may make per minute ([`INSERTS_PER_MINUTE`] by
-    /// default): past it an insert is refused with `retry_after_ms`.
+    /// Inserts one user may make per minute on one topic
+    /// ([`INSERTS_PER_MINUTE`] by default), across every node: past it an
+    /// insert is refused with `retry_after_ms` (until the minute ends).
     pub fn inserts_per_minute(mut self, inserts: u32) -> Self {
         self.inserts_per_minute = inserts;
         self
@@ -346,19 +345,17 @@ impl ResourceBuilder {
             }
         }
         Ok(Resource {
-            store: self.store,
+            store: self.store.clone(),
             actions,
             renderer: Renderer::new(self.template)?,
             undo_window: self.undo_window,
             max_data_bytes: self.max_data_bytes,
             keeps_history: self.keeps_history,
             presence: self.presence,
-            locks: Locks::new(self.lock_ttl),
+            locks: Locks::new(self.store.clone(), self.lock_ttl),
             lock_sections: self.lock_sections,
             max_records: self.max_records,
-            inserts: RateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(self.inserts_per_minute).unwrap_or(NonZeroU32::MIN),
-            )),
+            inserts_per_minute: self.inserts_per_minute.max(1),
         })
     }
 }
@@ -383,8 +380,8 @@ pub struct Resource {
     locks: Locks,
     lock_sections: Vec<String>,
     max_records: u64,
-    /// Inserts per user per minute.
-    inserts: DefaultKeyedRateLimiter<String>,
+    /// Inserts per user per topic per minute, counted in the store.
+    inserts_per_minute: u32,
 }
 
 impl std::fmt::Debug for Resource {
@@ -469,7 +466,7 @@ impl Channel for Resource {
     ) -> Reply {
         match event {
             "lock" => return self.lock(&payload, socket).await,
-            "unlock" => return self.unlock(&payload, socket),
+            "unlock" => return self.unlock(&payload, socket).await,
             "field" => return self.field(&payload, me, socket).await,
             "page" => return self.next_page(payload, socket.topic()).await,
             _ => {}
@@ -488,6 +485,6 @@ impl Channel for Resource {
     }
 
     async fn terminate(&self, _reason: LeaveReason, _: Participant, socket: &mut ChannelSocket) {
-        self.release_all(socket);
+        self.release_all(socket).await;
     }
 }

@@ -8,7 +8,7 @@ use super::patch::record_json;
 use super::request::ActionRequest;
 use super::{Action, PATCH_EVENT, Resource};
 use crate::channel::ChannelSocket;
-use crate::store::{OpKey, Record, StoreError, ledger, records};
+use crate::store::{OpKey, Record, StoreError, ledger, now_ms, quotas, records};
 use crate::wire::{Reply, Status};
 
 /// What to do once the transaction has committed.
@@ -188,11 +188,14 @@ impl Resource {
         if let Some(found) = ledger::get(&mut tx, key).await? {
             return Ok(replay(found, &fingerprints));
         }
-        if matches!(action, Action::Insert(_))
-            && let Err(not_until) = self.inserts.check_key(&key.user)
-        {
-            let now = governor::clock::Clock::now(&governor::clock::DefaultClock::default());
-            return Err(Failure::RateLimited(not_until.wait_time_from(now)));
+        if matches!(action, Action::Insert(_)) {
+            // Counted in the store, in this transaction: one quota per user
+            // whichever nodes they connect to, spent only by inserts that apply.
+            let scope = format!("insert:{}", key.topic);
+            let quota = self.inserts_per_minute;
+            if let Err(wait) = quotas::take(&mut tx, &scope, &key.user, quota, now_ms()).await? {
+                return Err(Failure::RateLimited(wait));
+            }
         }
         let (reply, after) = self.change(&mut tx, action, req, key, by).await?;
         let written = async {

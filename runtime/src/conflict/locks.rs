@@ -1,26 +1,25 @@
-//! Pessimistic section locks: one holder per (topic, record, section), with a
-//! TTL renewed while the holder is active.
+//! Pessimistic section locks: one holder per (topic, record, section) across
+//! every node, with a TTL renewed while the holder is active. They live in the
+//! store (docs/decisions.md, "Locks in the store"), so a lock taken through
+//! one node refuses a save on another, and a lock whose node died is free at
+//! its expiry.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::time::Instant;
 
 use crate::socket::ConnId;
-use crate::sync::lock;
+use crate::store::locks::LockRow;
+use crate::store::{Store, StoreError, now_ms};
 
-/// Who holds a lock: a user, on one connection.
+/// Who holds a lock: a user (one of their connections holds it; their other
+/// tabs are other holders).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Holder {
     /// The user id (from the token).
     pub user: String,
     /// Their display name, when the token has one.
     pub name: Option<String>,
-    /// The connection holding it (a user's other tab is another holder).
-    #[serde(skip)]
-    pub conn: ConnId,
 }
 
 /// Why a lock call was refused.
@@ -41,6 +40,16 @@ pub enum LockError {
     /// A renewal from a holder who has done nothing for a while.
     #[error("not renewed: no activity from the holder; lock it again when editing")]
     Idle,
+    /// The store could not be reached: nothing was granted.
+    #[error("store unavailable: try again")]
+    Store,
+}
+
+impl From<StoreError> for LockError {
+    fn from(e: StoreError) -> LockError {
+        tracing::error!("a lock could not be read or written: {e}");
+        LockError::Store
+    }
 }
 
 /// The most locks one connection holds at once.
@@ -48,201 +57,202 @@ pub const MAX_LOCKS_PER_CONN: usize = 8;
 /// The longest a lock is held without a new acquire.
 pub const MAX_HOLD: Duration = Duration::from_secs(10 * 60);
 
-type Key = (String, String, String);
-
-#[derive(Debug)]
-struct Entry {
-    holder: Holder,
-    expires: Instant,
-    generation: u64,
-    /// When this holder acquired it (renewals keep it).
-    acquired: Instant,
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// The section locks of one resource (per node).
+/// The section locks of one resource, kept in its store.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// use std::time::Duration;
 /// use rtux::conflict::{Holder, Locks};
+/// use rtux::store::Store;
 /// use rtux::ConnId;
 ///
-/// let locks = Locks::new(Duration::from_secs(30));
-/// let ana = Holder { user: "ana".into(), name: Some("Ana".into()), conn: ConnId::next() };
-/// let bo = Holder { user: "bo".into(), name: None, conn: ConnId::next() };
-/// locks.acquire("doc:1", "42", "intro", ana.clone(), true).unwrap();
-/// let refused = locks.acquire("doc:1", "42", "intro", bo, true).unwrap_err();
+/// # let dir = std::env::temp_dir().join(format!("rtux-locks-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let store = Store::sqlite(dir.join("app.db")).await.unwrap();
+/// let locks = Locks::new(store, Duration::from_secs(30));
+/// let ana = Holder { user: "ana".into(), name: Some("Ana".into()) };
+/// let bo = Holder { user: "bo".into(), name: None };
+/// locks.acquire("doc:1", "42", "intro", &ana, ConnId::next(), true).await.unwrap();
+/// let refused = locks.acquire("doc:1", "42", "intro", &bo, ConnId::next(), true).await.unwrap_err();
 /// assert_eq!(refused.to_string(), "locked: Ana is editing this section");
 /// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Locks {
-    held: Arc<Mutex<HashMap<Key, Entry>>>,
+    store: Store,
     ttl: Duration,
 }
 
-/// A granted (or renewed) lock: its generation identifies this grant, so a
-/// timer set for an older grant does not expire a renewed one.
+/// A granted (or renewed) lock: its generation (the store's fencing token)
+/// identifies this grant, so a timer set for an older grant does not expire a
+/// renewed one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grant {
-    /// This grant's number.
-    pub generation: u64,
+    /// This grant's number, growing with every grant of the lock.
+    pub generation: i64,
     /// How long until it expires unless renewed.
     pub ttl: Duration,
 }
 
-fn key(topic: &str, record: &str, section: &str) -> Key {
-    (topic.to_owned(), record.to_owned(), section.to_owned())
-}
-
 impl Locks {
-    /// Locks that expire `ttl` after their last acquire or renew (30 s is the default
-    /// of resources).
-    pub fn new(ttl: Duration) -> Locks {
-        Locks {
-            held: Arc::default(),
-            ttl,
-        }
+    /// Locks in `store` that expire `ttl` after their last acquire or renew
+    /// (30 s is the default of resources).
+    pub fn new(store: Store, ttl: Duration) -> Locks {
+        Locks { store, ttl }
     }
 
-    /// Acquires the lock, or renews it for its holder's connection (if the
-    /// holder is `active`, and for at most [`MAX_HOLD`] since it acquired it).
-    /// A connection holds at most [`MAX_LOCKS_PER_CONN`]. Exactly one of many
-    /// concurrent callers wins.
+    /// Acquires the lock for `holder` on connection `conn`, or renews it for
+    /// that connection (if the holder is `active`, and for at most
+    /// [`MAX_HOLD`] since it acquired it). A connection holds at most
+    /// [`MAX_LOCKS_PER_CONN`]. Exactly one of many concurrent callers, on any
+    /// node, wins.
     ///
     /// # Errors
     /// [`LockError::HeldBy`] with the holder, [`LockError::TooMany`],
-    /// [`LockError::HeldTooLong`] or [`LockError::Idle`].
-    pub fn acquire(
+    /// [`LockError::HeldTooLong`], [`LockError::Idle`] or [`LockError::Store`].
+    pub async fn acquire(
         &self,
         topic: &str,
         record: &str,
         section: &str,
-        holder: Holder,
+        holder: &Holder,
+        conn: ConnId,
         active: bool,
     ) -> Result<Grant, LockError> {
-        let mut held = lock(&self.held);
-        let now = Instant::now();
-        let k = key(topic, record, section);
-        let renewal = held
-            .get(&k)
-            .is_some_and(|e| e.holder.conn == holder.conn && e.expires > now);
-        if !renewal {
-            let mine = held
-                .iter()
-                .filter(|(other, e)| {
-                    **other != k && e.holder.conn == holder.conn && e.expires > now
-                })
-                .count();
-            if mine >= MAX_LOCKS_PER_CONN {
-                return Err(LockError::TooMany(MAX_LOCKS_PER_CONN));
+        self.acquire_at(
+            topic,
+            record,
+            section,
+            holder,
+            &conn.global(),
+            active,
+            now_ms(),
+        )
+        .await
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "acquire, with the time and the connection's global id"
+    )]
+    async fn acquire_at(
+        &self,
+        topic: &str,
+        record: &str,
+        section: &str,
+        holder: &Holder,
+        conn: &str,
+        active: bool,
+        now: i64,
+    ) -> Result<Grant, LockError> {
+        let key = (topic, record, section);
+        let current = self.store.lock_get(key).await?;
+        let live = current.as_ref().filter(|c| c.expires_at > now);
+        match live {
+            Some(c) if c.conn != conn => return Err(LockError::HeldBy(holder_of(c))),
+            Some(c) => {
+                if !active {
+                    return Err(LockError::Idle);
+                }
+                if now - c.acquired_at >= ms(MAX_HOLD) {
+                    return Err(LockError::HeldTooLong);
+                }
+            }
+            None => {
+                if self.store.locks_of(conn, key, now).await? >= MAX_LOCKS_PER_CONN {
+                    return Err(LockError::TooMany(MAX_LOCKS_PER_CONN));
+                }
             }
         }
-        let generation = match held.entry(k) {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                let current = e.get_mut();
-                if current.holder.conn != holder.conn && current.expires > now {
-                    return Err(LockError::HeldBy(current.holder.clone()));
-                }
-                if renewal {
-                    if !active {
-                        return Err(LockError::Idle);
-                    }
-                    if now.duration_since(current.acquired) >= MAX_HOLD {
-                        return Err(LockError::HeldTooLong);
-                    }
-                } else {
-                    current.acquired = now;
-                }
-                current.holder = holder;
-                current.expires = now + self.ttl;
-                current.generation += 1;
-                current.generation
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(Entry {
-                    holder,
-                    expires: now + self.ttl,
-                    generation: 1,
-                    acquired: now,
-                });
-                1
-            }
+        let wanted = LockRow {
+            user: holder.user.clone(),
+            name: holder.name.clone(),
+            conn: conn.to_owned(),
+            token: 0,
+            acquired_at: now,
+            expires_at: now.saturating_add(ms(self.ttl)),
         };
-        Ok(Grant {
-            generation,
-            ttl: self.ttl,
-        })
+        match self.store.lock_put(key, &wanted, now).await? {
+            Some(generation) => Ok(Grant {
+                generation,
+                ttl: self.ttl,
+            }),
+            // Someone else took it between the read and the write.
+            None => match self.store.lock_get(key).await? {
+                Some(c) => Err(LockError::HeldBy(holder_of(&c))),
+                None => Err(LockError::Store),
+            },
+        }
     }
 
     /// Releases a lock held by `conn`.
     ///
     /// # Errors
-    /// [`LockError::NotHeld`] if `conn` does not hold it.
-    pub fn release(
+    /// [`LockError::NotHeld`] if `conn` does not hold it, or [`LockError::Store`].
+    pub async fn release(
         &self,
         topic: &str,
         record: &str,
         section: &str,
         conn: ConnId,
     ) -> Result<(), LockError> {
-        let mut held = lock(&self.held);
-        let k = key(topic, record, section);
-        match held.get(&k) {
-            Some(e) if e.holder.conn == conn => {
-                held.remove(&k);
-                Ok(())
-            }
-            _ => Err(LockError::NotHeld),
+        match self
+            .store
+            .lock_release((topic, record, section), &conn.global())
+            .await?
+        {
+            true => Ok(()),
+            false => Err(LockError::NotHeld),
         }
     }
 
-    /// Releases every lock `conn` holds on `topic`; returns their (record, section).
-    pub fn release_conn(&self, topic: &str, conn: ConnId) -> Vec<(String, String)> {
-        let mut held = lock(&self.held);
-        let gone: Vec<Key> = held
-            .iter()
-            .filter(|((t, _, _), e)| t == topic && e.holder.conn == conn)
-            .map(|(k, _)| k.clone())
-            .collect();
-        gone.into_iter()
-            .filter_map(|k| held.remove(&k).map(|_| (k.1, k.2)))
-            .collect()
+    /// Releases every lock `conn` holds on `topic`; returns their (record,
+    /// section). A store failure is logged and releases nothing (the locks
+    /// then expire at their TTL).
+    pub async fn release_conn(&self, topic: &str, conn: ConnId) -> Vec<(String, String)> {
+        match self.store.lock_release_conn(topic, &conn.global()).await {
+            Ok(gone) => gone,
+            Err(e) => {
+                tracing::error!(
+                    topic,
+                    "a leaving connection's locks could not be released: {e}"
+                );
+                Vec::new()
+            }
+        }
     }
 
     /// Removes the lock if `generation` is still its grant and it has expired;
     /// returns whether it did.
-    pub fn expire(&self, topic: &str, record: &str, section: &str, generation: u64) -> bool {
-        let mut held = lock(&self.held);
-        let k = key(topic, record, section);
-        let expired = held
-            .get(&k)
-            .is_some_and(|e| e.generation == generation && e.expires <= Instant::now());
-        if expired {
-            held.remove(&k);
-        }
-        expired
-    }
-
-    /// The locks held now on a record, by another user than `user`: their
-    /// sections and holders.
-    pub fn held_by_others(&self, topic: &str, record: &str, user: &str) -> Vec<(String, Holder)> {
-        let held = lock(&self.held);
-        let now = Instant::now();
-        held.iter()
-            .filter(|((t, r, _), e)| {
-                t == topic && r == record && e.expires > now && e.holder.user != user
+    pub async fn expire(&self, topic: &str, record: &str, section: &str, generation: i64) -> bool {
+        self.store
+            .lock_expire((topic, record, section), generation, now_ms())
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(topic, "an expired lock could not be removed: {e}");
+                false
             })
-            .map(|((_, _, section), e)| (section.clone(), e.holder.clone()))
-            .collect()
     }
 
     /// Who holds a lock now, if anyone.
-    pub fn holder(&self, topic: &str, record: &str, section: &str) -> Option<Holder> {
-        let held = lock(&self.held);
-        held.get(&key(topic, record, section))
-            .filter(|e| e.expires > Instant::now())
-            .map(|e| e.holder.clone())
+    ///
+    /// # Errors
+    /// [`LockError::Store`].
+    pub async fn holder(
+        &self,
+        topic: &str,
+        record: &str,
+        section: &str,
+    ) -> Result<Option<Holder>, LockError> {
+        let now = now_ms();
+        let current = self.store.lock_get((topic, record, section)).await?;
+        Ok(current
+            .filter(|c| c.expires_at > now)
+            .map(|c| holder_of(&c)))
     }
 
     /// The TTL of new grants.
@@ -251,109 +261,156 @@ impl Locks {
     }
 }
 
+pub(crate) fn holder_of(row: &LockRow) -> Holder {
+    Holder {
+        user: row.user.clone(),
+        name: row.name.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    async fn locks() -> Locks {
+        let dir = std::env::temp_dir().join(format!(
+            "rtux-locks-{}-{}",
+            std::process::id(),
+            uuid::Uuid::now_v7().simple()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let store = Store::sqlite(dir.join("locks.db")).await.expect("store");
+        Locks::new(store, Duration::from_secs(30))
+    }
 
     fn who(user: &str) -> Holder {
         Holder {
             user: user.into(),
             name: None,
-            conn: ConnId::next(),
         }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn many_acquire_at_once_and_exactly_one_wins() {
-        for round in 0..20 {
-            let locks = Locks::new(Duration::from_secs(30));
-            let tasks: Vec<_> = (0..32)
+        let locks = locks().await;
+        for round in 0..5 {
+            let record = format!("r{round}");
+            let tasks: Vec<_> = (0..16)
                 .map(|i| {
-                    let locks = locks.clone();
+                    let (locks, record) = (locks.clone(), record.clone());
                     tokio::spawn(async move {
+                        let user = who(&format!("u{i}"));
                         locks
-                            .acquire("t", "r", "s", who(&format!("u{i}")), true)
-                            .is_ok()
+                            .acquire("t", &record, "s", &user, ConnId::next(), true)
+                            .await
                     })
                 })
                 .collect();
             let mut wins = 0;
             for t in tasks {
-                wins += usize::from(t.await.expect("task"));
+                match t.await.expect("task") {
+                    Ok(_) => wins += 1,
+                    Err(LockError::HeldBy(_)) => {}
+                    Err(other) => panic!("round {round}: {other}"),
+                }
             }
             assert_eq!(wins, 1, "round {round}");
         }
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_lock_expires_unless_renewed_and_release_is_by_the_holder() {
-        let locks = Locks::new(Duration::from_secs(30));
+        let locks = locks().await;
         let (ana, bo) = (who("ana"), who("bo"));
+        let t0 = now_ms();
+        let s = 1000;
         let g1 = locks
-            .acquire("t", "r", "s", ana.clone(), true)
+            .acquire_at("t", "r", "s", &ana, "a", true, t0)
+            .await
             .expect("free");
-        tokio::time::sleep(Duration::from_secs(20)).await;
         let g2 = locks
-            .acquire("t", "r", "s", ana.clone(), true)
+            .acquire_at("t", "r", "s", &ana, "a", true, t0 + 20 * s)
+            .await
             .expect("renew");
         assert!(g2.generation > g1.generation);
-        tokio::time::sleep(Duration::from_secs(20)).await;
-        assert!(
-            !locks.expire("t", "r", "s", g1.generation),
-            "an old grant's timer does nothing"
-        );
         assert_eq!(
-            locks.acquire("t", "r", "s", bo.clone(), true),
+            locks
+                .acquire_at("t", "r", "s", &bo, "b", true, t0 + 40 * s)
+                .await,
             Err(LockError::HeldBy(ana.clone()))
         );
-        assert_eq!(
-            locks.release("t", "r", "s", bo.conn),
-            Err(LockError::NotHeld)
-        );
-        tokio::time::sleep(Duration::from_secs(11)).await;
-        assert!(locks.expire("t", "r", "s", g2.generation));
         assert!(
-            locks.acquire("t", "r", "s", bo, true).is_ok(),
-            "free after expiry"
+            !locks
+                .store
+                .lock_expire(("t", "r", "s"), g1.generation, t0 + 60 * s)
+                .await
+                .expect("store"),
+            "an old grant's timer does nothing"
         );
-        assert_eq!(
-            locks.release_conn("t", ana.conn),
-            Vec::<(String, String)>::new()
+        assert!(
+            locks
+                .acquire_at("t", "r", "s", &bo, "b", true, t0 + 51 * s)
+                .await
+                .is_ok(),
+            "free after expiry, though its row is still there"
+        );
+        assert!(
+            !locks
+                .store
+                .lock_release(("t", "r", "s"), "a")
+                .await
+                .expect("store"),
+            "only the holder releases"
         );
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_connection_holds_at_most_eight_locks_for_at_most_ten_minutes() {
-        let locks = Locks::new(Duration::from_secs(30));
+        let locks = locks().await;
         let ana = who("ana");
+        let t0 = now_ms();
         for n in 0..MAX_LOCKS_PER_CONN {
             locks
-                .acquire("t", &format!("r{n}"), "s", ana.clone(), true)
+                .acquire_at("t", &format!("r{n}"), "s", &ana, "a", true, t0)
+                .await
                 .expect("under the cap");
         }
         assert_eq!(
-            locks.acquire("t", "r9", "s", ana.clone(), true),
+            locks.acquire_at("t", "r9", "s", &ana, "a", true, t0).await,
             Err(LockError::TooMany(8))
         );
         assert!(
-            locks.acquire("t", "r0", "s", ana.clone(), true).is_ok(),
+            locks
+                .acquire_at("t", "r0", "s", &ana, "a", true, t0)
+                .await
+                .is_ok(),
             "a renewal is not a new lock"
         );
         assert_eq!(
-            locks.acquire("t", "r0", "s", ana.clone(), false),
+            locks.acquire_at("t", "r0", "s", &ana, "a", false, t0).await,
             Err(LockError::Idle)
         );
+        let mut at = t0;
         for _ in 0..21 {
-            tokio::time::advance(Duration::from_secs(29)).await;
-            let _ = locks.acquire("t", "r0", "s", ana.clone(), true);
+            at += 29_000;
+            let _ = locks.acquire_at("t", "r0", "s", &ana, "a", true, at).await;
         }
         assert_eq!(
-            locks.acquire("t", "r0", "s", ana.clone(), true),
+            locks.acquire_at("t", "r0", "s", &ana, "a", true, at).await,
             Err(LockError::HeldTooLong)
         );
-        locks.release("t", "r0", "s", ana.conn).expect("release");
         assert!(
-            locks.acquire("t", "r0", "s", ana, true).is_ok(),
+            locks
+                .store
+                .lock_release(("t", "r0", "s"), "a")
+                .await
+                .expect("store")
+        );
+        assert!(
+            locks
+                .acquire_at("t", "r0", "s", &ana, "a", true, at)
+                .await
+                .is_ok(),
             "a new acquire starts over"
         );
     }

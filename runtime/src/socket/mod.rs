@@ -36,6 +36,16 @@ impl ConnId {
     }
 }
 
+impl ConnId {
+    /// The id unique across processes (this process's random id and the
+    /// connection's number), for what other nodes see, such as a lock's holder.
+    pub(crate) fn global(self) -> String {
+        static PROCESS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let process = PROCESS.get_or_init(|| uuid::Uuid::now_v7().simple().to_string());
+        format!("{process}/{}", self.0)
+    }
+}
+
 impl std::fmt::Display for ConnId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "conn-{}", self.0)

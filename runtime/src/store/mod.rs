@@ -24,6 +24,8 @@
 
 pub(crate) mod history;
 pub(crate) mod ledger;
+pub(crate) mod locks;
+pub(crate) mod quotas;
 pub(crate) mod records;
 mod schema;
 mod sweep;

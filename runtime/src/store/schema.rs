@@ -64,6 +64,32 @@ const STEPS: &[&[&str]] = &[
         "DROP TABLE rtux_ops",
         "CREATE INDEX IF NOT EXISTS rtux_ledger_applied_at ON rtux_ledger (applied_at)",
     ],
+    // Section locks live in the store, so a lock has one holder across every
+    // node: the holder's connection (unique across processes), a token that
+    // grows with each grant (fencing the expiry of older grants), and times.
+    // Per-user quotas that must hold across nodes are kept here (a GCRA's
+    // theoretical arrival time per scope and user).
+    &[
+        "CREATE TABLE IF NOT EXISTS rtux_locks (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            section TEXT NOT NULL,
+            holder_user TEXT NOT NULL,
+            holder_name TEXT,
+            holder_conn TEXT NOT NULL,
+            token BIGINT NOT NULL,
+            acquired_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            PRIMARY KEY (kind, id, section)
+        )",
+        "CREATE INDEX IF NOT EXISTS rtux_locks_holder ON rtux_locks (holder_conn)",
+        "CREATE TABLE IF NOT EXISTS rtux_quotas (
+            scope TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            tat BIGINT NOT NULL,
+            PRIMARY KEY (scope, user_id)
+        )",
+    ],
 ];
 
 /// Runs the steps this store has not run yet, in one transaction. On

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sqlx::AnyPool;
 
-use super::{Store, StoreError, history, ledger, now_ms, records};
+use super::{Store, StoreError, history, ledger, locks, now_ms, quotas, records};
 
 /// What one sweep removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -17,12 +17,15 @@ pub struct Swept {
     pub ops: u64,
     /// History rows of records that are gone.
     pub history: u64,
+    /// Locks and quota counts that ended over an hour ago.
+    pub spent: u64,
 }
 
 impl Store {
     /// Removes what the store no longer needs: records whose deletion deadline
     /// has passed (with their history), ledger rows issued and applied before
-    /// the retention window, history of records that are gone. Runs by itself
+    /// the retention window, history of records that are gone, locks and
+    /// quota counts that ended over an hour ago. Runs by itself
     /// every minute once a resource has served a join; call it to sweep now.
     ///
     /// # Errors
@@ -76,10 +79,15 @@ async fn sweep(pool: &AnyPool, retention: Duration) -> Result<Swept, StoreError>
         records: records::purge_deleted(&mut tx, now).await?,
         ops: ledger::expire(&mut tx, now.saturating_sub(retention)).await?,
         history: history::drop_orphans(&mut tx).await?,
+        spent: locks::purge_expired(&mut tx, now.saturating_sub(SPENT)).await?
+            + quotas::expire(&mut tx, now.saturating_sub(SPENT)).await?,
     };
     tx.commit().await?;
     Ok(swept)
 }
+
+/// How long ended locks and quota windows are kept (an hour, in ms).
+const SPENT: i64 = 60 * 60 * 1000;
 
 /// How often a store sweeps itself.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
