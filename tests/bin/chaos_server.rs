@@ -7,7 +7,8 @@
 //! The cluster tests (tests/e2e/cluster.rs) run several of it as the nodes of
 //! one cluster: `PUBSUB_URL` (a Redis or NATS URL) and `CLUSTER_CHANNEL` join
 //! them, `NODE_TIMEOUT_MS` shortens the node timeout (heartbeats at a
-//! quarter of it), and the demo presence channel is on `room:*`.
+//! quarter of it), `LOCK_TTL_MS` the section locks' TTL, and the demo presence
+//! channel is on `room:*`.
 
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ use axum::routing::get;
 use rtux::Endpoint;
 use rtux::cluster::ClusterConfig;
 use rtux::store::Store;
-use rtux_tests::{Room, SECRET, todos_with_template};
+use rtux_tests::{Room, SECRET, todos_builder};
 
 /// The undo window of the run's deletes.
 const UNDO: Duration = Duration::from_millis(1500);
@@ -79,7 +80,16 @@ async fn main() {
         .init();
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let store = Store::open(&url).await.expect("the store opens");
-    let resource = std::sync::Arc::new(todos_with_template(store, UNDO, ITEM));
+    let lock_ttl = std::env::var("LOCK_TTL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::from_secs(30), Duration::from_millis);
+    let resource = todos_builder(store, UNDO)
+        .item_template(ITEM)
+        .lock_ttl(lock_ttl)
+        .build()
+        .expect("the todo resource builds");
+    let resource = std::sync::Arc::new(resource);
     let mut cluster = ClusterConfig::default();
     if let Ok(channel) = std::env::var("CLUSTER_CHANNEL") {
         cluster.channel = channel;

@@ -158,6 +158,7 @@ async fn nodes(engine_url: &str, store: &str, node_timeout: Duration) -> Vec<Ser
         ("PUBSUB_URL", engine_url),
         ("CLUSTER_CHANNEL", channel.as_str()),
         ("NODE_TIMEOUT_MS", timeout.as_str()),
+        ("LOCK_TTL_MS", "2000"),
     ];
     let mut out = Vec::new();
     for _ in 0..3 {
@@ -256,6 +257,66 @@ async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_ti
     assert_eq!(reply["status"], "ok", "{reply}");
     let patch = on_c.event(&todos, "rtux:patch").await;
     assert_eq!(patch["record"]["data"]["title"], "from node A", "{engine}");
+    let first = reply["response"]["record"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // A lock taken through node A refuses node C: the lock and the save.
+    let title = json!({"id": first, "section": "title"});
+    let taken = on_a.push(&todos, "lock", title.clone()).await;
+    assert_eq!(taken["status"], "ok", "{engine}: {taken}");
+    let refused = on_c.push(&todos, "lock", title.clone()).await;
+    assert_eq!(
+        refused["response"]["reason"], "locked: User ana is editing this section",
+        "{engine}"
+    );
+    let rename = op(
+        &todos,
+        "cy",
+        "r1",
+        json!({"id": first, "version": 1, "data": {"title": "cy's"}}),
+    );
+    let refused = on_c.push(&todos, "rename", rename).await;
+    let reason = refused["response"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("locked by User ana"),
+        "{engine}: {refused}"
+    );
+    assert_eq!(
+        on_a.push(&todos, "unlock", title.clone()).await["status"],
+        "ok"
+    );
+    let taken = on_c.push(&todos, "lock", title.clone()).await;
+    assert_eq!(
+        taken["status"], "ok",
+        "{engine}: free once released: {taken}"
+    );
+
+    // A delete scheduled through node A is undone through node B.
+    let doomed = on_a.push(&todos, "add", add("d", "deleted on A")).await;
+    let doomed = doomed["response"]["record"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let delete = on_a
+        .push(
+            &todos,
+            "delete",
+            op(&todos, "ana", "del", json!({"id": doomed})),
+        )
+        .await;
+    assert_eq!(delete["status"], "ok", "{engine}: {delete}");
+    let mut ana_on_b = connect(&b, "ana").await;
+    ana_on_b.join_ok(&todos).await;
+    let undo = ana_on_b
+        .push(&todos, "undo", op(&todos, "ana", "del", json!({})))
+        .await;
+    assert_eq!(
+        undo["status"], "ok",
+        "{engine}: undone through another node: {undo}"
+    );
+    drop(ana_on_b);
 
     // The engine is cut: the nodes keep serving their own sockets, an action
     // is acknowledged, presence changes; when the engine is back they
@@ -288,9 +349,30 @@ async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_ti
         .collect();
     assert_eq!(
         titles,
-        ["from node A", "during the cut"],
+        ["from node A", "deleted on A", "during the cut"],
         "{engine}: nothing acknowledged is lost"
     );
+
+    // Node C schedules a delete, then dies inside its undo window.
+    let add_c = op(
+        &todos,
+        "cy",
+        "g",
+        json!({"temp_id": "g", "data": {"title": "dies with C"}}),
+    );
+    let gone = on_c.push(&todos, "add", add_c).await;
+    let gone = gone["response"]["record"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let delete = on_c
+        .push(
+            &todos,
+            "delete",
+            op(&todos, "cy", "gdel", json!({"id": gone})),
+        )
+        .await;
+    assert_eq!(delete["status"], "ok", "{engine}: {delete}");
 
     // Node C is killed: its presences leave on every other node within the
     // node timeout (and one heartbeat of slack).
@@ -300,12 +382,40 @@ async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_ti
     let without_c = [("ana", 1), ("dan", 2), ("eve", 1)];
     ana.until(&without_c, node_timeout * 2).await;
     dan_b.until(&without_c, node_timeout * 2).await;
-    let gone = killed.elapsed();
+    let left = killed.elapsed();
     assert!(
-        gone <= node_timeout + node_timeout / 2,
-        "{engine}: left after {gone:?}"
+        left <= node_timeout + node_timeout / 2,
+        "{engine}: left after {left:?}"
     );
-    eprintln!("{engine}: a killed node's presence left everywhere {gone:?} after SIGKILL");
+    eprintln!("{engine}: a killed node's presence left everywhere {left:?} after SIGKILL");
+
+    // Its lock frees at its TTL (2 s); its delete ran at its deadline, once:
+    // the record is gone for everyone and cannot be undone any more.
+    let mut taken = on_a.push(&todos, "lock", title.clone()).await;
+    while taken["status"] != "ok" && killed.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        taken = on_a.push(&todos, "lock", title.clone()).await;
+    }
+    assert_eq!(
+        taken["status"], "ok",
+        "{engine}: the dead node's lock frees: {taken}"
+    );
+    let mut cy_on_a = connect(&a, "cy").await;
+    let join = cy_on_a.join_ok(&todos).await;
+    let ids: Vec<&str> = join["response"]["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(
+        !ids.contains(&gone.as_str()),
+        "{engine}: deleted though its node died"
+    );
+    let undo = cy_on_a
+        .push(&todos, "undo", op(&todos, "cy", "gdel", json!({})))
+        .await;
+    assert_eq!(undo["status"], "error", "{engine}: past its window: {undo}");
     drop((eve, dan_a));
 }
 
