@@ -1,7 +1,8 @@
 //! Three nodes of one cluster, each a real process (tests/bin/chaos_server.rs)
 //! on one PostgreSQL store, joined through Redis and again through NATS, each
 //! engine reached through a relay that can cut the connections: presence seen
-//! across nodes (two tabs of one user on two nodes are one key), broadcasts
+//! across nodes (two tabs of one user on two nodes are one key; also through
+//! the official `phoenix` client, tests/interop/cluster.test.mjs), broadcasts
 //! delivered once on every node, an action on one node patching a client on
 //! another, convergence after the engine is cut mid-run (nothing acknowledged
 //! lost), and a node killed with SIGKILL whose presences leave everywhere
@@ -14,8 +15,10 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use rtux::auth::Tokens;
+use rtux::cluster::{Cluster, ClusterConfig};
 use rtux_tests::{
-    Client, Connect, Relay, SECRET, ServerProcess, op, postgres_url, required, unique,
+    Client, Connect, NodeSuite, PageServer, Relay, SECRET, ServerProcess, op, postgres_url,
+    required, unique,
 };
 use serde_json::{Value, json};
 
@@ -213,6 +216,26 @@ async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_ti
         w.until(&everyone, CONVERGE).await;
     }
     eprintln!("{engine}: presence of 3 nodes converged in {took:?}");
+
+    // The official phoenix client, on the three nodes.
+    if let Some(suite) = NodeSuite::ready("interop", &["phoenix", "ws"], &[]) {
+        let tokens: serde_json::Map<String, Value> = ["alice", "bob", "carol", "dave"]
+            .iter()
+            .map(|u| ((*u).to_owned(), json!(token(u))))
+            .collect();
+        let urls: Vec<String> = [&a, &b, &c]
+            .iter()
+            .map(|n| format!("ws://{}/socket", n.addr))
+            .collect();
+        let env = [
+            ("RTUX_NODES", json!(urls).to_string()),
+            ("RTUX_TOKENS", Value::Object(tokens).to_string()),
+            ("RTUX_ROOM", format!("room:{}", unique("phoenix"))),
+        ];
+        suite
+            .run("cluster.test.mjs", &env, 1, Duration::from_secs(60))
+            .await;
+    }
 
     // A broadcast from node A reaches every node's subscribers once each;
     // broadcast-from skips only the sender.
@@ -419,14 +442,56 @@ async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_ti
     drop((eve, dan_a));
 }
 
+/// The tests of this binary one at a time: each runs three nodes.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_nodes_on_redis() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let redis = "127.0.0.1:6379".parse().expect("addr");
     three_nodes_on("redis", "redis", redis, Duration::from_secs(3)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_nodes_on_nats() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let nats = "127.0.0.1:4222".parse().expect("addr");
     three_nodes_on("nats", "nats", nats, Duration::from_secs(6)).await;
+}
+
+/// rtux.js in Chromium on pages of two nodes of three (page servers on one
+/// store, joined through Redis): tests/browser/cluster.test.mjs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_browser_client_works_across_nodes() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let redis: SocketAddr = "127.0.0.1:6379".parse().expect("addr");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let also = [(
+        std::path::Path::new(&chromium),
+        "Chromium is not installed (apt-get install chromium)",
+    )];
+    let Some(suite) = NodeSuite::ready("browser", &["playwright-core"], &also) else {
+        return;
+    };
+    if !reachable(redis, "redis").await {
+        return;
+    }
+    let store = PageServer::seeded().await;
+    let config = ClusterConfig {
+        channel: unique("rtux-pages"),
+        ..ClusterConfig::default()
+    };
+    let mut nodes = Vec::new();
+    for _ in 0..3 {
+        let cluster = Cluster::connect("redis://127.0.0.1:6379", config.clone()).expect("cluster");
+        nodes.push(PageServer::on(store.clone(), Some(std::sync::Arc::new(cluster))).await);
+    }
+    let env = [
+        ("RTUX_NODE_A", format!("http://{}", nodes[0].addr)),
+        ("RTUX_NODE_C", format!("http://{}", nodes[2].addr)),
+        ("CHROMIUM", chromium.clone()),
+    ];
+    suite
+        .run("cluster.test.mjs", &env, 2, Duration::from_secs(120))
+        .await;
 }

@@ -307,6 +307,11 @@ async fn refuse_during_outage(
 impl PageServer {
     /// Starts the page server on 127.0.0.1.
     pub async fn start() -> PageServer {
+        PageServer::on(PageServer::seeded().await, None).await
+    }
+
+    /// A fresh store holding what the page shows.
+    pub async fn seeded() -> rtux::store::Store {
         let store = rtux::store::Store::sqlite(crate::sqlite_path())
             .await
             .expect("store");
@@ -341,6 +346,16 @@ impl PageServer {
             let data = serde_json::json!({"title": title, "body": "", "tags": []});
             store.insert(PAGE_DOCS, None, data).await.expect("seed");
         }
+        store
+    }
+
+    /// A page server on `store` (see [`PageServer::seeded`]), alone or, with
+    /// `pubsub`, one node of a cluster: several on one store and one engine
+    /// channel are the nodes of one app.
+    pub async fn on(
+        store: rtux::store::Store,
+        pubsub: Option<Arc<dyn rtux::pubsub::PubSub>>,
+    ) -> PageServer {
         let todos = Arc::new(todos_with_template(
             store.clone(),
             Duration::from_secs(5),
@@ -353,7 +368,11 @@ impl PageServer {
             summary_above: PAGE_SUMMARY_ABOVE,
             ..rtux::presence::PresenceConfig::default()
         };
-        let endpoint = Endpoint::builder(SECRET)
+        let mut builder = Endpoint::builder(SECRET);
+        if let Some(pubsub) = pubsub {
+            builder = builder.pubsub(pubsub);
+        }
+        let endpoint = builder
             .presence(presence)
             .channel("room:*", Room)
             .channel("todo:*", slow_todos)
