@@ -7,8 +7,9 @@
 //! The cluster tests (tests/e2e/cluster.rs) run several of it as the nodes of
 //! one cluster: `PUBSUB_URL` (a Redis or NATS URL) and `CLUSTER_CHANNEL` join
 //! them, `NODE_TIMEOUT_MS` shortens the node timeout (heartbeats at a
-//! quarter of it), `LOCK_TTL_MS` the section locks' TTL, and the demo presence
-//! channel is on `room:*`.
+//! quarter of it), `LOCK_TTL_MS` the section locks' TTL,
+//! `INSERTS_PER_MINUTE` the insert quota, and the demo presence channel is on
+//! `room:*`.
 
 use std::time::Duration;
 
@@ -84,9 +85,14 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .map_or(Duration::from_secs(30), Duration::from_millis);
+    let inserts = std::env::var("INSERTS_PER_MINUTE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(rtux::action::INSERTS_PER_MINUTE);
     let resource = todos_builder(store, UNDO)
         .item_template(ITEM)
         .lock_ttl(lock_ttl)
+        .inserts_per_minute(inserts)
         .build()
         .expect("the todo resource builds");
     let resource = std::sync::Arc::new(resource);

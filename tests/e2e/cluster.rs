@@ -162,6 +162,7 @@ async fn nodes(engine_url: &str, store: &str, node_timeout: Duration) -> Vec<Ser
         ("CLUSTER_CHANNEL", channel.as_str()),
         ("NODE_TIMEOUT_MS", timeout.as_str()),
         ("LOCK_TTL_MS", "2000"),
+        ("INSERTS_PER_MINUTE", "5"),
     ];
     let mut out = Vec::new();
     for _ in 0..3 {
@@ -316,6 +317,30 @@ async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_ti
         "{engine}: free once released: {taken}"
     );
 
+    // The insert quota (5 a minute here) is one per user, whichever nodes
+    // they use: quinn adds through A and C in turn, and the sixth is refused.
+    let mut q_a = connect(&a, "quinn").await;
+    q_a.join_ok(&todos).await;
+    let mut q_c = connect(&c, "quinn").await;
+    q_c.join_ok(&todos).await;
+    let mut answers = Vec::new();
+    for n in 0..6 {
+        let data = json!({"temp_id": format!("q{n}"), "data": {"title": format!("quota {n}")}});
+        let add = op(&todos, "quinn", &format!("q{n}"), data);
+        let node = if n % 2 == 0 { &mut q_a } else { &mut q_c };
+        answers.push(node.push(&todos, "add", add).await);
+    }
+    assert!(
+        answers[..5].iter().all(|r| r["status"] == "ok"),
+        "{engine}: five through two nodes: {answers:?}"
+    );
+    assert_eq!(
+        answers[5]["response"]["reason"],
+        "rate limited: too many new records from you; nothing was written",
+        "{engine}: the sixth, though on another node than the fifth"
+    );
+    drop((q_a, q_c));
+
     // A delete scheduled through node A is undone through node B.
     let doomed = on_a.push(&todos, "add", add("d", "deleted on A")).await;
     let doomed = doomed["response"]["record"]["id"]
@@ -369,6 +394,7 @@ async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_ti
         .into_iter()
         .flatten()
         .filter_map(|r| r["data"]["title"].as_str())
+        .filter(|t| !t.starts_with("quota"))
         .collect();
     assert_eq!(
         titles,

@@ -56,3 +56,58 @@ pub(crate) fn markdown(
 fn ms(us: u32) -> String {
     format!("{:.1} ms", f64::from(us) / 1000.0)
 }
+
+/// The scale-out run: rtux on one node beside rtux on several, same subscribers.
+pub(crate) fn cluster(
+    rounds: &[Round],
+    subscribers: &[usize],
+    deliveries: u64,
+    window: u64,
+    engine: &str,
+) -> String {
+    let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
+    let nodes = rounds.iter().map(|r| r.nodes).max().unwrap_or(1);
+    let scheme = engine.split("://").next().unwrap_or(engine);
+    let mut out = String::new();
+    out.push_str(
+        "## Broadcast fan-out across nodes
+
+",
+    );
+    out.push_str(&format!(
+        "Command: `cargo run -p rtux-bench --release --bin fanout -- --pubsub {engine} --nodes {nodes} --subscribers {} --deliveries {deliveries} --window {window}`  \n",
+        counts.join(",")
+    ));
+    out.push_str(&format!(
+        "Machine: {}; the client, every node and the engine share them, on loopback.\n\n",
+        rtux_bench::machine()
+    ));
+    out.push_str(&format!(
+        "The same subscribers on one topic, first on one rtux node, then spread evenly over {nodes} nodes joined through {scheme}; the publisher is on the first node, so {}/{nodes} of the deliveries cross the engine (encoded once per broadcast, published once, queued as the same bytes on each node). ", nodes - 1
+    ));
+    out.push_str("Measured as the single-node fan-out above (window of messages in flight for throughput and loaded latency, one at a time for paced latency). ");
+    out.push_str("On one machine the nodes share two cores with the client and the engine: more nodes add work here, not capacity, so the ratio is the cost of crossing nodes, not the gain of adding machines.\n\n");
+    out.push_str("| subscribers | nodes | delivered/s | vs one node | p50 / p99 loaded | p50 / p99 paced | KiB per idle connection (all nodes) |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
+    for r in rounds {
+        let one = rounds
+            .iter()
+            .find(|b| b.nodes == 1 && b.subscribers == r.subscribers);
+        let ratio = one.map_or("—".to_owned(), |b| {
+            format!("{:.2}×", r.throughput() / b.throughput())
+        });
+        out.push_str(&format!(
+            "| {} | {} | {:.0} | {} | {} / {} | {} / {} | {:.1} |\n",
+            r.subscribers,
+            r.nodes,
+            r.throughput(),
+            ratio,
+            ms(r.loaded.p50_us),
+            ms(r.loaded.p99_us),
+            ms(r.paced.p50_us),
+            ms(r.paced.p99_us),
+            r.kib_per_connection(),
+        ));
+    }
+    out
+}

@@ -30,6 +30,14 @@ pub(crate) struct RunArgs {
     /// Also write the results as Markdown to this file.
     #[arg(long)]
     write: Option<PathBuf>,
+    /// Measure scale-out instead: rtux on one node beside rtux on `--nodes`
+    /// nodes joined through this engine (`redis://…` or `nats://…`), the
+    /// subscribers spread over them and the publisher on the first.
+    #[arg(long)]
+    pubsub: Option<String>,
+    /// Nodes of the scale-out run.
+    #[arg(long, default_value_t = 3)]
+    nodes: usize,
 }
 
 /// Delivery latency percentiles, in µs.
@@ -53,6 +61,8 @@ impl Latency {
 #[derive(Debug, Clone)]
 pub(crate) struct Round {
     pub(crate) kind: Kind,
+    /// Server processes (more than one: a cluster).
+    pub(crate) nodes: usize,
     pub(crate) subscribers: usize,
     pub(crate) messages: u64,
     pub(crate) elapsed: Duration,
@@ -84,11 +94,19 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
     if args.window == 0 {
         return Err("--window must be at least 1".into());
     }
+    if args.nodes < 2 {
+        return Err("--nodes must be at least 2".into());
+    }
+    // Baseline then rtux; or, scaling out, rtux on one node then on several.
+    let setups: &[(Kind, usize)] = match args.pubsub {
+        None => &[(Kind::Baseline, 1), (Kind::Rtux, 1)],
+        Some(_) => &[(Kind::Rtux, 1), (Kind::Rtux, args.nodes)],
+    };
     let mut rounds = Vec::new();
     for &n in &args.subscribers {
-        for kind in [Kind::Baseline, Kind::Rtux] {
-            eprintln!("{} with {n} subscribers…", kind.name());
-            let r = round(kind, n, &args).await?;
+        for &(kind, nodes) in setups {
+            eprintln!("{} on {nodes} node(s) with {n} subscribers…", kind.name());
+            let r = round(kind, nodes, n, &args).await?;
             eprintln!(
                 "  {:.0} deliveries/s; loaded p50 {} µs, p99 {} µs; one at a time p50 {} µs, p99 {} µs; {:.1} KiB per idle connection",
                 r.throughput(),
@@ -101,40 +119,79 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
             rounds.push(r);
         }
     }
-    let markdown = report::markdown(&rounds, &args.subscribers, args.deliveries, args.window);
+    let (section, markdown) = match &args.pubsub {
+        None => (
+            "fanout",
+            report::markdown(&rounds, &args.subscribers, args.deliveries, args.window),
+        ),
+        Some(url) => (
+            "cluster_fanout",
+            report::cluster(
+                &rounds,
+                &args.subscribers,
+                args.deliveries,
+                args.window,
+                url,
+            ),
+        ),
+    };
     println!("{markdown}");
     if let Some(path) = &args.write {
-        rtux_bench::write_section(path, "fanout", &markdown)
+        rtux_bench::write_section(path, section, &markdown)
             .map_err(|e| format!("write {}: {e}", path.display()))?;
         eprintln!("Wrote {}.", path.display());
     }
     Ok(())
 }
 
-async fn start_server(kind: Kind) -> Result<(Child, SocketAddr, u32), String> {
-    rtux_bench::spawn_server(
-        &[match kind {
-            Kind::Rtux => "serve-rtux",
-            Kind::Baseline => "serve-baseline",
-        }],
-        &[],
-    )
-    .await
+/// Starts the server(s) of a round: one, or `nodes` joined through the run's
+/// engine on a channel of their own.
+async fn start_servers(
+    kind: Kind,
+    nodes: usize,
+    args: &RunArgs,
+) -> Result<Vec<(Child, SocketAddr, u32)>, String> {
+    let channel = format!("rtux-bench-{}", std::process::id());
+    let mut envs = Vec::new();
+    if let (Some(url), true) = (&args.pubsub, nodes > 1) {
+        envs.push(("PUBSUB_URL", url.as_str()));
+        envs.push(("CLUSTER_CHANNEL", channel.as_str()));
+    }
+    let serve = match kind {
+        Kind::Rtux => "serve-rtux",
+        Kind::Baseline => "serve-baseline",
+    };
+    let mut servers = Vec::with_capacity(nodes);
+    for _ in 0..nodes {
+        servers.push(rtux_bench::spawn_server(&[serve], &envs).await?);
+    }
+    Ok(servers)
 }
 
-async fn round(kind: Kind, n: usize, args: &RunArgs) -> Result<Round, String> {
-    let (mut child, addr, pid) = start_server(kind).await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let rss_before_kib = rss_kib(pid)?;
+/// The servers' resident memory, added up.
+fn rss_all(servers: &[(Child, SocketAddr, u32)]) -> Result<u64, String> {
+    servers.iter().map(|(_, _, pid)| rss_kib(*pid)).sum()
+}
 
-    let sockets: Vec<_> = futures_util::stream::iter(0..n)
-        .map(|i| async move { client::connect(kind, addr, &format!("sub{i}")).await })
-        .buffer_unordered(CONNECT_CONCURRENCY)
-        .collect()
-        .await;
+async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Round, String> {
+    let mut servers = start_servers(kind, nodes, args).await?;
+    let addrs: Vec<SocketAddr> = servers.iter().map(|(_, addr, _)| *addr).collect();
+    let addr = addrs[0];
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss_before_kib = rss_all(&servers)?;
+
+    let addrs = &addrs;
+    let sockets: Vec<_> =
+        futures_util::stream::iter(0..n)
+            .map(|i| async move {
+                client::connect(kind, addrs[i % addrs.len()], &format!("sub{i}")).await
+            })
+            .buffer_unordered(CONNECT_CONCURRENCY)
+            .collect()
+            .await;
     let sockets = sockets.into_iter().collect::<Result<Vec<_>, _>>()?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_idle_kib = rss_kib(pid)?;
+    let rss_idle_kib = rss_all(&servers)?;
 
     let n64 = n as u64;
     let messages = (args.deliveries / n64).max(20);
@@ -208,9 +265,12 @@ async fn round(kind: Kind, n: usize, args: &RunArgs) -> Result<Round, String> {
         );
         loaded.extend(samples);
     }
-    let _killed = child.kill().await;
+    for (child, _, _) in &mut servers {
+        let _killed = child.kill().await;
+    }
     Ok(Round {
         kind,
+        nodes,
         subscribers: n,
         messages,
         elapsed,

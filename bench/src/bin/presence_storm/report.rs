@@ -176,3 +176,56 @@ pub(crate) fn chart(rounds: &[Round]) -> String {
     svg.push_str("</svg>\n");
     svg
 }
+
+/// The scale-out run: each storm on one node beside the same on several.
+pub(crate) fn cluster(
+    rounds: &[Round],
+    users: &[usize],
+    concurrency: usize,
+    engine: &str,
+) -> String {
+    let counts: Vec<String> = users.iter().map(ToString::to_string).collect();
+    let nodes = rounds.iter().map(|r| r.nodes).max().unwrap_or(1);
+    let scheme = engine.split("://").next().unwrap_or(engine);
+    let mut out = String::new();
+    out.push_str("## Presence join storm across nodes\n\n");
+    let _ = writeln!(
+        out,
+        "Command: `cargo run -p rtux-bench --release --bin presence_storm -- --pubsub {engine} --nodes {nodes} --users {} --concurrency {concurrency} --write docs/benchmarks.md`  ",
+        counts.join(",")
+    );
+    let _ = writeln!(
+        out,
+        "Machine: {}; the harness, every node and the engine share them, on loopback.\n",
+        rtux_bench::machine()
+    );
+    let _ = write!(
+        out,
+        "The storm above (server on {}), first on one node, then with the users spread evenly over {nodes} nodes joined through {scheme}: every client counts itself converged when its presence (a summary, above 64 metas) shows every user of every node, so the time includes the replication between nodes (each node sends its changes at most once per 100 ms window per topic). ",
+        crate::ALLOCATOR_NAME
+    );
+    out.push_str("On one machine more nodes add work, not capacity: the ratio is the cost of replicating presence, not the gain of more machines. Memory is the sum over the nodes.\n\n");
+    out.push_str("| users | nodes | all joined in | joins/s | join p50 / p99 | every client sees everyone, after the last join | closed | RSS steady (all nodes) | per user |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for r in rounds {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.2} s | {:.0} | {:.0} / {:.0} ms | {} | {} | {:.1} MB | {:.1} KiB |",
+            r.users,
+            r.nodes,
+            r.joined_in.as_secs_f64(),
+            r.joins_per_second(),
+            r.join_p50.as_secs_f64() * 1000.0,
+            r.join_p99.as_secs_f64() * 1000.0,
+            r.converged_after
+                .map_or("not within 60 s".to_owned(), |d| format!(
+                    "{:.2} s",
+                    d.as_secs_f64()
+                )),
+            r.closed,
+            r.rss_steady_kib as f64 / 1024.0,
+            r.kib_per_user(),
+        );
+    }
+    out
+}

@@ -39,12 +39,22 @@ pub(crate) struct RunArgs {
     /// Print each round as a line of JSON instead of the Markdown table (for tests).
     #[arg(long)]
     json: bool,
+    /// Measure scale-out instead: each storm on one node, then on `--nodes`
+    /// nodes joined through this engine (`redis://…` or `nats://…`), the users
+    /// spread over them.
+    #[arg(long)]
+    pubsub: Option<String>,
+    /// Nodes of the scale-out run.
+    #[arg(long, default_value_t = 3)]
+    nodes: usize,
 }
 
 /// The figures of one storm.
 #[derive(Debug, Clone)]
 pub(crate) struct Round {
     pub(crate) users: usize,
+    /// Server processes (more than one: a cluster); memory is their sum.
+    pub(crate) nodes: usize,
     /// From the first connect to the last join reply.
     pub(crate) joined_in: Duration,
     /// Connect + join, per user: p50 and p99.
@@ -97,10 +107,21 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
     if args.concurrency == 0 {
         return Err("--concurrency must be at least 1".into());
     }
+    if args.nodes < 2 {
+        return Err("--nodes must be at least 2".into());
+    }
+    let spreads: &[usize] = match args.pubsub {
+        None => &[1],
+        Some(_) => &[1, args.nodes],
+    };
     let mut rounds = Vec::new();
-    for &n in &args.users {
-        eprintln!("{n} users joining {TOPIC}…");
-        let r = storm(n, &args).await?;
+    for (&n, &nodes) in args
+        .users
+        .iter()
+        .flat_map(|n| spreads.iter().map(move |s| (n, s)))
+    {
+        eprintln!("{n} users joining {TOPIC} on {nodes} node(s)…");
+        let r = storm(n, nodes, &args).await?;
         eprintln!(
             "  all joined in {:.2} s ({:.0}/s), join p50 {:?} p99 {:?}, converged {:?} after the last join, {} closed; a join elsewhere p99 {:?} alone, {:?} during; RSS empty {} KiB, peak {} KiB, steady {} KiB ({:.1} KiB per user), after all left {} KiB",
             r.joined_in.as_secs_f64(),
@@ -123,6 +144,15 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
         rounds.push(r);
     }
     if args.json {
+        return Ok(());
+    }
+    if let Some(url) = &args.pubsub {
+        let markdown = report::cluster(&rounds, &args.users, args.concurrency, url);
+        println!("{markdown}");
+        if let Some(path) = &args.write {
+            rtux_bench::write_section(path, "presence_storm_cluster", &markdown)
+                .map_err(|e| format!("write {}: {e}", path.display()))?;
+        }
         return Ok(());
     }
     let markdown = report::markdown(&rounds, &args.users, args.summary_above, args.concurrency);
@@ -149,19 +179,34 @@ struct Tally {
     leaving: AtomicBool,
 }
 
-async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
+async fn storm(n: usize, nodes: usize, args: &RunArgs) -> Result<Round, String> {
     let summary = args.summary_above.to_string();
-    let envs: &[(&str, &str)] = if cfg!(feature = "jemalloc") {
-        &[crate::JEMALLOC_CONF]
-    } else {
-        &[]
+    let channel = format!("rtux-storm-{}-{n}", std::process::id());
+    let mut envs = Vec::new();
+    if cfg!(feature = "jemalloc") {
+        envs.push(crate::JEMALLOC_CONF);
+    }
+    if let (Some(url), true) = (&args.pubsub, nodes > 1) {
+        envs.push(("PUBSUB_URL", url.as_str()));
+        envs.push(("CLUSTER_CHANNEL", channel.as_str()));
+    }
+    let mut children = Vec::with_capacity(nodes);
+    for _ in 0..nodes {
+        children
+            .push(rtux_bench::spawn_server(&["serve", "--summary-above", &summary], &envs).await?);
+    }
+    let addrs: Vec<SocketAddr> = children.iter().map(|(_, addr, _)| *addr).collect();
+    let pids: Vec<u32> = children.iter().map(|(_, _, pid)| *pid).collect();
+    let rss = move || {
+        pids.iter()
+            .map(|pid| rss_kib(*pid))
+            .sum::<Result<u64, String>>()
     };
-    let (mut child, addr, pid) =
-        rtux_bench::spawn_server(&["serve", "--summary-above", &summary], envs).await?;
+    let addr = addrs[0];
     // One user in and out first, so lazily built parts count as "empty".
     drop(join(addr, "first", TOPIC).await?);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_empty_kib = rss_kib(pid)?;
+    let rss_empty_kib = rss()?;
 
     // Joins to another topic, alone and then all through the storm.
     let mut prober = join(addr, "prober", CALM).await?;
@@ -175,10 +220,10 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
     let peak = Arc::new(AtomicU64::new(rss_empty_kib));
     let sampling = Arc::new(AtomicBool::new(true));
     let sampler = tokio::spawn({
-        let (peak, sampling) = (peak.clone(), sampling.clone());
+        let (peak, sampling, rss) = (peak.clone(), sampling.clone(), rss.clone());
         async move {
             while sampling.load(Ordering::Relaxed) {
-                if let Ok(rss) = rss_kib(pid) {
+                if let Ok(rss) = rss() {
                     peak.fetch_max(rss, Ordering::Relaxed);
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;
@@ -188,12 +233,13 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
 
     let tally = Arc::new(Tally::default());
     let epoch = Instant::now();
+    let addrs = &addrs;
     let joined: Vec<_> = futures_util::stream::iter(0..n)
         .map(|i| {
             let tally = tally.clone();
             async move {
                 let started = Instant::now();
-                let ws = join(addr, &format!("user{i}"), TOPIC).await?;
+                let ws = join(addrs[i % addrs.len()], &format!("user{i}"), TOPIC).await?;
                 let latency = started.elapsed();
                 let (sink, stream) = ws.split();
                 let reader = tokio::spawn(watch(stream, n, epoch, tally));
@@ -217,7 +263,7 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
         last.saturating_sub(joined_in)
     });
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_steady_kib = rss_kib(pid)?;
+    let rss_steady_kib = rss()?;
     sampling.store(false, Ordering::Relaxed);
     let _sampled = sampler.await;
 
@@ -229,11 +275,14 @@ async fn storm(n: usize, args: &RunArgs) -> Result<Round, String> {
         drop(sink);
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let rss_after_kib = rss_kib(pid)?;
-    let _killed = child.kill().await;
+    let rss_after_kib = rss()?;
+    for (child, _, _) in &mut children {
+        let _killed = child.kill().await;
+    }
     latencies.sort_unstable();
     Ok(Round {
         users: n,
+        nodes,
         joined_in,
         join_p50: percentile(&latencies, 50.0),
         join_p99: percentile(&latencies, 99.0),
