@@ -33,24 +33,33 @@ pub(crate) fn markdown(
         let base = rounds
             .iter()
             .find(|b| b.kind == Kind::Baseline && b.subscribers == r.subscribers);
-        let ratio = base.map_or("—".to_owned(), |b| {
-            format!("{:.2}×", r.throughput() / b.throughput())
-        });
         out.push_str(&format!(
-            "| {} | {} | {} | {:.0} | {} | {} / {} | {} / {} | {:.1} |\n",
+            "| {} | {} | {} | {} |\n",
             r.subscribers,
             r.kind.name(),
             r.messages,
-            r.throughput(),
-            ratio,
-            ms(r.loaded.p50_us),
-            ms(r.loaded.p99_us),
-            ms(r.paced.p50_us),
-            ms(r.paced.p99_us),
-            r.kib_per_connection(),
+            measured(r, base)
         ));
     }
     out
+}
+
+/// A round's figures from deliveries/s on, with its ratio to `base`:
+/// `delivered/s | vs base | p50 / p99 loaded | p50 / p99 paced | KiB`.
+fn measured(r: &Round, base: Option<&Round>) -> String {
+    let ratio = base.map_or("—".to_owned(), |b| {
+        format!("{:.2}×", r.throughput() / b.throughput())
+    });
+    format!(
+        "{:.0} | {} | {} / {} | {} / {} | {:.1}",
+        r.throughput(),
+        ratio,
+        ms(r.loaded.p50_us),
+        ms(r.loaded.p99_us),
+        ms(r.paced.p50_us),
+        ms(r.paced.p99_us),
+        r.kib_per_connection(),
+    )
 }
 
 fn ms(us: u32) -> String {
@@ -93,20 +102,11 @@ pub(crate) fn cluster(
         let one = rounds
             .iter()
             .find(|b| b.nodes == 1 && b.subscribers == r.subscribers);
-        let ratio = one.map_or("—".to_owned(), |b| {
-            format!("{:.2}×", r.throughput() / b.throughput())
-        });
         out.push_str(&format!(
-            "| {} | {} | {:.0} | {} | {} / {} | {} / {} | {:.1} |\n",
+            "| {} | {} | {} |\n",
             r.subscribers,
             r.nodes,
-            r.throughput(),
-            ratio,
-            ms(r.loaded.p50_us),
-            ms(r.loaded.p99_us),
-            ms(r.paced.p50_us),
-            ms(r.paced.p99_us),
-            r.kib_per_connection(),
+            measured(r, one)
         ));
     }
     out

@@ -51,18 +51,9 @@ pub(crate) fn markdown(
     for r in rounds {
         let _ = writeln!(
             out,
-            "| {} | {:.2} s | {:.0} | {:.0} / {:.0} ms | {} | {} | {:.1} / {:.1} → {:.1} / {:.1} ms | {:.1} MB | {:.1} MB | {:.1} MB | {:.1} KiB | {:.1} MB | {:.2}× |",
+            "| {} | {} | {:.1} / {:.1} → {:.1} / {:.1} ms | {:.1} MB | {:.1} MB | {:.1} MB | {:.1} KiB | {:.1} MB | {:.2}× |",
             r.users,
-            r.joined_in.as_secs_f64(),
-            r.joins_per_second(),
-            r.join_p50.as_secs_f64() * 1000.0,
-            r.join_p99.as_secs_f64() * 1000.0,
-            r.converged_after
-                .map_or("not within 60 s".to_owned(), |d| format!(
-                    "{:.2} s",
-                    d.as_secs_f64()
-                )),
-            r.closed,
+            joining(r),
             ms(r.elsewhere_alone.0),
             ms(r.elsewhere_alone.1),
             ms(r.elsewhere_during.0),
@@ -210,22 +201,30 @@ pub(crate) fn cluster(
     for r in rounds {
         let _ = writeln!(
             out,
-            "| {} | {} | {:.2} s | {:.0} | {:.0} / {:.0} ms | {} | {} | {:.1} MB | {:.1} KiB |",
+            "| {} | {} | {} | {:.1} MB | {:.1} KiB |",
             r.users,
             r.nodes,
-            r.joined_in.as_secs_f64(),
-            r.joins_per_second(),
-            r.join_p50.as_secs_f64() * 1000.0,
-            r.join_p99.as_secs_f64() * 1000.0,
-            r.converged_after
-                .map_or("not within 60 s".to_owned(), |d| format!(
-                    "{:.2} s",
-                    d.as_secs_f64()
-                )),
-            r.closed,
+            joining(r),
             r.rss_steady_kib as f64 / 1024.0,
             r.kib_per_user(),
         );
     }
     out
+}
+
+/// `all joined in | joins/s | join p50 / p99 | converged after | closed`.
+fn joining(r: &Round) -> String {
+    format!(
+        "{:.2} s | {:.0} | {:.0} / {:.0} ms | {} | {}",
+        r.joined_in.as_secs_f64(),
+        r.joins_per_second(),
+        r.join_p50.as_secs_f64() * 1000.0,
+        r.join_p99.as_secs_f64() * 1000.0,
+        r.converged_after
+            .map_or("not within 60 s".to_owned(), |d| format!(
+                "{:.2} s",
+                d.as_secs_f64()
+            )),
+        r.closed,
+    )
 }
