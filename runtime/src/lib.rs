@@ -53,6 +53,8 @@ pub mod pubsub;
 mod socket;
 pub mod store;
 mod sync;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod ui;
 pub mod wire;
 

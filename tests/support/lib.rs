@@ -1,7 +1,6 @@
 //! Test support: a real rtux server on loopback, real WebSocket clients, and the
 //! demo channel the tests drive.
 
-mod client;
 mod delayed;
 mod docs;
 mod node;
@@ -15,7 +14,8 @@ mod server;
 mod stores;
 mod todos;
 
-pub use client::{Client, Connect};
+/// The one protocol client of the repo: rtux's own test client.
+pub use rtux::testing::{Connect, TestClient as Client, WAIT};
 pub use delayed::Delayed;
 pub use docs::{docs, docs_with_template};
 pub use node::NodeSuite;
@@ -28,9 +28,6 @@ pub use room::Room;
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};
 pub use todos::{todo_server, todo_topic, todos, todos_builder, todos_with_template};
-
-/// How long a test waits for a frame it expects.
-pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Whether tests that need outside tools (Node) must run rather than skip.
 pub fn required() -> bool {

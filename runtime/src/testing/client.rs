@@ -1,3 +1,5 @@
+//! The test client: one WebSocket speaking the channel protocol.
+
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -7,12 +9,48 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::{TestServer, WAIT};
+use super::{TestServer, WAIT};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// A raw Phoenix V2 client over a real WebSocket.
-pub struct Client {
+/// A Phoenix V2 client over a real WebSocket, for tests: connect as a user,
+/// join, push and await the reply, wait for an event, see the socket close.
+///
+/// Its methods panic with a message saying what did not happen (a frame that
+/// did not come within [`WAIT`], a refused connection), as assertions do.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use rtux::testing::{TestClient, TestServer};
+/// use rtux::{Channel, ChannelSocket, Endpoint, JoinError, Reply};
+/// use serde_json::{Value, json};
+///
+/// struct Echo;
+/// impl Channel for Echo {
+///     type State = ();
+///     async fn join(&self, _: &str, _: Value, _: &mut ChannelSocket) -> Result<((), Value), JoinError> {
+///         Ok(((), json!({"hello": "you"})))
+///     }
+///     async fn handle_in(&self, _: &str, payload: Value, _: &mut (), socket: &mut ChannelSocket) -> Reply {
+///         socket.broadcast_from("echoed", payload.clone());
+///         Reply::ok(payload)
+///     }
+/// }
+///
+/// let endpoint = Endpoint::builder("a test secret of at least thirty-two bytes")
+///     .channel("room:*", Echo)
+///     .build()
+///     .expect("endpoint");
+/// let server = TestServer::serve(endpoint).await;
+/// let mut ana = TestClient::joined(&server, "ana", "room:1", json!({})).await;
+/// let mut bo = TestClient::joined(&server, "bo", "room:1", json!({})).await;
+/// let reply = ana.push("room:1", "say", json!({"text": "hi"})).await;
+/// assert_eq!(reply, json!({"status": "ok", "response": {"text": "hi"}}));
+/// assert_eq!(bo.event("room:1", "echoed").await, json!({"text": "hi"}));
+/// ana.refute(std::time::Duration::from_millis(50)).await;
+/// # }
+/// ```
+pub struct TestClient {
     ws: Ws,
     next_ref: u64,
     /// The join ref of each topic this client joined.
@@ -23,15 +61,15 @@ pub struct Client {
 #[derive(Debug)]
 pub enum Connect {
     /// Upgraded.
-    Open(Box<Client>),
+    Open(Box<TestClient>),
     /// Refused with this HTTP status and body.
     Refused(u16, String),
 }
 
-impl Client {
+impl TestClient {
     /// Connects as `user` to a test server.
-    pub async fn connect(server: &TestServer, user: &str) -> Client {
-        match Client::try_url(&server.url(user), None).await {
+    pub async fn connect(server: &TestServer, user: &str) -> TestClient {
+        match TestClient::try_url(&server.url(user), None).await {
             Connect::Open(client) => *client,
             Connect::Refused(status, body) => panic!("connect refused: {status} {body}"),
         }
@@ -39,8 +77,13 @@ impl Client {
 
     /// Connects as `user` and joins `topic` with `payload`, asserting the join
     /// is accepted.
-    pub async fn joined(server: &TestServer, user: &str, topic: &str, payload: Value) -> Client {
-        let mut c = Client::connect(server, user).await;
+    pub async fn joined(
+        server: &TestServer,
+        user: &str,
+        topic: &str,
+        payload: Value,
+    ) -> TestClient {
+        let mut c = TestClient::connect(server, user).await;
         let reply = c.join(topic, payload).await;
         assert_eq!(reply["status"], "ok", "join {topic}: {reply}");
         c
@@ -56,7 +99,7 @@ impl Client {
                 .insert("origin", origin.parse().expect("origin header"));
         }
         match tokio_tungstenite::connect_async(request).await {
-            Ok((ws, _)) => Connect::Open(Box::new(Client {
+            Ok((ws, _)) => Connect::Open(Box::new(TestClient {
                 ws,
                 next_ref: 0,
                 join_refs: Default::default(),
@@ -129,6 +172,13 @@ impl Client {
         self.reply_to(&join_ref).await
     }
 
+    /// Leaves a topic and returns the reply (`{"status": "ok", …}`).
+    pub async fn leave(&mut self, topic: &str) -> Value {
+        let reply = self.push(topic, crate::wire::events::LEAVE, json!({})).await;
+        self.join_refs.remove(topic);
+        reply
+    }
+
     /// Joins and asserts the reply is ok.
     pub async fn join_ok(&mut self, topic: &str) -> Value {
         let reply = self.join(topic, json!({})).await;
@@ -187,6 +237,15 @@ impl Client {
         frames
     }
 
+    /// Asserts that no frame arrives within `window` (pings aside).
+    ///
+    /// # Panics
+    /// If one does, with the frame.
+    pub async fn refute(&mut self, window: Duration) {
+        let frames = self.drain(window).await;
+        assert!(frames.is_empty(), "expected no frame, got {frames:?}");
+    }
+
     /// Waits for the server to close the socket; returns its close frame.
     pub async fn closed(&mut self) -> Option<CloseFrame> {
         let deadline = tokio::time::Instant::now() + WAIT;
@@ -208,8 +267,8 @@ impl Client {
     }
 }
 
-impl std::fmt::Debug for Client {
+impl std::fmt::Debug for TestClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").finish_non_exhaustive()
+        f.debug_struct("TestClient").finish_non_exhaustive()
     }
 }
