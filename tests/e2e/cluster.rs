@@ -10,7 +10,7 @@
 //! the cut and its reconnects, so nodes expire each other and come back; on
 //! NATS (6 s) they do not, and resync from where they were.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -25,16 +25,10 @@ use serde_json::{Value, json};
 /// How long presence may take to converge across nodes.
 const CONVERGE: Duration = Duration::from_secs(10);
 
-/// A client on one node that keeps the presence it is sent, as phoenix.js does.
+/// A client on one node, joined to a room, following its presence.
 struct Watcher {
-    user: String,
     client: Client,
     topic: String,
-    /// key → phx_refs
-    presence: BTreeMap<String, BTreeSet<String>>,
-    events: Vec<(String, Value)>,
-    /// The presence frames received, for the message of a failure.
-    history: Vec<String>,
 }
 
 fn token(user: &str) -> String {
@@ -52,63 +46,13 @@ async fn connect(node: &ServerProcess, user: &str) -> Client {
     }
 }
 
-fn refs(metas: &Value) -> impl Iterator<Item = String> + '_ {
-    metas["metas"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m["phx_ref"].as_str().map(str::to_owned))
-}
-
 impl Watcher {
     async fn join(node: &ServerProcess, user: &str, topic: &str) -> Watcher {
         let mut client = connect(node, user).await;
         client.join_ok(topic).await;
         Watcher {
-            user: user.to_owned(),
             client,
             topic: topic.to_owned(),
-            presence: BTreeMap::new(),
-            events: Vec::new(),
-            history: Vec::new(),
-        }
-    }
-
-    fn apply(&mut self, frame: &Value) {
-        if frame[2] != self.topic.as_str() {
-            return;
-        }
-        let payload = &frame[4];
-        if frame[3].as_str().is_some_and(|e| e.starts_with("presence")) {
-            self.history.push(format!("{} {}", frame[3], frame[4]));
-        }
-        match frame[3].as_str() {
-            Some("presence_state") => {
-                self.presence.clear();
-                for (key, metas) in payload.as_object().into_iter().flatten() {
-                    self.presence.insert(key.clone(), refs(metas).collect());
-                }
-            }
-            Some("presence_diff") => {
-                for (key, metas) in payload["joins"].as_object().into_iter().flatten() {
-                    self.presence
-                        .entry(key.clone())
-                        .or_default()
-                        .extend(refs(metas));
-                }
-                for (key, metas) in payload["leaves"].as_object().into_iter().flatten() {
-                    if let Some(held) = self.presence.get_mut(key) {
-                        for r in refs(metas) {
-                            held.remove(&r);
-                        }
-                        if held.is_empty() {
-                            self.presence.remove(key);
-                        }
-                    }
-                }
-            }
-            Some(event) => self.events.push((event.to_owned(), payload.clone())),
-            None => {}
         }
     }
 
@@ -118,37 +62,25 @@ impl Watcher {
         let start = Instant::now();
         let want: BTreeMap<String, usize> =
             wanted.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect();
-        loop {
-            let have: BTreeMap<String, usize> = self
-                .presence
-                .iter()
-                .map(|(k, r)| (k.clone(), r.len()))
-                .collect();
-            if have == want {
-                return start.elapsed();
-            }
-            let left = within.checked_sub(start.elapsed()).unwrap_or_else(|| {
-                panic!(
-                    "{}'s presence on {} is {have:?}, not {want:?}, after {within:?}; it got:\n{}",
-                    self.user,
-                    self.topic,
-                    self.history.join("\n")
-                )
-            });
-            if let Ok(frame) = tokio::time::timeout(left, self.client.recv()).await {
-                self.apply(&frame);
-            }
-        }
+        self.client.set_wait(within);
+        self.client
+            .presence_until(&self.topic, |p| {
+                p.iter()
+                    .map(|(k, m)| (k.clone(), m.len()))
+                    .collect::<BTreeMap<_, _>>()
+                    == want
+            })
+            .await;
+        start.elapsed()
     }
 
-    /// Every frame within `window`, kept; returns how many of `event` came.
+    /// How many `event`s on the room arrive within `window`.
     async fn count(&mut self, event: &str, window: Duration) -> usize {
-        for frame in self.client.drain(window).await {
-            self.apply(&frame);
-        }
-        let n = self.events.iter().filter(|(e, _)| e == event).count();
-        self.events.retain(|(e, _)| e != event);
-        n
+        let frames = self.client.drain(window).await;
+        frames
+            .iter()
+            .filter(|f| f[2] == self.topic.as_str() && f[3] == event)
+            .count()
     }
 }
 

@@ -11,3 +11,4 @@ mod interop;
 mod presence;
 mod reliability;
 mod store;
+mod toolkit;

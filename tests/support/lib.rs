@@ -14,8 +14,6 @@ mod server;
 mod stores;
 mod todos;
 
-/// The one protocol client of the repo: rtux's own test client.
-pub use rtux::testing::{Connect, TestClient as Client, WAIT};
 pub use delayed::Delayed;
 pub use docs::{docs, docs_with_template};
 pub use node::NodeSuite;
@@ -25,6 +23,8 @@ pub use process::ServerProcess;
 pub use proxy::{ChaosProxy, Cuts, ProxyStats};
 pub use relay::Relay;
 pub use room::Room;
+/// The one protocol client of the repo: rtux's own test client.
+pub use rtux::testing::{Connect, TestClient as Client, WAIT};
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};
 pub use todos::{todo_server, todo_topic, todos, todos_builder, todos_with_template};

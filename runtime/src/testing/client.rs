@@ -13,6 +13,9 @@ use super::{TestServer, WAIT};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// A topic's presence as a client holds it: key → metas.
+pub type Presences = std::collections::BTreeMap<String, Vec<Value>>;
+
 /// A Phoenix V2 client over a real WebSocket, for tests: connect as a user,
 /// join, push and await the reply, wait for an event, see the socket close.
 ///
@@ -55,6 +58,15 @@ pub struct TestClient {
     next_ref: u64,
     /// The join ref of each topic this client joined.
     join_refs: std::collections::HashMap<String, String>,
+    /// This client's id in actions (as rtux.js keeps one per tab).
+    client_id: String,
+    next_op: u64,
+    /// The last action sent, to replay it.
+    last_action: Option<(String, String, Value)>,
+    /// The presence of each topic, as the frames received so far make it.
+    presence: std::collections::HashMap<String, Presences>,
+    /// How long to wait for what is expected ([`WAIT`] unless set).
+    wait: Duration,
 }
 
 /// How a connect attempt ended.
@@ -103,6 +115,11 @@ impl TestClient {
                 ws,
                 next_ref: 0,
                 join_refs: Default::default(),
+                client_id: format!("test-{}", uuid::Uuid::now_v7().simple()),
+                next_op: 0,
+                last_action: None,
+                presence: Default::default(),
+                wait: WAIT,
             })),
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
                 let status = response.status().as_u16();
@@ -115,6 +132,11 @@ impl TestClient {
             }
             Err(e) => panic!("connect failed: {e}"),
         }
+    }
+
+    /// Waits up to `wait` (instead of [`WAIT`]) for what this client expects.
+    pub fn set_wait(&mut self, wait: Duration) {
+        self.wait = wait;
     }
 
     fn next_ref(&mut self) -> String {
@@ -174,7 +196,9 @@ impl TestClient {
 
     /// Leaves a topic and returns the reply (`{"status": "ok", …}`).
     pub async fn leave(&mut self, topic: &str) -> Value {
-        let reply = self.push(topic, crate::wire::events::LEAVE, json!({})).await;
+        let reply = self
+            .push(topic, crate::wire::events::LEAVE, json!({}))
+            .await;
         self.join_refs.remove(topic);
         reply
     }
@@ -201,7 +225,7 @@ impl TestClient {
 
     /// Waits for the next frame matching `wanted`, skipping others.
     pub async fn next_matching(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + WAIT;
+        let deadline = tokio::time::Instant::now() + self.wait;
         loop {
             let frame = tokio::time::timeout_at(deadline, self.recv())
                 .await
@@ -217,7 +241,9 @@ impl TestClient {
         loop {
             match self.ws.next().await {
                 Some(Ok(Message::Text(text))) => {
-                    return serde_json::from_str(&text).expect("server frames are JSON");
+                    let frame: Value = serde_json::from_str(&text).expect("server frames are JSON");
+                    self.follow(&frame);
+                    return frame;
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 other => panic!("expected a text frame, got {other:?}"),
@@ -231,10 +257,133 @@ impl TestClient {
         let deadline = tokio::time::Instant::now() + window;
         while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, self.ws.next()).await {
             if let Message::Text(text) = message {
-                frames.push(serde_json::from_str(&text).expect("server frames are JSON"));
+                let frame: Value = serde_json::from_str(&text).expect("server frames are JSON");
+                self.follow(&frame);
+                frames.push(frame);
             }
         }
         frames
+    }
+
+    /// Performs action `action` on `topic` as rtux.js does: `params` (such
+    /// as `{"id": …}` or `{"temp_id": …, "data": {…}}`) with this client's id,
+    /// the next op id and the time; returns the reply. [`TestClient::replay`]
+    /// sends it again with the same op id.
+    pub async fn act(&mut self, topic: &str, action: &str, params: Value) -> Value {
+        self.next_op += 1;
+        let mut payload = json!({
+            "client": self.client_id,
+            "op": self.next_op.to_string(),
+            "at": crate::store::now_ms(),
+        });
+        if let (Some(p), Value::Object(params)) = (payload.as_object_mut(), params) {
+            p.extend(params);
+        }
+        self.last_action = Some((topic.to_owned(), action.to_owned(), payload.clone()));
+        self.push(topic, action, payload).await
+    }
+
+    /// Sends the last [`TestClient::act`] again, same op id (as a reconnecting
+    /// client replays it); returns the reply, which must be the first one's.
+    ///
+    /// # Panics
+    /// If no action was sent.
+    pub async fn replay(&mut self) -> Value {
+        let (topic, action, payload) = self.last_action.clone().expect("an action to replay");
+        self.push(&topic, &action, payload).await
+    }
+
+    /// Undoes the last [`TestClient::act`] (an undoable delete); returns the reply.
+    ///
+    /// # Panics
+    /// If no action was sent.
+    pub async fn undo(&mut self, topic: &str) -> Value {
+        let (_, _, payload) = self.last_action.clone().expect("an action to undo");
+        let undo = json!({"client": payload["client"], "op": payload["op"], "at": payload["at"]});
+        self.push(topic, "undo", undo).await
+    }
+
+    /// Waits for the next patch on `topic` (what the others receive when an
+    /// action applies); returns its payload.
+    pub async fn patch(&mut self, topic: &str) -> Value {
+        self.event(topic, crate::action::PATCH_EVENT).await
+    }
+
+    /// The presence of `topic` as this client has been told it (state, diffs
+    /// and summaries received so far): key → metas.
+    pub fn presence(&self, topic: &str) -> Presences {
+        self.presence.get(topic).cloned().unwrap_or_default()
+    }
+
+    /// Reads frames until `topic`'s presence satisfies `check`; returns it.
+    ///
+    /// # Panics
+    /// If it does not within [`WAIT`] (or [`TestClient::set_wait`]), with the
+    /// presence it had.
+    pub async fn presence_until(
+        &mut self,
+        topic: &str,
+        check: impl Fn(&Presences) -> bool,
+    ) -> Presences {
+        let deadline = tokio::time::Instant::now() + self.wait;
+        loop {
+            let now = self.presence(topic);
+            if check(&now) {
+                return now;
+            }
+            if tokio::time::timeout_at(deadline, self.recv())
+                .await
+                .is_err()
+            {
+                let counts: Vec<(&String, usize)> = now.iter().map(|(k, m)| (k, m.len())).collect();
+                panic!(
+                    "presence of {topic} is still {counts:?} (key, metas) after {:?}",
+                    self.wait
+                );
+            }
+        }
+    }
+
+    /// Keeps the presence of a topic from a frame, as phoenix.js does
+    /// (a diff's joins before its leaves; metas matched by `phx_ref`).
+    fn follow(&mut self, frame: &Value) {
+        let (Some(topic), Some(event)) = (frame[2].as_str(), frame[3].as_str()) else {
+            return;
+        };
+        let payload = &frame[4];
+        let metas = |v: &Value| v["metas"].as_array().cloned().unwrap_or_default();
+        match event {
+            "presence_state" => {
+                let state = payload.as_object().into_iter().flatten();
+                let map = state.map(|(k, v)| (k.clone(), metas(v))).collect();
+                self.presence.insert(topic.to_owned(), map);
+            }
+            "presence_summary" => {
+                let shown = payload["presences"].as_object().into_iter().flatten();
+                let map = shown.map(|(k, v)| (k.clone(), metas(v))).collect();
+                self.presence.insert(topic.to_owned(), map);
+            }
+            "presence_diff" => {
+                let map = self.presence.entry(topic.to_owned()).or_default();
+                for (key, v) in payload["joins"].as_object().into_iter().flatten() {
+                    let held = map.entry(key.clone()).or_default();
+                    for meta in metas(v) {
+                        held.retain(|m| m["phx_ref"] != meta["phx_ref"]);
+                        held.push(meta);
+                    }
+                }
+                for (key, v) in payload["leaves"].as_object().into_iter().flatten() {
+                    if let Some(held) = map.get_mut(key) {
+                        let gone = metas(v);
+                        held.retain(|m| !gone.iter().any(|g| g["phx_ref"] == m["phx_ref"]));
+                        if held.is_empty() {
+                            map.remove(key);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Asserts that no frame arrives within `window` (pings aside).
@@ -248,7 +397,7 @@ impl TestClient {
 
     /// Waits for the server to close the socket; returns its close frame.
     pub async fn closed(&mut self) -> Option<CloseFrame> {
-        let deadline = tokio::time::Instant::now() + WAIT;
+        let deadline = tokio::time::Instant::now() + self.wait;
         loop {
             match tokio::time::timeout_at(deadline, self.ws.next())
                 .await

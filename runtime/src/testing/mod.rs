@@ -2,7 +2,11 @@
 //! `testing`): [`TestServer`] serves an [`Endpoint`](crate::Endpoint) on a
 //! loopback port, [`TestClient`] speaks the channel protocol to it as a user —
 //! join, push and await the reply, wait for a broadcast, assert silence, leave,
-//! drop the socket. rtux's own end-to-end tests use them.
+//! drop the socket; perform a resource's actions with op ids handled
+//! ([`TestClient::act`], [`TestClient::replay`], [`TestClient::undo`],
+//! [`TestClient::patch`]) and follow presence ([`TestClient::presence_until`]).
+//! [`redact`] and [`redact_text`] take out what changes from run to run, for
+//! insta snapshots. rtux's own end-to-end tests use them.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -32,9 +36,11 @@
 //! ```
 
 mod client;
+mod redact;
 mod server;
 
-pub use client::{Connect, TestClient};
+pub use client::{Connect, Presences, TestClient};
+pub use redact::{redact, redact_text};
 pub use server::TestServer;
 
 /// How long a test client waits for a frame it expects (5 s).

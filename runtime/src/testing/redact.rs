@@ -1,0 +1,74 @@
+//! Redacting what changes from run to run (refs, ids, timestamps, tokens), the
+//! same way in replies, patches and rendered HTML, so snapshots (insta) hold
+//! only what a change to the app changes.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+/// Keys whose values are always volatile, and what they become.
+const VOLATILE: [(&str, &str); 8] = [
+    ("phx_ref", "[ref]"),
+    ("phx_ref_prev", "[ref]"),
+    ("online_at", "[time]"),
+    ("updated_at", "[time]"),
+    ("inserted_at", "[time]"),
+    ("at", "[time]"),
+    ("token", "[token]"),
+    ("client", "[client]"),
+];
+
+static UUID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b")
+        .unwrap_or_else(|e| unreachable!("a valid pattern: {e}"))
+});
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+        .unwrap_or_else(|e| unreachable!("a valid pattern: {e}"))
+});
+
+/// `value` with its volatile parts replaced: refs by `[ref]`, times by
+/// `[time]`, tokens by `[token]`, client ids by `[client]`, and record ids
+/// (UUIDs) wherever they appear in strings by `[id]`.
+///
+/// ```
+/// use rtux::testing::redact;
+/// use serde_json::json;
+///
+/// let reply = json!({"record": {"id": "0190b1a2-7c3d-7e4f-8a5b-6c7d8e9f0a1b", "version": 1,
+///                    "inserted_at": 1_796_006_462_466_i64}, "html": "<li id=\"todo-list-0190b1a27c3d7e4f8a5b6c7d8e9f0a1b\">"});
+/// assert_eq!(redact(&reply), json!({"record": {"id": "[id]", "version": 1, "inserted_at": "[time]"},
+///                                   "html": "<li id=\"todo-list-[id]\">"}));
+/// ```
+pub fn redact(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let redacted = match VOLATILE.iter().find(|(key, _)| key == k) {
+                        Some((_, with)) if !v.is_null() => Value::String((*with).to_owned()),
+                        _ => redact(v),
+                    };
+                    (k.clone(), redacted)
+                })
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(redact).collect()),
+        Value::String(text) => Value::String(redact_text(text)),
+        other => other.clone(),
+    }
+}
+
+/// `text` (rendered HTML, a log line) with record ids (UUIDs) replaced by
+/// `[id]` and tokens by `[token]`.
+///
+/// ```
+/// let html = r#"<main data-rtux-token="eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2lnbmF0dXJl">"#;
+/// assert_eq!(rtux::testing::redact_text(html), r#"<main data-rtux-token="[token]">"#);
+/// ```
+pub fn redact_text(text: &str) -> String {
+    let text = TOKEN.replace_all(text, "[token]");
+    UUID.replace_all(&text, "[id]").into_owned()
+}

@@ -1,0 +1,45 @@
+//! rtux::testing as an app author uses it: a resource's actions with op ids
+//! handled, replays, patches, undo, presence, and snapshots of what the
+//! clients receive with the volatile parts redacted.
+
+use std::time::Duration;
+
+use rtux::store::Store;
+use rtux::testing::redact;
+use rtux_tests::{Client, sqlite_path, todo_server};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_resource_tested_with_the_toolkit() {
+    // A store of its own, so the topic (in every DOM id) can be the same each run.
+    let store = Store::sqlite(sqlite_path()).await.expect("store");
+    let server = todo_server(store, Duration::from_millis(400)).await;
+    let topic = "todo:toolkit".to_owned();
+    let mut ana = Client::joined(&server, "ana", &topic, json!({})).await;
+    let mut bo = Client::joined(&server, "bo", &topic, json!({})).await;
+
+    let added = ana
+        .act(&topic, "add", json!({"temp_id": "t1", "data": {"title": "milk"}}))
+        .await;
+    assert_eq!(added["status"], "ok", "{added}");
+    let patch = bo.patch(&topic).await;
+    insta::assert_json_snapshot!("toolkit_insert_reply", redact(&added));
+    insta::assert_json_snapshot!("toolkit_insert_patch", redact(&patch));
+    assert_eq!(ana.replay().await, added, "a replay answers as the action did");
+    bo.refute(Duration::from_millis(200)).await;
+
+    let id = added["response"]["record"]["id"].clone();
+    let deleted = ana.act(&topic, "delete", json!({"id": id})).await;
+    assert_eq!(deleted["status"], "ok", "{deleted}");
+    assert_eq!(bo.patch(&topic).await["op"], "remove");
+    let undone = ana.undo(&topic).await;
+    assert_eq!(undone["status"], "ok", "{undone}");
+    assert_eq!(bo.patch(&topic).await["op"], "insert", "back for the others");
+
+    let room = "room:toolkit";
+    let mut cy = Client::joined(&server, "cy", room, json!({})).await;
+    let _dan = Client::joined(&server, "dan", room, json!({})).await;
+    let seen = cy.presence_until(room, |p| p.len() == 2).await;
+    assert_eq!(seen.keys().collect::<Vec<_>>(), ["cy", "dan"]);
+    insta::assert_json_snapshot!("toolkit_presence", redact(&json!(seen)));
+}
