@@ -19,13 +19,21 @@ async fn a_resource_tested_with_the_toolkit() {
     let mut bo = Client::joined(&server, "bo", &topic, json!({})).await;
 
     let added = ana
-        .act(&topic, "add", json!({"temp_id": "t1", "data": {"title": "milk"}}))
+        .act(
+            &topic,
+            "add",
+            json!({"temp_id": "t1", "data": {"title": "milk"}}),
+        )
         .await;
     assert_eq!(added["status"], "ok", "{added}");
     let patch = bo.patch(&topic).await;
     insta::assert_json_snapshot!("toolkit_insert_reply", redact(&added));
     insta::assert_json_snapshot!("toolkit_insert_patch", redact(&patch));
-    assert_eq!(ana.replay().await, added, "a replay answers as the action did");
+    assert_eq!(
+        ana.replay().await,
+        added,
+        "a replay answers as the action did"
+    );
     bo.refute(Duration::from_millis(200)).await;
 
     let id = added["response"]["record"]["id"].clone();
@@ -34,7 +42,11 @@ async fn a_resource_tested_with_the_toolkit() {
     assert_eq!(bo.patch(&topic).await["op"], "remove");
     let undone = ana.undo(&topic).await;
     assert_eq!(undone["status"], "ok", "{undone}");
-    assert_eq!(bo.patch(&topic).await["op"], "insert", "back for the others");
+    assert_eq!(
+        bo.patch(&topic).await["op"],
+        "insert",
+        "back for the others"
+    );
 
     let room = "room:toolkit";
     let mut cy = Client::joined(&server, "cy", room, json!({})).await;

@@ -73,6 +73,7 @@ pub(crate) fn new_app(app: &NewApp) -> Result<Plan, String> {
         "crate_name": app.crate_name,
         "title": names::title(app.crate_name),
         "rtux_dependency": app.rtux_dependency,
+        "rtux_dev_dependency": with_testing(&app.rtux_dependency),
         "dev_secret": app.dev_secret,
         "view_tests": tests.iter().map(ViewTest::template_context).collect::<Vec<_>>(),
     });
@@ -96,4 +97,16 @@ pub(crate) fn new_app(app: &NewApp) -> Result<Plan, String> {
         plan.create(path, content);
     }
     Ok(plan)
+}
+
+/// The `rtux = …` line of `[dev-dependencies]`: the same rtux with its
+/// `testing` feature, for the app's tests.
+fn with_testing(dependency: &str) -> String {
+    match dependency.strip_suffix(" }") {
+        Some(table) => format!("{table}, features = [\"testing\"] }}"),
+        None => {
+            let version = dependency.trim_start_matches("rtux = ");
+            format!("rtux = {{ version = {version}, features = [\"testing\"] }}")
+        }
+    }
 }

@@ -87,6 +87,15 @@ pub(crate) async fn fragment(app: &App, topic: &str, view: fn(&str, &[rtux::stor
 /// # Errors
 /// The store cannot be opened, or a resource or the endpoint cannot be built.
 pub async fn router(config: &Config) -> Result<Router, Error> {
+    build(config).await.map(|(router, _)| router)
+}
+
+/// The app's router and its real-time endpoint (tests use both: see
+/// tests/app.rs and `rtux::testing`).
+///
+/// # Errors
+/// As [`router`].
+pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
     let store = open_store(&config.database_url).await?;
     let pubsub = rtux::cluster::pubsub_for(config.pubsub_url.as_deref(), Default::default())
         .map_err(|e| Error(e.to_string()))?;
@@ -109,7 +118,8 @@ pub async fn router(config: &Config) -> Result<Router, Error> {
         // rtux:routes (rtux gen adds routes above this line)
         .with_state(app);
     let files = tower_http::services::ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
-    Ok(pages.nest_service("/static", files).merge(endpoint.router()))
+    let router = pages.nest_service("/static", files).merge(endpoint.router());
+    Ok((router, endpoint))
 }
 
 async fn open_store(url: &str) -> Result<Store, Error> {

@@ -7,5 +7,5 @@ pub mod viewer;
 pub mod views;
 // rtux:modules (rtux gen adds modules above this line)
 
-pub use app::{Error, router, run};
+pub use app::{Error, build, router, run};
 pub use config::Config;

@@ -1,20 +1,20 @@
-//! The app serves its pages: started on a free port with a fresh store, asked
-//! over a real socket.
+//! The app, tested as its users use it: pages through the router (no socket
+//! needed), the board's notes and presence through rtux's test client on a
+//! loopback port (`rtux::testing`, docs: rtux's docs/testing.md).
 
-use std::io::{Read, Write};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use rtux::testing::{TestClient, TestServer};
+use serde_json::json;
+use tower::ServiceExt;
 
-fn get(addr: std::net::SocketAddr, path: &str) -> String {
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    response
-}
+use << crate_name >>::views::BOARD_TOPIC;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn serves_the_board_the_notes_and_the_client() {
-    let dir = std::env::temp_dir().join(format!("<< crate_name >>-test-{}", std::process::id()));
+/// The app on a fresh store of its own (`name` keeps tests apart).
+async fn app(name: &str) -> (axum::Router, rtux::Endpoint) {
+    let dir = std::env::temp_dir().join(format!("<< crate_name >>-test-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    let _fresh = std::fs::remove_file(dir.join("test.db"));
     let config = << crate_name >>::Config {
         addr: "127.0.0.1:0".into(),
         database_url: format!("sqlite:{}", dir.join("test.db").display()),
@@ -23,16 +23,65 @@ async fn serves_the_board_the_notes_and_the_client() {
         development_secret: false,
         production: false,
     };
-    let app = << crate_name >>::router(&config).await.expect("the app starts");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    << crate_name >>::build(&config).await.expect("the app starts")
+}
 
-    let page = tokio::task::spawn_blocking(move || get(addr, "/?name=Ana")).await.expect("get");
-    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+/// `GET path` through the router: the status and the body.
+async fn get(app: &axum::Router, path: &str) -> (StatusCode, String) {
+    let request = Request::get(path).body(Body::empty()).expect("request");
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn serves_the_board_the_notes_and_the_client() {
+    let (app, _) = app("pages").await;
+    let (status, page) = get(&app, "/?name=Ana").await;
+    assert_eq!(status, StatusCode::OK);
     assert!(page.contains("data-rtux-token=") && page.contains("rtux-skeleton-record"), "{page}");
-    let list = tokio::task::spawn_blocking(move || get(addr, "/notes/list")).await.expect("get");
+    let (_, list) = get(&app, "/notes/list").await;
     assert!(list.contains("No notes yet"), "{list}");
-    let css = tokio::task::spawn_blocking(move || get(addr, "/static/app.css")).await.expect("get");
-    assert!(css.starts_with("HTTP/1.1 200"), "{css}");
+    let (status, _) = get(&app, "/static/app.css").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn notes_are_added_toggled_merged_and_undone_live() {
+    let (app, endpoint) = app("notes").await;
+    let server = TestServer::serve_app(endpoint, app).await;
+    let mut ana = TestClient::joined(&server, "ana", BOARD_TOPIC, json!({})).await;
+    let mut bo = TestClient::joined(&server, "bo", BOARD_TOPIC, json!({})).await;
+    let seen = ana.presence_until(BOARD_TOPIC, |p| p.contains_key("bo")).await;
+    assert_eq!(seen["bo"][0]["name"], "User bo");
+
+    let add = json!({"temp_id": "t1", "data": {"title": "Milk", "body": "", "done": false}});
+    let added = ana.act(BOARD_TOPIC, "add", add).await;
+    assert_eq!(added["status"], "ok", "{added}");
+    let id = added["response"]["record"]["id"].clone();
+    assert_eq!(bo.patch(BOARD_TOPIC).await["record"]["data"]["title"], "Milk");
+    assert_eq!(ana.replay().await, added, "a replayed add is answered, not added twice");
+
+    let toggled = bo.act(BOARD_TOPIC, "toggle_done", json!({"id": id})).await;
+    assert_eq!(toggled["response"]["record"]["data"]["done"], true, "{toggled}");
+    assert_eq!(ana.patch(BOARD_TOPIC).await["record"]["data"]["done"], true);
+
+    // Both edit the same version's title: the second save gets the conflict.
+    let version = toggled["response"]["record"]["version"].clone();
+    let mine = json!({"id": id, "version": version, "data": {"title": "Oat milk"}});
+    assert_eq!(ana.act(BOARD_TOPIC, "save", mine).await["status"], "ok");
+    let theirs = json!({"id": id, "version": version, "data": {"title": "Soy milk"}});
+    let refused = bo.act(BOARD_TOPIC, "save", theirs).await;
+    let reason = refused["response"]["reason"].as_str().unwrap_or_default();
+    assert!(reason.starts_with("conflict"), "{refused}");
+    assert_eq!(refused["response"]["record"]["data"]["title"], "Oat milk");
+
+    let deleted = ana.act(BOARD_TOPIC, "delete", json!({"id": id})).await;
+    assert_eq!(deleted["status"], "ok", "{deleted}");
+    let removed = |f: &serde_json::Value| f[3] == "rtux:patch" && f[4]["op"] == "remove";
+    bo.next_matching(removed).await;
+    assert_eq!(ana.undo(BOARD_TOPIC).await["status"], "ok");
+    let back = |f: &serde_json::Value| f[3] == "rtux:patch" && f[4]["op"] == "insert";
+    bo.next_matching(back).await;
 }
