@@ -173,7 +173,7 @@ fn gen_refuses_bad_names_fields_and_flags_and_writes_nothing() {
         (&["Task", "n:string", "--increment", "n"], "only an integer"),
         (
             &["Task", "title:string", "--undo-window", "45s"],
-            "outside 1s to 30s",
+            "outside 1–30 s",
         ),
         (
             &["Task", "title:string", "--undo-window", "soon"],
@@ -216,7 +216,7 @@ fn gen_refuses_bad_names_fields_and_flags_and_writes_nothing() {
             &app,
             &["gen", "presence", "Cursor", "--typing-expiry", "10s"],
         ),
-        "outside 3s to 5s",
+        "outside 3–5 s",
     );
     assert_eq!(tree(&app), before, "a refused gen wrote something");
 }

@@ -11,37 +11,8 @@ use crate::ctxt::Ctxt;
 use crate::model::{MetaField, Op, PresenceModel, ResourceModel, Role, Rule, Shape};
 use crate::types;
 
-/// A timing the patterns bound, and why.
-struct Bounds {
-    what: &'static str,
-    low: Duration,
-    high: Duration,
-    why: &'static str,
-}
+use rtux_rules::{ACTION_KINDS as KINDS, Bounds, MAX_CURSOR_RATE, TYPING_EXPIRY, UNDO_WINDOW};
 
-const UNDO_WINDOW: Bounds = Bounds {
-    what: "undo window",
-    low: Duration::from_secs(1),
-    high: Duration::from_secs(30),
-    why: "under 1 s nobody can react, over 30 s the action feels lost; the patterns use 5 s",
-};
-const TYPING_EXPIRY: Bounds = Bounds {
-    what: "typing expiry",
-    low: Duration::from_secs(3),
-    high: Duration::from_secs(5),
-    why: "shorter flickers between keystrokes, longer shows people typing who stopped; the patterns use 3 s",
-};
-/// The most cursor updates per second per user.
-const MAX_CURSOR_RATE: u64 = 10;
-
-const KINDS: &[&str] = &[
-    "insert",
-    "server_corrects",
-    "pending",
-    "confirm_first",
-    "delete",
-    "edit",
-];
 const SHAPES: &[&str] = &[
     "avatar", "title", "text", "lines(N)", "badge", "number", "image", "block", "card", "none",
 ];
@@ -106,18 +77,8 @@ fn one_of(cx: &Ctxt, lit: &syn::LitStr, what: &str, known: &[&str]) -> Option<St
 }
 
 fn in_range<A: quote::ToTokens>(cx: &Ctxt, at: &A, value: Duration, b: &Bounds) {
-    if value < b.low || value > b.high {
-        cx.error_at(
-            at,
-            format!(
-                "{} {} is outside {}–{} s: {}",
-                b.what,
-                humantime::format_duration(value),
-                b.low.as_secs(),
-                b.high.as_secs(),
-                b.why
-            ),
-        );
+    if let Err(message) = b.check(value) {
+        cx.error_at(at, message);
     }
 }
 
@@ -201,21 +162,13 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
 
 fn topic(cx: &Ctxt, lit: &syn::LitStr) -> Option<String> {
     let t = lit.value();
-    let star = t.find('*');
-    let bad_star = star.is_some_and(|i| i + 1 != t.len() || !t[..i].ends_with(':') || i == 1);
-    if t.is_empty()
-        || t.len() > 255
-        || t.chars().any(|c| c.is_whitespace() || c.is_control())
-        || bad_star
-        || t == "*"
-    {
-        cx.error_at(
-            lit,
-            format!("invalid topic pattern \"{t}\": write an exact topic (\"board:main\") or a prefix ending in `:*` (\"notes:*\"), up to 255 bytes, without spaces"),
-        );
-        return None;
+    match rtux_rules::topic_pattern(&t) {
+        Ok(_) => Some(t),
+        Err(message) => {
+            cx.error_at(lit, message);
+            None
+        }
     }
-    Some(t)
 }
 
 /// The id or version field: marked, or else named so.
@@ -373,17 +326,8 @@ fn first_word(name: &str) -> String {
 fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(String, Op)> {
     let name_at = &a.name;
     let name = name_at.to_string();
-    if name.len() > 64 || name.starts_with("r#") {
-        cx.error_at(
-            name_at,
-            format!(
-                "invalid action name `{name}`: use a plain identifier of at most 64 characters"
-            ),
-        );
-    } else if ["undo", "lock", "unlock", "field", "page"].contains(&name.as_str())
-        || name.starts_with("phx_")
-    {
-        cx.error_at(name_at, format!("action name `{name}` is reserved by rtux (undo, lock, unlock, field, page, phx_*): choose another"));
+    if let Err(message) = rtux_rules::action_name(&name) {
+        cx.error_at(name_at, message);
     }
     let Some(kind_lit) = &a.kind else {
         if a.unknown_keys {
@@ -398,7 +342,7 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
         );
         return None;
     };
-    let kind = one_of(cx, kind_lit, "action kind", KINDS)?;
+    let kind = one_of(cx, kind_lit, "action kind", &KINDS)?;
     if a.irreversible.is_some() && a.reversible.is_some() {
         cx.error_at(
             &a.reversible,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rtux_tests::{Client, StoreAt, TestServer, backends, op, todo_server, todo_topic, unique};
 use serde_json::{Value, json};
 
-const WINDOW: Duration = Duration::from_millis(400);
+const WINDOW: Duration = Duration::from_secs(1);
 
 #[tokio::test]
 async fn an_insert_maps_the_temp_id_and_the_others_get_escaped_html() {
@@ -92,7 +92,7 @@ async fn an_insert_maps_the_temp_id_and_the_others_get_escaped_html() {
             id.as_str(),
             "a joiner gets the records"
         );
-        assert_eq!(join["response"]["undo_window_ms"], 400);
+        assert_eq!(join["response"]["undo_window_ms"], 1000);
     }
 }
 
@@ -305,7 +305,7 @@ async fn undo_inside_the_window_keeps_the_item_and_after_it_is_refused() {
             .await;
         assert_eq!(
             reply["response"]["undo_window_ms"],
-            400,
+            1000,
             "{}: {reply}",
             at.name()
         );

@@ -450,3 +450,41 @@ async fn many_bad_sockets_at_once_leave_the_server_serving() {
     }
     still_served(&mut w).await;
 }
+
+/// The runtime's builders refuse what the derives refuse, with the same words
+/// (tests/ui/*.stderr hold the derives'): both come from `rtux-rules`.
+#[tokio::test]
+async fn builders_refuse_what_the_derives_refuse_in_the_same_words() {
+    let store = rtux_tests::backends().await[0].open().await;
+    for name in ["undo", "phx_join", "rtux:patch"] {
+        let refused = rtux::action::Resource::builder(store.clone())
+            .server_corrects(name, |r: &serde_json::Value, _: &serde_json::Value| {
+                Ok(r.clone())
+            })
+            .build()
+            .expect_err("a reserved or malformed action name");
+        assert_eq!(
+            refused.to_string(),
+            rtux_rules::action_name(name).expect_err("refused")
+        );
+    }
+    let refused = rtux_tests::todos_builder(store.clone(), std::time::Duration::from_millis(200))
+        .build()
+        .expect_err("an undo window under a second");
+    assert_eq!(
+        refused.to_string(),
+        rtux_rules::UNDO_WINDOW
+            .check(std::time::Duration::from_millis(200))
+            .expect_err("refused")
+    );
+    for pattern in ["*", "doc*", "a b:*", "phoenix"] {
+        let refused = rtux::Endpoint::builder(rtux_tests::SECRET)
+            .channel(pattern, rtux_tests::Room)
+            .build()
+            .expect_err("a pattern the derive refuses too");
+        assert_eq!(
+            refused.to_string(),
+            rtux_rules::topic_pattern(pattern).expect_err("refused")
+        );
+    }
+}

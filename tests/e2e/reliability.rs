@@ -14,7 +14,7 @@ use rtux_tests::{
 };
 use serde_json::{Value, json};
 
-const WINDOW: Duration = Duration::from_millis(600);
+const WINDOW: Duration = Duration::from_secs(1);
 
 /// Alice's undoable delete of `id`, op "1": its reply.
 async fn delete(alice: &mut Client, topic: &str, id: &str) -> Value {

@@ -13,7 +13,7 @@ use serde_json::json;
 async fn a_resource_tested_with_the_toolkit() {
     // A store of its own, so the topic (in every DOM id) can be the same each run.
     let store = Store::sqlite(sqlite_path()).await.expect("store");
-    let server = todo_server(store, Duration::from_millis(400)).await;
+    let server = todo_server(store, Duration::from_secs(1)).await;
     let topic = "todo:toolkit".to_owned();
     let mut ana = Client::joined(&server, "ana", &topic, json!({})).await;
     let mut bo = Client::joined(&server, "bo", &topic, json!({})).await;

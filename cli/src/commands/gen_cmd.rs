@@ -128,15 +128,14 @@ fn topic_prefix(given: Option<&str>, default: String) -> Result<String, String> 
             "--topic {prefix:?}: use lowercase letters, digits, `_` and `-` (topics are `<prefix>:*`)"
         ));
     }
+    rtux_rules::topic_pattern(&format!("{prefix}:*")).map_err(|rule| format!("--topic: {rule}"))?;
     Ok(prefix)
 }
 
-fn duration(flag: &str, value: &str, low: u64, high: u64) -> Result<Duration, String> {
+fn duration(flag: &str, value: &str, bounds: &rtux_rules::Bounds) -> Result<Duration, String> {
     let d = humantime::parse_duration(value)
         .map_err(|e| format!("{flag} {value:?} is not a duration ({e}): write it like 5s"))?;
-    if d < Duration::from_secs(low) || d > Duration::from_secs(high) {
-        return Err(format!("{flag} {value} is outside {low}s to {high}s"));
-    }
+    bounds.check(d).map_err(|rule| format!("{flag}: {rule}"))?;
     Ok(d)
 }
 
@@ -169,7 +168,11 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
     let delete = if a.confirm_delete {
         Delete::Confirm
     } else {
-        Delete::Undo(duration("--undo-window", &a.undo_window, 1, 30)?)
+        Delete::Undo(duration(
+            "--undo-window",
+            &a.undo_window,
+            &rtux_rules::UNDO_WINDOW,
+        )?)
     };
     if let Some(p) = &a.presence
         && (p.is_empty()
@@ -205,11 +208,16 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
 
 fn gen_presence(a: &PresenceArgs) -> Result<(), String> {
     let name = names::type_name(&a.name)?;
-    duration("--typing-expiry", &a.typing_expiry, 3, 5)?;
-    if !(1..=10).contains(&a.cursor_rate) {
+    duration(
+        "--typing-expiry",
+        &a.typing_expiry,
+        &rtux_rules::TYPING_EXPIRY,
+    )?;
+    if !(1..=rtux_rules::MAX_CURSOR_RATE).contains(&a.cursor_rate) {
         return Err(format!(
-            "--cursor-rate {} is outside 1 to 10 a second",
-            a.cursor_rate
+            "--cursor-rate {} is outside 1 to {} a second",
+            a.cursor_rate,
+            rtux_rules::MAX_CURSOR_RATE
         ));
     }
     let (root, _) = app_root()?;

@@ -79,8 +79,9 @@ use request::ActionRequest;
 pub const UNDO_EVENT: &str = "undo";
 /// Server → others: the fields a save changed, and who made it.
 pub const FIELDS_EVENT: &str = "rtux:fields";
-/// Client event names the resource handles itself (with [`UNDO_EVENT`]).
-pub const RESERVED: [&str; 5] = [UNDO_EVENT, "lock", "unlock", "field", "page"];
+/// Client event names the resource handles itself (with [`UNDO_EVENT`]); no
+/// action may take them (`rtux_rules::RESERVED_ACTIONS`).
+pub use rtux_rules::RESERVED_ACTIONS as RESERVED;
 
 /// Why an action's handler refuses a change; the client gets the reason and the
 /// record as the server has it, to roll back to.
@@ -143,11 +144,13 @@ pub enum ResourceError {
     /// The item template does not parse.
     #[error("item template: {0}")]
     Template(#[from] minijinja::Error),
-    /// An action name is taken by the protocol or by another action.
-    #[error(
-        "action name {0:?} is reserved or used twice (reserved: undo, lock, unlock, field, page, phx_*, presence:*)"
-    )]
+    /// An action name breaks the rule (`rtux_rules::action_name`, the same
+    /// the derives apply), or is used twice.
+    #[error("{0}")]
     Name(String),
+    /// A timing is outside what the patterns allow (`rtux_rules`).
+    #[error("{0}")]
+    Timing(String),
 }
 
 /// Configures a [`Resource`].
@@ -336,12 +339,16 @@ impl ResourceBuilder {
             if let Action::UndoableDelete(window @ None) = &mut action {
                 *window = Some(self.undo_window);
             }
-            let reserved = RESERVED.contains(&name.as_str())
-                || name.starts_with("phx_")
-                || name.starts_with("presence:")
-                || name.is_empty();
-            if reserved || actions.insert(name.clone(), action).is_some() {
-                return Err(ResourceError::Name(name));
+            rtux_rules::action_name(&name).map_err(ResourceError::Name)?;
+            if let Action::UndoableDelete(Some(window)) = &action {
+                rtux_rules::UNDO_WINDOW
+                    .check(*window)
+                    .map_err(ResourceError::Timing)?;
+            }
+            if actions.insert(name.clone(), action).is_some() {
+                return Err(ResourceError::Name(format!(
+                    "action name `{name}` is used twice: give each action a name of its own"
+                )));
             }
         }
         Ok(Resource {

@@ -2,71 +2,39 @@
 
 use std::sync::Arc;
 
+use rtux_rules::TopicPattern;
+
 use super::DynChannel;
 
 /// A topic pattern that cannot be registered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {
-    /// The pattern is malformed.
-    #[error("topic pattern {pattern:?}: {reason}")]
-    Invalid {
-        /// The pattern as given.
-        pattern: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
+    /// The pattern breaks the rule (`rtux_rules::topic_pattern`, the same the
+    /// derives apply): the message names it and says what to write.
+    #[error("{0}")]
+    Invalid(String),
     /// The same pattern was registered twice.
     #[error("topic pattern {0:?} is registered twice")]
     Duplicate(String),
 }
 
-enum Pattern {
-    Exact(String),
-    Prefix(String),
-}
+/// A parsed pattern, as `rtux-rules` reads it.
+struct Pattern(TopicPattern);
 
 impl Pattern {
     fn parse(pattern: &str) -> Result<Pattern, PatternError> {
-        let invalid = |reason| PatternError::Invalid {
-            pattern: pattern.to_owned(),
-            reason,
-        };
-        let (body, wildcard) = match pattern.strip_suffix('*') {
-            Some(prefix) => (prefix, true),
-            None => (pattern, false),
-        };
-        if body.contains('*') {
-            return Err(invalid(
-                "`*` is only allowed once, at the end (as in \"doc:*\")",
-            ));
-        }
-        let topic_ok = (wildcard && body.is_empty()) || super::check_topic(body).is_ok();
-        if !topic_ok {
-            return Err(invalid(
-                "must be a valid topic name: not empty, no control characters, not `phoenix`",
-            ));
-        }
-        Ok(if wildcard {
-            Pattern::Prefix(body.to_owned())
-        } else {
-            Pattern::Exact(body.to_owned())
-        })
+        rtux_rules::topic_pattern(pattern)
+            .map(Pattern)
+            .map_err(PatternError::Invalid)
     }
 
     /// How specific a match is; `None` if the topic does not match.
     fn rank(&self, topic: &str) -> Option<usize> {
-        match self {
-            Pattern::Exact(t) => (t == topic).then_some(usize::MAX),
-            Pattern::Prefix(p) => {
+        match &self.0 {
+            TopicPattern::Exact(t) => (t == topic).then_some(usize::MAX),
+            TopicPattern::Prefix(p) => {
                 (topic.len() > p.len() && topic.starts_with(p.as_str())).then_some(p.len())
             }
-        }
-    }
-
-    fn source(&self) -> String {
-        match self {
-            Pattern::Exact(t) => t.clone(),
-            Pattern::Prefix(p) => format!("{p}*"),
         }
     }
 }
@@ -84,11 +52,7 @@ impl Registry {
         channel: Arc<dyn DynChannel>,
     ) -> Result<(), PatternError> {
         let parsed = Pattern::parse(pattern)?;
-        if self
-            .routes
-            .iter()
-            .any(|(p, _)| p.source() == parsed.source())
-        {
+        if self.routes.iter().any(|(p, _)| p.0 == parsed.0) {
             return Err(PatternError::Duplicate(pattern.to_owned()));
         }
         self.routes.push((parsed, channel));
@@ -113,7 +77,8 @@ mod tests {
     fn patterns_parse() {
         assert!(Pattern::parse("doc:*").is_ok());
         assert!(Pattern::parse("room:lobby").is_ok());
-        assert!(Pattern::parse("*").is_ok());
+        assert!(Pattern::parse("*").is_err(), "every topic is no pattern");
+        assert!(Pattern::parse("doc*").is_err(), "a prefix ends in `:*`");
         assert!(Pattern::parse("").is_err());
         assert!(Pattern::parse("a*b*").is_err());
         assert!(Pattern::parse("*:x").is_err());

@@ -1,12 +1,11 @@
 //! What a topic name may be.
 
-use crate::wire::SOCKET_TOPIC;
-
 /// Longest topic name, in bytes.
-pub const MAX_TOPIC_BYTES: usize = 255;
+pub use rtux_rules::MAX_TOPIC_BYTES;
 
 /// Checks a topic name from a client: 1 to [`MAX_TOPIC_BYTES`] bytes, no control
-/// characters, not the socket's own `phoenix` topic.
+/// characters, not the socket's own `phoenix` topic (the rule the derives and
+/// the CLI apply too, from `rtux-rules`).
 ///
 /// ```
 /// assert!(rtux::channel::check_topic("doc:42").is_ok());
@@ -16,19 +15,7 @@ pub const MAX_TOPIC_BYTES: usize = 255;
 /// # Errors
 /// A sentence saying what is wrong.
 pub fn check_topic(topic: &str) -> Result<(), String> {
-    if topic.is_empty() {
-        return Err("topic must not be empty".into());
-    }
-    if topic.len() > MAX_TOPIC_BYTES {
-        return Err(format!("topic is longer than {MAX_TOPIC_BYTES} bytes"));
-    }
-    if topic.chars().any(char::is_control) {
-        return Err("topic must not contain control characters".into());
-    }
-    if topic == SOCKET_TOPIC {
-        return Err("topic `phoenix` is reserved for heartbeats".into());
-    }
-    Ok(())
+    rtux_rules::topic(topic)
 }
 
 #[cfg(test)]
