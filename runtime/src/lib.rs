@@ -46,6 +46,7 @@ pub mod auth;
 pub mod channel;
 pub mod cluster;
 pub mod conflict;
+mod conn;
 mod endpoint;
 pub mod model;
 pub mod presence;
@@ -59,8 +60,8 @@ pub mod ui;
 pub mod wire;
 
 pub use channel::{Channel, ChannelSocket, JoinError, LeaveReason};
+pub use conn::ConnId;
 pub use endpoint::{BuildError, Endpoint, EndpointBuilder, Limits};
-pub use socket::ConnId;
 pub use wire::Reply;
 
 /// The derive guide's examples, compiled as doctests.

@@ -6,9 +6,9 @@ use axum::extract::ws::Utf8Bytes;
 use serde_json::Value;
 
 use crate::auth::Claims;
+use crate::conn::{Activity, ConnId, Outbox};
 use crate::presence::{Presence, PresenceError, Status};
 use crate::pubsub::{Broadcast, PubSub};
-use crate::socket::{Activity, ConnId, Outbox};
 use crate::wire::encode_push;
 
 /// Something a join handler sent, held until the join reply has gone out.

@@ -39,8 +39,8 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use crate::conn::ConnId;
 use crate::pubsub::{Broadcast, LocalPubSub, PubSub, Subscriber};
-use crate::socket::ConnId;
 use crate::wire::encode_broadcast;
 use envelope::Envelope;
 

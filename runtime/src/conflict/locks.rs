@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::socket::ConnId;
+use crate::conn::ConnId;
 use crate::store::locks::LockRow;
 use crate::store::{Store, StoreError, now_ms};
 

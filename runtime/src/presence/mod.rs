@@ -46,8 +46,8 @@ use serde_json::Value;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::cluster::Member;
+use crate::conn::{ConnId, Outbox};
 use crate::pubsub::PubSub;
-use crate::socket::{ConnId, Outbox};
 use crate::sync::lock;
 use tracker::Tracker;
 
@@ -326,8 +326,8 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::conn::{Outbox, Queued};
     use crate::pubsub::{LocalPubSub, Subscriber};
-    use crate::socket::{Outbox, Queued};
 
     const TOPIC: &str = "doc:1";
 

@@ -19,8 +19,8 @@ use super::replica;
 use super::summary::summary;
 use super::{PresenceConfig, PresenceError};
 use crate::cluster::NodeId;
+use crate::conn::{ConnId, Outbox};
 use crate::pubsub::{Broadcast, PubSub};
-use crate::socket::{ConnId, Outbox};
 use crate::wire::{encode_push, events};
 
 /// What a timer does when it fires.

@@ -4,7 +4,7 @@ use std::sync::RwLock;
 use axum::extract::ws::Utf8Bytes;
 
 use super::{Broadcast, PubSub, Subscriber};
-use crate::socket::ConnId;
+use crate::conn::ConnId;
 use crate::sync::{read, shrink, write};
 use crate::wire::encode_broadcast;
 
@@ -82,7 +82,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::socket::Outbox;
+    use crate::conn::Outbox;
 
     #[tokio::test]
     async fn each_subscriber_gets_a_broadcast_once_and_except_is_skipped() {

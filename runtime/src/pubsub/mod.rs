@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use axum::extract::ws::Utf8Bytes;
 use serde_json::Value;
 
-use crate::socket::{ConnId, Outbox};
+use crate::conn::{ConnId, Outbox};
 use crate::sync::lock;
 
 /// One message for every subscriber of a topic.

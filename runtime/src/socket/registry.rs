@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::ConnId;
-use super::close::CloseReason;
-use super::outbox::Lifeline;
+use crate::conn::CloseReason;
+use crate::conn::ConnId;
+use crate::conn::Lifeline;
 use crate::sync::{lock, shrink};
 
 #[derive(Debug, Default)]

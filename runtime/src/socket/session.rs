@@ -12,11 +12,12 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::{Value, json};
 
-use super::close::CloseReason;
-use super::outbox::{Lifeline, Outbox};
-use super::{Activity, ConnId, writer};
+use super::writer;
 use crate::auth::Claims;
 use crate::channel::{AnyState, ChannelSocket, DynChannel, LeaveReason, check_topic};
+use crate::conn::CloseReason;
+use crate::conn::{Activity, ConnId};
+use crate::conn::{Lifeline, Outbox};
 use crate::endpoint::Shared;
 use crate::presence::{PresenceError, Status};
 use crate::pubsub::Subscriber;

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use super::close::CloseReason;
-use super::outbox::{Lifeline, Queued};
+use crate::conn::CloseReason;
+use crate::conn::{Lifeline, Queued};
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;

@@ -7,7 +7,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio_util::sync::CancellationToken;
 
-use super::close::CloseReason;
+use super::CloseReason;
 
 /// A handle to one socket's outbound queue.
 ///
