@@ -61,7 +61,8 @@ pub mod wire;
 
 pub use channel::{Channel, ChannelSocket, JoinError, LeaveReason};
 pub use conn::ConnId;
-pub use endpoint::{BuildError, Endpoint, EndpointBuilder, Limits};
+pub use endpoint::{BuildError, Endpoint, EndpointBuilder};
+pub use socket::Limits;
 pub use wire::Reply;
 
 /// The derive guide's examples, compiled as doctests.

@@ -1,10 +1,14 @@
 //! One WebSocket connection: the upgrade, the reader (frames → channels) and the
 //! writer (bounded outbound queue → socket).
 
+mod limits;
 mod registry;
 mod session;
+mod shared;
 mod upgrade;
 mod writer;
 
+pub use limits::Limits;
 pub(crate) use registry::Sockets;
+pub(crate) use shared::Shared;
 pub(crate) use upgrade::upgrade;

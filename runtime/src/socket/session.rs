@@ -12,13 +12,13 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::{Value, json};
 
+use super::Shared;
 use super::writer;
 use crate::auth::Claims;
 use crate::channel::{AnyState, ChannelSocket, DynChannel, LeaveReason, check_topic};
 use crate::conn::CloseReason;
 use crate::conn::{Activity, ConnId};
 use crate::conn::{Lifeline, Outbox};
-use crate::endpoint::Shared;
 use crate::presence::{PresenceError, Status};
 use crate::pubsub::Subscriber;
 use crate::wire::{

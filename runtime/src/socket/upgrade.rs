@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::endpoint::Shared;
+use super::Shared;
 
 /// The protocol version rtux speaks.
 pub(crate) const VSN: &str = "2.0.0";
