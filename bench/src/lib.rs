@@ -71,6 +71,97 @@ pub async fn spawn_server(
     Ok((child, addr, pid))
 }
 
+/// The server children of one round: one, or several nodes of a cluster.
+/// They are killed when dropped.
+#[derive(Debug)]
+pub struct Nodes {
+    /// Where each listens, the first first.
+    pub addrs: Vec<SocketAddr>,
+    /// Their pids, for [`rss_sum_kib`].
+    pub pids: Vec<u32>,
+    _children: Vec<Child>,
+}
+
+impl Nodes {
+    /// Starts `nodes` server children as [`spawn_server`] does; with more
+    /// than one and an engine URL `pubsub`, they join through it on a channel
+    /// of their own (`PUBSUB_URL` and `CLUSTER_CHANNEL`, which
+    /// [`pubsub_from_env`] reads in the child).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), String> {
+    /// let nodes = rtux_bench::Nodes::spawn(&["serve"], &[], 3, Some("redis://127.0.0.1:6379")).await?;
+    /// println!("{:?}: {} KiB", nodes.addrs, rtux_bench::rss_sum_kib(&nodes.pids)?);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// A child cannot be started or prints no address.
+    pub async fn spawn(
+        args: &[&str],
+        envs: &[(&str, &str)],
+        nodes: usize,
+        pubsub: Option<&str>,
+    ) -> Result<Nodes, String> {
+        static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let channel = format!("rtux-bench-{}-{run}", std::process::id());
+        let mut envs = envs.to_vec();
+        if let (Some(url), true) = (pubsub, nodes > 1) {
+            envs.push(("PUBSUB_URL", url));
+            envs.push(("CLUSTER_CHANNEL", &channel));
+        }
+        let mut out = Nodes {
+            addrs: Vec::with_capacity(nodes),
+            pids: Vec::with_capacity(nodes),
+            _children: Vec::with_capacity(nodes),
+        };
+        for _ in 0..nodes {
+            let (child, addr, pid) = spawn_server(args, &envs).await?;
+            out.addrs.push(addr);
+            out.pids.push(pid);
+            out._children.push(child);
+        }
+        Ok(out)
+    }
+}
+
+/// The pub/sub a server child uses: a cluster when [`Nodes::spawn`] gave it
+/// an engine, else this process alone.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), String> {
+/// let endpoint = rtux::Endpoint::builder("a benchmark secret of 32 bytes or more")
+///     .pubsub(rtux_bench::pubsub_from_env()?)
+///     .build()
+///     .map_err(|e| e.to_string())?;
+/// # let _ = endpoint; Ok(()) }
+/// ```
+///
+/// # Errors
+/// `PUBSUB_URL` names no engine rtux knows.
+pub fn pubsub_from_env() -> Result<std::sync::Arc<dyn rtux::pubsub::PubSub>, String> {
+    let mut cluster = rtux::cluster::ClusterConfig::default();
+    if let Ok(channel) = std::env::var("CLUSTER_CHANNEL") {
+        cluster.channel = channel;
+    }
+    rtux::cluster::pubsub_for(std::env::var("PUBSUB_URL").ok().as_deref(), cluster)
+        .map_err(|e| e.to_string())
+}
+
+/// The resident memory of several processes, added up, in KiB.
+///
+/// ```
+/// let me = std::process::id();
+/// assert!(rtux_bench::rss_sum_kib(&[me, me]).expect("on Linux") > 0);
+/// ```
+///
+/// # Errors
+/// As [`rss_kib`].
+pub fn rss_sum_kib(pids: &[u32]) -> Result<u64, String> {
+    pids.iter().map(|pid| rss_kib(*pid)).sum()
+}
+
 /// Resident memory of a process, in KiB, from `/proc/<pid>/status`.
 ///
 /// ```

@@ -1,19 +1,17 @@
 //! One benchmark run: for each subscriber count, the baseline then rtux, each in
 //! a fresh child process.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use tokio::process::Child;
 use tokio::time::Instant;
 
 use crate::client::{self, Kind};
 use crate::report;
-use rtux_bench::{percentile, rss_kib};
+use rtux_bench::{Nodes, percentile, rss_sum_kib};
 
 /// What to measure.
 #[derive(Debug, clap::Args)]
@@ -144,43 +142,17 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Starts the server(s) of a round: one, or `nodes` joined through the run's
-/// engine on a channel of their own.
-async fn start_servers(
-    kind: Kind,
-    nodes: usize,
-    args: &RunArgs,
-) -> Result<Vec<(Child, SocketAddr, u32)>, String> {
-    let channel = format!("rtux-bench-{}", std::process::id());
-    let mut envs = Vec::new();
-    if let (Some(url), true) = (&args.pubsub, nodes > 1) {
-        envs.push(("PUBSUB_URL", url.as_str()));
-        envs.push(("CLUSTER_CHANNEL", channel.as_str()));
-    }
+async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Round, String> {
     let serve = match kind {
         Kind::Rtux => "serve-rtux",
         Kind::Baseline => "serve-baseline",
     };
-    let mut servers = Vec::with_capacity(nodes);
-    for _ in 0..nodes {
-        servers.push(rtux_bench::spawn_server(&[serve], &envs).await?);
-    }
-    Ok(servers)
-}
-
-/// The servers' resident memory, added up.
-fn rss_all(servers: &[(Child, SocketAddr, u32)]) -> Result<u64, String> {
-    servers.iter().map(|(_, _, pid)| rss_kib(*pid)).sum()
-}
-
-async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Round, String> {
-    let mut servers = start_servers(kind, nodes, args).await?;
-    let addrs: Vec<SocketAddr> = servers.iter().map(|(_, addr, _)| *addr).collect();
+    let servers = Nodes::spawn(&[serve], &[], nodes, args.pubsub.as_deref()).await?;
+    let addrs = &servers.addrs;
     let addr = addrs[0];
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let rss_before_kib = rss_all(&servers)?;
+    let rss_before_kib = rss_sum_kib(&servers.pids)?;
 
-    let addrs = &addrs;
     let sockets: Vec<_> =
         futures_util::stream::iter(0..n)
             .map(|i| async move {
@@ -191,7 +163,7 @@ async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Rou
             .await;
     let sockets = sockets.into_iter().collect::<Result<Vec<_>, _>>()?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_idle_kib = rss_all(&servers)?;
+    let rss_idle_kib = rss_sum_kib(&servers.pids)?;
 
     let n64 = n as u64;
     let messages = (args.deliveries / n64).max(20);
@@ -265,9 +237,7 @@ async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Rou
         );
         loaded.extend(samples);
     }
-    for (child, _, _) in &mut servers {
-        let _killed = child.kill().await;
-    }
+    drop(servers);
     Ok(Round {
         kind,
         nodes,

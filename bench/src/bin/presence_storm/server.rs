@@ -34,12 +34,7 @@ pub(crate) async fn serve(summary_above: usize) -> Result<(), String> {
         ..Viewer::config()
     };
     // One node of a cluster when the run gives an engine (`--pubsub`).
-    let mut cluster = rtux::cluster::ClusterConfig::default();
-    if let Ok(channel) = std::env::var("CLUSTER_CHANNEL") {
-        cluster.channel = channel;
-    }
-    let pubsub = rtux::cluster::pubsub_for(std::env::var("PUBSUB_URL").ok().as_deref(), cluster)
-        .map_err(|e| e.to_string())?;
+    let pubsub = rtux_bench::pubsub_from_env()?;
     let endpoint = Endpoint::builder(SECRET)
         .pubsub(pubsub)
         .presence(presence)

@@ -17,7 +17,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::report;
 use crate::server::{CALM, SECRET, TOPIC};
-use rtux_bench::{percentile, rss_kib};
+use rtux_bench::{Nodes, percentile, rss_sum_kib};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -181,27 +181,15 @@ struct Tally {
 
 async fn storm(n: usize, nodes: usize, args: &RunArgs) -> Result<Round, String> {
     let summary = args.summary_above.to_string();
-    let channel = format!("rtux-storm-{}-{n}", std::process::id());
     let mut envs = Vec::new();
     if cfg!(feature = "jemalloc") {
         envs.push(crate::JEMALLOC_CONF);
     }
-    if let (Some(url), true) = (&args.pubsub, nodes > 1) {
-        envs.push(("PUBSUB_URL", url.as_str()));
-        envs.push(("CLUSTER_CHANNEL", channel.as_str()));
-    }
-    let mut children = Vec::with_capacity(nodes);
-    for _ in 0..nodes {
-        children
-            .push(rtux_bench::spawn_server(&["serve", "--summary-above", &summary], &envs).await?);
-    }
-    let addrs: Vec<SocketAddr> = children.iter().map(|(_, addr, _)| *addr).collect();
-    let pids: Vec<u32> = children.iter().map(|(_, _, pid)| *pid).collect();
-    let rss = move || {
-        pids.iter()
-            .map(|pid| rss_kib(*pid))
-            .sum::<Result<u64, String>>()
-    };
+    let serve = ["serve", "--summary-above", &summary];
+    let servers = Nodes::spawn(&serve, &envs, nodes, args.pubsub.as_deref()).await?;
+    let addrs = &servers.addrs;
+    let pids = servers.pids.clone();
+    let rss = move || rss_sum_kib(&pids);
     let addr = addrs[0];
     // One user in and out first, so lazily built parts count as "empty".
     drop(join(addr, "first", TOPIC).await?);
@@ -233,7 +221,6 @@ async fn storm(n: usize, nodes: usize, args: &RunArgs) -> Result<Round, String> 
 
     let tally = Arc::new(Tally::default());
     let epoch = Instant::now();
-    let addrs = &addrs;
     let joined: Vec<_> = futures_util::stream::iter(0..n)
         .map(|i| {
             let tally = tally.clone();
@@ -276,9 +263,7 @@ async fn storm(n: usize, nodes: usize, args: &RunArgs) -> Result<Round, String> 
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
     let rss_after_kib = rss()?;
-    for (child, _, _) in &mut children {
-        let _killed = child.kill().await;
-    }
+    drop(servers);
     latencies.sort_unstable();
     Ok(Round {
         users: n,
