@@ -86,7 +86,7 @@ impl Member for Shared {
         let me = self.cluster().map(Cluster::node);
         match control {
             Control::Sync { to } => {
-                lock(&self.peers).heartbeat(from, &[], now);
+                lock(&self.peers).heard(from, now);
                 tracing::debug!(me = ?me, node = %from, to = ?to, "cluster: asked for presence state");
                 if to.is_none() || to == me {
                     self.send_snapshots();

@@ -192,6 +192,12 @@ impl Peers {
         peer
     }
 
+    /// Takes note that `node` is alive (it sent something that is neither a
+    /// change nor a heartbeat).
+    pub(super) fn heard(&mut self, node: NodeId, now: Instant) {
+        self.peer(node, now);
+    }
+
     /// Whether to ask `node` for its snapshots now: it is not in sync and was
     /// not asked within `again` (so one gap does not flood the engine).
     pub(super) fn should_ask(

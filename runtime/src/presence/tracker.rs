@@ -645,19 +645,16 @@ impl Tracker {
     /// Makes `node`'s metas in this shard exactly `topics` (an empty map:
     /// the node is gone), sending this node's subscribers what changed.
     pub(super) fn replace_node(&mut self, node: NodeId, mut topics: BTreeMap<String, Grouped>) {
-        let names: Vec<Arc<str>> = self
-            .topics
-            .iter()
-            .filter(|(name, tp)| tp.remote > 0 || topics.contains_key(&***name))
-            .map(|(name, _)| name.clone())
+        // Topics holding others' metas (some may be this node's) and topics
+        // it has now: each is made to hold exactly what it has now.
+        let held = self.topics.iter().filter(|(_, tp)| tp.remote > 0);
+        let names: Vec<String> = held
+            .map(|(name, _)| name.to_string())
+            .filter(|name| !topics.contains_key(name))
+            .chain(topics.keys().cloned())
             .collect();
         for name in names {
-            let wanted = topics.remove(&*name).unwrap_or_default();
-            let tp = topic_mut(&mut self.topics, &name, self.clustered);
-            tp.reconcile(node, wanted);
-            tp.schedule_flush(&mut self.timers, &self.config);
-        }
-        for (name, wanted) in topics {
+            let wanted = topics.remove(&name).unwrap_or_default();
             let tp = topic_mut(&mut self.topics, &name, self.clustered);
             tp.reconcile(node, wanted);
             tp.schedule_flush(&mut self.timers, &self.config);

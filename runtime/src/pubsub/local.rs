@@ -27,14 +27,17 @@ pub struct LocalPubSub {
 impl LocalPubSub {
     /// Queues an encoded frame for every subscriber of `topic` but `except`.
     pub(crate) fn deliver(&self, topic: &str, frame: &Utf8Bytes, except: Option<ConnId>) {
-        let topics = read(&self.topics);
-        let Some(subs) = topics.get(topic) else {
-            return;
-        };
-        for (id, sub) in subs {
-            if Some(*id) != except {
-                sub.deliver(frame.clone());
-            }
+        if let Some(subs) = read(&self.topics).get(topic) {
+            deliver_to(subs, frame, except);
+        }
+    }
+}
+
+/// Queues `frame` for each of `subs` but `except`.
+fn deliver_to(subs: &HashMap<ConnId, Subscriber>, frame: &Utf8Bytes, except: Option<ConnId>) {
+    for (id, sub) in subs {
+        if Some(*id) != except {
+            sub.deliver(frame.clone());
         }
     }
 }
@@ -61,15 +64,16 @@ impl PubSub for LocalPubSub {
     }
 
     fn broadcast(&self, message: &Broadcast) {
-        if self.local_subscribers(&message.topic) == 0 {
+        let topics = read(&self.topics);
+        let Some(subs) = topics.get(message.topic.as_str()) else {
             return;
-        }
+        };
         let frame = Utf8Bytes::from(encode_broadcast(
             &message.topic,
             &message.event,
             &message.payload,
         ));
-        self.deliver(&message.topic, &frame, message.except);
+        deliver_to(subs, &frame, message.except);
     }
 
     fn local_subscribers(&self, topic: &str) -> usize {
