@@ -68,7 +68,7 @@ test("a conflict between users on two nodes shows the panel; a lock taken on A h
   await visible(badge, "the lock badge of a lock taken through another node");
   assert.equal(await badge.textContent(), "User wes is editing");
   assert.equal(await bo.page.isDisabled(`${l} textarea[name=body]`), true);
-  await shot(bo.page, "cluster-lock-badge");
+  await shot(bo.page, "cluster-lock-badge", { fullPage: true });
   await ana.page.click("body", { position: { x: 5, y: 5 } });
   await hidden(badge, "the lock badge once released");
   await ana.close();

@@ -339,3 +339,28 @@ pub fn pubsub_for(
         Some(url) => Ok(Arc::new(Cluster::connect(url, config)?)),
     }
 }
+
+#[cfg(all(test, feature = "redis"))]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn with_the_engine_away_the_queue_stays_bounded_and_losses_are_counted() {
+        // Nothing listens on port 1: the node serves alone and retries.
+        let config = ClusterConfig {
+            queue: 4,
+            ..ClusterConfig::default()
+        };
+        let cluster = Cluster::connect("redis://127.0.0.1:1", config).expect("a redis URL");
+        for n in 0..10 {
+            cluster.broadcast(&Broadcast::new("doc:1", "saved", json!({ "n": n })));
+        }
+        assert_eq!(
+            cluster.undelivered(),
+            6,
+            "4 wait in the queue, 6 are dropped and counted"
+        );
+    }
+}
