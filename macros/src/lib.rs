@@ -24,7 +24,7 @@ use syn::{DeriveInput, parse_macro_input};
 
 /// A real-time resource from a struct: `rtux::model::Model` (topic, id,
 /// version, typed actions, field merge, validation) and
-/// `rtux::model::SkeletonView` (its loading skeleton).
+/// `rtux::ui::SkeletonView` (its loading skeleton).
 ///
 /// ```ignore
 /// #[derive(Clone, serde::Serialize, serde::Deserialize, rtux::Resource)]

@@ -2,9 +2,10 @@
 //! socket, a conflict merged by the generated merge, the derived skeleton, and
 //! typed presence metas — on SQLite and PostgreSQL.
 
-use rtux::model::{Model, SkeletonView};
+use rtux::model::Model;
 use rtux::presence::{PresenceMeta, typed_list};
 use rtux::store::Store;
+use rtux::ui::SkeletonView;
 use rtux_tests::{Client, Note, TestServer, Viewer, backends, op, unique};
 use serde_json::{Value, json};
 
@@ -376,7 +377,7 @@ async fn presence_metas_are_typed_with_identity_from_the_token() {
     let me = &typed["ana"][0];
     assert_eq!(me.name, "User ana");
     assert_eq!(me.avatar.as_deref(), Some("/a.png"));
-    assert_eq!(me.colour, rtux::presence::colour_for("ana"));
+    assert_eq!(me.colour, rtux::ui::colour_for("ana"));
     assert_eq!(
         (me.status, me.typing, me.role.as_str()),
         (rtux::presence::Status::Active, false, "editor")

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use rtux::Limits;
-use rtux::presence::{PresenceConfig, colour_for};
+use rtux::presence::PresenceConfig;
+use rtux::ui::colour_for;
 use rtux_tests::{Client, TestServer};
 use serde_json::{Value, json};
 use tokio::time::Instant;

@@ -1,6 +1,6 @@
 // A field whose type has no default skeleton shape needs one. One mistake is
 // one error: the code using the resource still compiles (fallback impls).
-use rtux::model::{Model, SkeletonView};
+use rtux::{model::Model, ui::SkeletonView};
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Owner {

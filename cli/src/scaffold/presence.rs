@@ -52,7 +52,7 @@ pub(crate) fn presence(p: &NewPresence) -> Result<Plan, String> {
     plan.modify("src/lib.rs", rustfmt(lib));
     let app = super::read(p.root, "src/app.rs")?;
     let channel = format!(
-        ".channel(\"{}:*\", rtux::presence::PresenceChannel::<crate::{snake}::{}>::new())",
+        ".channel(\"{}:*\", rtux::channel::PresenceChannel::<crate::{snake}::{}>::new())",
         p.topic_prefix, p.name
     );
     let app = markers::insert_before(&app, "src/app.rs", "// rtux:channels", &channel)?;

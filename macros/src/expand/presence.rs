@@ -86,7 +86,7 @@ fn joining(f: &MetaField) -> TokenStream {
             quote_spanned!(span=> ::core::convert::Into::into(::rtux::presence::display_name(claims)))
         }
         Some(Role::Color) => {
-            quote_spanned!(span=> ::core::convert::Into::into(::rtux::presence::colour_for(&claims.sub)))
+            quote_spanned!(span=> ::core::convert::Into::into(::rtux::ui::colour_for(&claims.sub)))
         }
         Some(Role::Status) => {
             quote_spanned!(span=> ::core::convert::Into::into(::rtux::presence::Status::Active))

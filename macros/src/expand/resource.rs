@@ -54,7 +54,7 @@ pub(super) fn expand(m: &ResourceModel) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl ::rtux::model::SkeletonView for #ident {
+        impl ::rtux::ui::SkeletonView for #ident {
             const KIND: &'static str = #kind;
             const SHAPES: &'static [::rtux::ui::Skeleton] = &[#(#shapes),*];
         }
@@ -147,7 +147,7 @@ pub(super) fn fallback(ident: &syn::Ident) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl ::rtux::model::SkeletonView for #ident {
+        impl ::rtux::ui::SkeletonView for #ident {
             const KIND: &'static str = #kind;
             const SHAPES: &'static [::rtux::ui::Skeleton] = &[];
         }

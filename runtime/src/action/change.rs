@@ -1,10 +1,13 @@
 //! What each action kind does to the store, inside the action's transaction.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::patch::{self, record_json};
+use super::payload::{
+    By, Confirmed, Conflict, DeleteScheduled, Deleted, Extra, FieldsChanged, Patch, to_json,
+};
+use super::reply::{confirm, conflicted, reject};
 use super::request::ActionRequest;
-use super::run::{After, Failure, confirm, reject};
+use super::run::{After, Failure};
 use super::{Action, FIELDS_EVENT, PATCH_EVENT, Resource};
 use crate::conflict::Merge;
 use crate::store::records::{self, Found};
@@ -44,7 +47,7 @@ impl Resource {
         action: &Action,
         req: &ActionRequest,
         key: &OpKey,
-        by: &Value,
+        by: &By,
     ) -> Outcome {
         let topic = key.topic.as_str();
         let id = req.id.as_deref().unwrap_or_default();
@@ -59,13 +62,17 @@ impl Resource {
                     nothing(reject(&reason, None))
                 }
                 Ok(data) => {
-                    let record = records::insert(tx, topic, None, &data, Some(by)).await?;
+                    let record =
+                        records::insert(tx, topic, None, &data, Some(&to_json(by))).await?;
                     let (at, previous) = records::position(tx, &record).await?;
                     let patch = self
                         .renderer
                         .insert(topic, &record, at, previous.as_deref());
-                    self.confirmed(tx, &record, patch, json!({ "temp_id": req.temp_id }))
-                        .await
+                    let extra = Extra {
+                        temp_id: req.temp_id.clone(),
+                        ..Extra::default()
+                    };
+                    self.confirmed(tx, &record, patch, extra).await
                 }
                 Err(r) => nothing(reject(r.reason(), None)),
             },
@@ -80,21 +87,24 @@ impl Resource {
                 if !records::mark_deleting(tx, topic, id, until, &key.mark()).await? {
                     return Err(Failure::Busy);
                 }
-                let reply = confirm(json!({
-                    "record": record_json(&current),
-                    "undo_window_ms": ms,
-                    "undo_until": until,
-                }));
+                let reply = confirm(&DeleteScheduled {
+                    record: (&current).into(),
+                    undo_window_ms: ms,
+                    undo_until: until,
+                });
                 // Gone for the others now; back for them if it is undone.
                 Ok((
                     reply,
-                    After::Broadcast(vec![(PATCH_EVENT, patch::remove(topic, id))]),
+                    After::Broadcast(vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))]),
                 ))
             }
             Action::Delete => match records::delete(tx, topic, id, Some(version)).await? {
                 Written::Applied(record) => Ok((
-                    confirm(json!({ "record": record_json(&record), "deleted": true })),
-                    After::Broadcast(vec![(PATCH_EVENT, super::patch::remove(topic, id))]),
+                    confirm(&Deleted {
+                        record: (&record).into(),
+                        deleted: true,
+                    }),
+                    After::Broadcast(vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))]),
                 )),
                 Written::Stale(current) => match live(tx, topic, id).await? {
                     Err(refused) => nothing(refused),
@@ -113,7 +123,7 @@ impl Resource {
                         Err(r) => return nothing(reject(r.reason(), Some(&current))),
                     };
                     if let Some(done) = self
-                        .write(tx, &current, current.version, &data, json!({}), by)
+                        .write(tx, &current, current.version, &data, Extra::default(), by)
                         .await?
                     {
                         return Ok(done);
@@ -133,11 +143,11 @@ impl Resource {
                     Ok(data) => data,
                     Err(r) => return nothing(reject(r.reason(), Some(&current))),
                 };
-                if let Some(reason) = Self::locked_out(tx, &current, &data, user_of(by)).await? {
+                if let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await? {
                     return nothing(reject(&reason, Some(&current)));
                 }
                 match self
-                    .write(tx, &current, version, &data, json!({}), by)
+                    .write(tx, &current, version, &data, Extra::default(), by)
                     .await?
                 {
                     Some(done) => Ok(done),
@@ -175,7 +185,7 @@ impl Resource {
         mut current: Record,
         yours: Value,
         version: i64,
-        by: &Value,
+        by: &By,
     ) -> Outcome {
         for _ in 0..RETRIES {
             let (data, merged) = if current.version == version {
@@ -195,29 +205,27 @@ impl Resource {
                         "conflict: this record was saved by someone else since your version {version}; resolve the fields below and save against version {}",
                         current.version
                     );
-                    let conflict = json!({
-                        "base_version": version,
-                        "version": current.version,
-                        "yours": yours,
-                        "theirs": current.data,
-                        "base": base,
-                        "fields": m.conflicts,
-                        "merged": m.merged,
-                        "by": current.updated_by,
-                    });
-                    // The panel comes rendered: the client shows it as it is.
-                    let panel = crate::ui::conflict_panel(&conflict);
-                    let reply = Reply::Error(
-                        json!({ "reason": reason, "record": record_json(&current), "conflict": conflict, "panel": panel }),
-                    );
-                    return nothing(reply);
+                    let conflict = Conflict {
+                        base_version: version,
+                        version: current.version,
+                        yours,
+                        theirs: current.data.clone(),
+                        base,
+                        fields: m.conflicts,
+                        merged: m.merged,
+                        by: current.updated_by.clone(),
+                    };
+                    return nothing(conflicted(reason, &current, conflict));
                 }
                 (m.value, m.merged)
             };
-            if let Some(reason) = Self::locked_out(tx, &current, &data, user_of(by)).await? {
+            if let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await? {
                 return nothing(reject(&reason, Some(&current)));
             }
-            let extra = json!({ "merged": merged });
+            let extra = Extra {
+                merged: Some(merged),
+                ..Extra::default()
+            };
             match self
                 .write(tx, &current, current.version, &data, extra, by)
                 .await?
@@ -239,18 +247,24 @@ impl Resource {
         current: &Record,
         version: i64,
         data: &Value,
-        extra: Value,
-        by: &Value,
+        extra: Extra,
+        by: &By,
     ) -> Result<Option<(Reply, After)>, Failure> {
-        match records::update(tx, &current.kind, &current.id, version, data, Some(by)).await? {
+        let stamp = to_json(by);
+        match records::update(tx, &current.kind, &current.id, version, data, Some(&stamp)).await? {
             Written::Applied(record) => {
                 let patch = self.renderer.replace(&current.kind, &record);
                 let (reply, after) = self.confirmed(tx, &record, patch, extra).await?;
                 let fields = changed_fields(&current.data, &record.data);
                 let after = match after {
                     After::Broadcast(mut events) if !fields.is_empty() => {
-                        let payload = json!({ "id": record.id, "version": record.version, "fields": fields, "by": by });
-                        events.push((FIELDS_EVENT, payload));
+                        let changed = FieldsChanged {
+                            id: record.id.clone(),
+                            version: record.version,
+                            fields,
+                            by: by.clone(),
+                        };
+                        events.push((FIELDS_EVENT, to_json(&changed)));
                         After::Broadcast(events)
                     }
                     other => other,
@@ -267,21 +281,22 @@ impl Resource {
         &self,
         tx: &mut StoreTx,
         record: &Record,
-        patch: Value,
-        extra: Value,
+        patch: Patch,
+        extra: Extra,
     ) -> Outcome {
         if self.keeps_history {
             history::put(tx, record).await?;
         }
         // The patch already carries the rendered HTML: render once, use twice.
-        let html = patch.get("html").cloned().unwrap_or(Value::Null);
-        let mut response = json!({ "record": record_json(record), "html": html });
-        if let (Some(response), Value::Object(extra)) = (response.as_object_mut(), extra) {
-            response.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));
-        }
+        let confirmed = Confirmed {
+            record: record.into(),
+            html: patch.html().map(str::to_owned),
+            temp_id: extra.temp_id,
+            merged: extra.merged,
+        };
         Ok((
-            confirm(response),
-            After::Broadcast(vec![(PATCH_EVENT, patch)]),
+            confirm(&confirmed),
+            After::Broadcast(vec![(PATCH_EVENT, to_json(&patch))]),
         ))
     }
 }
@@ -301,11 +316,6 @@ fn changed_fields(before: &Value, after: &Value) -> Map<String, Value> {
         .collect()
 }
 
-/// The user id of an action's `by`.
-fn user_of(by: &Value) -> &str {
-    by["user"].as_str().unwrap_or_default()
-}
-
 fn stale(sent: i64, current: &Record) -> String {
     format!(
         "stale: you edited version {sent}, the record is now at version {}",
@@ -315,6 +325,8 @@ fn stale(sent: i64, current: &Record) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]

@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use super::payload::{By, Done, FieldPreview, LockRefused, Locked, Unlocked, to_json};
+use super::reply::{rate_limited, retry};
 use super::{MAX_ID_BYTES, Resource};
 use crate::channel::ChannelSocket;
 use crate::conflict::{Holder, LockError};
@@ -98,10 +100,6 @@ fn section(payload: &Value) -> Result<Section, String> {
     Ok(s)
 }
 
-fn holder_json(holder: &Holder) -> Value {
-    json!({ "user": holder.user, "name": holder.name })
-}
-
 impl Resource {
     /// Whether `section` of `record` may be locked: the whole record
     /// ([`WHOLE`]), one of its fields, or a section the resource declares.
@@ -118,9 +116,7 @@ impl Resource {
             Ok(None) => Err(Reply::error(format!("no record {id:?} in this topic"))),
             Err(e) => {
                 tracing::error!(topic = %socket.topic(), "a lock or preview could not read its record: {e}");
-                Err(Reply::Error(
-                    json!({ "reason": "store unavailable: try again", "retry": true }),
-                ))
+                Err(retry("store unavailable: try again"))
             }
         }
     }
@@ -155,8 +151,13 @@ impl Resource {
         {
             Ok(grant) => {
                 let ttl_ms = u64::try_from(grant.ttl.as_millis()).unwrap_or(u64::MAX);
-                let payload = json!({ "id": s.id, "section": s.section, "holder": holder_json(&holder), "ttl_ms": ttl_ms });
-                socket.broadcast_from(LOCK_EVENT, payload.clone());
+                let locked = to_json(&Locked {
+                    id: s.id.clone(),
+                    section: s.section.clone(),
+                    holder,
+                    ttl_ms,
+                });
+                socket.broadcast_from(LOCK_EVENT, locked.clone());
                 let (locks, broadcaster) = (self.locks.clone(), socket.broadcaster());
                 tokio::spawn(async move {
                     tokio::time::sleep(grant.ttl).await;
@@ -164,17 +165,14 @@ impl Resource {
                         .expire(&topic, &s.id, &s.section, grant.generation)
                         .await
                     {
-                        broadcaster.broadcast(
-                            UNLOCK_EVENT,
-                            json!({ "id": s.id, "section": s.section, "reason": "expired" }),
-                        );
+                        broadcaster.broadcast(UNLOCK_EVENT, unlocked(s.id, s.section, "expired"));
                     }
                 });
-                Reply::ok(payload)
+                Reply::Ok(locked)
             }
             Err(LockError::HeldBy(holder)) => {
                 let reason = LockError::HeldBy(holder.clone()).to_string();
-                Reply::Error(json!({ "reason": reason, "holder": holder_json(&holder) }))
+                Reply::Error(to_json(&LockRefused { reason, holder }))
             }
             Err(e) => Reply::error(e.to_string()),
         }
@@ -192,9 +190,8 @@ impl Resource {
             .await
         {
             Ok(()) => {
-                let payload = json!({ "id": s.id, "section": s.section, "reason": "released" });
-                socket.broadcast_from(UNLOCK_EVENT, payload);
-                Reply::ok(json!({}))
+                socket.broadcast_from(UNLOCK_EVENT, unlocked(s.id, s.section, "released"));
+                Reply::Ok(to_json(&Done {}))
             }
             Err(e) => Reply::error(e.to_string()),
         }
@@ -207,8 +204,7 @@ impl Resource {
             .release_conn(socket.topic(), socket.conn_id())
             .await
         {
-            let payload = json!({ "id": id, "section": section, "reason": "holder left" });
-            socket.broadcast_from(UNLOCK_EVENT, payload);
+            socket.broadcast_from(UNLOCK_EVENT, unlocked(id, section, "holder left"));
         }
     }
 
@@ -282,19 +278,30 @@ impl Resource {
                 .retain(|_, at| now.duration_since(*at) < FIELD_EVERY);
         }
         me.previews.insert(key, now);
-        let by = json!({ "user": socket.user_id(), "name": socket.claims().name });
-        socket.broadcast_from(
-            FIELD_EVENT,
-            json!({ "id": edit.id, "field": edit.field, "value": edit.value, "by": by }),
-        );
-        Reply::ok(json!({}))
+        let preview = FieldPreview {
+            id: edit.id,
+            field: edit.field,
+            value: edit.value,
+            by: By {
+                user: socket.user_id().to_owned(),
+                name: socket.claims().name.clone(),
+            },
+        };
+        socket.broadcast_from(FIELD_EVENT, to_json(&preview));
+        Reply::Ok(to_json(&Done {}))
     }
 }
 
 /// A refusal to slow down, with when to try again.
 fn throttled(what: &str, wait: Duration) -> Reply {
-    Reply::Error(json!({
-        "reason": format!("rate limited: too many {what}"),
-        "retry_after_ms": u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-    }))
+    rate_limited(&format!("rate limited: too many {what}"), wait)
+}
+
+/// `rtux:unlock` for a section.
+fn unlocked(id: String, section: String, reason: &str) -> Value {
+    to_json(&Unlocked {
+        id,
+        section,
+        reason: reason.to_owned(),
+    })
 }

@@ -21,7 +21,7 @@
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! use rtux::action::{Reject, Resource};
 //! use rtux::store::Store;
-//! use serde_json::{Value, json};
+//! use serde_json::Value;
 //!
 //! # let dir = std::env::temp_dir().join(format!("rtux-action-doc-{}", std::process::id()));
 //! # std::fs::create_dir_all(&dir).unwrap();
@@ -50,6 +50,8 @@ mod change;
 mod live;
 mod pages;
 mod patch;
+mod payload;
+mod reply;
 mod request;
 mod run;
 
@@ -65,7 +67,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::channel::{Channel, ChannelSocket, JoinError, LeaveReason};
 use crate::conflict::{Locks, Merge};
@@ -73,6 +75,7 @@ use crate::presence::PresenceMeta;
 use crate::store::{Record, Store};
 use crate::wire::Reply;
 use patch::Renderer;
+use payload::{Joined, to_json};
 use request::ActionRequest;
 
 /// The event that cancels an undoable action: `{client, op}` of the action.
@@ -305,7 +308,7 @@ impl ResourceBuilder {
     /// `M` (built from the token and the join payload's `meta`): the topic then
     /// shows who is here, typing and active fields beside its records.
     pub fn presence<M: PresenceMeta>(mut self) -> Self {
-        self.presence = Some(crate::presence::track_joining::<M>);
+        self.presence = Some(crate::channel::track_joining::<M>);
         self
     }
 
@@ -455,13 +458,16 @@ impl Channel for Resource {
         self.store.keep_swept();
         // The socket is subscribed already (its broadcasts held until this
         // reply is out): no change can fall between this list and the patches.
-        let mut first = self.page(topic, None).await.map_err(|e| {
+        let first = self.page(topic, None).await.map_err(|e| {
             tracing::error!(%topic, "listing records for a join failed: {e}");
             JoinError::new("store unavailable: try again")
         })?;
-        let window = u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX);
-        first["undo_window_ms"] = json!(window);
-        Ok((Participant::default(), first))
+        let joined = Joined {
+            records: first.records,
+            more: first.more,
+            undo_window_ms: u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX),
+        };
+        Ok((Participant::default(), to_json(&joined)))
     }
 
     async fn handle_in(

@@ -4,9 +4,11 @@
 //! (`null` at the end).
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Resource;
+use super::payload::{Page, to_json};
+use super::reply::retry;
 use crate::store::StoreError;
 use crate::wire::Reply;
 
@@ -34,12 +36,12 @@ impl Resource {
         &self,
         topic: &str,
         after: Option<(i64, &str)>,
-    ) -> Result<Value, StoreError> {
+    ) -> Result<Page, StoreError> {
         let rows = self.store.page(topic, after, PAGE_RECORDS + 1).await?;
         let (mut records, mut bytes, mut more) = (Vec::new(), 0, None);
         for (i, record) in rows.iter().enumerate() {
             let listed = self.renderer.listed(topic, record);
-            let size = listed.to_string().len();
+            let size = to_json(&listed).to_string().len();
             if i as u64 == PAGE_RECORDS || (!records.is_empty() && bytes + size > PAGE_BYTES) {
                 let last = &rows[i - 1];
                 more = Some(format!("{}.{}", last.inserted_at, last.id));
@@ -48,7 +50,7 @@ impl Resource {
             bytes += size;
             records.push(listed);
         }
-        Ok(json!({ "records": records, "more": more }))
+        Ok(Page { records, more })
     }
 
     /// `page {after}`: the next page of the topic.
@@ -64,10 +66,10 @@ impl Resource {
             );
         };
         match self.page(topic, Some(position)).await {
-            Ok(page) => Reply::Ok(page),
+            Ok(page) => Reply::Ok(to_json(&page)),
             Err(e) => {
                 tracing::error!(%topic, "a page could not be read: {e}");
-                Reply::Error(json!({ "reason": "store unavailable: try again", "retry": true }))
+                retry("store unavailable: try again")
             }
         }
     }

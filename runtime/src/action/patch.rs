@@ -1,9 +1,9 @@
 //! Patches: how a confirmed change reaches the other clients — its data and the
 //! server-rendered HTML of the record, addressed by DOM id.
 
-use minijinja::Environment;
-use serde_json::{Value, json};
+use minijinja::{Environment, context};
 
+use super::payload::{Listed, Patch, RecordView};
 use crate::store::Record;
 
 /// The event carrying patches on a resource's topic.
@@ -28,11 +28,6 @@ pub fn dom_id(topic: &str, id: &str) -> String {
         .collect()
 }
 
-/// A record as clients see it.
-pub(crate) fn record_json(record: &Record) -> Value {
-    json!({ "id": record.id, "version": record.version, "data": record.data })
-}
-
 /// Renders a resource's item template (autoescaped HTML).
 pub(crate) struct Renderer {
     env: Option<Environment<'static>>,
@@ -54,7 +49,8 @@ impl Renderer {
     /// render, which is logged: a page must not break over one fragment).
     pub(crate) fn html(&self, topic: &str, record: &Record) -> Option<String> {
         let env = self.env.as_ref()?;
-        let ctx = json!({ "record": record_json(record), "dom_id": dom_id(topic, &record.id) });
+        let ctx =
+            context! { record => RecordView::from(record), dom_id => dom_id(topic, &record.id) };
         let rendered = env.get_template("item.html").and_then(|t| t.render(ctx));
         match rendered {
             Ok(html) => Some(html),
@@ -65,50 +61,51 @@ impl Renderer {
         }
     }
 
-    /// A record as a join reply lists it: `{id, version, data, dom_id, html}`.
-    pub(crate) fn listed(&self, topic: &str, record: &Record) -> Value {
-        let mut listed = record_json(record);
-        listed["dom_id"] = json!(dom_id(topic, &record.id));
-        listed["html"] = json!(self.html(topic, record));
-        listed
+    /// A record as a join reply or a page lists it.
+    pub(crate) fn listed(&self, topic: &str, record: &Record) -> Listed {
+        Listed {
+            id: record.id.clone(),
+            version: record.version,
+            data: record.data.clone(),
+            dom_id: dom_id(topic, &record.id),
+            html: self.html(topic, record),
+        }
     }
 
-    /// `{op: "replace", dom_id, html, record}`.
-    pub(crate) fn replace(&self, topic: &str, record: &Record) -> Value {
-        json!({
-            "op": "replace",
-            "dom_id": dom_id(topic, &record.id),
-            "html": self.html(topic, record),
-            "record": record_json(record),
-        })
+    /// The patch replacing a record's element.
+    pub(crate) fn replace(&self, topic: &str, record: &Record) -> Patch {
+        Patch::Replace {
+            dom_id: dom_id(topic, &record.id),
+            html: self.html(topic, record),
+            record: record.into(),
+        }
     }
 
-    /// `{op: "insert", dom_id, html, record, at, after}`: `at` is the record's
-    /// index in the topic's order (oldest first), `after` the DOM id of the
-    /// record before it (`null` when it is first).
+    /// The patch showing a record at `at`, its index in the topic's order
+    /// (oldest first), after the record `previous` (`None` when it is first).
     pub(crate) fn insert(
         &self,
         topic: &str,
         record: &Record,
         at: i64,
         previous: Option<&str>,
-    ) -> Value {
-        let mut patch = self.replace(topic, record);
-        patch["op"] = json!("insert");
-        patch["at"] = json!(at);
-        patch["after"] = json!(previous.map(|id| dom_id(topic, id)));
-        patch
+    ) -> Patch {
+        Patch::Insert {
+            dom_id: dom_id(topic, &record.id),
+            html: self.html(topic, record),
+            record: record.into(),
+            at,
+            after: previous.map(|id| dom_id(topic, id)),
+        }
     }
-}
-
-/// `{op: "remove", dom_id, id}`.
-pub(crate) fn remove(topic: &str, id: &str) -> Value {
-    json!({ "op": "remove", "dom_id": dom_id(topic, id), "id": id })
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
+    use crate::action::payload::to_json;
 
     fn rec(data: Value) -> Record {
         Record {
@@ -145,8 +142,8 @@ mod tests {
     #[test]
     fn no_template_no_html() {
         let r = Renderer::new(None).expect("none");
-        assert_eq!(r.replace("t", &rec(json!({})))["html"], Value::Null);
-        let insert = r.insert("t", &rec(json!({})), 3, Some("0"));
+        assert_eq!(r.replace("t", &rec(json!({}))).html(), None);
+        let insert = to_json(&r.insert("t", &rec(json!({})), 3, Some("0")));
         assert_eq!(insert["op"], "insert");
         assert_eq!(insert["at"], 3);
         assert_eq!(insert["after"], "t-0");

@@ -2,14 +2,15 @@
 //! then the patch. Only final answers are recorded; a transient refusal (busy,
 //! store unavailable) leaves the op unspent, so a retry applies it once.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::patch::record_json;
+use super::payload::{By, Patch, RecordView, Undone, to_json};
+use super::reply::{confirm, from_stored, rate_limited, retry, stored};
 use super::request::ActionRequest;
 use super::{Action, PATCH_EVENT, Resource};
 use crate::channel::ChannelSocket;
-use crate::store::{OpKey, Record, StoreError, ledger, now_ms, quotas, records};
-use crate::wire::{Reply, Status};
+use crate::store::{OpKey, StoreError, ledger, now_ms, quotas, records};
+use crate::wire::Reply;
 
 /// What to do once the transaction has committed.
 pub(super) enum After {
@@ -43,22 +44,19 @@ impl From<sqlx::Error> for Failure {
 }
 
 impl Failure {
-    /// The transient refusal: `retry: true` tells the client to send the same
-    /// op again later.
+    /// The transient refusal: `retry: true` (or `retry_after_ms`) tells the
+    /// client to send the same op again later.
     fn reply(&self) -> Reply {
-        let reason = match self {
+        match self {
             Failure::Store(_) => {
-                "store unavailable: nothing was written; retry with the same op id"
+                retry("store unavailable: nothing was written; retry with the same op id")
             }
-            Failure::Busy => "busy: too many concurrent writers; retry with the same op id",
-            Failure::RateLimited(wait) => {
-                return Reply::Error(json!({
-                    "reason": "rate limited: too many new records from you; nothing was written",
-                    "retry_after_ms": u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                }));
-            }
-        };
-        Reply::Error(json!({ "reason": reason, "retry": true }))
+            Failure::Busy => retry("busy: too many concurrent writers; retry with the same op id"),
+            Failure::RateLimited(wait) => rate_limited(
+                "rate limited: too many new records from you; nothing was written",
+                *wait,
+            ),
+        }
     }
 }
 
@@ -67,31 +65,6 @@ enum Applied {
     Fresh(Reply, After),
     Replayed(Value),
     Reused,
-}
-
-pub(super) fn confirm(response: Value) -> Reply {
-    Reply::Ok(response)
-}
-
-pub(super) fn reject(reason: &str, record: Option<&Record>) -> Reply {
-    Reply::Error(json!({ "reason": reason, "record": record.map(record_json) }))
-}
-
-/// The reply as stored in the ledger: `{status, response}`.
-fn stored(reply: &Reply) -> Value {
-    match reply.clone().into_parts() {
-        Some((status, response)) => json!({ "status": status.as_str(), "response": response }),
-        None => Value::Null,
-    }
-}
-
-fn from_stored(stored: Value) -> Reply {
-    let response = stored.get("response").cloned().unwrap_or(Value::Null);
-    if stored.get("status").and_then(Value::as_str) == Some(Status::Ok.as_str()) {
-        Reply::Ok(response)
-    } else {
-        Reply::Error(response)
-    }
 }
 
 /// Checks that a request carries what its kind needs, before anything is written.
@@ -150,7 +123,10 @@ impl Resource {
             return Reply::error(reason);
         }
         let key = key_of(&req, socket);
-        let by = json!({ "user": socket.user_id(), "name": socket.claims().name });
+        let by = By {
+            user: socket.user_id().to_owned(),
+            name: socket.claims().name.clone(),
+        };
         match self.apply_once(&key, name, action, &req, &by).await {
             Ok(Applied::Fresh(reply, After::Broadcast(events))) => {
                 for (event, payload) in events {
@@ -178,7 +154,7 @@ impl Resource {
         name: &str,
         action: &Action,
         req: &ActionRequest,
-        by: &Value,
+        by: &By,
     ) -> Result<Applied, Failure> {
         let fingerprints = [
             req.fingerprint(&key.topic, name),
@@ -223,7 +199,7 @@ impl Resource {
         match self.undo_once(&delete, req.at).await {
             Ok((reply, patch)) => {
                 if let Some(patch) = patch {
-                    socket.broadcast_from(PATCH_EVENT, patch);
+                    socket.broadcast_from(PATCH_EVENT, to_json(&patch));
                 }
                 reply
             }
@@ -231,7 +207,7 @@ impl Resource {
         }
     }
 
-    async fn undo_once(&self, delete: &OpKey, at: i64) -> Result<(Reply, Option<Value>), Failure> {
+    async fn undo_once(&self, delete: &OpKey, at: i64) -> Result<(Reply, Option<Patch>), Failure> {
         let key = delete.companion("undo");
         let mut tx = self.store.begin().await?;
         if let Some(found) = ledger::get(&mut tx, &key).await? {
@@ -257,12 +233,12 @@ impl Resource {
         let patch = self
             .renderer
             .insert(&key.topic, &record, at_index, previous.as_deref());
-        let reply = confirm(json!({
-            "undone": delete.op,
-            "record": record_json(&record),
-            "dom_id": patch["dom_id"],
-            "html": patch["html"],
-        }));
+        let reply = confirm(&Undone {
+            undone: delete.op.clone(),
+            record: RecordView::from(&record),
+            dom_id: patch.dom_id().to_owned(),
+            html: patch.html().map(str::to_owned),
+        });
         ledger::put(&mut tx, &key, "undo", &stored(&reply), at).await?;
         tx.commit().await?;
         Ok((reply, Some(patch)))

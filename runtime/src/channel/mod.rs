@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use rtux::{Channel, ChannelSocket, JoinError, Reply};
-//! use serde_json::{Value, json};
+//! use serde_json::Value;
 //!
 //! /// `doc:<id>`: anyone signed in may read; only the owner of a draft may join it.
 //! struct Docs;
@@ -41,11 +41,15 @@
 //! ```
 
 mod dynamic;
+mod presence;
 mod registry;
 mod socket;
 mod topic;
 
+pub use crate::wire::JoinError;
 pub(crate) use dynamic::{AnyState, DynChannel};
+pub use presence::PresenceChannel;
+pub(crate) use presence::track_joining;
 pub use registry::PatternError;
 pub(crate) use registry::Registry;
 pub use socket::{Broadcaster, ChannelPresence, ChannelSocket};
@@ -53,7 +57,7 @@ pub use topic::{MAX_TOPIC_BYTES, check_topic};
 
 use std::future::Future;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A handler for the topics of one pattern. One value serves every socket; the
 /// per-join data lives in [`Channel::State`].
@@ -140,39 +144,4 @@ pub enum LeaveReason {
     Rejoined,
     /// The socket closed (by the client, a timeout, or a bound being broken).
     SocketClosed,
-}
-
-/// A refused join; the client gets `{status: "error", response}`.
-///
-/// ```
-/// use rtux::JoinError;
-/// assert_eq!(JoinError::unauthorized().response()["reason"], "unauthorized");
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct JoinError {
-    response: Value,
-}
-
-impl JoinError {
-    /// A refusal with the response `{"reason": reason}`.
-    pub fn new(reason: impl Into<String>) -> JoinError {
-        JoinError {
-            response: json!({ "reason": reason.into() }),
-        }
-    }
-
-    /// The usual refusal: `{"reason": "unauthorized"}`.
-    pub fn unauthorized() -> JoinError {
-        JoinError::new("unauthorized")
-    }
-
-    /// A refusal with any response value.
-    pub fn with_response(response: Value) -> JoinError {
-        JoinError { response }
-    }
-
-    /// The response sent to the client.
-    pub fn response(&self) -> &Value {
-        &self.response
-    }
 }

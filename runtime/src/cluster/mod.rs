@@ -160,6 +160,17 @@ pub(crate) struct Link {
 }
 
 impl Cluster {
+    /// The cluster a pub/sub is, if it is one (not a [`LocalPubSub`]).
+    ///
+    /// ```
+    /// use rtux::cluster::Cluster;
+    /// use rtux::pubsub::LocalPubSub;
+    /// assert!(Cluster::of(&LocalPubSub::default()).is_none());
+    /// ```
+    pub fn of(pubsub: &dyn PubSub) -> Option<&Cluster> {
+        pubsub.as_any()?.downcast_ref()
+    }
+
     /// Connects this node to the engine at `url` (`redis://…` or `nats://…`),
     /// in the background: the node serves its own sockets at once and joins the
     /// others when the engine answers, retrying with backoff.
@@ -308,7 +319,7 @@ impl PubSub for Cluster {
         self.link.local.local_subscribers(topic)
     }
 
-    fn cluster(&self) -> Option<&Cluster> {
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
         Some(self)
     }
 }
@@ -320,7 +331,7 @@ impl PubSub for Cluster {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let alone = rtux::cluster::pubsub_for(None, Default::default()).expect("no URL is one node");
-/// assert!(alone.cluster().is_none());
+/// assert!(rtux::cluster::Cluster::of(&*alone).is_none());
 /// let Err(err) = rtux::cluster::pubsub_for(Some("kafka://x"), Default::default()) else {
 ///     panic!("kafka is no engine rtux knows");
 /// };

@@ -15,6 +15,7 @@ use crate::store::{Store, StoreError, now_ms};
 /// Who holds a lock: a user (one of their connections holds it; their other
 /// tabs are other holders).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub struct Holder {
     /// The user id (from the token).
     pub user: String,

@@ -23,6 +23,7 @@ pub enum FieldRule {
 
 /// A field both sides changed differently: the user decides.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub struct FieldConflict {
     /// The field's name.
     pub field: String,

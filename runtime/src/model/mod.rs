@@ -1,7 +1,7 @@
 //! Typed resources: a Rust struct as the single source of truth of a resource —
 //! its identity, version and topic ([`Model`]), its actions ([`ModelBuilder`]),
 //! its field-level merge ([`Model::merge`]) and its loading skeleton
-//! ([`SkeletonView`]).
+//! ([`SkeletonView`](crate::ui::SkeletonView)).
 //!
 //! `#[derive(rtux::Resource)]` writes these impls from `#[rtux(...)]`
 //! attributes (see `docs/derive.md`); everything it writes can be written by
@@ -54,10 +54,8 @@
 //! ```
 
 mod builder;
-mod skeleton;
 
 pub use builder::ModelBuilder;
-pub use skeleton::SkeletonView;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

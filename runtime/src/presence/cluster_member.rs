@@ -17,7 +17,7 @@ const TICK: Duration = Duration::from_secs(1);
 
 impl Shared {
     fn cluster(&self) -> Option<&Cluster> {
-        self.pubsub.cluster()
+        Cluster::of(&*self.pubsub)
     }
 
     /// Sends every shard's state, each under its shard's lock so no change

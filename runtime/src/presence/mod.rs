@@ -20,24 +20,17 @@
 //!   when a meta is not refreshed for [`PresenceConfig::stale_after`]).
 
 mod cluster_member;
-mod colour;
 mod diff;
 mod meta;
 mod replica;
 mod summary;
-mod text;
 mod timers;
 mod tracker;
 mod typed;
 
-pub use colour::{PALETTE, colour_for};
 pub use meta::{MAX_CURSOR_ENTRIES, MAX_FIELD_BYTES, MAX_META_BYTES, Status};
 pub use summary::TYPING_SHOWN;
-pub use text::{AVATARS_SHOWN, avatar_overflow, typing_text, viewing_text};
-pub(crate) use typed::track_joining;
-pub use typed::{
-    Json, JsonMap, PresenceChannel, PresenceMeta, display_name, meta_field, meta_value, typed_list,
-};
+pub use typed::{Json, JsonMap, PresenceMeta, display_name, meta_field, meta_value, typed_list};
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -45,7 +38,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
-use crate::cluster::Member;
+use crate::cluster::{Cluster, Member};
 use crate::conn::{ConnId, Outbox};
 use crate::pubsub::PubSub;
 use crate::sync::lock;
@@ -148,7 +141,7 @@ impl Presence {
     /// Outside a Tokio runtime.
     pub fn start(pubsub: Arc<dyn PubSub>, config: PresenceConfig) -> Presence {
         let stop = CancellationToken::new();
-        let clustered = pubsub.cluster().is_some();
+        let clustered = Cluster::of(&*pubsub).is_some();
         let shared = Arc::new(Shared {
             trackers: (0..SHARDS)
                 .map(|n| Mutex::new(Tracker::new(config.clone(), n, clustered)))
@@ -161,7 +154,7 @@ impl Presence {
         for shard in 0..SHARDS {
             tokio::spawn(timers::run(Arc::downgrade(&shared), shard, stop.clone()));
         }
-        if let Some(cluster) = shared.pubsub.cluster() {
+        if let Some(cluster) = Cluster::of(&*shared.pubsub) {
             let member: Weak<dyn Member> = Arc::downgrade(&shared) as Weak<dyn Member>;
             cluster.join(member);
             tokio::spawn(cluster_member::run(Arc::downgrade(&shared), stop));
@@ -328,6 +321,7 @@ mod tests {
     use super::*;
     use crate::conn::{Outbox, Queued};
     use crate::pubsub::{LocalPubSub, Subscriber};
+    use crate::ui::AVATARS_SHOWN;
 
     const TOPIC: &str = "doc:1";
 

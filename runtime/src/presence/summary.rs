@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::diff::Meta;
-use super::text::AVATARS_SHOWN;
+use crate::ui::AVATARS_SHOWN;
 
 /// How many typing users a summary names (the indicator says "Ana and N others
 /// are typing": one name and the count would do; three let a client skip itself).

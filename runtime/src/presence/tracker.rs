@@ -12,15 +12,15 @@ use tokio::time::Instant;
 use tokio_util::time::DelayQueue;
 use tokio_util::time::delay_queue::Key;
 
-use super::colour::colour_for;
 use super::diff::{Grouped, Meta, PendingDiff};
 use super::meta::stamp_new;
 use super::replica;
 use super::summary::summary;
 use super::{PresenceConfig, PresenceError};
-use crate::cluster::NodeId;
+use crate::cluster::{Cluster, NodeId};
 use crate::conn::{ConnId, Outbox};
 use crate::pubsub::{Broadcast, PubSub};
+use crate::ui::colour_for;
 use crate::wire::{encode_push, events};
 
 /// What a timer does when it fires.
@@ -721,7 +721,7 @@ impl Tracker {
             Kind::Flush => {
                 tp.flush(&self.config, pubsub);
                 let changes = tp.outgoing.as_mut().and_then(PendingDiff::take_parts);
-                if let (Some((joins, leaves)), Some(cluster)) = (changes, pubsub.cluster()) {
+                if let (Some((joins, leaves)), Some(cluster)) = (changes, Cluster::of(pubsub)) {
                     for part in
                         replica::delta_parts(self.shard, &mut self.seq, &topic, joins, leaves)
                     {

@@ -1,16 +1,14 @@
-//! Typed presence metas, and a channel with presence only.
+//! Typed presence metas.
 
 use std::collections::BTreeMap;
-use std::marker::PhantomData;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::PresenceConfig;
 use crate::auth::Claims;
-use crate::channel::{Channel, ChannelSocket, JoinError};
-use crate::wire::Reply;
+use crate::wire::JoinError;
 
 /// A struct as the presence meta of a topic: what each connection shows the
 /// others (name, avatar, colour, status, typing, active field, cursor, and the
@@ -20,9 +18,10 @@ use crate::wire::Reply;
 ///
 /// ```
 /// use rtux::auth::Claims;
-/// use rtux::presence::{PresenceMeta, colour_for, meta_field, typed_list};
+/// use rtux::presence::{PresenceMeta, meta_field, typed_list};
+/// use rtux::ui::colour_for;
 /// use rtux::JoinError;
-/// use serde_json::{Value, json};
+/// use serde_json::Value;
 ///
 /// #[derive(Debug, PartialEq)]
 /// struct Viewer { name: String, color: String, typing: bool }
@@ -144,81 +143,4 @@ pub fn meta_field<T: DeserializeOwned>(meta: &Value, key: &str) -> Result<T, Str
 /// ```
 pub fn meta_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-/// Tracks the joining connection with its typed meta.
-pub(crate) fn track_joining<M: PresenceMeta>(
-    payload: &Value,
-    socket: &mut ChannelSocket,
-) -> Result<(), JoinError> {
-    let meta = M::joining(socket.claims(), payload.get("meta").unwrap_or(&Value::Null))?;
-    socket
-        .presence()
-        .track(meta.to_meta())
-        .map_err(|e| JoinError::new(e.to_string()))
-}
-
-/// A channel with presence only (who is here, typing, fields, cursors): each
-/// join is tracked with `M`'s meta, built from the token and the join
-/// payload's `meta`. The presence helpers (`presence:typing` and the others)
-/// work on it; it has no events of its own.
-///
-/// ```
-/// # use rtux::presence::{PresenceChannel, PresenceMeta};
-/// # struct Viewer;
-/// # impl PresenceMeta for Viewer {
-/// #     fn joining(_: &rtux::auth::Claims, _: &serde_json::Value) -> Result<Self, rtux::JoinError> { Ok(Viewer) }
-/// #     fn to_meta(&self) -> serde_json::Value { serde_json::json!({}) }
-/// #     fn from_meta(_: &serde_json::Value) -> Result<Self, String> { Ok(Viewer) }
-/// # }
-/// let endpoint = rtux::Endpoint::builder("a secret of at least thirty-two bytes!")
-///     .presence(Viewer::config())
-///     .channel("lobby:*", PresenceChannel::<Viewer>::new());
-/// # let _ = endpoint;
-/// ```
-pub struct PresenceChannel<M>(PhantomData<fn() -> M>);
-
-impl<M> PresenceChannel<M> {
-    /// The channel.
-    pub fn new() -> Self {
-        PresenceChannel(PhantomData)
-    }
-}
-
-impl<M> Default for PresenceChannel<M> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<M> std::fmt::Debug for PresenceChannel<M> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PresenceChannel")
-    }
-}
-
-impl<M: PresenceMeta> Channel for PresenceChannel<M> {
-    type State = ();
-
-    async fn join(
-        &self,
-        _topic: &str,
-        payload: Value,
-        socket: &mut ChannelSocket,
-    ) -> Result<((), Value), JoinError> {
-        track_joining::<M>(&payload, socket)?;
-        Ok(((), json!({})))
-    }
-
-    async fn handle_in(
-        &self,
-        event: &str,
-        _payload: Value,
-        _: &mut (),
-        _socket: &mut ChannelSocket,
-    ) -> Reply {
-        Reply::error(format!(
-            "unknown event {event:?}: this topic has presence only (presence:typing, presence:stop_typing, presence:focus, presence:blur, presence:status, presence:cursor, presence:refresh)"
-        ))
-    }
 }

@@ -164,8 +164,10 @@ pub trait PubSub: Send + Sync + 'static {
     fn broadcast_local(&self, message: &Broadcast) {
         self.broadcast(message);
     }
-    /// The cluster this pub/sub spans, if it spans more than this node.
-    fn cluster(&self) -> Option<&crate::cluster::Cluster> {
+    /// This pub/sub as [`Any`](std::any::Any), for a layer that works with one
+    /// kind of pub/sub in particular (presence replicates itself through a
+    /// [`Cluster`](crate::cluster::Cluster)); `None` unless the kind offers it.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
 }

@@ -10,7 +10,13 @@ use minijinja::{Environment, context};
 pub use minijinja;
 use serde_json::Value;
 
-use crate::presence::colour_for;
+mod colour;
+mod skeleton;
+mod text;
+
+pub use colour::{PALETTE, colour_for};
+pub use skeleton::SkeletonView;
+pub use text::{AVATARS_SHOWN, avatar_overflow, typing_text, viewing_text};
 
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
@@ -116,12 +122,12 @@ pub fn presence(topic: &str, list: &Value) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    let shown: Vec<&Value> = people.iter().take(crate::presence::AVATARS_SHOWN).collect();
+    let shown: Vec<&Value> = people.iter().take(AVATARS_SHOWN).collect();
     let ctx = context! {
         topic => topic,
         shown => shown,
-        overflow => crate::presence::avatar_overflow(people.len()),
-        viewing => crate::presence::viewing_text(people.len()),
+        overflow => avatar_overflow(people.len()),
+        viewing => viewing_text(people.len()),
     };
     render("presence.html", ctx)
 }
@@ -180,7 +186,7 @@ pub fn skeleton(shape: Skeleton) -> String {
 
 /// The skeleton of one record, `of` a kind (`data-rtux-skeleton-of`), field
 /// by field in order: what a list shows while its records load. The
-/// [`SkeletonView`](crate::model::SkeletonView) derive writes the shapes.
+/// [`SkeletonView`](SkeletonView) derive writes the shapes.
 ///
 /// ```
 /// use rtux::ui::{Skeleton, record_skeleton};
@@ -207,11 +213,11 @@ pub fn async_result(url: &str, placeholder: Skeleton) -> String {
 }
 
 /// An async result whose placeholder is `count` record skeletons of a kind
-/// ([`SkeletonView`](crate::model::SkeletonView), derived with the resource): a
+/// ([`SkeletonView`](SkeletonView), derived with the resource): a
 /// loading list that has the shape of the list to come.
 ///
 /// ```
-/// use rtux::model::SkeletonView;
+/// use rtux::ui::SkeletonView;
 /// use rtux::ui::Skeleton;
 /// struct Note;
 /// impl SkeletonView for Note {
@@ -221,7 +227,7 @@ pub fn async_result(url: &str, placeholder: Skeleton) -> String {
 /// let html = rtux::ui::async_records::<Note>("/notes/list", 3);
 /// assert_eq!(html.matches("rtux-skeleton-record").count(), 3);
 /// ```
-pub fn async_records<S: crate::model::SkeletonView>(url: &str, count: usize) -> String {
+pub fn async_records<S: SkeletonView>(url: &str, count: usize) -> String {
     async_with(url, S::skeletons(count))
 }
 

@@ -10,10 +10,12 @@ mod encode;
 mod frame;
 #[cfg(test)]
 mod fuzz;
+mod join_error;
 mod reply;
 
 pub use encode::{encode_broadcast, encode_push, encode_reply};
 pub use frame::{Frame, Malformed};
+pub use join_error::JoinError;
 pub use reply::{Reply, Status};
 
 /// Topic of the socket-level frames (heartbeats, socket-wide errors).

@@ -99,7 +99,7 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
     let store = open_store(&config.database_url).await?;
     let pubsub = rtux::cluster::pubsub_for(config.pubsub_url.as_deref(), Default::default())
         .map_err(|e| Error(e.to_string()))?;
-    if let Some(cluster) = pubsub.cluster() {
+    if let Some(cluster) = rtux::cluster::Cluster::of(&*pubsub) {
         println!("Joining the other nodes through PUBSUB_URL as node {}.", cluster.node());
     }
     let endpoint = Endpoint::builder(config.secret.as_str())

@@ -1,7 +1,8 @@
 //! The server under test: a presence-tracked topic like the board of an app made
 //! by `rtux new` (the same `Viewer` meta), in its own process.
 
-use rtux::presence::{PresenceChannel, PresenceConfig, PresenceMeta, Status};
+use rtux::channel::PresenceChannel;
+use rtux::presence::{PresenceConfig, PresenceMeta, Status};
 use rtux::{Endpoint, Limits};
 
 /// The secret the benchmark's server signs tokens with.

@@ -1,13 +1,13 @@
 //! A model's loading skeleton.
 
-use crate::ui::{Skeleton, record_skeleton};
+use super::{Skeleton, record_skeleton};
 
 /// The skeleton of one record of a kind, field by field: what a list shows
 /// while its records load. Derived by `#[derive(rtux::Resource)]` from each
 /// field's `skeleton` (or its type's default).
 ///
 /// ```
-/// use rtux::model::SkeletonView;
+/// use rtux::ui::SkeletonView;
 /// use rtux::ui::Skeleton;
 ///
 /// struct Note;
