@@ -9,7 +9,7 @@ use syn::{DeriveInput, LitStr, Token};
 use crate::attr::{self, Attr, Spanned};
 use crate::ctxt::Ctxt;
 
-/// Container keys of `#[derive(Resource)]`.
+/// Container keys of `#[derive(Model)]`.
 pub(crate) const RESOURCE_KEYS: &[&str] = &[
     "topic",
     "template",
@@ -18,20 +18,14 @@ pub(crate) const RESOURCE_KEYS: &[&str] = &[
     "undo_window",
     "action",
 ];
-/// Field keys of `#[derive(Resource)]`.
+/// Field keys of `#[derive(Model)]`.
 pub(crate) const FIELD_KEYS: &[&str] = &["id", "version", "skeleton", "merge", "optimistic"];
 /// Keys of one action, `action(name(...))`.
-pub(crate) const ACTION_KEYS: &[&str] = &[
-    "kind",
-    "with",
-    "undo_window",
-    "confirm_first",
-    "irreversible",
-    "reversible",
-];
-/// Container keys of `#[derive(Presence)]`.
+pub(crate) const ACTION_KEYS: &[&str] =
+    &["kind", "with", "undo_window", "irreversible", "reversible"];
+/// Container keys of `#[derive(PresenceMeta)]`.
 pub(crate) const PRESENCE_KEYS: &[&str] = &["typing_expiry", "cursor_rate"];
-/// Field keys of `#[derive(Presence)]`: the pattern roles.
+/// Field keys of `#[derive(PresenceMeta)]`: the pattern roles.
 pub(crate) const ROLE_KEYS: &[&str] = &[
     "name",
     "avatar",
@@ -49,7 +43,7 @@ pub(crate) struct Field<'a> {
     pub(crate) key: String,
 }
 
-/// `#[derive(Resource)]` as written.
+/// `#[derive(Model)]` as written.
 pub(crate) struct Resource<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) topic: Option<LitStr>,
@@ -71,7 +65,6 @@ pub(crate) struct ActionAttrs {
     pub(crate) kind: Option<LitStr>,
     pub(crate) with: Option<Spanned<syn::Path>>,
     pub(crate) undo_window: Option<Spanned<Duration>>,
-    pub(crate) confirm_first: Option<syn::Path>,
     pub(crate) irreversible: Option<syn::Path>,
     pub(crate) reversible: Option<syn::Path>,
     /// An unknown key was reported (it may have been the kind).
@@ -88,7 +81,7 @@ pub(crate) struct ResourceField<'a> {
     pub(crate) optimistic: Option<LitStr>,
 }
 
-/// `#[derive(Presence)]` as written.
+/// `#[derive(PresenceMeta)]` as written.
 pub(crate) struct Presence<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) typing_expiry: Option<Spanned<Duration>>,
@@ -219,7 +212,7 @@ impl<'a> Resource<'a> {
             }
             Ok(())
         });
-        let fields = named_fields(cx, input, "Resource")
+        let fields = named_fields(cx, input, "Model")
             .into_iter()
             .map(|of| ResourceField::parse(cx, of))
             .collect();
@@ -255,14 +248,16 @@ impl ActionAttrs {
         if !meta.input.peek(syn::token::Paren) {
             cx.error_at(
                 action,
-                format!("action `{action}` needs a kind: `{action}(kind = \"…\")` with one of insert, server_corrects, pending, confirm_first, delete, edit"),
+                format!(
+                    "action `{action}` needs a kind: `{action}(kind = \"…\")` with one of {}",
+                    rtux_rules::ACTION_KINDS.join(", ")
+                ),
             );
             return attr::skip(meta).map(|()| None);
         }
         let mut kind = Attr::none(cx, "kind");
         let mut with = Attr::none(cx, "with");
         let mut undo_window = Attr::none(cx, "undo_window");
-        let mut confirm_first = Attr::none(cx, "confirm_first");
         let mut irreversible = Attr::none(cx, "irreversible");
         let mut reversible = Attr::none(cx, "reversible");
         let mut unknown_keys = false;
@@ -278,8 +273,6 @@ impl ActionAttrs {
                 if let Some(d) = attr::duration(cx, &meta)? {
                     undo_window.set(p, d);
                 }
-            } else if p.is_ident("confirm_first") {
-                confirm_first.set(p, p.clone());
             } else if p.is_ident("irreversible") {
                 irreversible.set(p, p.clone());
             } else if p.is_ident("reversible") {
@@ -295,7 +288,6 @@ impl ActionAttrs {
             kind: kind.get(),
             with: with.get(),
             undo_window: undo_window.get(),
-            confirm_first: confirm_first.get(),
             irreversible: irreversible.get(),
             reversible: reversible.get(),
             unknown_keys,
@@ -364,7 +356,7 @@ impl<'a> Presence<'a> {
             }
             Ok(())
         });
-        let fields = named_fields(cx, input, "Presence")
+        let fields = named_fields(cx, input, "PresenceMeta")
             .into_iter()
             .map(|of| {
                 let mut role: Option<syn::Path> = None;

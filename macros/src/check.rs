@@ -84,7 +84,7 @@ fn in_range<A: quote::ToTokens>(cx: &Ctxt, at: &A, value: Duration, b: &Bounds) 
 
 /// Checks a resource; `None` if anything is wrong (the errors are in `cx`).
 pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<'a>> {
-    if !no_generics(cx, r.input, "Resource") {
+    if !no_generics(cx, r.input, "Model") {
         return None;
     }
     let topic = r.topic.as_ref().map(|t| topic(cx, t));
@@ -135,9 +135,8 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
             actions.push(op);
         }
     }
-    let default_window = r.undo_window.as_ref().map(|w| w.value);
     for a in &r.actions {
-        if let Some(op) = action(cx, a, default_window.is_some()) {
+        if let Some(op) = action(cx, a) {
             actions.push(op);
         }
     }
@@ -153,7 +152,7 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
         template: r.template.clone(),
         presence: r.presence.clone(),
         validate: r.validate.clone(),
-        undo_window: default_window,
+        undo_window: r.undo_window.as_ref().map(|w| w.value),
         actions,
         rules,
         shapes,
@@ -323,7 +322,7 @@ fn first_word(name: &str) -> String {
     word
 }
 
-fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(String, Op)> {
+fn action(cx: &Ctxt, a: &ActionAttrs) -> Option<(String, Op)> {
     let name_at = &a.name;
     let name = name_at.to_string();
     if let Err(message) = rtux_rules::action_name(&name) {
@@ -352,7 +351,7 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
     let word = first_word(&name);
     let optimistic = matches!(
         kind.as_str(),
-        "insert" | "server_corrects" | "pending" | "edit"
+        "insert" | "server_corrects" | "pending" | "editable"
     );
     let side_effect = a.irreversible.is_some()
         || (a.reversible.is_none() && SIDE_EFFECTS.contains(&word.as_str()));
@@ -370,15 +369,14 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
     if optimistic && a.reversible.is_none() && DESTRUCTIVE.contains(&word.as_str()) {
         cx.error_at(
             kind_lit,
-            format!("action `{name}` looks destructive (`{word}`) but its kind can't be undone: use kind = \"delete\" with `undo_window = \"5s\"` or `confirm_first`, or kind = \"confirm_first\" (or mark it `reversible` if it only looks destructive)"),
+            format!("action `{name}` looks destructive (`{word}`) but its kind can't be undone: use kind = \"undoable_delete\" (it can be undone for a while) or \"confirmed_delete\" (the user confirms first), or kind = \"confirm_first\" (or mark it `reversible` if it only looks destructive)"),
         );
     }
-    if kind != "delete" {
-        if let Some(w) = &a.undo_window {
-            cx.error_at(w, "only a delete waits out an undo window before it runs: use kind = \"delete\" for an undoable action");
-        }
-        if let Some(c) = &a.confirm_first {
-            cx.error_at(c, "`confirm_first` is a delete's option; for other actions use kind = \"confirm_first\"");
+    if let Some(w) = &a.undo_window {
+        if kind == "undoable_delete" {
+            in_range(cx, w, w.value, &UNDO_WINDOW);
+        } else {
+            cx.error_at(w, "only an undoable delete waits out an undo window before it runs: use kind = \"undoable_delete\"");
         }
     }
     let with = a.with.clone();
@@ -403,32 +401,11 @@ fn action(cx: &Ctxt, a: &ActionAttrs, has_default_window: bool) -> Option<(Strin
             );
             return None;
         }
-        ("delete", None) => delete(cx, a, &name, has_default_window)?,
-        _ => Op::Edit,
+        ("undoable_delete", None) => Op::UndoableDelete(a.undo_window.as_ref().map(|w| w.value)),
+        ("confirmed_delete", None) => Op::ConfirmedDelete,
+        _ => Op::Editable,
     };
     Some((name, op))
-}
-
-fn delete(cx: &Ctxt, a: &ActionAttrs, name: &str, has_default_window: bool) -> Option<Op> {
-    if let Some(w) = &a.undo_window {
-        in_range(cx, w, w.value, &UNDO_WINDOW);
-    }
-    match (&a.undo_window, &a.confirm_first) {
-        (Some(w), Some(_)) => {
-            cx.error_at(w, format!("action `{name}` has both an undo window and confirm_first: choose one (an undo window is friendlier)"));
-            None
-        }
-        (Some(w), None) => Some(Op::UndoableDelete(Some(w.value))),
-        (None, Some(_)) => Some(Op::ConfirmedDelete),
-        (None, None) if has_default_window => Some(Op::UndoableDelete(None)),
-        (None, None) => {
-            cx.error_at(
-                &a.name,
-                format!("action `{name}` is destructive: give it an undo window (`undo_window = \"5s\"`) or make the user confirm first (`confirm_first`)"),
-            );
-            None
-        }
-    }
 }
 
 fn unique_names(cx: &Ctxt, r: &Resource, actions: &[(String, Op)]) {
@@ -449,7 +426,7 @@ fn unique_names(cx: &Ctxt, r: &Resource, actions: &[(String, Op)]) {
 
 /// Checks a presence meta; `None` if anything is wrong.
 pub(crate) fn presence<'a>(cx: &Ctxt, p: &Presence<'a>) -> Option<PresenceModel<'a>> {
-    if !no_generics(cx, p.input, "Presence") {
+    if !no_generics(cx, p.input, "PresenceMeta") {
         return None;
     }
     if let Some(t) = &p.typing_expiry {

@@ -1,5 +1,5 @@
-//! Derive macros for rtux: `#[derive(rtux::Resource)]` and
-//! `#[derive(rtux::Presence)]`.
+//! Derive macros for rtux: `#[derive(rtux::Model)]` and
+//! `#[derive(rtux::PresenceMeta)]`.
 //!
 //! This crate is re-exported by `rtux` behind its default `derive` feature, the way
 //! `serde` re-exports `serde_derive`; depend on `rtux`, not on this crate. The
@@ -27,12 +27,12 @@ use syn::{DeriveInput, parse_macro_input};
 /// `rtux::ui::SkeletonView` (its loading skeleton).
 ///
 /// ```ignore
-/// #[derive(Clone, serde::Serialize, serde::Deserialize, rtux::Resource)]
+/// #[derive(Clone, serde::Serialize, serde::Deserialize, rtux::Model)]
 /// #[rtux(topic = "notes:*", template = "views/note.html", presence = "Viewer")]
 /// #[rtux(action(
 ///     add(kind = "insert"),
-///     save(kind = "edit"),
-///     delete(kind = "delete", undo_window = "5s"),
+///     save(kind = "editable"),
+///     delete(kind = "undoable_delete", undo_window = "5s"),
 ///     send(kind = "confirm_first", with = "Note::send"),
 /// ))]
 /// struct Note {
@@ -50,11 +50,11 @@ use syn::{DeriveInput, parse_macro_input};
 /// ```
 ///
 /// Struct keys: `topic` (required), `template`, `presence`, `validate`,
-/// `undo_window`, `action(NAME(kind, with, undo_window, confirm_first,
-/// irreversible, reversible), …)`. Field keys: `id`, `version`, `skeleton`,
+/// `undo_window`, `action(NAME(kind, with, undo_window, irreversible,
+/// reversible), …)`. Field keys: `id`, `version`, `skeleton`,
 /// `merge`, `optimistic`. See `docs/derive.md` for each, and the rules.
-#[proc_macro_derive(Resource, attributes(rtux))]
-pub fn derive_resource(input: TokenStream) -> TokenStream {
+#[proc_macro_derive(Model, attributes(rtux))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_resource(&input).into()
 }
@@ -62,7 +62,7 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// A typed presence meta: `rtux::presence::PresenceMeta`.
 ///
 /// ```ignore
-/// #[derive(rtux::Presence)]
+/// #[derive(rtux::PresenceMeta)]
 /// #[rtux(typing_expiry = "3s", cursor_rate = 10)]
 /// struct Viewer {
 ///     #[rtux(name)] name: String,
@@ -80,8 +80,8 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// Field roles: `name` (from the token), `avatar`, `color` (the user's
 /// colour), `status`, `typing`, `active_field`, `cursor`; other fields come
 /// from the join payload's `meta`.
-#[proc_macro_derive(Presence, attributes(rtux))]
-pub fn derive_presence(input: TokenStream) -> TokenStream {
+#[proc_macro_derive(PresenceMeta, attributes(rtux))]
+pub fn derive_presence_meta(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_presence(&input).into()
 }

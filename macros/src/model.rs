@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::attr::Spanned;
 
-/// A checked `#[derive(Resource)]`.
+/// A checked `#[derive(Model)]`.
 pub(crate) struct ResourceModel<'a> {
     pub(crate) ident: &'a syn::Ident,
     pub(crate) topic: String,
@@ -29,7 +29,7 @@ pub(crate) enum Op {
     ConfirmFirst(Spanned<syn::Path>),
     UndoableDelete(Option<Duration>),
     ConfirmedDelete,
-    Edit,
+    Editable,
     Toggle(String),
     Increment(String),
 }
@@ -54,7 +54,7 @@ pub(crate) enum Shape {
     Card,
 }
 
-/// A checked `#[derive(Presence)]`.
+/// A checked `#[derive(PresenceMeta)]`.
 pub(crate) struct PresenceModel<'a> {
     pub(crate) ident: &'a syn::Ident,
     pub(crate) fields: Vec<MetaField<'a>>,

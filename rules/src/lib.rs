@@ -58,6 +58,28 @@ pub enum TopicPattern {
     Prefix(String),
 }
 
+impl TopicPattern {
+    /// Whether every topic `other` matches is one this pattern matches.
+    ///
+    /// ```
+    /// use rtux_rules::topic_pattern;
+    /// let notes = topic_pattern("notes:*").unwrap();
+    /// assert!(notes.covers(&topic_pattern("notes:board").unwrap()));
+    /// assert!(notes.covers(&topic_pattern("notes:team:*").unwrap()));
+    /// assert!(!notes.covers(&topic_pattern("tasks:all").unwrap()));
+    /// assert!(!topic_pattern("notes:board").unwrap().covers(&notes));
+    /// ```
+    pub fn covers(&self, other: &TopicPattern) -> bool {
+        match (self, other) {
+            (TopicPattern::Exact(a), TopicPattern::Exact(b)) => a == b,
+            (TopicPattern::Prefix(p), TopicPattern::Exact(t) | TopicPattern::Prefix(t)) => {
+                t.starts_with(p.as_str())
+            }
+            (TopicPattern::Exact(_), TopicPattern::Prefix(_)) => false,
+        }
+    }
+}
+
 /// Reads a topic pattern: an exact topic (`"board:main"`) or a prefix ending
 /// in `:*` (`"notes:*"`), up to [`MAX_TOPIC_BYTES`] bytes, without spaces or
 /// control characters, not `phoenix`.
@@ -120,14 +142,17 @@ pub fn action_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The action kinds, as the derive's `kind = "…"` spells them.
-pub const ACTION_KINDS: [&str; 6] = [
+/// The action kinds: the derive's `kind = "…"`, the builders' methods
+/// (`ResourceBuilder::undoable_delete`, …) and the runtime's action enum all
+/// spell them so.
+pub const ACTION_KINDS: [&str; 7] = [
     "insert",
     "server_corrects",
     "pending",
     "confirm_first",
-    "delete",
-    "edit",
+    "undoable_delete",
+    "confirmed_delete",
+    "editable",
 ];
 
 /// A timing the real-time UX patterns bound, and why.

@@ -7,11 +7,15 @@ use axum::Router;
 use axum::routing::get;
 use serde_json::Value;
 
+use rtux_rules::topic_pattern;
+
 use crate::auth::{OriginPolicy, TokenError, Tokens};
 use crate::channel::{Channel, DynChannel, PatternError, Registry};
+use crate::model::Model;
 use crate::presence::{Presence, PresenceConfig};
 use crate::pubsub::{Broadcast, LocalPubSub, PubSub};
 use crate::socket::{self, Limits, Shared};
+use crate::store::Store;
 
 /// Why an endpoint could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +29,15 @@ pub enum BuildError {
     /// A limit is zero.
     #[error("limit {0} must be greater than zero")]
     ZeroLimit(&'static str),
+    /// A resource registered with [`EndpointBuilder::resource`] could not be
+    /// built, or not on that topic.
+    #[error("the resource on {topic:?}: {reason}")]
+    Resource {
+        /// The topic (pattern) it was registered on.
+        topic: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// A real-time endpoint. Cheap to clone.
@@ -79,6 +92,7 @@ impl Endpoint {
             origins: OriginPolicy::default(),
             pubsub: None,
             presence: PresenceConfig::default(),
+            refused: None,
         }
     }
 
@@ -135,6 +149,8 @@ pub struct EndpointBuilder {
     origins: OriginPolicy,
     pubsub: Option<Arc<dyn PubSub>>,
     presence: PresenceConfig,
+    /// The first registration refused, reported by `build`.
+    refused: Option<BuildError>,
 }
 
 impl std::fmt::Debug for EndpointBuilder {
@@ -152,6 +168,57 @@ impl EndpointBuilder {
     pub fn channel(mut self, pattern: &str, channel: impl Channel) -> Self {
         self.channels.push((pattern.to_owned(), Arc::new(channel)));
         self
+    }
+
+    /// Serves a derived resource (a [`Model`]) on `pattern`, built on
+    /// `store`: one call for `.channel(pattern, M::resource(store)?)`.
+    /// `pattern` must lie within the model's `M::TOPIC` (`"notes:board"` or
+    /// `"notes:*"` for a `notes:*` model); [`build`](Self::build) says why not.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// # use rtux::model::{Model, ModelBuilder};
+    /// # #[derive(serde::Serialize, serde::Deserialize)]
+    /// # struct Note { id: String, version: i64, title: String }
+    /// # impl Model for Note {
+    /// #     const TOPIC: &'static str = "notes:*";
+    /// #     const ID_FIELD: &'static str = "id";
+    /// #     const VERSION_FIELD: &'static str = "version";
+    /// #     fn actions(b: ModelBuilder<Self>) -> ModelBuilder<Self> { b.create("add") }
+    /// # }
+    /// # let dir = std::env::temp_dir().join(format!("rtux-ep-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let store = rtux::store::Store::sqlite(dir.join("notes.db")).await.unwrap();
+    /// let secret = "a development secret of 32 bytes or more";
+    /// let endpoint = rtux::Endpoint::builder(secret)
+    ///     .resource::<Note>("notes:board", &store)
+    ///     .build()
+    ///     .expect("notes:board is a notes:* topic");
+    /// # let _ = endpoint;
+    /// let elsewhere = rtux::Endpoint::builder(secret).resource::<Note>("tasks:all", &store).build();
+    /// assert!(elsewhere.unwrap_err().to_string().contains("notes:*"));
+    /// # }
+    /// ```
+    pub fn resource<M: Model>(mut self, pattern: &str, store: &Store) -> Self {
+        let refused = |reason: String| BuildError::Resource {
+            topic: pattern.to_owned(),
+            reason,
+        };
+        let within = match (topic_pattern(M::TOPIC), topic_pattern(pattern)) {
+            (Ok(model), Ok(here)) if model.covers(&here) => Ok(()),
+            (Ok(_), Ok(_)) => Err(refused(format!(
+                "this model serves {:?} topics only: register it on one of them (or a pattern within)",
+                M::TOPIC
+            ))),
+            (Err(e), _) | (_, Err(e)) => Err(refused(e)),
+        };
+        match within.and_then(|()| M::resource(store.clone()).map_err(|e| refused(e.to_string()))) {
+            Ok(resource) => self.channel(pattern, resource),
+            Err(e) => {
+                self.refused.get_or_insert(e);
+                self
+            }
+        }
     }
 
     /// Replaces the default [`Limits`].
@@ -188,6 +255,9 @@ impl EndpointBuilder {
     /// Outside a Tokio runtime.
     pub fn build(self) -> Result<Endpoint, BuildError> {
         let tokens = self.tokens?;
+        if let Some(refused) = self.refused {
+            return Err(refused);
+        }
         let mut channels = Registry::default();
         for (pattern, channel) in self.channels {
             channels.add(&pattern, channel)?;

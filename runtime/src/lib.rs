@@ -70,7 +70,19 @@ pub use wire::Reply;
 #[doc = include_str!("../../docs/derive.md")]
 pub struct DeriveGuide;
 
-/// The derives (feature `derive`, on by default), as `serde` re-exports its own:
-/// `Resource` and `Presence` (see `docs/derive.md`).
+/// The derives (feature `derive`, on by default), each named after the trait
+/// it implements and exported beside it, as `serde` does: `Model` (with the
+/// model's loading skeleton, `ui::SkeletonView`) and `PresenceMeta` (see
+/// `docs/derive.md`).
 #[cfg(feature = "derive")]
-pub use rtux_macros::{Presence, Resource};
+pub use rtux_macros::{Model, PresenceMeta};
+
+pub use model::Model;
+pub use presence::PresenceMeta;
+
+/// What the derives' expansions name that is not API: it may change in any
+/// release. Use the traits' own documentation instead.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::presence::typed::{Json, JsonMap, display_name, meta_field, meta_value};
+}

@@ -1,5 +1,5 @@
-//! A derived resource and presence meta: what `#[derive(rtux::Resource)]` and
-//! `#[derive(rtux::Presence)]` give, driven end to end by the tests.
+//! A derived resource and presence meta: what `#[derive(rtux::Model)]` and
+//! `#[derive(rtux::PresenceMeta)]` give, driven end to end by the tests.
 
 use rtux::action::Reject;
 use rtux::presence::Status;
@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A shared note: every action kind, every merge rule, skeleton shapes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Resource)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Model)]
 #[rtux(topic = "notes:*", template = "views/note.html", presence = "Viewer")]
 #[rtux(validate = "Note::validate")]
 #[rtux(action(
@@ -16,9 +16,9 @@ use serde_json::Value;
     replace(kind = "pending"),
     star(kind = "server_corrects", with = "Note::star"),
     send_copy(kind = "confirm_first", with = "Note::send_copy"),
-    delete(kind = "delete", undo_window = "1500ms"),
-    purge(kind = "delete", confirm_first),
-    save(kind = "edit"),
+    delete(kind = "undoable_delete", undo_window = "1500ms"),
+    purge(kind = "confirmed_delete"),
+    save(kind = "editable"),
 ))]
 pub struct Note {
     /// The store's id.
@@ -94,7 +94,7 @@ impl Note {
 }
 
 /// Who is on a notes board.
-#[derive(Debug, Clone, PartialEq, rtux::Presence)]
+#[derive(Debug, Clone, PartialEq, rtux::PresenceMeta)]
 #[rtux(typing_expiry = "4s", cursor_rate = 5)]
 pub struct Viewer {
     /// From the token.

@@ -180,7 +180,8 @@ async fn page(
             .map_or_else(String::new, |key| rtux::ui::async_result(
                 &format!("/test/flaky?key={key}"),
                 rtux::ui::Skeleton::Block
-            )),
+            )
+            .into_string()),
         assets = rtux::ui::assets_tags(),
         idle = q
             .get("idle")

@@ -1,12 +1,13 @@
-// A destructive action needs an undo window or confirm-first.
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+// A destructive action must be undoable or confirmed: its kind says which.
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "notes:*")]
 #[rtux(action(
-    delete(kind = "delete"),
+    delete(kind = "pending"),
     remove_tag(kind = "pending"),
-    clear(kind = "delete", undo_window = "5s", confirm_first),
-    trash(kind = "delete", undo_window = "5s"),
-    purge(kind = "delete", confirm_first),
+    clear(kind = "confirmed_delete", undo_window = "5s"),
+    trash(kind = "undoable_delete", undo_window = "5s"),
+    discard(kind = "undoable_delete"),
+    purge(kind = "confirmed_delete"),
 ))]
 struct Note {
     id: String,

@@ -1,7 +1,7 @@
 // Duplicate attributes, fields and names.
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "notes:*", topic = "docs:*")]
-#[rtux(action(save(kind = "edit", kind = "edit"), save(kind = "edit"), toggle_done(kind = "edit")))]
+#[rtux(action(save(kind = "editable", kind = "editable"), save(kind = "editable"), toggle_done(kind = "editable")))]
 struct Note {
     #[rtux(id)]
     id: String,
@@ -14,7 +14,7 @@ struct Note {
     done: bool,
 }
 
-#[derive(rtux::Presence)]
+#[derive(rtux::PresenceMeta)]
 struct Viewer {
     #[rtux(name)]
     name: String,

@@ -7,7 +7,7 @@ struct Owner {
     name: String,
 }
 
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "notes:*")]
 struct Note {
     id: String,

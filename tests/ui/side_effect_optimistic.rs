@@ -1,5 +1,5 @@
 // Irreversible or side-effecting actions can't be optimistic.
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "invoices:*")]
 #[rtux(action(
     send_invoice(kind = "pending", with = "Invoice::send"),

@@ -1,18 +1,18 @@
 // What a resource must have, and what the derives can't take.
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 struct NoTopic {
     title: String,
 }
 
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "notes:* ")]
-#[rtux(action(undo(kind = "edit"), archive, bump(kind = "server_corrects"), save(kind = "edit", with = "Note::save")))]
+#[rtux(action(undo(kind = "editable"), archive, bump(kind = "server_corrects"), save(kind = "editable", with = "Note::save")))]
 struct Note {
     id: String,
     version: i64,
 }
 
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "items:*")]
 struct Generic<T> {
     id: String,
@@ -20,10 +20,10 @@ struct Generic<T> {
     item: T,
 }
 
-#[derive(rtux::Presence)]
+#[derive(rtux::PresenceMeta)]
 struct Tuple(String);
 
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "camel:*")]
 #[serde(rename_all = "camelCase")]
 struct Camel {

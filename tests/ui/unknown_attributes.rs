@@ -1,5 +1,5 @@
 // Unknown attributes and values, with "did you mean" when one is close.
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topik = "notes:*", frobnicate = 1)]
 #[rtux(action(rename(kind = "pendng"), archive(kidn = "delete")))]
 struct Note {
@@ -13,7 +13,7 @@ struct Note {
     done: bool,
 }
 
-#[derive(rtux::Presence)]
+#[derive(rtux::PresenceMeta)]
 #[rtux(typing_expiry = "3s", cursor_rat = 10)]
 struct Viewer {
     #[rtux(colour)]

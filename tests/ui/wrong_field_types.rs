@@ -1,5 +1,5 @@
 // Rules that depend on a field's type.
-#[derive(serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "notes:*")]
 struct Note {
     id: i32,

@@ -1,5 +1,5 @@
 // A handler of the wrong type is reported at its `with` attribute.
-#[derive(Clone, serde::Serialize, serde::Deserialize, rtux::Resource)]
+#[derive(Clone, serde::Serialize, serde::Deserialize, rtux::Model)]
 #[rtux(topic = "notes:*")]
 #[rtux(action(rename(kind = "pending", with = "Note::rename")))]
 struct Note {

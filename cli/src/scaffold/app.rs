@@ -42,12 +42,12 @@ fn view_tests() -> Vec<ViewTest> {
         ViewTest::new(
             "layout",
             "layout.html",
-            json!({ "title": "Board", "token": "TOKEN", "assets": "<!-- rtux assets -->", "banner": "<!-- connection banner -->", "body": "<!-- page -->" }),
+            json!({ "title": "Board", "token": "TOKEN", "assets": "[rtux assets]", "banner": "[connection banner]", "body": "[page]" }),
         ),
         ViewTest::new(
             "board",
             "board.html",
-            json!({ "topic": BOARD_TOPIC, "presence": "<!-- presence -->", "notes": "<!-- notes -->" }),
+            json!({ "topic": BOARD_TOPIC, "presence": "[presence]", "notes": "[notes]" }),
         ),
         ViewTest::new("notes_item", "notes/item.html", first.clone()),
         ViewTest::new(

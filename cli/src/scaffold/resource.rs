@@ -167,11 +167,14 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         "toggles": labelled(r.toggles),
         "increments": labelled(r.increments),
         "presence": r.presence,
-        "save_kind": if r.conflict == Conflict::Version { "pending" } else { "edit" },
+        "save_kind": if r.conflict == Conflict::Version { "pending" } else { "editable" },
         "lock": r.conflict == Conflict::Lock,
         "delete": match r.delete {
-            Delete::Undo(w) => format!("undo_window = \"{}\"", humantime::format_duration(w)),
-            Delete::Confirm => "confirm_first".into(),
+            Delete::Undo(w) => format!(
+                "kind = \"undoable_delete\", undo_window = \"{}\"",
+                humantime::format_duration(w)
+            ),
+            Delete::Confirm => "kind = \"confirmed_delete\"".into(),
         },
         "confirm_delete": r.delete == Delete::Confirm,
     });
@@ -201,9 +204,7 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
     plan.modify("src/lib.rs", rustfmt(lib));
     let path = format!("crate::{snake}::{}", r.name);
     let app = read(r.root, "src/app.rs")?;
-    let channel = format!(
-        ".channel(crate::{snake}::PAGE_TOPIC, {path}::resource(store.clone()).map_err(|e| fail(\"{plural}\")(&e))?)"
-    );
+    let channel = format!(".resource::<{path}>(crate::{snake}::PAGE_TOPIC, &store)");
     let app = markers::insert_before(&app, "src/app.rs", "// rtux:channels", &channel)?;
     let app = markers::insert_before(
         &app,
@@ -237,9 +238,9 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
     }
     plan.modify("Cargo.toml", manifest);
 
-    let mut page = json!({ "topic": page_topic, "list": "<!-- list -->" });
+    let mut page = json!({ "topic": page_topic, "list": "[list]" });
     if r.presence.is_some() {
-        page["presence"] = json!("<!-- presence -->");
+        page["presence"] = json!("[presence]");
     }
     let tests = vec![
         ViewTest::new(

@@ -14,7 +14,7 @@ use crate::ast;
 use crate::check;
 use crate::ctxt::Ctxt;
 
-/// `#[derive(Resource)]`.
+/// `#[derive(Model)]`.
 pub(crate) fn derive_resource(input: &syn::DeriveInput) -> TokenStream {
     let cx = Ctxt::default();
     let parsed = ast::Resource::parse(&cx, input);
@@ -28,7 +28,7 @@ pub(crate) fn derive_resource(input: &syn::DeriveInput) -> TokenStream {
     }
 }
 
-/// `#[derive(Presence)]`.
+/// `#[derive(PresenceMeta)]`.
 pub(crate) fn derive_presence(input: &syn::DeriveInput) -> TokenStream {
     let cx = Ctxt::default();
     let parsed = ast::Presence::parse(&cx, input);

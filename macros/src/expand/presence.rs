@@ -24,11 +24,11 @@ pub(super) fn expand(m: &PresenceModel) -> TokenStream {
     };
     let to_meta = m.fields.iter().map(|f| {
         let (name, key) = (f.ident, &f.key);
-        quote!(meta.insert(::std::string::String::from(#key), ::rtux::presence::meta_value(&self.#name));)
+        quote!(meta.insert(::std::string::String::from(#key), ::rtux::__private::meta_value(&self.#name));)
     });
     let from_meta = m.fields.iter().map(|f| {
         let (name, key) = (f.ident, &f.key);
-        quote!(#name: ::rtux::presence::meta_field(meta, #key)?,)
+        quote!(#name: ::rtux::__private::meta_field(meta, #key)?,)
     });
     let typing = m.typing_ttl.map(|t| {
         let t = duration(t);
@@ -54,19 +54,19 @@ pub(super) fn expand(m: &PresenceModel) -> TokenStream {
         impl ::rtux::presence::PresenceMeta for #ident {
             fn joining(
                 #claims: &::rtux::auth::Claims,
-                #payload: &::rtux::presence::Json,
+                #payload: &::rtux::__private::Json,
             ) -> ::core::result::Result<Self, ::rtux::JoinError> {
                 ::core::result::Result::Ok(Self { #(#joining)* })
             }
 
-            fn to_meta(&self) -> ::rtux::presence::Json {
-                let mut meta = ::rtux::presence::JsonMap::new();
+            fn to_meta(&self) -> ::rtux::__private::Json {
+                let mut meta = ::rtux::__private::JsonMap::new();
                 #(#to_meta)*
-                ::rtux::presence::Json::Object(meta)
+                ::rtux::__private::Json::Object(meta)
             }
 
             fn from_meta(
-                meta: &::rtux::presence::Json,
+                meta: &::rtux::__private::Json,
             ) -> ::core::result::Result<Self, ::std::string::String> {
                 ::core::result::Result::Ok(Self { #(#from_meta)* })
             }
@@ -83,7 +83,7 @@ fn joining(f: &MetaField) -> TokenStream {
     let span = f.ty.span();
     let value = match f.role {
         Some(Role::Name) => {
-            quote_spanned!(span=> ::core::convert::Into::into(::rtux::presence::display_name(claims)))
+            quote_spanned!(span=> ::core::convert::Into::into(::rtux::__private::display_name(claims)))
         }
         Some(Role::Color) => {
             quote_spanned!(span=> ::core::convert::Into::into(::rtux::ui::colour_for(&claims.sub)))
@@ -96,7 +96,7 @@ fn joining(f: &MetaField) -> TokenStream {
             quote_spanned!(span=> ::core::option::Option::None)
         }
         Some(Role::Avatar) | None => quote! {
-            ::rtux::presence::meta_field(payload, #key).map_err(::rtux::JoinError::new)?
+            ::rtux::__private::meta_field(payload, #key).map_err(::rtux::JoinError::new)?
         },
     };
     quote!(#name: #value,)
@@ -109,17 +109,17 @@ pub(super) fn fallback(ident: &syn::Ident) -> TokenStream {
         impl ::rtux::presence::PresenceMeta for #ident {
             fn joining(
                 _: &::rtux::auth::Claims,
-                _: &::rtux::presence::Json,
+                _: &::rtux::__private::Json,
             ) -> ::core::result::Result<Self, ::rtux::JoinError> {
                 ::core::result::Result::Err(::rtux::JoinError::new("invalid presence meta"))
             }
 
-            fn to_meta(&self) -> ::rtux::presence::Json {
-                ::rtux::presence::Json::Null
+            fn to_meta(&self) -> ::rtux::__private::Json {
+                ::rtux::__private::Json::Null
             }
 
             fn from_meta(
-                _: &::rtux::presence::Json,
+                _: &::rtux::__private::Json,
             ) -> ::core::result::Result<Self, ::std::string::String> {
                 ::core::result::Result::Err(::std::string::String::from("invalid presence meta"))
             }

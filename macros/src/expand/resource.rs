@@ -81,19 +81,14 @@ fn steps(m: &ResourceModel) -> Vec<TokenStream> {
         steps.push(match op {
             Op::Create => quote!(.create(#name)),
             Op::Replace => quote!(.replace(#name)),
-            Op::Edit => quote!(.editable(#name)),
+            Op::Editable => quote!(.editable(#name)),
             Op::ConfirmedDelete => quote!(.confirmed_delete(#name)),
             Op::Toggle(field) => quote!(.toggle(#name, #field)),
             Op::Increment(field) => quote!(.increment(#name, #field)),
-            Op::UndoableDelete(window) => {
-                let window = match window {
-                    Some(w) => {
-                        let w = duration(*w);
-                        quote!(::core::option::Option::Some(#w))
-                    }
-                    None => quote!(::core::option::Option::None),
-                };
-                quote!(.undoable_delete(#name, #window))
+            Op::UndoableDelete(None) => quote!(.undoable_delete(#name)),
+            Op::UndoableDelete(Some(window)) => {
+                let window = duration(*window);
+                quote!(.undoable_delete_within(#name, #window))
             }
             Op::Insert(f) => handler("insert", name, f),
             Op::ServerCorrects(f) => handler("server_corrects", name, f),

@@ -77,7 +77,7 @@ fn skeleton_shapes_by_type_and_by_attribute() {
 #[test]
 fn merge_rules() {
     insta::assert_snapshot!(resource(parse_quote! {
-        #[rtux(topic = "docs:*", action(save(kind = "edit")))]
+        #[rtux(topic = "docs:*", action(save(kind = "editable")))]
         struct Doc {
             id: String,
             version: i64,
@@ -117,9 +117,9 @@ fn every_action_kind() {
             replace(kind = "pending"),
             bump(kind = "server_corrects", with = "Order::bump"),
             send_invoice(kind = "confirm_first", with = "billing::send"),
-            cancel(kind = "delete", undo_window = "10s"),
-            purge(kind = "delete", confirm_first),
-            save(kind = "edit"),
+            cancel(kind = "undoable_delete", undo_window = "10s"),
+            purge(kind = "confirmed_delete"),
+            save(kind = "editable"),
         ))]
         struct Order {
             id: String,
@@ -134,7 +134,7 @@ fn resource_options() {
     insta::assert_snapshot!(resource(parse_quote! {
         #[rtux(topic = "notes:*", template = "views/note.html", presence = "crate::Viewer")]
         #[rtux(validate = "Note::validate", undo_window = "8s")]
-        #[rtux(action(delete(kind = "delete")))]
+        #[rtux(action(delete(kind = "undoable_delete")))]
         struct Note {
             id: String,
             version: i64,

@@ -98,7 +98,7 @@ impl Resource {
                     After::Broadcast(vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))]),
                 ))
             }
-            Action::Delete => match records::delete(tx, topic, id, Some(version)).await? {
+            Action::ConfirmedDelete => match records::delete(tx, topic, id, Some(version)).await? {
                 Written::Applied(record) => Ok((
                     confirm(&Deleted {
                         record: (&record).into(),
@@ -159,7 +159,7 @@ impl Resource {
                     },
                 }
             }
-            Action::Save(merge, validate) => {
+            Action::Editable(merge, validate) => {
                 let current = match live(tx, topic, id).await? {
                     Ok(record) => record,
                     Err(refused) => return nothing(refused),

@@ -21,7 +21,7 @@
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! use rtux::action::{Reject, Resource};
 //! use rtux::store::Store;
-//! use serde_json::Value;
+//! use serde_json::{Value, json};
 //!
 //! # let dir = std::env::temp_dir().join(format!("rtux-action-doc-{}", std::process::id()));
 //! # std::fs::create_dir_all(&dir).unwrap();
@@ -136,9 +136,10 @@ pub(crate) enum Action {
     /// `None`: the resource's undo window.
     UndoableDelete(Option<Duration>),
     /// Deleted at once, at the client's version (after the client confirmed).
-    Delete,
-    /// `Change` checks the user's record (given the current one) first.
-    Save(Arc<dyn Merge>, Change),
+    ConfirmedDelete,
+    /// A save merged field by field; `Change` checks the user's record (given
+    /// the current one) first.
+    Editable(Arc<dyn Merge>, Change),
 }
 
 /// Why a resource could not be built.
@@ -247,17 +248,22 @@ impl ResourceBuilder {
         merge: impl Merge,
         validate: impl Fn(&Value) -> Result<Value, Reject> + Send + Sync + 'static,
     ) -> Self {
-        self.save(
+        self.editable_checked(
             name,
             Arc::new(merge),
             data_change(move |_, data| validate(data)),
         )
     }
 
-    /// A save whose check also sees the current record.
-    pub(crate) fn save(mut self, name: &str, merge: Arc<dyn Merge>, check: Change) -> Self {
+    /// An editable save whose check also sees the current record.
+    pub(crate) fn editable_checked(
+        mut self,
+        name: &str,
+        merge: Arc<dyn Merge>,
+        check: Change,
+    ) -> Self {
         self.keeps_history = true;
-        self.action(name, Action::Save(merge, check))
+        self.action(name, Action::Editable(merge, check))
     }
 
     /// Sections of a record that may be locked besides [`WHOLE`] and its fields.
@@ -282,8 +288,8 @@ impl ResourceBuilder {
     }
 
     /// How long a section lock lasts without renewal (30 s by default).
-    pub fn lock_ttl(mut self, ttl: Duration) -> Self {
-        self.lock_ttl = ttl;
+    pub fn lock_ttl(mut self, ttl: impl Into<Duration>) -> Self {
+        self.lock_ttl = ttl.into();
         self
     }
 
@@ -294,14 +300,14 @@ impl ResourceBuilder {
 
     /// A delete that waits out its own undo `window` (instead of the
     /// resource's) before it runs.
-    pub fn undoable_delete_within(self, name: &str, window: Duration) -> Self {
-        self.action(name, Action::UndoableDelete(Some(window)))
+    pub fn undoable_delete_within(self, name: &str, window: impl Into<Duration>) -> Self {
+        self.action(name, Action::UndoableDelete(Some(window.into())))
     }
 
     /// A delete the client confirms first ("Delete this note?"): it runs at
     /// once, only at the version the client saw; the others get a remove patch.
     pub fn confirmed_delete(self, name: &str) -> Self {
-        self.action(name, Action::Delete)
+        self.action(name, Action::ConfirmedDelete)
     }
 
     /// Tracks everyone who joins in the topic's presence, with the typed meta
@@ -313,8 +319,8 @@ impl ResourceBuilder {
     }
 
     /// The undo window (5 s by default; the patterns allow 1 to 30 s).
-    pub fn undo_window(mut self, window: Duration) -> Self {
-        self.undo_window = window;
+    pub fn undo_window(mut self, window: impl Into<Duration>) -> Self {
+        self.undo_window = window.into();
         self
     }
 

@@ -42,7 +42,7 @@ pub(super) fn rate_limited(reason: &str, wait: Duration) -> Reply {
 /// An editable save's conflict, with the conflict panel rendered from it (the
 /// client shows the panel as it comes).
 pub(super) fn conflicted(reason: String, current: &Record, conflict: Conflict) -> Reply {
-    let panel = crate::ui::conflict_panel(&to_json(&conflict));
+    let panel = crate::ui::conflict_panel(&to_json(&conflict)).into_string();
     Reply::Error(to_json(&Conflicted {
         reason,
         record: current.into(),

@@ -71,13 +71,14 @@ enum Applied {
 fn check(name: &str, action: &Action, req: &ActionRequest) -> Result<(), String> {
     match action {
         Action::ServerCorrects(_) | Action::UndoableDelete(_) => req.id(name).map(|_| ()),
-        Action::Pending(_) | Action::ConfirmFirst(_) | Action::Save(..) | Action::Delete => {
-            req.id(name).and_then(|_| {
-                req.version.map(|_| ()).ok_or_else(|| {
-                    format!("invalid action payload: {name} needs the version the client saw")
-                })
+        Action::Pending(_)
+        | Action::ConfirmFirst(_)
+        | Action::Editable(..)
+        | Action::ConfirmedDelete => req.id(name).and_then(|_| {
+            req.version.map(|_| ()).ok_or_else(|| {
+                format!("invalid action payload: {name} needs the version the client saw")
             })
-        }
+        }),
         Action::Insert(_) => match (&req.temp_id, &req.id) {
             (Some(t), None) if !t.is_empty() && t.len() <= super::MAX_ID_BYTES => Ok(()),
             (_, Some(_)) => Err(format!(

@@ -134,7 +134,8 @@ impl Tokens {
     }
 
     /// A token for `user_id`, valid for `ttl` from now.
-    pub fn issue(&self, user_id: &str, name: Option<&str>, ttl: Duration) -> String {
+    pub fn issue(&self, user_id: &str, name: Option<&str>, ttl: impl Into<Duration>) -> String {
+        let ttl = ttl.into();
         let now = unix_now();
         let claims = Claims {
             sub: user_id.to_owned(),

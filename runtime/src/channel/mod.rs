@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use rtux::{Channel, ChannelSocket, JoinError, Reply};
-//! use serde_json::Value;
+//! use serde_json::{Value, json};
 //!
 //! /// `doc:<id>`: anyone signed in may read; only the owner of a draft may join it.
 //! struct Docs;

@@ -102,7 +102,8 @@ pub struct Grant {
 impl Locks {
     /// Locks in `store` that expire `ttl` after their last acquire or renew
     /// (30 s is the default of resources).
-    pub fn new(store: Store, ttl: Duration) -> Locks {
+    pub fn new(store: Store, ttl: impl Into<Duration>) -> Locks {
+        let ttl = ttl.into();
         Locks { store, ttl }
     }
 

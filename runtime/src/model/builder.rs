@@ -175,10 +175,16 @@ impl<M: Model> ModelBuilder<M> {
         self.action(name, Action::ServerCorrects(field_change::<M>(field, add)))
     }
 
-    /// A delete that waits out `window` (the resource's undo window if
-    /// `None`) before it runs, undoable until then.
-    pub fn undoable_delete(self, name: &str, window: Option<Duration>) -> Self {
-        self.action(name, Action::UndoableDelete(window))
+    /// A delete that waits out the resource's undo window before it runs,
+    /// undoable until then.
+    pub fn undoable_delete(self, name: &str) -> Self {
+        self.with(|b| b.undoable_delete(name))
+    }
+
+    /// A delete that waits out its own undo `window` (instead of the
+    /// resource's) before it runs.
+    pub fn undoable_delete_within(self, name: &str, window: impl Into<Duration>) -> Self {
+        self.with(|b| b.undoable_delete_within(name, window))
     }
 
     /// A delete the client confirms first; runs at once at the client's version.
@@ -199,7 +205,7 @@ impl<M: Model> ModelBuilder<M> {
             fields.extend(sent.clone());
             whole::<M>(&Value::Object(fields))
         });
-        self.with(|b| b.save(name, Arc::new(M::merge()), check))
+        self.with(|b| b.editable_checked(name, Arc::new(M::merge()), check))
     }
 
     /// Tracks presence on the topic with the typed meta `P` (see

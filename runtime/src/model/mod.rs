@@ -3,7 +3,7 @@
 //! its field-level merge ([`Model::merge`]) and its loading skeleton
 //! ([`SkeletonView`](crate::ui::SkeletonView)).
 //!
-//! `#[derive(rtux::Resource)]` writes these impls from `#[rtux(...)]`
+//! `#[derive(rtux::Model)]` writes these impls from `#[rtux(...)]`
 //! attributes (see `docs/derive.md`); everything it writes can be written by
 //! hand, as here:
 //!
@@ -32,7 +32,7 @@
 //!                 if p.title.trim().is_empty() { return Err(Reject::new("a note needs a title")); }
 //!                 Ok(Note { title: p.title, ..note.clone() })
 //!             })
-//!             .undoable_delete("delete", None)
+//!             .undoable_delete("delete")
 //!             .editable("save")
 //!     }
 //!

@@ -26,11 +26,11 @@ mod replica;
 mod summary;
 mod timers;
 mod tracker;
-mod typed;
+pub(crate) mod typed;
 
 pub use meta::{MAX_CURSOR_ENTRIES, MAX_FIELD_BYTES, MAX_META_BYTES, Status};
 pub use summary::TYPING_SHOWN;
-pub use typed::{Json, JsonMap, PresenceMeta, display_name, meta_field, meta_value, typed_list};
+pub use typed::{PresenceMeta, typed_list};
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;

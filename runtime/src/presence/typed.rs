@@ -14,16 +14,17 @@ use crate::wire::JoinError;
 /// others (name, avatar, colour, status, typing, active field, cursor, and the
 /// application's own fields).
 ///
-/// `#[derive(rtux::Presence)]` writes it (see `docs/derive.md`); by hand:
+/// `#[derive(rtux::PresenceMeta)]` writes it (see `docs/derive.md`); by hand:
 ///
 /// ```
 /// use rtux::auth::Claims;
-/// use rtux::presence::{PresenceMeta, meta_field, typed_list};
+/// use rtux::presence::{PresenceMeta, typed_list};
 /// use rtux::ui::colour_for;
 /// use rtux::JoinError;
-/// use serde_json::Value;
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::{Value, json};
 ///
-/// #[derive(Debug, PartialEq)]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
 /// struct Viewer { name: String, color: String, typing: bool }
 ///
 /// impl PresenceMeta for Viewer {
@@ -38,11 +39,7 @@ use crate::wire::JoinError;
 ///         json!({"name": self.name, "color": self.color, "typing": self.typing})
 ///     }
 ///     fn from_meta(meta: &Value) -> Result<Self, String> {
-///         Ok(Viewer {
-///             name: meta_field(meta, "name")?,
-///             color: meta_field(meta, "color")?,
-///             typing: meta_field(meta, "typing")?,
-///         })
+///         Viewer::deserialize(meta).map_err(|e| e.to_string())
 ///     }
 /// }
 ///
@@ -113,7 +110,7 @@ pub type JsonMap = serde_json::Map<String, Value>;
 ///
 /// ```
 /// let claims = rtux::auth::Claims { sub: "u1".into(), exp: 0, iat: 0, name: None, aud: "rtux".into(), iss: "rtux".into() };
-/// assert_eq!(rtux::presence::display_name(&claims), "u1");
+/// assert_eq!(rtux::__private::display_name(&claims), "u1");
 /// ```
 pub fn display_name(claims: &Claims) -> String {
     claims.name.clone().unwrap_or_else(|| claims.sub.clone())
@@ -127,9 +124,9 @@ pub fn display_name(claims: &Claims) -> String {
 ///
 /// ```
 /// let meta = serde_json::json!({"role": "editor"});
-/// assert_eq!(rtux::presence::meta_field::<String>(&meta, "role").unwrap(), "editor");
-/// assert_eq!(rtux::presence::meta_field::<Option<String>>(&meta, "avatar").unwrap(), None);
-/// assert!(rtux::presence::meta_field::<String>(&meta, "team").is_err());
+/// assert_eq!(rtux::__private::meta_field::<String>(&meta, "role").unwrap(), "editor");
+/// assert_eq!(rtux::__private::meta_field::<Option<String>>(&meta, "avatar").unwrap(), None);
+/// assert!(rtux::__private::meta_field::<String>(&meta, "team").is_err());
 /// ```
 pub fn meta_field<T: DeserializeOwned>(meta: &Value, key: &str) -> Result<T, String> {
     T::deserialize(meta.get(key).unwrap_or(&Value::Null))
@@ -139,7 +136,7 @@ pub fn meta_field<T: DeserializeOwned>(meta: &Value, key: &str) -> Result<T, Str
 /// A field's value in a meta (`null` if it does not serialize).
 ///
 /// ```
-/// assert_eq!(rtux::presence::meta_value(&Some(3)), serde_json::json!(3));
+/// assert_eq!(rtux::__private::meta_value(&Some(3)), serde_json::json!(3));
 /// ```
 pub fn meta_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)

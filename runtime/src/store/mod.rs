@@ -201,7 +201,8 @@ impl Store {
     /// # Ok(()) }
     /// ```
     #[must_use]
-    pub fn with_ledger_retention(mut self, retention: Duration) -> Store {
+    pub fn with_ledger_retention(mut self, retention: impl Into<Duration>) -> Store {
+        let retention = retention.into();
         self.retention = retention;
         self
     }

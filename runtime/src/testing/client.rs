@@ -135,7 +135,8 @@ impl TestClient {
     }
 
     /// Waits up to `wait` (instead of [`WAIT`]) for what this client expects.
-    pub fn set_wait(&mut self, wait: Duration) {
+    pub fn set_wait(&mut self, wait: impl Into<Duration>) {
+        let wait = wait.into();
         self.wait = wait;
     }
 
@@ -252,7 +253,8 @@ impl TestClient {
     }
 
     /// Every frame that arrives within `window`.
-    pub async fn drain(&mut self, window: Duration) -> Vec<Value> {
+    pub async fn drain(&mut self, window: impl Into<Duration>) -> Vec<Value> {
+        let window = window.into();
         let mut frames = Vec::new();
         let deadline = tokio::time::Instant::now() + window;
         while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, self.ws.next()).await {
@@ -390,7 +392,8 @@ impl TestClient {
     ///
     /// # Panics
     /// If one does, with the frame.
-    pub async fn refute(&mut self, window: Duration) {
+    pub async fn refute(&mut self, window: impl Into<Duration>) {
+        let window = window.into();
         let frames = self.drain(window).await;
         assert!(frames.is_empty(), "expected no frame, got {frames:?}");
     }

@@ -11,7 +11,7 @@ pub const PALETTE: [&str; 8] = [
 /// client, which computes the same hash.
 ///
 /// ```
-/// use rtux::presence::{PALETTE, colour_for};
+/// use rtux::ui::{PALETTE, colour_for};
 ///
 /// assert_eq!(colour_for("alice"), colour_for("alice"));
 /// assert!(PALETTE.contains(&colour_for("bob")));

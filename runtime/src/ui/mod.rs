@@ -11,10 +11,12 @@ pub use minijinja;
 use serde_json::Value;
 
 mod colour;
+mod html;
 mod skeleton;
 mod text;
 
 pub use colour::{PALETTE, colour_for};
+pub use html::Html;
 pub use skeleton::SkeletonView;
 pub use text::{AVATARS_SHOWN, avatar_overflow, typing_text, viewing_text};
 
@@ -61,8 +63,8 @@ fn shown(value: minijinja::Value) -> String {
     serde_json::to_string(&value).unwrap_or_default()
 }
 
-fn render(name: &str, ctx: minijinja::Value) -> String {
-    env()
+fn render(name: &str, ctx: minijinja::Value) -> Html {
+    let html = env()
         .get_template(name)
         .and_then(|t| t.render(ctx))
         .unwrap_or_else(|e| {
@@ -70,7 +72,8 @@ fn render(name: &str, ctx: minijinja::Value) -> String {
             debug_assert!(false, "component {name} failed to render: {e:#}");
             tracing::error!("component {name} failed to render: {e:#}");
             String::new()
-        })
+        });
+    Html::from_trusted(html)
 }
 
 /// The `<link>` and `<script>` of the browser client, with hashed URLs; put it
@@ -79,7 +82,7 @@ fn render(name: &str, ctx: minijinja::Value) -> String {
 /// ```
 /// assert!(rtux::ui::assets_tags().contains(&rtux::assets::assets().js));
 /// ```
-pub fn assets_tags() -> String {
+pub fn assets_tags() -> Html {
     let ctx =
         context! { js => crate::assets::script_url(), css => crate::assets::stylesheet_url() };
     render("assets.html", ctx)
@@ -88,7 +91,7 @@ pub fn assets_tags() -> String {
 /// The connection banner (shown by rtux.js after 2 s offline, extended after
 /// 15 s) and the "new version" notice; put it inside the `[data-rtux-app]`
 /// element.
-pub fn connection_banner() -> String {
+pub fn connection_banner() -> Html {
     render("connection.html", context! {})
 }
 
@@ -101,7 +104,7 @@ pub fn connection_banner() -> String {
 /// let html = rtux::ui::presence("doc:1", &list);
 /// assert!(html.contains("1 person viewing"));
 /// ```
-pub fn presence(topic: &str, list: &Value) -> String {
+pub fn presence(topic: &str, list: &Value) -> Html {
     let people: Vec<Value> = list
         .as_object()
         .map(|m| {
@@ -166,7 +169,7 @@ pub enum Skeleton {
 /// use rtux::ui::{Skeleton, skeleton};
 /// assert_eq!(skeleton(Skeleton::Lines(2)).matches("rtux-skeleton--text").count(), 2);
 /// ```
-pub fn skeleton(shape: Skeleton) -> String {
+pub fn skeleton(shape: Skeleton) -> Html {
     let (name, lines, rows, columns) = match shape {
         Skeleton::Block => ("block", 0, 0, 0),
         Skeleton::Avatar => ("avatar", 0, 0, 0),
@@ -193,9 +196,12 @@ pub fn skeleton(shape: Skeleton) -> String {
 /// let html = record_skeleton("note", &[Skeleton::Title, Skeleton::Lines(2), Skeleton::Badge]);
 /// assert!(html.contains("rtux-skeleton--title") && html.contains("rtux-skeleton--badge"));
 /// ```
-pub fn record_skeleton(of: &str, fields: &[Skeleton]) -> String {
-    let fields: String = fields.iter().map(|&shape| skeleton(shape)).collect();
-    let ctx = context! { shape => "record", of => of, fields => minijinja::Value::from_safe_string(fields) };
+pub fn record_skeleton(of: &str, fields: &[Skeleton]) -> Html {
+    let fields: String = fields
+        .iter()
+        .map(|&shape| skeleton(shape).into_string())
+        .collect();
+    let ctx = context! { shape => "record", of => of, fields => Html::from_trusted(fields) };
     render("skeleton.html", ctx)
 }
 
@@ -208,7 +214,7 @@ pub fn record_skeleton(of: &str, fields: &[Skeleton]) -> String {
 /// let html = async_result("/reports/7", Skeleton::Table { rows: 3, columns: 4 });
 /// assert!(html.contains(r#"data-rtux-async="&#x2f;reports&#x2f;7""#));
 /// ```
-pub fn async_result(url: &str, placeholder: Skeleton) -> String {
+pub fn async_result(url: &str, placeholder: Skeleton) -> Html {
     async_with(url, skeleton(placeholder))
 }
 
@@ -227,13 +233,13 @@ pub fn async_result(url: &str, placeholder: Skeleton) -> String {
 /// let html = rtux::ui::async_records::<Note>("/notes/list", 3);
 /// assert_eq!(html.matches("rtux-skeleton-record").count(), 3);
 /// ```
-pub fn async_records<S: SkeletonView>(url: &str, count: usize) -> String {
+pub fn async_records<S: SkeletonView>(url: &str, count: usize) -> Html {
     async_with(url, S::skeletons(count))
 }
 
 /// The async result around a placeholder rendered by rtux itself.
-fn async_with(url: &str, placeholder: String) -> String {
-    let ctx = context! { url => url, skeleton => minijinja::Value::from_safe_string(placeholder) };
+fn async_with(url: &str, placeholder: Html) -> Html {
+    let ctx = context! { url => url, skeleton => placeholder };
     render("async_result.html", ctx)
 }
 
@@ -243,7 +249,7 @@ fn async_with(url: &str, placeholder: String) -> String {
 /// ```
 /// assert!(rtux::ui::progress("import-1", "Importing…").contains(r#"data-rtux-progress="import-1""#));
 /// ```
-pub fn progress(id: &str, label: &str) -> String {
+pub fn progress(id: &str, label: &str) -> Html {
     render("progress.html", context! { id => id, label => label })
 }
 
@@ -260,7 +266,7 @@ pub fn progress(id: &str, label: &str) -> String {
 /// assert!(html.contains("&lt;b&gt;mine&lt;&#x2f;b&gt;"));
 /// assert!(html.contains("Merged automatically: title"));
 /// ```
-pub fn conflict_panel(conflict: &Value) -> String {
+pub fn conflict_panel(conflict: &Value) -> Html {
     render("conflict_panel.html", context! { conflict => conflict })
 }
 
@@ -276,7 +282,7 @@ pub fn lock_badge(
     holder_id: &str,
     holder_name: Option<&str>,
     viewer_id: &str,
-) -> String {
+) -> Html {
     let ctx = context! {
         section => section,
         name => holder_name.unwrap_or(holder_id),
@@ -361,6 +367,7 @@ mod tests {
                 skeleton(Skeleton::Image),
                 record_skeleton("note\"<x>", &[Skeleton::Title, Skeleton::Lines(2)]),
             ]
+            .map(Html::into_string)
             .join("\n")
         );
         insta::assert_snapshot!(

@@ -1,9 +1,9 @@
 //! A model's loading skeleton.
 
-use super::{Skeleton, record_skeleton};
+use super::{Html, Skeleton, record_skeleton};
 
 /// The skeleton of one record of a kind, field by field: what a list shows
-/// while its records load. Derived by `#[derive(rtux::Resource)]` from each
+/// while its records load. Derived by `#[derive(rtux::Model)]` from each
 /// field's `skeleton` (or its type's default).
 ///
 /// ```
@@ -25,12 +25,12 @@ pub trait SkeletonView {
     const SHAPES: &'static [Skeleton];
 
     /// One record's skeleton.
-    fn skeleton() -> String {
+    fn skeleton() -> Html {
         record_skeleton(Self::KIND, Self::SHAPES)
     }
 
     /// `count` records' skeletons (a loading list; at most 50).
-    fn skeletons(count: usize) -> String {
-        Self::skeleton().repeat(count.min(50))
+    fn skeletons(count: usize) -> Html {
+        Html::from_trusted(Self::skeleton().repeat(count.min(50)))
     }
 }

@@ -7,7 +7,7 @@ pub const AVATARS_SHOWN: usize = 5;
 /// nobody is.
 ///
 /// ```
-/// use rtux::presence::typing_text;
+/// use rtux::ui::typing_text;
 ///
 /// assert_eq!(typing_text::<&str>(&[]), None);
 /// assert_eq!(typing_text(&["Ana"]).as_deref(), Some("Ana is typing"));
@@ -30,8 +30,8 @@ pub fn typing_text<S: AsRef<str>>(names: &[S]) -> Option<String> {
 /// "1 person viewing", "3 people viewing".
 ///
 /// ```
-/// assert_eq!(rtux::presence::viewing_text(1), "1 person viewing");
-/// assert_eq!(rtux::presence::viewing_text(3), "3 people viewing");
+/// assert_eq!(rtux::ui::viewing_text(1), "1 person viewing");
+/// assert_eq!(rtux::ui::viewing_text(3), "3 people viewing");
 /// ```
 pub fn viewing_text(count: usize) -> String {
     if count == 1 {
@@ -44,8 +44,8 @@ pub fn viewing_text(count: usize) -> String {
 /// The "+N" after the first [`AVATARS_SHOWN`] avatars, or `None` when all fit.
 ///
 /// ```
-/// assert_eq!(rtux::presence::avatar_overflow(5), None);
-/// assert_eq!(rtux::presence::avatar_overflow(8).as_deref(), Some("+3"));
+/// assert_eq!(rtux::ui::avatar_overflow(5), None);
+/// assert_eq!(rtux::ui::avatar_overflow(8).as_deref(), Some("+3"));
 /// ```
 pub fn avatar_overflow(count: usize) -> Option<String> {
     (count > AVATARS_SHOWN).then(|| format!("+{}", count - AVATARS_SHOWN))

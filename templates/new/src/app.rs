@@ -6,12 +6,11 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::Html;
 use axum::routing::get;
 use rtux::Endpoint;
-use rtux::model::Model;
 use rtux::presence::PresenceMeta;
 use rtux::store::Store;
+use rtux::ui::Html;
 use serde::Deserialize;
 
 use crate::Config;
@@ -52,29 +51,29 @@ pub(crate) struct Who {
 }
 
 /// A page for one visitor: the cookie that keeps who they are, and the HTML.
-pub(crate) type Page = ([(axum::http::HeaderName, HeaderValue); 1], Html<String>);
+pub(crate) type Page = ([(axum::http::HeaderName, HeaderValue); 1], Html);
 
 impl App {
     /// A whole page around `body` for the visitor opening it: one user id
     /// across reloads and restarts, kept in a signed cookie sent back with it,
     /// and a socket token for that id.
-    pub(crate) fn page(&self, headers: &HeaderMap, who: Who, body: &str) -> Page {
+    pub(crate) fn page(&self, headers: &HeaderMap, who: Who, body: Html) -> Page {
         let tokens = self.endpoint.tokens();
         let visitor = rtux::auth::Visitor::from_headers(tokens, headers, who.name.as_deref());
         let token = tokens.issue(&visitor.id, Some(&visitor.name), TOKEN_TTL);
-        ([(SET_COOKIE, visitor.cookie(tokens, false))], Html(views::page(&token, body)))
+        ([(SET_COOKIE, visitor.cookie(tokens, false))], views::page(&token, body))
     }
 }
 
 /// A fragment of records, or why the store could not give them.
-pub(crate) type Fragment = Result<Html<String>, (StatusCode, String)>;
+pub(crate) type Fragment = Result<Html, (StatusCode, String)>;
 
 /// The first page of `topic`'s records, rendered by `view`. A store error is logged, not
 /// shown: visitors get a short message (and the page offers Retry).
-pub(crate) async fn fragment(app: &App, topic: &str, view: fn(&str, &[rtux::store::Record]) -> String) -> Fragment {
+pub(crate) async fn fragment(app: &App, topic: &str, view: fn(&str, &[rtux::store::Record]) -> Html) -> Fragment {
     // The first page: rtux.js loads the rest on demand ("Load more").
     match app.store.page(topic, None, rtux::action::PAGE_RECORDS).await {
-        Ok(records) => Ok(Html(view(topic, &records))),
+        Ok(records) => Ok(view(topic, &records)),
         Err(e) => {
             eprintln!("could not load {topic}: {e}");
             Err((StatusCode::SERVICE_UNAVAILABLE, "This part could not be loaded: try again in a moment.".into()))
@@ -106,7 +105,7 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
         .pubsub(pubsub)
         .presence(Viewer::config())
         // The one board's topic only: no visitor can make a collection of their own.
-        .channel(views::BOARD_TOPIC, Note::resource(store.clone()).map_err(|e| fail("notes")(&e))?)
+        .resource::<Note>(views::BOARD_TOPIC, &store)
         // rtux:channels (rtux gen adds channels above this line)
         .build()
         .map_err(|e| fail("the endpoint")(&e))?;
@@ -157,7 +156,7 @@ async fn token(State(app): State<App>, headers: HeaderMap) -> Result<axum::Json<
 /// The board.
 async fn board(State(app): State<App>, headers: HeaderMap, Query(who): Query<Who>) -> Page {
     let presence = app.endpoint.presence().list(views::BOARD_TOPIC);
-    app.page(&headers, who, &views::board(&presence))
+    app.page(&headers, who, views::board(&presence))
 }
 
 /// The notes, as the HTML fragment the board loads (behind a skeleton).

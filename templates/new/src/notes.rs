@@ -9,13 +9,13 @@ pub const MAX_TITLE: usize = 200;
 /// A note. Adding is optimistic (it shows at once), "done" is an optimistic
 /// toggle, editing merges others' changes field by field (a conflict panel
 /// when both changed the same field), and delete can be undone for 5 s.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Resource)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Model)]
 #[rtux(topic = "notes:*", template = "views/notes/item.html", presence = "crate::viewer::Viewer")]
 #[rtux(validate = "Note::validate")]
 #[rtux(action(
     add(kind = "insert"),
-    save(kind = "edit"),
-    delete(kind = "delete", undo_window = "5s"),
+    save(kind = "editable"),
+    delete(kind = "undoable_delete", undo_window = "5s"),
 ))]
 pub struct Note {
     /// The store's id.

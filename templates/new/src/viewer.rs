@@ -4,7 +4,7 @@ use rtux::presence::Status;
 
 /// Shown to the others: the name from the token, a colour, idle or active,
 /// typing, the field being edited.
-#[derive(Debug, Clone, PartialEq, rtux::Presence)]
+#[derive(Debug, Clone, PartialEq, rtux::PresenceMeta)]
 #[rtux(typing_expiry = "3s", cursor_rate = 10)]
 pub struct Viewer {
     /// The name, from the token.

@@ -3,7 +3,9 @@
 use std::sync::OnceLock;
 
 use rtux::store::Record;
-use rtux::ui::minijinja::Environment;
+use rtux::ui::Html;
+use rtux::ui::minijinja::{Environment, context};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::notes::Note;
@@ -32,46 +34,49 @@ fn env() -> &'static Environment<'static> {
     })
 }
 
-/// Renders the view `name` (a path under views/) with `context`.
+/// Renders the view `name` (a path under views/) with `context` (build it with
+/// `context!`: what `rtux::ui` renders then goes in as it is, everything else
+/// is escaped).
 ///
 /// # Panics
 /// If the view fails to render: a bug in the view, caught by `tests/views.rs`.
-pub fn render(name: &str, context: &Value) -> String {
+pub fn render(name: &str, context: impl Serialize) -> Html {
     match env().get_template(name).and_then(|t| t.render(context)) {
-        Ok(html) => html,
+        // The views are autoescaped: their output is safe to put in a page.
+        Ok(html) => Html::from_trusted(html),
         Err(e) => panic!("views/{name} failed to render: {e:#}"),
     }
 }
 
-/// A whole page around `body` (trusted HTML from [`render`]).
-pub fn page(token: &str, body: &str) -> String {
+/// A whole page around `body` (a view from [`render`]).
+pub fn page(token: &str, body: Html) -> Html {
     render(
         "layout.html",
-        &json!({
-            "title": "<< title >>",
-            "token": token,
-            "assets": rtux::ui::assets_tags(),
-            "banner": rtux::ui::connection_banner(),
-            "body": body,
-        }),
+        context! {
+            title => "<< title >>",
+            token => token,
+            assets => rtux::ui::assets_tags(),
+            banner => rtux::ui::connection_banner(),
+            body => body,
+        },
     )
 }
 
 /// The board: who is here, the form, and the notes (loaded behind skeletons).
-pub fn board(presence: &Value) -> String {
+pub fn board(presence: &Value) -> Html {
     render(
         "board.html",
-        &json!({
-            "topic": BOARD_TOPIC,
-            "presence": rtux::ui::presence(BOARD_TOPIC, presence),
-            "notes": rtux::ui::async_records::<Note>("/notes/list", 3),
-        }),
+        context! {
+            topic => BOARD_TOPIC,
+            presence => rtux::ui::presence(BOARD_TOPIC, presence),
+            notes => rtux::ui::async_records::<Note>("/notes/list", 3),
+        },
     )
 }
 
 /// The list of notes of `topic`.
-pub fn notes_list(topic: &str, records: &[Record]) -> String {
-    render("notes/list.html", &json!({ "items": items(topic, records) }))
+pub fn notes_list(topic: &str, records: &[Record]) -> Html {
+    render("notes/list.html", context! { items => items(topic, records) })
 }
 
 /// Each record with its DOM id, as item views take them.

@@ -6,7 +6,7 @@
 use rtux::presence::Status;
 
 /// What each connection shows the others on `<< topic >>`.
-#[derive(Debug, Clone, PartialEq, rtux::Presence)]
+#[derive(Debug, Clone, PartialEq, rtux::PresenceMeta)]
 #[rtux(typing_expiry = "<< typing_expiry >>", cursor_rate = << cursor_rate >>)]
 pub struct << name >> {
     /// The name, from the token.

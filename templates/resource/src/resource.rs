@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use rtux::ui::minijinja::context;
 
 use crate::app::{App, Fragment, Page, Who, fragment};
 use crate::views;
@@ -29,12 +29,12 @@ pub enum << f.enum_name >> {
 [% endfor %]
 
 /// One << snake_words >>.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Resource)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Model)]
 #[rtux(topic = "<< topic_prefix >>:*", template = "views/<< snake >>/item.html"[% if presence %], presence = "<< presence >>"[% endif %])]
 #[rtux(action(
     add(kind = "insert"),
     save(kind = "<< save_kind >>"),
-    delete(kind = "delete", << delete >>),
+    delete(<< delete >>),
 ))]
 pub struct << name >> {
     /// The store's id.
@@ -61,17 +61,16 @@ async fn page(State(app): State<App>, headers: HeaderMap, Query(who): Query<Who>
     let list = rtux::ui::async_records::< << name >> >("/<< plural >>/list", 3);
 [% if presence %]
     let presence = rtux::ui::presence(PAGE_TOPIC, &app.endpoint.presence().list(PAGE_TOPIC));
-    let context = json!({ "topic": PAGE_TOPIC, "presence": presence, "list": list });
+    let context = context! { topic => PAGE_TOPIC, presence => presence, list => list };
 [% else %]
-    let context = json!({ "topic": PAGE_TOPIC, "list": list });
+    let context = context! { topic => PAGE_TOPIC, list => list };
 [% endif %]
-    let body = views::render("<< snake >>/page.html", &context);
-    app.page(&headers, who, &body)
+    app.page(&headers, who, views::render("<< snake >>/page.html", context))
 }
 
 async fn list(State(app): State<App>) -> Fragment {
     fragment(&app, PAGE_TOPIC, |topic, records| {
-        views::render("<< snake >>/list.html", &json!({ "items": views::items(topic, records) }))
+        views::render("<< snake >>/list.html", context! { items => views::items(topic, records) })
     })
     .await
 }

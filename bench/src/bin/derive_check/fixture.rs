@@ -1,4 +1,4 @@
-//! The two crates compared: the same 100 structs, with `#[derive(rtux::Resource)]`
+//! The two crates compared: the same 100 structs, with `#[derive(rtux::Model)]`
 //! and its attributes, or with serde's derives only.
 
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::path::Path;
 pub enum Flavour {
     /// serde derives only.
     Serde,
-    /// serde derives and `rtux::Resource`.
+    /// serde derives and `rtux::Model`.
     Derived,
 }
 
@@ -24,7 +24,7 @@ impl Flavour {
 /// One resource struct (`i` keeps names apart) and its handler.
 fn resource(i: usize, flavour: Flavour) -> String {
     let rtux = flavour == Flavour::Derived;
-    let derive = if rtux { ", rtux::Resource" } else { "" };
+    let derive = if rtux { ", rtux::Model" } else { "" };
     let attr = |a: &str| {
         if rtux {
             format!("    #[rtux({a})]\n")

@@ -1,5 +1,5 @@
 //! `derive_check`: what the derives cost at build time. `cargo check` of a
-//! crate with 100 `#[derive(rtux::Resource)]` structs beside the same structs
+//! crate with 100 `#[derive(rtux::Model)]` structs beside the same structs
 //! with serde's derives only, alternating, in one run (target ≤ 2×).
 //!
 //! ```text
@@ -86,8 +86,8 @@ fn run(args: &Args) -> Result<(), String> {
     let ratio = derived.as_secs_f64() / serde.as_secs_f64().max(1e-9);
     let report = format!(
         "## Derive cost: `cargo check` of {n} resources\n\n\
-         `cargo run -p rtux-bench --release --bin derive_check -- --write docs/benchmarks.md` — two crates of {n} structs each (7 fields, 4 actions, skeleton, toggle and set-union attributes), one with `#[derive(rtux::Resource)]`, one with serde's derives only; dependencies built once beforehand, then `cargo check` of each crate after a change to its `lib.rs`, alternating, {r} times each; medians.\n\n\
-         | crate | median `cargo check` |\n|---|---|\n| serde derives only | {s:.0} ms |\n| serde + `rtux::Resource` | {d:.0} ms |\n| (nothing changed: cargo's own cost, in both) | {o:.0} ms |\n\n\
+         `cargo run -p rtux-bench --release --bin derive_check -- --write docs/benchmarks.md` — two crates of {n} structs each (7 fields, 4 actions, skeleton, toggle and set-union attributes), one with `#[derive(rtux::Model)]`, one with serde's derives only; dependencies built once beforehand, then `cargo check` of each crate after a change to its `lib.rs`, alternating, {r} times each; medians.\n\n\
+         | crate | median `cargo check` |\n|---|---|\n| serde derives only | {s:.0} ms |\n| serde + `rtux::Model` | {d:.0} ms |\n| (nothing changed: cargo's own cost, in both) | {o:.0} ms |\n\n\
          **Ratio: {ratio:.2}×** (target ≤ 2×); without cargo's own cost, {bare:.2}×.\n",
         n = args.structs,
         r = args.rounds,

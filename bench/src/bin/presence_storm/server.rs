@@ -13,7 +13,7 @@ pub(crate) const TOPIC: &str = "room:storm";
 pub(crate) const CALM: &str = "room:calm";
 
 /// The generated app's presence meta.
-#[derive(Debug, Clone, PartialEq, rtux::Presence)]
+#[derive(Debug, Clone, PartialEq, rtux::PresenceMeta)]
 #[rtux(typing_expiry = "3s", cursor_rate = 10)]
 struct Viewer {
     #[rtux(name)]
