@@ -12,7 +12,7 @@ use crate::ctxt::Ctxt;
 /// Container keys of `#[derive(Model)]`.
 pub(crate) const RESOURCE_KEYS: &[&str] = &[
     "topic",
-    "template",
+    "view",
     "presence",
     "validate",
     "undo_window",
@@ -47,7 +47,7 @@ pub(crate) struct Field<'a> {
 pub(crate) struct Resource<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) topic: Option<LitStr>,
-    pub(crate) template: Option<LitStr>,
+    pub(crate) view: Option<LitStr>,
     pub(crate) presence: Option<Spanned<syn::Path>>,
     pub(crate) validate: Option<Spanned<syn::Path>>,
     pub(crate) undo_window: Option<Spanned<Duration>>,
@@ -166,7 +166,7 @@ fn serde_value(attrs: &[syn::Attribute], key: &str) -> Option<LitStr> {
 impl<'a> Resource<'a> {
     pub(crate) fn parse(cx: &Ctxt, input: &'a DeriveInput) -> Resource<'a> {
         let mut topic = Attr::none(cx, "topic");
-        let mut template = Attr::none(cx, "template");
+        let mut view = Attr::none(cx, "view");
         let mut presence = Attr::none(cx, "presence");
         let mut validate = Attr::none(cx, "validate");
         let mut undo_window = Attr::none(cx, "undo_window");
@@ -176,8 +176,8 @@ impl<'a> Resource<'a> {
             let p = &meta.path;
             if p.is_ident("topic") {
                 topic.set(p, attr::string(meta)?);
-            } else if p.is_ident("template") {
-                template.set(p, attr::string(meta)?);
+            } else if p.is_ident("view") {
+                view.set(p, attr::string(meta)?);
             } else if p.is_ident("presence") {
                 if let Some(path) = attr::path(cx, meta)? {
                     presence.set(p, path);
@@ -219,7 +219,7 @@ impl<'a> Resource<'a> {
         Resource {
             input,
             topic: topic.get(),
-            template: template.get(),
+            view: view.get(),
             presence: presence.get(),
             validate: validate.get(),
             undo_window: undo_window.get(),

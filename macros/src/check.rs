@@ -149,7 +149,7 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
         topic: topic??,
         id_key: id?.of.key.clone(),
         version_key: version?.of.key.clone(),
-        template: r.template.clone(),
+        view: r.view.clone(),
         presence: r.presence.clone(),
         validate: r.validate.clone(),
         undo_window: r.undo_window.as_ref().map(|w| w.value),

@@ -28,7 +28,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// ```ignore
 /// #[derive(Clone, serde::Serialize, serde::Deserialize, rtux::Model)]
-/// #[rtux(topic = "notes:*", template = "views/note.html", presence = "Viewer")]
+/// #[rtux(topic = "notes:*", view = "note.html", presence = "Viewer")]
 /// #[rtux(action(
 ///     add(kind = "insert"),
 ///     save(kind = "editable"),

@@ -10,7 +10,7 @@ pub(crate) struct ResourceModel<'a> {
     pub(crate) topic: String,
     pub(crate) id_key: String,
     pub(crate) version_key: String,
-    pub(crate) template: Option<syn::LitStr>,
+    pub(crate) view: Option<syn::LitStr>,
     pub(crate) presence: Option<Spanned<syn::Path>>,
     pub(crate) validate: Option<Spanned<syn::Path>>,
     pub(crate) undo_window: Option<Duration>,

@@ -5,17 +5,18 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
+use rtux_rules::topic_pattern;
 use serde_json::Value;
 
-use rtux_rules::topic_pattern;
-
+use crate::action::Resource;
 use crate::auth::{OriginPolicy, TokenError, Tokens};
 use crate::channel::{Channel, DynChannel, PatternError, Registry};
-use crate::model::Model;
+use crate::model::{Model, ModelBuilder};
 use crate::presence::{Presence, PresenceConfig};
 use crate::pubsub::{Broadcast, LocalPubSub, PubSub};
 use crate::socket::{self, Limits, Shared};
 use crate::store::Store;
+use crate::ui::Views;
 
 /// Why an endpoint could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,7 +93,8 @@ impl Endpoint {
             origins: OriginPolicy::default(),
             pubsub: None,
             presence: PresenceConfig::default(),
-            refused: None,
+            resources: Vec::new(),
+            views: None,
         }
     }
 
@@ -149,9 +151,13 @@ pub struct EndpointBuilder {
     origins: OriginPolicy,
     pubsub: Option<Arc<dyn PubSub>>,
     presence: PresenceConfig,
-    /// The first registration refused, reported by `build`.
-    refused: Option<BuildError>,
+    /// Resources to build with the views, by pattern.
+    resources: Vec<(String, BuildResource)>,
+    views: Option<Views>,
 }
+
+/// Builds a registered resource, given the app's views.
+type BuildResource = Box<dyn FnOnce(Option<Views>) -> Result<Resource, String> + Send>;
 
 impl std::fmt::Debug for EndpointBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -200,25 +206,35 @@ impl EndpointBuilder {
     /// # }
     /// ```
     pub fn resource<M: Model>(mut self, pattern: &str, store: &Store) -> Self {
-        let refused = |reason: String| BuildError::Resource {
-            topic: pattern.to_owned(),
-            reason,
-        };
-        let within = match (topic_pattern(M::TOPIC), topic_pattern(pattern)) {
-            (Ok(model), Ok(here)) if model.covers(&here) => Ok(()),
-            (Ok(_), Ok(_)) => Err(refused(format!(
-                "this model serves {:?} topics only: register it on one of them (or a pattern within)",
-                M::TOPIC
-            ))),
-            (Err(e), _) | (_, Err(e)) => Err(refused(e)),
-        };
-        match within.and_then(|()| M::resource(store.clone()).map_err(|e| refused(e.to_string()))) {
-            Ok(resource) => self.channel(pattern, resource),
-            Err(e) => {
-                self.refused.get_or_insert(e);
-                self
+        let (here, store) = (pattern.to_owned(), store.clone());
+        let build: BuildResource = Box::new(move |views| {
+            match (topic_pattern(M::TOPIC), topic_pattern(&here)) {
+                (Ok(model), Ok(within)) if model.covers(&within) => {}
+                (Ok(_), Ok(_)) => {
+                    return Err(format!(
+                        "this model serves {:?} topics only: register it on one of them (or a pattern within)",
+                        M::TOPIC
+                    ));
+                }
+                (Err(e), _) | (_, Err(e)) => return Err(e),
             }
-        }
+            let builder = M::actions(ModelBuilder::new(store));
+            let builder = match views {
+                Some(views) => builder.configure(|b| b.views(views)),
+                None => builder,
+            };
+            builder.build().map_err(|e| e.to_string())
+        });
+        self.resources.push((pattern.to_owned(), build));
+        self
+    }
+
+    /// The app's views (the minijinja environment of its pages): resources
+    /// registered with [`resource`](Self::resource) render their item view
+    /// with it, so pages and patches render alike.
+    pub fn views(mut self, views: Views) -> Self {
+        self.views = Some(views);
+        self
     }
 
     /// Replaces the default [`Limits`].
@@ -255,12 +271,16 @@ impl EndpointBuilder {
     /// Outside a Tokio runtime.
     pub fn build(self) -> Result<Endpoint, BuildError> {
         let tokens = self.tokens?;
-        if let Some(refused) = self.refused {
-            return Err(refused);
-        }
         let mut channels = Registry::default();
         for (pattern, channel) in self.channels {
             channels.add(&pattern, channel)?;
+        }
+        for (pattern, build) in self.resources {
+            let resource = build(self.views.clone()).map_err(|reason| BuildError::Resource {
+                topic: pattern.clone(),
+                reason,
+            })?;
+            channels.add(&pattern, Arc::new(resource))?;
         }
         let l = &self.limits;
         let nonzero = [

@@ -6,12 +6,16 @@ use rtux::model::Model;
 use rtux::presence::{PresenceMeta, typed_list};
 use rtux::store::Store;
 use rtux::ui::SkeletonView;
-use rtux_tests::{Client, Note, TestServer, Viewer, backends, op, unique};
+use rtux_tests::{Client, Note, TestServer, Viewer, backends, note_views, op, unique};
 use serde_json::{Value, json};
 
 async fn server(store: Store) -> TestServer {
-    let notes = Note::resource(store).expect("the derived resource builds");
-    TestServer::with(move |b| b.presence(Viewer::config()).channel(Note::TOPIC, notes)).await
+    TestServer::with(move |b| {
+        b.presence(Viewer::config())
+            .views(note_views())
+            .resource::<Note>(Note::TOPIC, &store)
+    })
+    .await
 }
 
 fn record(reply: &Value) -> &Value {
@@ -47,14 +51,17 @@ async fn every_derived_action_kind_works_over_the_channel() {
             record(&added)["data"],
             json!({"title": "Plan", "body": "", "done": false, "tags": ["a"], "stars": 0, "sentTo": null})
         );
+        // The item view renders with the app's views: its include and the
+        // app's filter work in the reply and in the others' patch alike.
+        let html = &added["response"]["html"];
         assert!(
-            added["response"]["html"]
-                .as_str()
-                .is_some_and(|h| h.contains("note") && h.contains("Plan")),
+            html.as_str().is_some_and(|h| h.contains(r#"class="note""#)
+                && h.contains(r#"<span class="title">Plan</span><span class="stars"></span>"#)),
             "{added}"
         );
         let patch = bo.event(&topic, "rtux:patch").await;
         assert_eq!(patch["op"], "insert", "{patch}");
+        assert_eq!(&patch["html"], html, "the patch renders as the reply does");
 
         // validation runs on every typed write.
         let blank = ana
@@ -100,6 +107,16 @@ async fn every_derived_action_kind_works_over_the_channel() {
             .await;
         assert_eq!(record(&starred)["data"]["stars"], 12, "{starred}");
         assert_eq!(record(&starred)["version"], 4);
+        let patch = bo
+            .next_matching(|f| f[3] == "rtux:patch" && f[4]["record"]["version"] == 4)
+            .await[4]
+            .clone();
+        assert!(
+            patch["html"]
+                .as_str()
+                .is_some_and(|h| h.contains("★★★★★</span>")),
+            "the app's filter ran for the patch: {patch}"
+        );
 
         // pending: typed params, at the client's version; stale is refused.
         let renamed = ana

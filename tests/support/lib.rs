@@ -17,7 +17,7 @@ mod todos;
 pub use delayed::Delayed;
 pub use docs::{docs, docs_with_template};
 pub use node::NodeSuite;
-pub use notes::{Note, Rename, To, Viewer};
+pub use notes::{Note, Rename, To, Viewer, note_views};
 pub use page::{PAGE_ASYNC_TODOS, PAGE_DOCS, PAGE_EMPTY_TODOS, PAGE_TODOS, PAGE_TOPIC, PageServer};
 pub use process::ServerProcess;
 pub use proxy::{ChaosProxy, Cuts, ProxyStats};

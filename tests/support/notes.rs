@@ -1,14 +1,36 @@
 //! A derived resource and presence meta: what `#[derive(rtux::Model)]` and
 //! `#[derive(rtux::PresenceMeta)]` give, driven end to end by the tests.
 
+use std::sync::Arc;
+
 use rtux::action::Reject;
 use rtux::presence::Status;
+use rtux::ui::Views;
+use rtux::ui::minijinja::Environment;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The views of the tests' app, the environment its pages render with:
+/// `note.html`, `Note`'s item view, includes a partial that uses an app
+/// filter, so a patch renders only if it goes through this environment.
+pub fn note_views() -> Views {
+    let mut env = Environment::new();
+    env.add_filter("stars", |n: u64| "★".repeat(n.min(5) as usize));
+    let views = [
+        ("note.html", include_str!("../views/note.html")),
+        ("note_title.html", include_str!("../views/note_title.html")),
+    ];
+    for (name, source) in views {
+        if let Err(e) = env.add_template(name, source) {
+            panic!("tests/views/{name} does not parse: {e:#}");
+        }
+    }
+    Arc::new(env)
+}
+
 /// A shared note: every action kind, every merge rule, skeleton shapes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Model)]
-#[rtux(topic = "notes:*", template = "views/note.html", presence = "Viewer")]
+#[rtux(topic = "notes:*", view = "note.html", presence = "Viewer")]
 #[rtux(validate = "Note::validate")]
 #[rtux(action(
     add(kind = "insert"),

@@ -1,7 +1,7 @@
 //! `impl Model` and `impl SkeletonView` for a checked resource.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::quote;
 
 use super::duration;
 use crate::attr::Spanned;
@@ -64,10 +64,8 @@ pub(super) fn expand(m: &ResourceModel) -> TokenStream {
 /// The builder calls, in attribute order: configuration, then actions.
 fn steps(m: &ResourceModel) -> Vec<TokenStream> {
     let mut steps = Vec::new();
-    if let Some(t) = &m.template {
-        steps.push(quote_spanned! {t.span()=>
-            .item_template(::core::include_str!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #t)))
-        });
+    if let Some(view) = &m.view {
+        steps.push(quote!(.item_view(#view)));
     }
     if let Some(p) = &m.presence {
         let path = &p.value;

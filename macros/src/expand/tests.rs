@@ -132,7 +132,7 @@ fn every_action_kind() {
 #[test]
 fn resource_options() {
     insta::assert_snapshot!(resource(parse_quote! {
-        #[rtux(topic = "notes:*", template = "views/note.html", presence = "crate::Viewer")]
+        #[rtux(topic = "notes:*", view = "note.html", presence = "crate::Viewer")]
         #[rtux(validate = "Note::validate", undo_window = "8s")]
         #[rtux(action(delete(kind = "undoable_delete")))]
         struct Note {

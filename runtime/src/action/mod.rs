@@ -73,8 +73,9 @@ use crate::channel::{Channel, ChannelSocket, JoinError, LeaveReason};
 use crate::conflict::{Locks, Merge};
 use crate::presence::PresenceMeta;
 use crate::store::{Record, Store};
+use crate::ui::Views;
 use crate::wire::Reply;
-use patch::Renderer;
+use patch::{ItemTemplate, Renderer};
 use payload::{Joined, to_json};
 use request::ActionRequest;
 
@@ -145,9 +146,10 @@ pub(crate) enum Action {
 /// Why a resource could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ResourceError {
-    /// The item template does not parse.
-    #[error("item template: {0}")]
-    Template(#[from] minijinja::Error),
+    /// The item template does not parse, or the item view is not among the
+    /// app's views.
+    #[error("{0}")]
+    Template(String),
     /// An action name breaks the rule (`rtux_rules::action_name`, the same
     /// the derives apply), or is used twice.
     #[error("{0}")]
@@ -161,7 +163,8 @@ pub enum ResourceError {
 pub struct ResourceBuilder {
     store: Store,
     actions: Vec<(String, Action)>,
-    template: Option<String>,
+    template: ItemTemplate,
+    views: Option<Views>,
     undo_window: Duration,
     max_data_bytes: usize,
     lock_ttl: Duration,
@@ -331,10 +334,49 @@ impl ResourceBuilder {
         self
     }
 
-    /// A minijinja template for one record (autoescaped HTML), given `record`
-    /// (`id`, `version`, `data`) and `dom_id`; patches carry its output.
+    /// A minijinja template of its own for one record (autoescaped HTML),
+    /// given `record` (`id`, `version`, `data`) and `dom_id`; patches carry its
+    /// output. For a resource without app views: an app with views names
+    /// one with [`item_view`](Self::item_view), so pages and patches render
+    /// alike.
     pub fn item_template(mut self, source: &str) -> Self {
-        self.template = Some(source.to_owned());
+        self.template = ItemTemplate::Source(source.to_owned());
+        self
+    }
+
+    /// The app's view `name` renders one record (given `record` and
+    /// `dom_id`), with the app's own environment ([`views`](Self::views)):
+    /// its includes, macros and filters work in patches as on pages.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::sync::Arc;
+    /// use rtux::action::Resource;
+    /// use rtux::ui::minijinja::Environment;
+    ///
+    /// let mut views = Environment::new();
+    /// views.add_template("todos/item.html", r#"<li id="{{ dom_id }}">{{ record.data.title }}</li>"#).unwrap();
+    /// # let dir = std::env::temp_dir().join(format!("rtux-view-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let store = rtux::store::Store::sqlite(dir.join("todos.db")).await.unwrap();
+    /// let todos = Resource::builder(store)
+    ///     .views(Arc::new(views))
+    ///     .item_view("todos/item.html")
+    ///     .build()
+    ///     .expect("the view is among the app's views");
+    /// # let _ = todos;
+    /// # }
+    /// ```
+    pub fn item_view(mut self, name: &str) -> Self {
+        self.template = ItemTemplate::View(name.to_owned());
+        self
+    }
+
+    /// The app's views: the environment its pages render with. Registering
+    /// with [`EndpointBuilder::views`](crate::EndpointBuilder::views) and
+    /// [`EndpointBuilder::resource`](crate::EndpointBuilder::resource) sets it.
+    pub fn views(mut self, views: Views) -> Self {
+        self.views = Some(views);
         self
     }
 
@@ -363,7 +405,7 @@ impl ResourceBuilder {
         Ok(Resource {
             store: self.store.clone(),
             actions,
-            renderer: Renderer::new(self.template)?,
+            renderer: Renderer::new(self.template, self.views).map_err(ResourceError::Template)?,
             undo_window: self.undo_window,
             max_data_bytes: self.max_data_bytes,
             keeps_history: self.keeps_history,
@@ -416,7 +458,8 @@ impl Resource {
         ResourceBuilder {
             store,
             actions: Vec::new(),
-            template: None,
+            template: ItemTemplate::None,
+            views: None,
             undo_window: Duration::from_secs(5),
             max_data_bytes: 16 * 1024,
             lock_ttl: Duration::from_secs(30),

@@ -5,6 +5,7 @@ use minijinja::{Environment, context};
 
 use super::payload::{Listed, Patch, RecordView};
 use crate::store::Record;
+use crate::ui::Views;
 
 /// The event carrying patches on a resource's topic.
 pub const PATCH_EVENT: &str = "rtux:patch";
@@ -28,30 +29,58 @@ pub fn dom_id(topic: &str, id: &str) -> String {
         .collect()
 }
 
-/// Renders a resource's item template (autoescaped HTML).
+/// Where a resource's item template comes from.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum ItemTemplate {
+    /// No HTML: clients get the data only.
+    #[default]
+    None,
+    /// A template of its own (a resource without app views).
+    Source(String),
+    /// A view of the app's environment, by name.
+    View(String),
+}
+
+/// Renders a resource's item template (autoescaped HTML) with the app's
+/// environment, or with one holding its own template only.
 pub(crate) struct Renderer {
-    env: Option<Environment<'static>>,
+    template: Option<(Views, String)>,
 }
 
 impl Renderer {
-    pub(crate) fn new(template: Option<String>) -> Result<Renderer, minijinja::Error> {
-        let env = template
-            .map(|source| {
+    pub(crate) fn new(template: ItemTemplate, views: Option<Views>) -> Result<Renderer, String> {
+        let template = match template {
+            ItemTemplate::None => None,
+            ItemTemplate::Source(source) => {
                 let mut env = Environment::new();
-                env.add_template_owned("item.html", source)?;
-                Ok::<_, minijinja::Error>(env)
-            })
-            .transpose()?;
-        Ok(Renderer { env })
+                env.add_template_owned("item.html", source)
+                    .map_err(|e| format!("item template: {e:#}"))?;
+                Some((Views::new(env), "item.html".to_owned()))
+            }
+            ItemTemplate::View(name) => {
+                let Some(views) = views else {
+                    return Err(format!(
+                        "item view {name:?}: the resource renders it with the app's views; give them to EndpointBuilder::views (or ResourceBuilder::views)"
+                    ));
+                };
+                if let Err(e) = views.get_template(&name) {
+                    return Err(format!(
+                        "item view {name:?} is not among the app's views: {e}"
+                    ));
+                }
+                Some((views, name))
+            }
+        };
+        Ok(Renderer { template })
     }
 
     /// The record's HTML, or `None` without a template (or if it fails to
     /// render, which is logged: a page must not break over one fragment).
     pub(crate) fn html(&self, topic: &str, record: &Record) -> Option<String> {
-        let env = self.env.as_ref()?;
+        let (views, name) = self.template.as_ref()?;
         let ctx =
             context! { record => RecordView::from(record), dom_id => dom_id(topic, &record.id) };
-        let rendered = env.get_template("item.html").and_then(|t| t.render(ctx));
+        let rendered = views.get_template(name).and_then(|t| t.render(ctx));
         match rendered {
             Ok(html) => Some(html),
             Err(e) => {
@@ -121,10 +150,8 @@ mod tests {
 
     #[test]
     fn renders_escaped_html() {
-        let r = Renderer::new(Some(
-            r#"<li id="{{ dom_id }}">{{ record.data.title }}</li>"#.into(),
-        ))
-        .expect("template");
+        let source = r#"<li id="{{ dom_id }}">{{ record.data.title }}</li>"#;
+        let r = Renderer::new(ItemTemplate::Source(source.into()), None).expect("template");
         let html = r
             .html("todo:a", &rec(json!({"title": "<script>x</script>"})))
             .expect("html");
@@ -136,12 +163,48 @@ mod tests {
 
     #[test]
     fn a_bad_template_is_refused_up_front() {
-        assert!(Renderer::new(Some("{{ unclosed".into())).is_err());
+        let bad = ItemTemplate::Source("{{ unclosed".into());
+        assert!(Renderer::new(bad, None).is_err());
+    }
+
+    #[test]
+    fn an_item_view_renders_with_the_apps_environment() {
+        let mut env = Environment::new();
+        env.add_filter("shout", |s: String| s.to_uppercase());
+        env.add_template("badge.html", "<b>{{ record.data.title|shout }}</b>")
+            .expect("parses");
+        env.add_template(
+            "notes/item.html",
+            r#"<li id="{{ dom_id }}">{% include "badge.html" %}</li>"#,
+        )
+        .expect("parses");
+        let views = Views::new(env);
+        let r = Renderer::new(
+            ItemTemplate::View("notes/item.html".into()),
+            Some(views.clone()),
+        )
+        .expect("a view of the app");
+        let html = r
+            .html("notes:a", &rec(json!({"title": "milk"})))
+            .expect("html");
+        assert_eq!(html, r#"<li id="notes-a-1"><b>MILK</b></li>"#);
+        let missing = Renderer::new(ItemTemplate::View("nope.html".into()), Some(views));
+        assert!(
+            missing
+                .err()
+                .is_some_and(|e| e.contains("not among the app's views"))
+        );
+        let alone = Renderer::new(ItemTemplate::View("notes/item.html".into()), None);
+        assert!(
+            alone
+                .err()
+                .is_some_and(|e| e.contains("EndpointBuilder::views"))
+        );
     }
 
     #[test]
     fn no_template_no_html() {
-        let r = Renderer::new(None).expect("none");
+        let r = Renderer::new(ItemTemplate::None, None).expect("none");
         assert_eq!(r.replace("t", &rec(json!({}))).html(), None);
         let insert = to_json(&r.insert("t", &rec(json!({})), 3, Some("0")));
         assert_eq!(insert["op"], "insert");

@@ -225,6 +225,12 @@ impl<M: Model> ModelBuilder<M> {
         self.with(|b| b.item_template(source))
     }
 
+    /// The item view, by name in the app's views (see
+    /// [`ResourceBuilder::item_view`]).
+    pub fn item_view(self, name: &str) -> Self {
+        self.with(|b| b.item_view(name))
+    }
+
     /// Builds the resource.
     ///
     /// # Errors

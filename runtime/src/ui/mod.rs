@@ -20,6 +20,11 @@ pub use html::Html;
 pub use skeleton::SkeletonView;
 pub use text::{AVATARS_SHOWN, avatar_overflow, typing_text, viewing_text};
 
+/// An app's views: the minijinja environment its pages render with, shared
+/// with its resources so patches render the same way
+/// ([`ResourceBuilder::item_view`](crate::action::ResourceBuilder::item_view)).
+pub type Views = std::sync::Arc<Environment<'static>>;
+
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {

@@ -104,6 +104,7 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
     let endpoint = Endpoint::builder(config.secret.as_str())
         .pubsub(pubsub)
         .presence(Viewer::config())
+        .views(views::env())
         // The one board's topic only: no visitor can make a collection of their own.
         .resource::<Note>(views::BOARD_TOPIC, &store)
         // rtux:channels (rtux gen adds channels above this line)

@@ -10,7 +10,7 @@ pub const MAX_TITLE: usize = 200;
 /// toggle, editing merges others' changes field by field (a conflict panel
 /// when both changed the same field), and delete can be undone for 5 s.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Model)]
-#[rtux(topic = "notes:*", template = "views/notes/item.html", presence = "crate::viewer::Viewer")]
+#[rtux(topic = "notes:*", view = "notes/item.html", presence = "crate::viewer::Viewer")]
 #[rtux(validate = "Note::validate")]
 #[rtux(action(
     add(kind = "insert"),

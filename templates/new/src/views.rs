@@ -1,9 +1,9 @@
 //! Pages and fragments: the minijinja templates in views/, autoescaped.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rtux::store::Record;
-use rtux::ui::Html;
+use rtux::ui::{Html, Views};
 use rtux::ui::minijinja::{Environment, context};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -21,17 +21,24 @@ const VIEWS: &[(&str, &str)] = &[
     // rtux:views (rtux gen adds views above this line)
 ];
 
-fn env() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
+/// The app's views: one minijinja environment for the pages and for the
+/// records the resources send in patches (their item views), so an include,
+/// a macro or a filter added here works in both.
+///
+/// # Panics
+/// If a view does not parse: a bug in the view, caught by `tests/views.rs`.
+pub fn env() -> Views {
+    static ENV: OnceLock<Views> = OnceLock::new();
+    let views = ENV.get_or_init(|| {
         let mut env = Environment::new();
         for (name, source) in VIEWS {
             if let Err(e) = env.add_template(name, source) {
                 panic!("views/{name} does not parse: {e:#}");
             }
         }
-        env
-    })
+        Arc::new(env)
+    });
+    Arc::clone(views)
 }
 
 /// Renders the view `name` (a path under views/) with `context` (build it with

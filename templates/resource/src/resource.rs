@@ -30,7 +30,7 @@ pub enum << f.enum_name >> {
 
 /// One << snake_words >>.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Model)]
-#[rtux(topic = "<< topic_prefix >>:*", template = "views/<< snake >>/item.html"[% if presence %], presence = "<< presence >>"[% endif %])]
+#[rtux(topic = "<< topic_prefix >>:*", view = "<< snake >>/item.html"[% if presence %], presence = "<< presence >>"[% endif %])]
 #[rtux(action(
     add(kind = "insert"),
     save(kind = "<< save_kind >>"),
