@@ -140,6 +140,28 @@ pub(crate) fn plural(snake: &str) -> String {
     }
 }
 
+/// A plural given with `--plural`: snake_case, and not the singular.
+///
+/// # Errors
+/// How to write it.
+pub(crate) fn given_plural(given: &str, singular: &str) -> Result<String, String> {
+    let snake = given.starts_with(|c: char| c.is_ascii_lowercase())
+        && given
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !snake {
+        return Err(format!(
+            "--plural {given:?}: write it in snake_case, like people or task_lists"
+        ));
+    }
+    if given == singular {
+        return Err(format!(
+            "--plural {given:?} is the singular: give the plural (pages, lists and topics are named by it)"
+        ));
+    }
+    Ok(given.to_owned())
+}
+
 /// `board` or `team_notes` → `Board`, `Team Notes`.
 pub(crate) fn title(krate: &str) -> String {
     krate

@@ -181,6 +181,14 @@ fn gen_refuses_bad_names_fields_and_flags_and_writes_nothing() {
         ),
         (&["Task", "title:string", "--topic", "Bad Topic"], "--topic"),
         (
+            &["Person", "name:string", "--plural", "People"],
+            "snake_case",
+        ),
+        (
+            &["Person", "name:string", "--plural", "person"],
+            "is the singular",
+        ),
+        (
             &["Task", "title:string", "--presence", "not a path"],
             "not a Rust type path",
         ),

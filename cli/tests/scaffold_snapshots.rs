@@ -115,5 +115,23 @@ fn new_and_gen_write_these_files() {
     );
     assert!(run.ok, "{}", run.stderr);
     insta::assert_snapshot!("gen_resource_merge", changes(&presence_tree, &tree(&app)));
+
+    // Where the plural's guess is wrong, --plural names the page, list and topics.
+    let args = [
+        "gen",
+        "resource",
+        "Person",
+        "name:string",
+        "--plural",
+        "people",
+    ];
+    let run = rtux(&app, &args);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(run.stdout.contains("/people"), "{}", run.stdout);
+    let person = std::fs::read_to_string(app.join("src/person.rs")).expect("src/person.rs");
+    assert!(
+        person.contains(r#""people:all""#) && person.contains(r#""/people/list""#),
+        "{person}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

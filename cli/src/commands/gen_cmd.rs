@@ -63,6 +63,10 @@ struct ResourceArgs {
     /// Topics are `<prefix>:*` (the plural name by default).
     #[arg(long, value_name = "PREFIX")]
     topic: Option<String>,
+    /// The plural, in snake_case, where the guess is wrong (`Person
+    /// --plural people`): the page (/people), the list, the topics.
+    #[arg(long, value_name = "PLURAL")]
+    plural: Option<String>,
     /// Print the files that would change, and write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -185,7 +189,10 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
         ));
     }
     let (root, crate_name) = app_root()?;
-    let plural = names::plural(&names::snake(&name));
+    let plural = match a.plural.as_deref() {
+        Some(given) => names::given_plural(given, &names::snake(&name))?,
+        None => names::plural(&names::snake(&name)),
+    };
     let r = NewResource {
         root: Path::new(&root),
         name: &name,
@@ -197,6 +204,7 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
         increments: &a.increment,
         server_owned: &a.server_owned,
         topic_prefix: topic_prefix(a.topic.as_deref(), plural.clone())?,
+        plural: plural.clone(),
     };
     let plan = resource(&r, &crate_name)?;
     finish(

@@ -2,11 +2,13 @@
 //! markers, and the view snapshots of the generated tests.
 
 mod app;
+mod manifest;
 mod markers;
 mod plan;
 mod presence;
 mod render;
 pub(crate) mod resource;
+mod resource_tests;
 mod views;
 
 pub(crate) use app::{NewApp, new_app};

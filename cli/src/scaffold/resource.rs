@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::plan::Plan;
 use super::views::ViewTest;
-use super::{formatted, markers, read, render, rustfmt};
+use super::{formatted, manifest, markers, read, render, resource_tests, rustfmt};
 use crate::fields::{Field, Kind};
 use crate::names;
 
@@ -45,9 +45,21 @@ pub(crate) struct NewResource<'a> {
     pub(crate) increments: &'a [String],
     pub(crate) server_owned: &'a [String],
     pub(crate) topic_prefix: String,
+    /// The plural in snake_case (`tasks`, or `--plural people`).
+    pub(crate) plural: String,
 }
 
 impl NewResource<'_> {
+    /// A sample record's data: each field's sample (`n` tells samples apart).
+    pub(crate) fn sample_data(&self, n: usize) -> Value {
+        Value::Object(
+            self.fields
+                .iter()
+                .map(|f| (f.name.clone(), f.sample(n)))
+                .collect(),
+        )
+    }
+
     fn field(&self, name: &str, flag: &str) -> Result<&Field, String> {
         self.fields.iter().find(|f| f.name == name).ok_or_else(|| {
             format!(
@@ -126,13 +138,8 @@ fn labelled(names: &[String]) -> Vec<Value> {
 
 /// One sample record of the resource, as item views take it.
 fn sample(r: &NewResource, topic: &str, n: usize) -> Value {
-    let data: serde_json::Map<String, Value> = r
-        .fields
-        .iter()
-        .map(|f| (f.name.clone(), f.sample(n)))
-        .collect();
     let id = format!("r{n}");
-    json!({ "record": { "id": id, "version": n, "data": data }, "dom_id": rtux::action::dom_id(topic, &id) })
+    json!({ "record": { "id": id, "version": n, "data": r.sample_data(n) }, "dom_id": rtux::action::dom_id(topic, &id) })
 }
 
 /// The resource's files and the edits that register it.
@@ -142,7 +149,7 @@ fn sample(r: &NewResource, topic: &str, n: usize) -> Value {
 pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String> {
     r.check()?;
     let snake = names::snake(r.name);
-    let plural = names::plural(&snake);
+    let plural = r.plural.clone();
     let page_topic = format!("{}:all", r.topic_prefix);
     let fields: Vec<Value> = r
         .fields
@@ -153,7 +160,7 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
             c
         })
         .collect();
-    let context = json!({
+    let mut context = json!({
         "name": r.name,
         "snake": snake,
         "snake_words": snake.replace('_', " "),
@@ -178,6 +185,7 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         },
         "confirm_delete": r.delete == Delete::Confirm,
     });
+    resource_tests::context(r, crate_name, &mut context);
     let mut plan = Plan::new(r.root);
     let module = format!("src/{snake}.rs");
     plan.create(
@@ -193,6 +201,17 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         let content = render::render(&format!("resource/views/{view}.html"), &context)?;
         views.push((name.clone(), content.clone()));
         plan.create(format!("views/{name}"), content);
+    }
+    let live_test = format!("tests/{snake}.rs");
+    plan.create(
+        live_test.as_str(),
+        formatted(
+            &live_test,
+            render::render("resource/tests/resource.rs", &context)?,
+        ),
+    );
+    for (path, content) in resource_tests::snapshots(r, &snake, &page_topic, &views[0].1)? {
+        plan.create(path, content);
     }
 
     let lib = markers::insert_before(
@@ -226,16 +245,8 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         render::render("resource/static/styles.css", &context)?.trim_end(),
     )?;
     plan.modify("static/app.css", styles);
-    let mut manifest = read(r.root, "Cargo.toml")?;
-    for (krate, line) in r.fields.iter().filter_map(Field::dependency) {
-        if !manifest
-            .lines()
-            .any(|l| l.starts_with(&format!("{krate} =")))
-        {
-            manifest =
-                markers::insert_before(&manifest, "Cargo.toml", "# rtux:dependencies", line)?;
-        }
-    }
+    let wanted: Vec<(&str, &str)> = r.fields.iter().filter_map(Field::dependency).collect();
+    let manifest = manifest::with_dependencies(&read(r.root, "Cargo.toml")?, &wanted)?;
     plan.modify("Cargo.toml", manifest);
 
     let mut page = json!({ "topic": page_topic, "list": "[list]" });

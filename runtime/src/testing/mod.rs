@@ -4,7 +4,8 @@
 //! join, push and await the reply, wait for a broadcast, assert silence, leave,
 //! drop the socket; perform a resource's actions with op ids handled
 //! ([`TestClient::act`], [`TestClient::replay`], [`TestClient::undo`],
-//! [`TestClient::patch`]) and follow presence ([`TestClient::presence_until`]).
+//! [`TestClient::patch`]), make two users' saves conflict ([`stale_save`]) and
+//! follow presence ([`TestClient::presence_until`]).
 //! [`redact`] and [`redact_text`] take out what changes from run to run, for
 //! insta snapshots. rtux's own end-to-end tests use them.
 //!
@@ -36,10 +37,12 @@
 //! ```
 
 mod client;
+mod conflict;
 mod redact;
 mod server;
 
 pub use client::{Connect, Presences, TestClient};
+pub use conflict::stale_save;
 pub use redact::{redact, redact_text};
 pub use server::TestServer;
 

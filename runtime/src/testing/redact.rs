@@ -14,10 +14,18 @@ const VOLATILE: [(&str, &str); 8] = [
     ("online_at", "[time]"),
     ("updated_at", "[time]"),
     ("inserted_at", "[time]"),
-    ("at", "[time]"),
+    ("undo_until", "[time]"),
     ("token", "[token]"),
     ("client", "[client]"),
 ];
+
+/// Keys that are a time when they hold one (ms since the epoch), and what
+/// else otherwise: an action's `at` is when it was made, a patch's `at` the
+/// record's place in the list, which a snapshot should show.
+const TIMES_SOMETIMES: [&str; 1] = ["at"];
+
+/// From 2001 on, in ms since the epoch: smaller numbers are not times.
+const EPOCH_MS_FLOOR: u64 = 1_000_000_000_000;
 
 static UUID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b")
@@ -30,7 +38,8 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `value` with its volatile parts replaced: refs by `[ref]`, times by
-/// `[time]`, tokens by `[token]`, client ids by `[client]`, and record ids
+/// `[time]` (an `at` only when it is one: a patch's `at` is a place in the
+/// list), tokens by `[token]`, client ids by `[client]`, and record ids
 /// (UUIDs) wherever they appear in strings by `[id]`.
 ///
 /// ```
@@ -47,8 +56,11 @@ pub fn redact(value: &Value) -> Value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
+                    let time = TIMES_SOMETIMES.contains(&k.as_str())
+                        && v.as_u64().is_some_and(|n| n >= EPOCH_MS_FLOOR);
                     let redacted = match VOLATILE.iter().find(|(key, _)| key == k) {
                         Some((_, with)) if !v.is_null() => Value::String((*with).to_owned()),
+                        _ if time => Value::String("[time]".to_owned()),
                         _ => redact(v),
                     };
                     (k.clone(), redacted)
@@ -71,4 +83,25 @@ pub fn redact(value: &Value) -> Value {
 pub fn redact_text(text: &str) -> String {
     let text = TOKEN.replace_all(text, "[token]");
     UUID.replace_all(&text, "[id]").into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_patch_keeps_its_place_and_an_action_loses_its_time() {
+        let patch = json!({"op": "insert", "at": 3, "after": null});
+        assert_eq!(redact(&patch)["at"], 3, "a place in the list is no time");
+        let push = json!({"client": "c1", "op": "7", "at": 1_796_006_462_466_u64});
+        assert_eq!(
+            redact(&push),
+            json!({"client": "[client]", "op": "7", "at": "[time]"})
+        );
+        let scheduled = json!({"undo_window_ms": 5000, "undo_until": 1_796_006_467_466_u64});
+        assert_eq!(redact(&scheduled)["undo_until"], "[time]");
+        assert_eq!(redact(&scheduled)["undo_window_ms"], 5000);
+    }
 }

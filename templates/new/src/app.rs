@@ -12,27 +12,12 @@ use rtux::presence::PresenceMeta;
 use rtux::store::Store;
 use rtux::ui::Html;
 use serde::Deserialize;
+use tower_http::trace::TraceLayer;
 
-use crate::Config;
+use crate::{Config, Error};
 use crate::notes::Note;
 use crate::viewer::Viewer;
 use crate::views;
-
-/// Why the app could not start.
-#[derive(Debug)]
-pub struct Error(String);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-fn fail(what: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
-    move |e| Error(format!("{what}: {e}"))
-}
 
 /// How long a socket token lasts; rtux.js renews it from `/rtux/token`.
 const TOKEN_TTL: Duration = Duration::from_secs(3600);
@@ -75,7 +60,7 @@ pub(crate) async fn fragment(app: &App, topic: &str, view: fn(&str, &[rtux::stor
     match app.store.page(topic, None, rtux::action::PAGE_RECORDS).await {
         Ok(records) => Ok(view(topic, &records)),
         Err(e) => {
-            eprintln!("could not load {topic}: {e}");
+            tracing::error!(%topic, "could not load the records: {e}");
             Err((StatusCode::SERVICE_UNAVAILABLE, "This part could not be loaded: try again in a moment.".into()))
         }
     }
@@ -96,10 +81,9 @@ pub async fn router(config: &Config) -> Result<Router, Error> {
 /// As [`router`].
 pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
     let store = open_store(&config.database_url).await?;
-    let pubsub = rtux::cluster::pubsub_for(config.pubsub_url.as_deref(), Default::default())
-        .map_err(|e| Error(e.to_string()))?;
+    let pubsub = rtux::cluster::pubsub_for(config.pubsub_url.as_deref(), Default::default())?;
     if let Some(cluster) = rtux::cluster::Cluster::of(&*pubsub) {
-        println!("Joining the other nodes through PUBSUB_URL as node {}.", cluster.node());
+        tracing::info!(node = %cluster.node(), "joining the other nodes through PUBSUB_URL");
     }
     let endpoint = Endpoint::builder(config.secret.as_str())
         .pubsub(pubsub)
@@ -108,8 +92,7 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
         // The one board's topic only: no visitor can make a collection of their own.
         .resource::<Note>(views::BOARD_TOPIC, &store)
         // rtux:channels (rtux gen adds channels above this line)
-        .build()
-        .map_err(|e| fail("the endpoint")(&e))?;
+        .build()?;
     let app = App { endpoint: endpoint.clone(), store };
     let pages = Router::new()
         .route("/", get(board))
@@ -118,31 +101,70 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
         // rtux:routes (rtux gen adds routes above this line)
         .with_state(app);
     let files = tower_http::services::ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
-    let router = pages.nest_service("/static", files).merge(endpoint.router());
+    let router = pages
+        .nest_service("/static", files)
+        .merge(endpoint.router())
+        // One line per request (method, path, status, time): RUST_LOG=tower_http=debug.
+        .layer(TraceLayer::new_for_http());
     Ok((router, endpoint))
 }
 
 async fn open_store(url: &str) -> Result<Store, Error> {
-    Store::open(url).await.map_err(|e| Error(format!("cannot open the store {url:?}: {e}. Set DATABASE_URL to a SQLite file (sqlite:app.db) or unset it.")))
+    Store::open(url).await.map_err(|source| Error::Store { url: url.to_owned(), source })
 }
 
-/// Serves the app on `config.addr` until the process stops.
+/// Serves the app on `config.addr` until Ctrl-C (or SIGTERM): then it stops
+/// taking connections and lets open requests finish.
 ///
 /// # Errors
 /// The app cannot start, or the address is taken.
 pub async fn run(config: Config) -> Result<(), Error> {
     if config.development_secret && config.production {
-        return Err(Error("RTUX_SECRET is not set, and in production (a release build, or RTUX_ENV=production) the app does not start with the development secret: set RTUX_SECRET to 32 or more random bytes (for example `openssl rand -hex 32`).".into()));
+        return Err(Error::DevelopmentSecretInProduction);
     }
     let app = router(&config).await?;
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
-        .map_err(|e| Error(format!("cannot listen on {}: {e}. Set PORT to a free port, such as PORT=4001.", config.addr)))?;
+        .map_err(|source| Error::Listen { addr: config.addr.clone(), source })?;
     if config.development_secret {
         println!("Using the development secret: set RTUX_SECRET (32+ random bytes) in production.");
     }
     println!("<< title >> is running on http://{}: open it in two windows. Ctrl-C stops it.", config.addr);
-    axum::serve(listener, app).await.map_err(|e| fail("the server")(&e))
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(Error::Serve)?;
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `docker stop` and systemd send).
+async fn shutdown() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    println!("Stopping: open requests finish first.");
 }
 
 /// A fresh socket token for the visitor of the cookie (rtux.js asks for one

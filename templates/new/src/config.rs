@@ -40,4 +40,23 @@ impl Config {
             secret: secret.unwrap_or_else(|| DEVELOPMENT_SECRET.into()),
         }
     }
+
+    /// For a test: a fresh SQLite store of its own in the temp directory
+    /// (`name` keeps tests apart), in-process pub/sub, a test secret.
+    ///
+    /// # Panics
+    /// If the temp directory cannot be written.
+    pub fn for_tests(name: &str) -> Config {
+        let dir = std::env::temp_dir().join(format!("<< crate_name >>-test-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp directory for the test store");
+        let _fresh = std::fs::remove_file(dir.join("test.db"));
+        Config {
+            addr: "127.0.0.1:0".into(),
+            database_url: format!("sqlite:{}", dir.join("test.db").display()),
+            pubsub_url: None,
+            secret: "a test secret of at least thirty-two bytes".into(),
+            development_secret: false,
+            production: false,
+        }
+    }
 }

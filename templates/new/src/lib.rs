@@ -2,10 +2,12 @@
 
 mod app;
 mod config;
+mod error;
 pub mod notes;
 pub mod viewer;
 pub mod views;
 // rtux:modules (rtux gen adds modules above this line)
 
-pub use app::{Error, build, router, run};
+pub use app::{build, router, run};
 pub use config::Config;
+pub use error::Error;

@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use rtux::testing::{TestClient, TestServer};
+use rtux::testing::{TestClient, TestServer, stale_save};
 use serde_json::json;
 use tower::ServiceExt;
 
@@ -12,17 +12,7 @@ use << crate_name >>::views::BOARD_TOPIC;
 
 /// The app on a fresh store of its own (`name` keeps tests apart).
 async fn app(name: &str) -> (axum::Router, rtux::Endpoint) {
-    let dir = std::env::temp_dir().join(format!("<< crate_name >>-test-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let _fresh = std::fs::remove_file(dir.join("test.db"));
-    let config = << crate_name >>::Config {
-        addr: "127.0.0.1:0".into(),
-        database_url: format!("sqlite:{}", dir.join("test.db").display()),
-        pubsub_url: None,
-        secret: "a test secret of at least thirty-two bytes".into(),
-        development_secret: false,
-        production: false,
-    };
+    let config = << crate_name >>::Config::for_tests(name);
     << crate_name >>::build(&config).await.expect("the app starts")
 }
 
@@ -68,14 +58,13 @@ async fn notes_are_added_toggled_merged_and_undone_live() {
     assert_eq!(ana.patch(BOARD_TOPIC).await["record"]["data"]["done"], true);
 
     // Both edit the same version's title: the second save gets the conflict.
-    let version = toggled["response"]["record"]["version"].clone();
-    let mine = json!({"id": id, "version": version, "data": {"title": "Oat milk"}});
-    assert_eq!(ana.act(BOARD_TOPIC, "save", mine).await["status"], "ok");
-    let theirs = json!({"id": id, "version": version, "data": {"title": "Soy milk"}});
-    let refused = bo.act(BOARD_TOPIC, "save", theirs).await;
+    let record = &toggled["response"]["record"];
+    let (mine, theirs) = (json!({"title": "Oat milk"}), json!({"title": "Soy milk"}));
+    let refused = stale_save(&mut ana, &mut bo, BOARD_TOPIC, "save", record, mine, theirs).await;
     let reason = refused["response"]["reason"].as_str().unwrap_or_default();
     assert!(reason.starts_with("conflict"), "{refused}");
     assert_eq!(refused["response"]["record"]["data"]["title"], "Oat milk");
+    assert_eq!(refused["response"]["conflict"]["yours"]["title"], "Soy milk", "nothing typed is lost");
 
     let deleted = ana.act(BOARD_TOPIC, "delete", json!({"id": id})).await;
     assert_eq!(deleted["status"], "ok", "{deleted}");
