@@ -40,11 +40,13 @@ mod client;
 mod conflict;
 mod redact;
 mod server;
+mod socket;
 
 pub use client::{Connect, Presences, TestClient};
 pub use conflict::stale_save;
 pub use redact::{redact, redact_text};
 pub use server::TestServer;
+pub use socket::{JOIN_REF, RawSocket, open_joined, socket_url};
 
 /// How long a test client waits for a frame it expects (5 s).
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);

@@ -69,11 +69,7 @@ impl TestServer {
 
     /// The socket URL with a token for `user`.
     pub fn url(&self, user: &str) -> String {
-        format!(
-            "ws://{}/socket/websocket?vsn=2.0.0&token={}",
-            self.addr,
-            self.token(user)
-        )
+        super::socket_url(self.addr, &self.token(user))
     }
 }
 

@@ -8,14 +8,12 @@ use std::time::Duration;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::servers::{SECRET, TOPIC, broadcast_frame};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Ws = rtux::testing::RawSocket;
 
 /// Which server a client talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,28 +35,21 @@ impl Kind {
 
 /// Connects, and for rtux joins the topic; returns the open socket.
 pub(crate) async fn connect(kind: Kind, addr: SocketAddr, user: &str) -> Result<Ws, String> {
-    let url = match kind {
+    let opened = match kind {
         Kind::Rtux => {
             let tokens = rtux::auth::Tokens::new(SECRET.as_bytes()).map_err(|e| e.to_string())?;
             let token = tokens.issue(user, None, Duration::from_secs(3600));
-            format!("ws://{addr}/socket/websocket?vsn=2.0.0&token={token}")
+            rtux::testing::open_joined(&rtux::testing::socket_url(addr, &token), TOPIC, json!({}))
+                .await
         }
-        Kind::Baseline => format!("ws://{addr}/"),
-    };
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| {
-        format!("connect: {e} (for 10,000 clients, raise the open-files limit: ulimit -n 25000)")
-    })?;
-    if kind == Kind::Rtux {
-        let join = json!(["1", "1", TOPIC, "phx_join", {}]).to_string();
-        ws.send(Message::text(join))
+        Kind::Baseline => tokio_tungstenite::connect_async(format!("ws://{addr}/"))
             .await
-            .map_err(|e| e.to_string())?;
-        match ws.next().await {
-            Some(Ok(Message::Text(reply))) if reply.contains(r#""status":"ok""#) => {}
-            other => return Err(format!("join failed: {other:?}")),
-        }
-    }
-    Ok(ws)
+            .map(|(ws, _)| ws)
+            .map_err(|e| format!("connect: {e}")),
+    };
+    opened.map_err(|e| {
+        format!("{e} (for 10,000 clients, raise the open-files limit: ulimit -n 25000)")
+    })
 }
 
 /// Reads `expected` shouts, counting each in `delivered`; returns the delivery

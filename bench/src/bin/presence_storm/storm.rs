@@ -10,16 +10,14 @@ use std::time::Duration;
 use futures_util::stream::SplitStream;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::report;
 use crate::server::{CALM, SECRET, TOPIC};
 use rtux_bench::{Nodes, percentile, rss_sum_kib};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Ws = rtux::testing::RawSocket;
 
 /// What to measure.
 #[derive(Debug, clap::Args)]
@@ -343,18 +341,10 @@ async fn reply(ws: &mut Ws, r: u64) -> Result<(), String> {
 async fn join(addr: SocketAddr, user: &str, topic: &str) -> Result<Ws, String> {
     let tokens = rtux::auth::Tokens::new(SECRET.as_bytes()).map_err(|e| e.to_string())?;
     let token = tokens.issue(user, None, Duration::from_secs(3600));
-    let url = format!("ws://{addr}/socket/websocket?vsn=2.0.0&token={token}");
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| {
-        format!("connect: {e} (for 10,000 users, raise the open-files limit: ulimit -n 25000)")
-    })?;
-    let frame = json!(["1", "1", topic, "phx_join", {"meta": {}}]).to_string();
-    ws.send(Message::text(frame))
+    let url = rtux::testing::socket_url(addr, &token);
+    rtux::testing::open_joined(&url, topic, json!({"meta": {}}))
         .await
-        .map_err(|e| e.to_string())?;
-    match ws.next().await {
-        Some(Ok(Message::Text(reply))) if reply.contains(r#""status":"ok""#) => Ok(ws),
-        other => Err(format!("join failed: {other:?}")),
-    }
+        .map_err(|e| format!("{e} (for 10,000 users, raise the open-files limit: ulimit -n 25000)"))
 }
 
 /// Follows the topic's presence as a client does, until the socket ends;
