@@ -18,7 +18,7 @@ mod text;
 pub use colour::{PALETTE, colour_for};
 pub use html::Html;
 pub use skeleton::SkeletonView;
-pub use text::{AVATARS_SHOWN, avatar_overflow, typing_text, viewing_text};
+pub use text::{AVATARS_SHOWN, WORDS, avatar_overflow, typing_text, viewing_text};
 
 /// An app's views: the minijinja environment its pages render with, shared
 /// with its resources so patches render the same way
@@ -45,6 +45,7 @@ fn env() -> &'static Environment<'static> {
             ("connection.html", include_str!("templates/connection.html")),
             ("lock_badge.html", include_str!("templates/lock_badge.html")),
             ("presence.html", include_str!("templates/presence.html")),
+            ("components.html", include_str!("templates/components.html")),
         ];
         for (name, source) in templates {
             if let Err(e) = env.add_template(name, source) {
@@ -81,15 +82,34 @@ fn render(name: &str, ctx: minijinja::Value) -> Html {
     Html::from_trusted(html)
 }
 
-/// The `<link>` and `<script>` of the browser client, with hashed URLs; put it
-/// in the page's `<head>`.
+/// The `<link>` and `<script>` of the browser client, with hashed URLs, and
+/// what rtux.js shows that the server owns: the words ([`WORDS`]) and the
+/// markup of avatars and lock badges, as `<template>`s it fills in. Put it in
+/// the page's `<head>`.
 ///
 /// ```
-/// assert!(rtux::ui::assets_tags().contains(&rtux::assets::assets().js));
+/// let tags = rtux::ui::assets_tags();
+/// assert!(tags.contains(&rtux::assets::assets().js));
+/// assert!(tags.contains(r#"<template data-rtux-tpl="avatar"><span class="rtux-avatar""#));
+/// assert!(tags.contains(r#""typing_one":"{a} is typing""#));
 /// ```
 pub fn assets_tags() -> Html {
-    let ctx =
-        context! { js => crate::assets::script_url(), css => crate::assets::stylesheet_url() };
+    let words: serde_json::Map<String, Value> = WORDS
+        .iter()
+        .map(|(key, phrase)| ((*key).to_owned(), Value::from(*phrase)))
+        .collect();
+    let ui = serde_json::json!({ "words": words, "avatars_shown": AVATARS_SHOWN });
+    // Inside <script> nothing is unescaped: keep `<`, `>` and `&` out of it.
+    let ui = ui
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    let ctx = context! {
+        js => crate::assets::script_url(),
+        css => crate::assets::stylesheet_url(),
+        ui => Html::from_trusted(ui),
+    };
     render("assets.html", ctx)
 }
 
@@ -288,10 +308,16 @@ pub fn lock_badge(
     holder_name: Option<&str>,
     viewer_id: &str,
 ) -> Html {
+    let mine = holder_id == viewer_id;
+    let text = if mine {
+        text::say("editing_mine", &[])
+    } else {
+        text::say("editing", &[("name", holder_name.unwrap_or(holder_id))])
+    };
     let ctx = context! {
         section => section,
-        name => holder_name.unwrap_or(holder_id),
-        mine => holder_id == viewer_id,
+        text => text,
+        mine => mine,
         color => colour_for(holder_id),
     };
     render("lock_badge.html", ctx)

@@ -1,7 +1,43 @@
-//! Words for presence: who is typing, how many are viewing, the avatar overflow.
+//! The words rtux shows: who is typing, how many are viewing, the avatar
+//! overflow, lock badges, the undo toast. One table, [`WORDS`], used here and
+//! sent to rtux.js with the page ([`super::assets_tags`]), so the server and
+//! the browser say the same thing.
 
 /// How many avatars an avatar stack shows before "+N".
 pub const AVATARS_SHOWN: usize = 5;
+
+/// Each phrase by key, with `{placeholders}` the speaker fills in.
+///
+/// ```
+/// let (_, typing) = rtux::ui::WORDS.iter().find(|(k, _)| *k == "typing_one").unwrap();
+/// assert_eq!(*typing, "{a} is typing");
+/// ```
+pub const WORDS: [(&str, &str); 13] = [
+    ("typing_one", "{a} is typing"),
+    ("typing_two", "{a} and {b} are typing"),
+    ("typing_many", "{a} and {n} others are typing"),
+    ("viewing_one", "1 person viewing"),
+    ("viewing_many", "{n} people viewing"),
+    ("overflow", "+{n}"),
+    ("editing", "{name} is editing"),
+    ("editing_mine", "You are editing"),
+    ("someone", "Someone"),
+    ("not_saved", "Not saved"),
+    ("undo_within", "Deleted. Undo within {n} s"),
+    ("undo", "Undo"),
+    ("load_more", "Load more"),
+];
+
+/// The phrase `key` with its placeholders filled from `vars`.
+pub(crate) fn say(key: &str, vars: &[(&str, &str)]) -> String {
+    let pattern = WORDS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(key, |(_, phrase)| phrase);
+    vars.iter().fold(pattern.to_owned(), |text, (name, value)| {
+        text.replace(&format!("{{{name}}}"), value)
+    })
+}
 
 /// "A is typing", "A and B are typing", "A and 2 others are typing"; `None` when
 /// nobody is.
@@ -17,12 +53,11 @@ pub const AVATARS_SHOWN: usize = 5;
 pub fn typing_text<S: AsRef<str>>(names: &[S]) -> Option<String> {
     match names {
         [] => None,
-        [a] => Some(format!("{} is typing", a.as_ref())),
-        [a, b] => Some(format!("{} and {} are typing", a.as_ref(), b.as_ref())),
-        [a, rest @ ..] => Some(format!(
-            "{} and {} others are typing",
-            a.as_ref(),
-            rest.len()
+        [a] => Some(say("typing_one", &[("a", a.as_ref())])),
+        [a, b] => Some(say("typing_two", &[("a", a.as_ref()), ("b", b.as_ref())])),
+        [a, rest @ ..] => Some(say(
+            "typing_many",
+            &[("a", a.as_ref()), ("n", &rest.len().to_string())],
         )),
     }
 }
@@ -35,9 +70,9 @@ pub fn typing_text<S: AsRef<str>>(names: &[S]) -> Option<String> {
 /// ```
 pub fn viewing_text(count: usize) -> String {
     if count == 1 {
-        "1 person viewing".to_owned()
+        say("viewing_one", &[])
     } else {
-        format!("{count} people viewing")
+        say("viewing_many", &[("n", &count.to_string())])
     }
 }
 
@@ -48,7 +83,7 @@ pub fn viewing_text(count: usize) -> String {
 /// assert_eq!(rtux::ui::avatar_overflow(8).as_deref(), Some("+3"));
 /// ```
 pub fn avatar_overflow(count: usize) -> Option<String> {
-    (count > AVATARS_SHOWN).then(|| format!("+{}", count - AVATARS_SHOWN))
+    (count > AVATARS_SHOWN).then(|| say("overflow", &[("n", &(count - AVATARS_SHOWN).to_string())]))
 }
 
 #[cfg(test)]
@@ -67,5 +102,21 @@ mod tests {
     #[test]
     fn nobody_viewing_is_plural() {
         assert_eq!(viewing_text(0), "0 people viewing");
+    }
+
+    #[test]
+    fn every_phrase_is_filled_whole() {
+        assert_eq!(say("editing", &[("name", "Ana")]), "Ana is editing");
+        assert_eq!(
+            say("undo_within", &[("n", "4")]),
+            "Deleted. Undo within 4 s"
+        );
+        for (key, _) in WORDS {
+            let vars = [("a", "A"), ("b", "B"), ("n", "2"), ("name", "N")];
+            assert!(
+                !say(key, &vars).contains('{'),
+                "{key} has a placeholder nobody fills"
+            );
+        }
     }
 }

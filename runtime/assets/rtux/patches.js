@@ -1,0 +1,40 @@
+// rtux.js, patches: Patches: server fragments by DOM id, keeping what the user is typing.
+// A form's fields, typed: checkboxes as booleans (unchecked too), number
+// inputs as numbers, date-times with their seconds.
+const fields = (f) => {
+  const out = {};
+  for (const i of f.elements) {
+    if (!i.name || i.disabled) continue;
+    if (i.type === "checkbox") out[i.name] = i.checked;
+    else if (i.type === "radio") { if (i.checked) out[i.name] = i.value; }
+    else if (i.type === "number") out[i.name] = i.value === "" ? null : Number(i.value);
+    // Browsers drop ":00" seconds; send a full local date-time.
+    else if (i.type === "datetime-local") out[i.name] = /T\d\d:\d\d$/.test(i.value) ? `${i.value}:00` : i.value;
+    else if (i.type !== "submit" && i.type !== "button") out[i.name] = i.value;
+  }
+  return out;
+};
+const fragment = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content.firstElementChild; };
+// Replaces `old` with the server's HTML, keeping unsaved edits: each edited
+// field keeps its text (the focused one its caret too), and its form keeps the
+// version the user started from, so a later save merges instead of overwriting.
+const replaceKeepingInput = (old, html) => {
+  const next = fragment(html);
+  if (!next) return old;
+  const active = document.activeElement;
+  const focus = active && old.contains(active) && "value" in active ? active : null;
+  const caret = focus && [focus.selectionStart, focus.selectionEnd];
+  const edited = $$(old, "input,textarea,select").filter((i) => i === focus
+    || (i.name && (i.type === "checkbox" ? i.checked !== i.defaultChecked : i.value !== i.defaultValue)));
+  old.replaceWith(next);
+  for (const i of edited) {
+    const key = i.id ? `#${CSS.escape(i.id)}` : i.name ? `[name="${CSS.escape(i.name)}"]` : null;
+    const twin = key && (next.matches(key) ? next : next.querySelector(key));
+    if (!twin) continue;
+    if (i.type === "checkbox") twin.checked = i.checked; else twin.value = i.value;
+    if (i.form && twin.form && i.form.dataset.rtuxVersion) twin.form.dataset.rtuxVersion = i.form.dataset.rtuxVersion;
+    if (i === focus) { twin.focus(); try { twin.setSelectionRange(caret[0], caret[1]); } catch (_) { /* not a text input */ } }
+  }
+  return next;
+};
+const highlight = (node) => { node.classList.add("rtux-highlight"); setTimeout(() => node.classList.remove("rtux-highlight"), 1500); };
