@@ -214,7 +214,7 @@ pub fn skeleton(shape: Skeleton) -> Html {
 
 /// The skeleton of one record, `of` a kind (`data-rtux-skeleton-of`), field
 /// by field in order: what a list shows while its records load. The
-/// [`SkeletonView`](SkeletonView) derive writes the shapes.
+/// [`SkeletonView`] derive writes the shapes.
 ///
 /// ```
 /// use rtux::ui::{Skeleton, record_skeleton};
@@ -244,7 +244,7 @@ pub fn async_result(url: &str, placeholder: Skeleton) -> Html {
 }
 
 /// An async result whose placeholder is `count` record skeletons of a kind
-/// ([`SkeletonView`](SkeletonView), derived with the resource): a
+/// ([`SkeletonView`], derived with the resource): a
 /// loading list that has the shape of the list to come.
 ///
 /// ```
