@@ -16,8 +16,28 @@ const KEYWORDS: &[&str] = &[
 /// Names a Rust program can't have for its crate (they clash with the standard library).
 const RESERVED_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro", "test", "rtux"];
 
+/// Names Cargo refuses for a package: its own build directories.
+const CARGO_DIRS: &[&str] = &["deps", "examples", "build", "incremental"];
+
+/// Names Windows keeps for devices, with any extension: an app so named
+/// cannot be checked out or built there (Cargo warns the same).
+const WINDOWS_RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
 fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
+}
+
+/// What Cargo warns about an app name it accepts, said the same way.
+pub(crate) fn app_warning(name: &str) -> Option<String> {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    WINDOWS_RESERVED.contains(&stem.as_str()).then(|| {
+        format!(
+            "the name `{name}` is a reserved Windows filename: this app will not work on Windows platforms (choose another, such as `my-{name}`, if it must)"
+        )
+    })
 }
 
 /// The app name of `rtux new <name>`: a directory and a crate name.
@@ -52,6 +72,11 @@ pub(crate) fn app(name: &str) -> Result<String, String> {
         return Err(format!("{name:?} has {bad:?}: {hint}"));
     }
     let krate = name.replace('-', "_").to_lowercase();
+    if CARGO_DIRS.contains(&name) {
+        return Err(format!(
+            "{name:?} conflicts with Cargo's build directory names, so Cargo refuses it: choose another, such as `my-{name}`"
+        ));
+    }
     if is_keyword(&krate) || RESERVED_CRATES.contains(&krate.as_str()) {
         return Err(format!(
             "{name:?} is a Rust keyword or a reserved crate name: choose another, such as `my-{name}`"
@@ -190,10 +215,24 @@ mod tests {
     fn app_names() {
         assert_eq!(app("team-notes").as_deref(), Ok("team_notes"));
         for bad in [
-            "", "fn", "1app", "my app", "a/b", "..", "café", "std", "a!b",
+            "", "fn", "1app", "my app", "a/b", "..", "café", "std", "a!b", "deps", "build",
         ] {
             assert!(app(bad).is_err(), "{bad:?} passed");
         }
+    }
+
+    #[test]
+    fn windows_reserved_names_pass_with_cargos_warning() {
+        for name in ["con", "aux", "nul", "com1", "lpt9", "Aux"] {
+            let warning = app_warning(name).unwrap_or_default();
+            assert!(
+                warning.contains("reserved Windows filename"),
+                "{name}: {warning:?}"
+            );
+        }
+        assert!(app("aux").is_ok(), "Cargo accepts it, and so does rtux");
+        assert_eq!(app_warning("board"), None);
+        assert_eq!(app_warning("console"), None);
     }
 
     #[test]

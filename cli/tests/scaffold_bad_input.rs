@@ -27,6 +27,7 @@ fn invalid_app_names_are_refused_and_nothing_is_written() {
         ("", "empty"),
         ("café", "non-ASCII"),
         ("std", "reserved crate name"),
+        ("deps", "Cargo's build directory names"),
         ("app!", "has '!'"),
     ] {
         refused(&rtux(&dir, &["new", name]), says);
@@ -55,6 +56,20 @@ fn invalid_app_names_are_refused_and_nothing_is_written() {
         "not a version requirement",
     );
     assert!(tree(&dir).is_empty());
+}
+
+#[test]
+fn a_name_cargo_warns_about_gets_the_same_warning_and_the_app() {
+    let dir = fresh("warned");
+    let run = rtux(&dir, &["new", "aux"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("warning: the name `aux` is a reserved Windows filename"),
+        "{}",
+        run.stderr
+    );
+    assert!(dir.join("aux/Cargo.toml").is_file());
 }
 
 #[test]

@@ -78,6 +78,9 @@ fn dev_secret() -> Result<String, String> {
 
 pub(crate) fn run(args: &NewArgs) -> Result<(), String> {
     let crate_name = names::app(&args.name)?;
+    if let Some(warning) = names::app_warning(&args.name) {
+        eprintln!("warning: {warning}");
+    }
     let root = std::env::current_dir()
         .map_err(|e| format!("no current folder: {e}"))?
         .join(&args.name);
