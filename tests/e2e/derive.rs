@@ -429,3 +429,37 @@ async fn presence_metas_are_typed_with_identity_from_the_token() {
         "{refused}"
     );
 }
+
+/// The typing TTL is the channel's meta type's (4 s for `Viewer`), not the
+/// endpoint's (3 s by default): `rtux gen presence --typing-expiry` holds.
+#[tokio::test]
+async fn a_presence_channel_keeps_its_meta_types_timings() {
+    let server = TestServer::with(|b| {
+        b.presence(rtux::presence::PresenceConfig::default())
+            .channel("viewers:*", rtux::channel::PresenceChannel::<Viewer>::new())
+    })
+    .await;
+    let topic = format!("viewers:{}", unique("t"));
+    let meta = json!({"meta": {"role": "editor"}});
+    let mut ana = Client::joined(&server, "ana", &topic, meta.clone()).await;
+    let mut bo = Client::joined(&server, "bo", &topic, meta).await;
+    assert_eq!(
+        ana.push(&topic, "presence:typing", json!({})).await["status"],
+        "ok"
+    );
+    let typing = |on: bool| {
+        move |p: &rtux::testing::Presences| {
+            p.get("ana")
+                .and_then(|m| m.last())
+                .is_some_and(|m| m["typing"] == on)
+        }
+    };
+    bo.presence_until(&topic, typing(true)).await;
+    let started = tokio::time::Instant::now();
+    bo.presence_until(&topic, typing(false)).await;
+    let took = started.elapsed();
+    assert!(
+        took >= std::time::Duration::from_millis(3_500),
+        "typing cleared after {took:?}: the endpoint's 3 s won over Viewer's 4 s"
+    );
+}

@@ -16,7 +16,7 @@ pub(crate) fn track_joining<M: PresenceMeta>(
     let meta = M::joining(socket.claims(), payload.get("meta").unwrap_or(&Value::Null))?;
     socket
         .presence()
-        .track(meta.to_meta())
+        .track_meta(&meta)
         .map_err(|e| JoinError::new(e.to_string()))
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::auth::Claims;
 use crate::conn::{Activity, ConnId, Outbox};
-use crate::presence::{Presence, PresenceError, Status};
+use crate::presence::{Presence, PresenceError, PresenceMeta, Status, TopicTimings};
 use crate::pubsub::{Broadcast, PubSub};
 use crate::wire::encode_push;
 
@@ -221,6 +221,27 @@ impl ChannelPresence<'_> {
     pub fn track(self, meta: Value) -> Result<(), PresenceError> {
         let (presence, topic, conn) = self.at();
         presence.track(topic, &self.socket.claims.sub, conn, meta)?;
+        self.socket.send_presence_state();
+        Ok(())
+    }
+
+    /// Tracks this socket with a typed meta: its user id as the key, and the
+    /// meta type's own timings (`M::timings`, from `#[rtux(typing_expiry,
+    /// cursor_rate)]`) for this topic, over the endpoint's; sends the client
+    /// the topic's `presence_state`.
+    ///
+    /// # Errors
+    /// [`PresenceError::AlreadyTracked`] or [`PresenceError::Invalid`].
+    pub fn track_meta<M: PresenceMeta>(self, meta: &M) -> Result<(), PresenceError> {
+        let (presence, topic, conn) = self.at();
+        let timings = TopicTimings::from(&M::timings(presence.config().clone()));
+        presence.track_with(
+            topic,
+            &self.socket.claims.sub,
+            conn,
+            meta.to_meta(),
+            timings,
+        )?;
         self.socket.send_presence_state();
         Ok(())
     }

@@ -77,6 +77,35 @@ impl Default for PresenceConfig {
     }
 }
 
+/// The timings of one topic's presence where they differ from the endpoint's
+/// (a channel's meta type sets its own: `#[rtux(typing_expiry, cursor_rate)]`).
+///
+/// ```
+/// use std::time::Duration;
+/// use rtux::presence::{PresenceConfig, TopicTimings};
+///
+/// let config = PresenceConfig { typing_ttl: Duration::from_secs(4), ..PresenceConfig::default() };
+/// let timings = TopicTimings::from(&config);
+/// assert_eq!(timings.typing_ttl, Duration::from_secs(4));
+/// assert_eq!(timings.cursor_interval, Duration::from_millis(100));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicTimings {
+    /// How long `typing` stays true after the last typing event.
+    pub typing_ttl: Duration,
+    /// Least time between two cursor updates of one connection.
+    pub cursor_interval: Duration,
+}
+
+impl From<&PresenceConfig> for TopicTimings {
+    fn from(config: &PresenceConfig) -> TopicTimings {
+        TopicTimings {
+            typing_ttl: config.typing_ttl,
+            cursor_interval: config.cursor_interval,
+        }
+    }
+}
+
 /// Why a presence call was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PresenceError {
@@ -187,7 +216,26 @@ impl Presence {
         meta: Value,
     ) -> Result<(), PresenceError> {
         let meta = meta::meta_from(meta)?;
-        self.tracker(topic).track(topic, key, conn, meta)
+        self.tracker(topic).track(topic, key, conn, meta, None)
+    }
+
+    /// [`track`](Self::track), with the topic's own typing TTL and cursor
+    /// interval instead of the endpoint's (the latest tracker's timings hold
+    /// for the whole topic: one channel type serves it).
+    ///
+    /// # Errors
+    /// As [`track`](Self::track).
+    pub fn track_with(
+        &self,
+        topic: &str,
+        key: &str,
+        conn: ConnId,
+        meta: Value,
+        timings: TopicTimings,
+    ) -> Result<(), PresenceError> {
+        let meta = meta::meta_from(meta)?;
+        self.tracker(topic)
+            .track(topic, key, conn, meta, Some(timings))
     }
 
     /// Changes a tracked connection's meta with `change`; clients get a diff only
@@ -385,6 +433,45 @@ mod tests {
             .as_array()
             .and_then(|m| m.last().cloned());
         assert_eq!(newest.expect("ana joined")["typing"], false);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_topic_with_timings_of_its_own_keeps_them_over_the_endpoints() {
+        let (presence, _rx) = setup();
+        let own = TopicTimings {
+            typing_ttl: Duration::from_secs(5),
+            cursor_interval: Duration::from_millis(200),
+        };
+        let (ana, bo) = (ConnId::next(), ConnId::next());
+        presence
+            .track_with(TOPIC, "ana", ana, json!({}), own)
+            .expect("track");
+        presence
+            .track("other:1", "bo", bo, json!({}))
+            .expect("track");
+        presence.typing(TOPIC, ana).expect("typing");
+        presence.typing("other:1", bo).expect("typing");
+        tokio::time::sleep(Duration::from_millis(3_200)).await;
+        let typing =
+            |topic: &str, key: &str| presence.list(topic)[key]["metas"][0]["typing"].clone();
+        assert_eq!(
+            typing("other:1", "bo"),
+            false,
+            "the endpoint's 3 s elsewhere"
+        );
+        assert_eq!(typing(TOPIC, "ana"), true, "this topic's 5 s");
+        tokio::time::sleep(Duration::from_millis(2_000)).await;
+        assert_eq!(typing(TOPIC, "ana"), false);
+
+        // Cursors: one update per 200 ms here, the second move held.
+        let at = |x: i64| json!({"x": x, "y": 0});
+        presence.cursor(TOPIC, ana, at(1)).expect("cursor");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        presence.cursor(TOPIC, ana, at(2)).expect("cursor");
+        let cursor = || presence.list(TOPIC)["ana"]["metas"][0]["cursor"]["x"].clone();
+        assert_eq!(cursor(), 1, "held inside the topic's interval");
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(cursor(), 2, "sent at its end");
     }
 
     #[tokio::test(start_paused = true)]

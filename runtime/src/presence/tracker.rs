@@ -16,7 +16,7 @@ use super::diff::{Grouped, Meta, PendingDiff};
 use super::meta::stamp_new;
 use super::replica;
 use super::summary::summary;
-use super::{PresenceConfig, PresenceError};
+use super::{PresenceConfig, PresenceError, TopicTimings};
 use crate::cluster::{Cluster, NodeId};
 use crate::conn::{ConnId, Outbox};
 use crate::pubsub::{Broadcast, PubSub};
@@ -77,6 +77,8 @@ struct TopicPresence {
     waiting: Vec<Outbox>,
     /// Set while the topic is in summary mode: the last summary sent.
     summary: Option<Summary>,
+    /// The topic's own typing TTL and cursor interval, if its channel has them.
+    timings: Option<TopicTimings>,
 }
 
 /// The last `presence_summary` of a topic, and its frame for new joiners.
@@ -194,6 +196,7 @@ impl TopicPresence {
             flush: None,
             waiting: Vec::new(),
             summary: None,
+            timings: None,
         }
     }
 
@@ -413,10 +416,14 @@ impl Tracker {
         key: &str,
         conn: ConnId,
         mut meta: Meta,
+        timings: Option<TopicTimings>,
     ) -> Result<(), PresenceError> {
         let tp = topic_mut(&mut self.topics, topic, self.clustered);
         if tp.conns.contains_key(&conn) {
             return Err(PresenceError::AlreadyTracked);
+        }
+        if timings.is_some() {
+            tp.timings = timings;
         }
         stamp_new(&mut meta, colour_for(key), now_ms());
         meta.insert("phx_ref".into(), self.refs.next());
@@ -549,11 +556,12 @@ impl Tracker {
     }
 
     pub(super) fn typing(&mut self, topic: &str, conn: ConnId) -> Result<(), PresenceError> {
-        let ttl = self.config.typing_ttl;
+        let endpoint_ttl = self.config.typing_ttl;
         let tp = self
             .topics
             .get_mut(topic)
             .ok_or(PresenceError::NotTracked)?;
+        let ttl = tp.timings.map_or(endpoint_ttl, |t| t.typing_ttl);
         let name = tp.name.clone();
         let (_, entry) = tp.entry_mut(conn).ok_or(PresenceError::NotTracked)?;
         let timer = Timer {
@@ -584,11 +592,12 @@ impl Tracker {
         conn: ConnId,
         cursor: Value,
     ) -> Result<(), PresenceError> {
-        let interval = self.config.cursor_interval;
+        let endpoint_interval = self.config.cursor_interval;
         let tp = self
             .topics
             .get_mut(topic)
             .ok_or(PresenceError::NotTracked)?;
+        let interval = tp.timings.map_or(endpoint_interval, |t| t.cursor_interval);
         let key = tp
             .conns
             .get(&conn)
