@@ -81,10 +81,13 @@ pub(crate) fn new_app(app: &NewApp) -> Result<Plan, String> {
     let mut views = Vec::new();
     for template in render::files_under("new") {
         let path = template.trim_start_matches("new/");
-        let path = if path == "gitignore" {
-            ".gitignore"
-        } else {
-            path
+        // Stored under other names: a `.gitignore` would apply to the
+        // templates themselves, and a `Cargo.toml` would make Cargo leave the
+        // folder out of the CLI's package.
+        let path = match path {
+            "gitignore" => ".gitignore",
+            "Cargo.toml.in" => "Cargo.toml",
+            other => other,
         };
         let content = formatted(path, render::render(&template, &context)?);
         if let Some(view) = path.strip_prefix("views/") {
