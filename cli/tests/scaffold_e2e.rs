@@ -1,8 +1,9 @@
 //! A generated app, as a user gets it: `rtux new`, then its build, tests,
 //! clippy (-D warnings) and rustfmt check; it serves its pages when run; then
 //! `rtux gen resource` (every field type) and `rtux gen presence`, and all of
-//! it again. Generated apps share one cargo target directory
-//! (target/gen-apps), so their dependencies compile once.
+//! it again; then an app made with `--db postgres`, its tests on PostgreSQL.
+//! Generated apps share one cargo target directory (target/gen-apps), so
+//! their dependencies compile once.
 
 mod support;
 
@@ -226,5 +227,23 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
         &["/", "/tasks", "/tasks/list", "/invoices", "/invoices/list"],
         "generated_tasks.test.mjs",
     );
+
+    // On PostgreSQL: the app and a resource, their tests each on a database
+    // of their own made on the server (127.0.0.1:5432, as CI runs it).
+    let run = rtux(&dir, &["new", "shop", "--db", "postgres"]);
+    assert!(run.ok, "{}", run.stderr);
+    let shop = dir.join("shop");
+    let manifest = std::fs::read_to_string(shop.join("Cargo.toml")).expect("manifest");
+    assert!(
+        manifest.contains(r#"default = ["redis", "postgres"]"#),
+        "{manifest}"
+    );
+    std::fs::copy(workspace().join("Cargo.lock"), shop.join("Cargo.lock")).expect("lock");
+    let run = rtux(
+        &shop,
+        &["gen", "resource", "Item", "name:string", "count:integer"],
+    );
+    assert!(run.ok, "{}", run.stderr);
+    check(&shop);
     let _ = std::fs::remove_dir_all(&dir);
 }

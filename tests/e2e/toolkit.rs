@@ -55,3 +55,33 @@ async fn a_resource_tested_with_the_toolkit() {
     assert_eq!(seen.keys().collect::<Vec<_>>(), ["cy", "dan"]);
     insta::assert_json_snapshot!("toolkit_presence", redact(&json!(seen)));
 }
+
+/// Each test its own empty database: a SQLite file, or a PostgreSQL database
+/// dropped and made again on the server (what generated apps' tests use).
+#[tokio::test]
+async fn fresh_databases_start_empty_on_sqlite_and_postgresql() {
+    let server = rtux_tests::postgres_url();
+    // The server's maintenance database, where new databases are made.
+    let server = server.replace("/test", "/postgres");
+    for at in ["sqlite:", server.as_str()] {
+        for round in 0..2 {
+            let url = match rtux::testing::fresh_database(at, "rtux_e2e_fresh").await {
+                Ok(url) => url,
+                Err(e) if at.starts_with("postgres") && !rtux_tests::required() => {
+                    eprintln!("SKIPPED PostgreSQL: {e}");
+                    break;
+                }
+                Err(e) => panic!("{at}: {e}"),
+            };
+            let store = Store::open(&url).await.expect("the fresh store opens");
+            let records = store.page("t:1", None, 10).await.expect("page");
+            assert!(records.is_empty(), "{at}, round {round}: {records:?}");
+            store
+                .insert("t:1", None, json!({"n": round}))
+                .await
+                .expect("insert");
+        }
+    }
+    let refused = rtux::testing::fresh_database("sqlite:", "Bad Name").await;
+    assert!(refused.is_err_and(|e| e.contains("lowercase")));
+}

@@ -20,12 +20,24 @@ pub(crate) struct NewArgs {
     /// yours are kept as they are (nothing is deleted or overwritten).
     #[arg(long)]
     force: bool,
+    /// The store the app uses by default (its tests run on the same kind).
+    #[arg(long, value_enum, default_value_t = Db::Sqlite)]
+    db: Db,
     /// Depend on the rtux runtime at this path (a checkout's `runtime/`).
     #[arg(long, value_name = "DIR", conflicts_with = "rtux_version")]
     rtux_path: Option<PathBuf>,
     /// Depend on this version of rtux from crates.io.
     #[arg(long, value_name = "VERSION")]
     rtux_version: Option<String>,
+}
+
+/// The store of a new app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Db {
+    /// A SQLite file beside the app: nothing to install.
+    Sqlite,
+    /// PostgreSQL on 127.0.0.1:5432 (feature `postgres`, on by default).
+    Postgres,
 }
 
 /// The `rtux = …` line: by path from a checkout, or by version.
@@ -102,6 +114,7 @@ pub(crate) fn run(args: &NewArgs) -> Result<(), String> {
         crate_name: &crate_name,
         rtux_dependency: dependency(args)?,
         dev_secret: dev_secret()?,
+        postgres: args.db == Db::Postgres,
     })?;
     if args.dry_run {
         print!("{}", plan.describe());

@@ -16,6 +16,8 @@ pub(crate) struct NewApp<'a> {
     /// The `rtux = …` line of Cargo.toml.
     pub(crate) rtux_dependency: String,
     pub(crate) dev_secret: String,
+    /// PostgreSQL by default instead of a SQLite file (`--db postgres`).
+    pub(crate) postgres: bool,
 }
 
 /// The topic of the board's notes (as in templates/new/src/views.rs).
@@ -76,6 +78,17 @@ pub(crate) fn new_app(app: &NewApp) -> Result<Plan, String> {
         "rtux_dev_dependency": with_testing(&app.rtux_dependency),
         "dev_secret": app.dev_secret,
         "view_tests": tests.iter().map(ViewTest::template_context).collect::<Vec<_>>(),
+        "db": if app.postgres { "postgres" } else { "sqlite" },
+        "default_database_url": if app.postgres {
+            format!("postgres://postgres@127.0.0.1:5432/{}", app.crate_name)
+        } else {
+            format!("sqlite:{}.db", app.crate_name)
+        },
+        "test_database_server": if app.postgres {
+            "postgres://postgres@127.0.0.1:5432/postgres"
+        } else {
+            "sqlite:"
+        },
     });
     let mut plan = Plan::new(app.root);
     let mut views = Vec::new();

@@ -38,12 +38,14 @@
 
 mod client;
 mod conflict;
+mod database;
 mod redact;
 mod server;
 mod socket;
 
 pub use client::{Connect, Presences, TestClient};
 pub use conflict::stale_save;
+pub use database::fresh_database;
 pub use redact::{redact, redact_text};
 pub use server::TestServer;
 pub use socket::{JOIN_REF, RawSocket, open_joined, socket_url};

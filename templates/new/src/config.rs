@@ -4,12 +4,23 @@
 /// are only as safe as this file. Set `RTUX_SECRET` (32 bytes or more) in production.
 const DEVELOPMENT_SECRET: &str = "<< dev_secret >>";
 
+/// The store when `DATABASE_URL` is not set.
+const DEFAULT_DATABASE_URL: &str = "<< default_database_url >>";
+
+/// Where tests make their databases when `TEST_DATABASE_URL` is not set:
+[% if db == "postgres" %]
+/// the PostgreSQL server's maintenance database (each test makes one of its own).
+[% else %]
+/// SQLite files in the temp directory.
+[% endif %]
+const TEST_DATABASE_SERVER: &str = "<< test_database_server >>";
+
 /// Where and how the app runs.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The address to listen on: `HOST` (127.0.0.1) and `PORT` (4000).
     pub addr: String,
-    /// The store: `DATABASE_URL`, a SQLite file by default.
+    /// The store: `DATABASE_URL`, [% if db == "postgres" %]a PostgreSQL database[% else %]a SQLite file[% endif %] by default.
     pub database_url: String,
     /// The pub/sub engine joining several nodes: `PUBSUB_URL` (`redis://…`, or
     /// `nats://…` with the `nats` feature); unset, this server is alone.
@@ -33,7 +44,7 @@ impl Config {
         let secret = var("RTUX_SECRET");
         Config {
             addr: format!("{host}:{port}"),
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite:<< crate_name >>.db".into()),
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             pubsub_url: var("PUBSUB_URL"),
             development_secret: secret.is_none(),
             production: !cfg!(debug_assertions) || var("RTUX_ENV").as_deref() == Some("production"),
@@ -41,18 +52,22 @@ impl Config {
         }
     }
 
-    /// For a test: a fresh SQLite store of its own in the temp directory
-    /// (`name` keeps tests apart), in-process pub/sub, a test secret.
+    /// For a test: an empty database of its own (`name` keeps tests apart),
+    /// made on the server of `TEST_DATABASE_URL` (by default
+    /// `<< test_database_server >>`), in-process pub/sub, a test secret.
     ///
     /// # Panics
-    /// If the temp directory cannot be written.
-    pub fn for_tests(name: &str) -> Config {
-        let dir = std::env::temp_dir().join(format!("<< crate_name >>-test-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a temp directory for the test store");
-        let _fresh = std::fs::remove_file(dir.join("test.db"));
+    /// If the test database cannot be made: the message says why.
+    pub async fn for_tests(name: &str) -> Config {
+        let server = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| TEST_DATABASE_SERVER.into());
+        let database = format!("<< crate_name >>_test_{name}");
+        let database_url = match rtux::testing::fresh_database(&server, &database).await {
+            Ok(url) => url,
+            Err(e) => panic!("a test database on {server}: {e}"),
+        };
         Config {
             addr: "127.0.0.1:0".into(),
-            database_url: format!("sqlite:{}", dir.join("test.db").display()),
+            database_url,
             pubsub_url: None,
             secret: "a test secret of at least thirty-two bytes".into(),
             development_secret: false,

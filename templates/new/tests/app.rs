@@ -12,7 +12,7 @@ use << crate_name >>::views::BOARD_TOPIC;
 
 /// The app on a fresh store of its own (`name` keeps tests apart).
 async fn app(name: &str) -> (axum::Router, rtux::Endpoint) {
-    let config = << crate_name >>::Config::for_tests(name);
+    let config = << crate_name >>::Config::for_tests(name).await;
     << crate_name >>::build(&config).await.expect("the app starts")
 }
 

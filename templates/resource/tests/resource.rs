@@ -11,7 +11,7 @@ use << crate_name >>::<< snake >>::PAGE_TOPIC;
 
 #[tokio::test]
 async fn << plural >>_are_added_saved_and_deleted_live() {
-    let config = << crate_name >>::Config::for_tests("<< snake >>");
+    let config = << crate_name >>::Config::for_tests("<< snake >>").await;
     let (app, endpoint) = << crate_name >>::build(&config).await.expect("the app starts");
     let server = TestServer::serve_app(endpoint, app).await;
     let mut ana = TestClient::joined(&server, "ana", PAGE_TOPIC, json!({})).await;
