@@ -36,8 +36,10 @@ fn cargo(app: &Path, args: &[&str]) {
     );
 }
 
-/// Builds, tests, lints and checks the formatting of the app.
+/// Builds (as `cargo run` does: no dev-dependencies), tests, lints and checks
+/// the formatting of the app.
 fn check(app: &Path) {
+    cargo(app, &["build", "--quiet"]);
     cargo(app, &["test", "--quiet"]);
     cargo(
         app,

@@ -2,6 +2,8 @@
 //! needed), the board's notes and presence through rtux's test client on a
 //! loopback port (`rtux::testing`, docs: rtux's docs/testing.md).
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use rtux::testing::{TestClient, TestServer, stale_save};
@@ -12,7 +14,7 @@ use << crate_name >>::views::BOARD_TOPIC;
 
 /// The app on a fresh store of its own (`name` keeps tests apart).
 async fn app(name: &str) -> (axum::Router, rtux::Endpoint) {
-    let config = << crate_name >>::Config::for_tests(name).await;
+    let config = common::config(name).await;
     << crate_name >>::build(&config).await.expect("the app starts")
 }
 

@@ -4,6 +4,8 @@
 //! what changes from run to run redacted: review a changed one with
 //! `cargo insta review`.
 
+mod common;
+
 use rtux::testing::{TestClient, TestServer, redact[% if save_kind == "editable" %], stale_save[% endif %]};
 use serde_json::json;
 
@@ -11,7 +13,7 @@ use << crate_name >>::<< snake >>::PAGE_TOPIC;
 
 #[tokio::test]
 async fn << plural >>_are_added_saved_and_deleted_live() {
-    let config = << crate_name >>::Config::for_tests("<< snake >>").await;
+    let config = common::config("<< snake >>").await;
     let (app, endpoint) = << crate_name >>::build(&config).await.expect("the app starts");
     let server = TestServer::serve_app(endpoint, app).await;
     let mut ana = TestClient::joined(&server, "ana", PAGE_TOPIC, json!({})).await;
