@@ -210,7 +210,7 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
             render::render("resource/tests/resource.rs", &context)?,
         ),
     );
-    for (path, content) in resource_tests::snapshots(r, &snake, &page_topic, &views[0].1)? {
+    for (path, content) in resource_tests::snapshots(r, &snake, &page_topic, &views)? {
         plan.create(path, content);
     }
 

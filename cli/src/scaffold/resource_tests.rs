@@ -3,10 +3,10 @@
 //! gets, written beforehand from the same views so a fresh app's tests pass
 //! and a change shows as a snapshot diff.
 
-use minijinja::Environment;
 use serde_json::{Value, json};
 
 use super::resource::NewResource;
+use super::views::render_view;
 use crate::fields::Kind;
 
 /// An id as the store makes them (the snapshots redact it to `[id]`).
@@ -46,17 +46,12 @@ pub(crate) fn snapshots(
     r: &NewResource,
     snake: &str,
     page_topic: &str,
-    item_view: &str,
+    views: &[(String, String)],
 ) -> Result<Vec<(String, String)>, String> {
     let record = json!({ "id": SOME_ID, "version": 1, "data": r.sample_data(1) });
     let dom_id = rtux::action::dom_id(page_topic, SOME_ID);
-    let mut env = Environment::new();
-    env.add_template("item.html", item_view)
-        .map_err(|e| format!("the item view does not parse: {e:#} (a bug in rtux)"))?;
-    let html = env
-        .get_template("item.html")
-        .and_then(|t| t.render(json!({ "record": record, "dom_id": dom_id })))
-        .map_err(|e| format!("the item view failed on its sample: {e:#} (a bug in rtux)"))?;
+    let item = format!("{snake}/item.html");
+    let html = render_view(views, &item, &json!({ "record": record, "dom_id": dom_id }))?;
     let added = json!({
         "status": "ok",
         "response": { "record": record, "html": html, "temp_id": "t1" },

@@ -6,6 +6,26 @@
 use minijinja::Environment;
 use serde_json::{Value, json};
 
+/// Renders `view`, one of an app's `views` (name, source), with `context`, as
+/// the app will: what the generated snapshots hold.
+///
+/// # Errors
+/// A view that does not parse or render: a bug in rtux's templates.
+pub(crate) fn render_view(
+    views: &[(String, String)],
+    view: &str,
+    context: &Value,
+) -> Result<String, String> {
+    let mut env = Environment::new();
+    for (name, source) in views {
+        env.add_template_owned(name.clone(), source.clone())
+            .map_err(|e| format!("view {name} does not parse: {e:#} (a bug in rtux)"))?;
+    }
+    env.get_template(view)
+        .and_then(|t| t.render(context))
+        .map_err(|e| format!("view {view} failed on its fixture: {e:#} (a bug in rtux)"))
+}
+
 /// One view test: a view, a snapshot name, a context.
 pub(crate) struct ViewTest {
     pub(crate) name: String,
@@ -44,20 +64,7 @@ impl ViewTest {
         crate_name: &str,
         views: &[(String, String)],
     ) -> Result<(String, String), String> {
-        let mut env = Environment::new();
-        for (name, source) in views {
-            env.add_template_owned(name.clone(), source.clone())
-                .map_err(|e| format!("view {name} does not parse: {e:#} (a bug in rtux)"))?;
-        }
-        let html = env
-            .get_template(&self.view)
-            .and_then(|t| t.render(&self.context))
-            .map_err(|e| {
-                format!(
-                    "view {} failed on its fixture: {e:#} (a bug in rtux)",
-                    self.view
-                )
-            })?;
+        let html = render_view(views, &self.view, &self.context)?;
         let header = format!(
             "---\nsource: tests/views.rs\nexpression: \"{crate_name}::views::render(view, &context)\"\n---\n"
         );

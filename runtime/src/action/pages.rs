@@ -41,7 +41,7 @@ impl Resource {
         let (mut records, mut bytes, mut more) = (Vec::new(), 0, None);
         for (i, record) in rows.iter().enumerate() {
             let listed = self.renderer.listed(topic, record);
-            let size = to_json(&listed).to_string().len();
+            let size = serde_json::to_vec(&listed).map_or(0, |json| json.len());
             if i as u64 == PAGE_RECORDS || (!records.is_empty() && bytes + size > PAGE_BYTES) {
                 let last = &rows[i - 1];
                 more = Some(format!("{}.{}", last.inserted_at, last.id));

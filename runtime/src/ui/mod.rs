@@ -94,23 +94,28 @@ fn render(name: &str, ctx: minijinja::Value) -> Html {
 /// assert!(tags.contains(r#""typing_one":"{a} is typing""#));
 /// ```
 pub fn assets_tags() -> Html {
-    let words: serde_json::Map<String, Value> = WORDS
-        .iter()
-        .map(|(key, phrase)| ((*key).to_owned(), Value::from(*phrase)))
-        .collect();
-    let ui = serde_json::json!({ "words": words, "avatars_shown": AVATARS_SHOWN });
-    // Inside <script> nothing is unescaped: keep `<`, `>` and `&` out of it.
-    let ui = ui
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
-    let ctx = context! {
-        js => crate::assets::script_url(),
-        css => crate::assets::stylesheet_url(),
-        ui => Html::from_trusted(ui),
-    };
-    render("assets.html", ctx)
+    // The same for every page of this build: made once.
+    static TAGS: OnceLock<Html> = OnceLock::new();
+    TAGS.get_or_init(|| {
+        let words: serde_json::Map<String, Value> = WORDS
+            .iter()
+            .map(|(key, phrase)| ((*key).to_owned(), Value::from(*phrase)))
+            .collect();
+        let ui = serde_json::json!({ "words": words, "avatars_shown": AVATARS_SHOWN });
+        // Inside <script> nothing is unescaped: keep `<`, `>` and `&` out of it.
+        let ui = ui
+            .to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
+        let ctx = context! {
+            js => crate::assets::script_url(),
+            css => crate::assets::stylesheet_url(),
+            ui => Html::from_trusted(ui),
+        };
+        render("assets.html", ctx)
+    })
+    .clone()
 }
 
 /// The connection banner (shown by rtux.js after 2 s offline, extended after
