@@ -1,6 +1,7 @@
 //! The endpoint: channels, pub/sub, presence, tokens and limits, served as an
 //! axum [`Router`] at `/socket/websocket`.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
@@ -9,12 +10,12 @@ use rtux_rules::topic_pattern;
 use serde_json::Value;
 
 use crate::action::Resource;
-use crate::auth::{OriginPolicy, TokenError, Tokens};
-use crate::channel::{Channel, DynChannel, PatternError, Registry};
+use crate::auth::{Claims, OriginPolicy, TokenError, Tokens};
+use crate::channel::{Channel, DynChannel, Guard, JoinError, PatternError, Registry};
 use crate::model::{Model, ModelBuilder};
 use crate::presence::{Presence, PresenceConfig};
 use crate::pubsub::{Broadcast, LocalPubSub, PubSub};
-use crate::socket::{self, Limits, Shared};
+use crate::socket::{self, ConnectCheck, Limits, Shared};
 use crate::store::Store;
 use crate::ui::Views;
 
@@ -95,6 +96,8 @@ impl Endpoint {
             presence: PresenceConfig::default(),
             resources: Vec::new(),
             views: None,
+            guards: Vec::new(),
+            connect_check: None,
         }
     }
 
@@ -120,6 +123,24 @@ impl Endpoint {
     /// user's tokens to keep them out.
     pub fn disconnect(&self, user_id: &str) -> usize {
         self.shared.sockets.disconnect(user_id)
+    }
+
+    /// Closes the sockets of a sign-in session that ended on this node: with
+    /// `Some(session)` those whose token was minted for it
+    /// ([`Tokens::issue_in_session`]), with `None` every one of the user's
+    /// ("sign out everywhere"). They close with code 4003; rtux.js then asks
+    /// for a fresh token before reconnecting, which the app refuses once the
+    /// session is gone, as a [connect check](EndpointBuilder::connect_check)
+    /// refuses the old token. Returns how many were open.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let endpoint = rtux::Endpoint::builder("a development secret of 32 bytes or more").build().unwrap();
+    /// assert_eq!(endpoint.end_session("u-1", Some("s-1")), 0, "no socket of that session is open");
+    /// # }
+    /// ```
+    pub fn end_session(&self, user_id: &str, session: Option<&str>) -> usize {
+        self.shared.sockets.end_session(user_id, session)
     }
 
     /// The endpoint's presence tracker.
@@ -154,6 +175,8 @@ pub struct EndpointBuilder {
     /// Resources to build with the views, by pattern.
     resources: Vec<(String, BuildResource)>,
     views: Option<Views>,
+    guards: Vec<(String, Guard)>,
+    connect_check: Option<ConnectCheck>,
 }
 
 /// Builds a registered resource, given the app's views.
@@ -237,6 +260,58 @@ impl EndpointBuilder {
         self
     }
 
+    /// Admits to the topics of `pattern` only the tokens `guard` accepts (its
+    /// error is the join's refusal, sent to the client); several guards on a
+    /// topic must all accept. For example, topics only signed-in users (tokens
+    /// of a session) may join:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use rtux::{Endpoint, JoinError};
+    /// use rtux::auth::Claims;
+    ///
+    /// fn signed_in(claims: &Claims) -> Result<(), JoinError> {
+    ///     claims.sid.as_ref().map(|_| ()).ok_or_else(|| JoinError::new("sign in to see this"))
+    /// }
+    /// let endpoint = Endpoint::builder("a development secret of 32 bytes or more")
+    ///     .guard("tasks:*", signed_in)
+    ///     .build()
+    ///     .expect("a valid pattern");
+    /// # let _ = endpoint;
+    /// # }
+    /// ```
+    pub fn guard(
+        mut self,
+        pattern: &str,
+        guard: impl Fn(&Claims) -> Result<(), JoinError> + Send + Sync + 'static,
+    ) -> Self {
+        self.guards.push((pattern.to_owned(), Arc::new(guard)));
+        self
+    }
+
+    /// Asks `check` at every connect, after the token's signature and expiry,
+    /// whether the token may still connect: an app with sign-in sessions
+    /// refuses the tokens of ended ones (`rtux::accounts::Accounts::connect_check`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let endpoint = rtux::Endpoint::builder("a development secret of 32 bytes or more")
+    ///     // Anonymous tokens, or sessions the app still knows.
+    ///     .connect_check(|claims| async move { claims.sid.as_deref() != Some("ended") })
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = endpoint;
+    /// # }
+    /// ```
+    pub fn connect_check<F, Fut>(mut self, check: F) -> Self
+    where
+        F: Fn(Claims) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.connect_check = Some(Arc::new(move |claims| Box::pin(check(claims))));
+        self
+    }
+
     /// Replaces the default [`Limits`].
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -282,6 +357,9 @@ impl EndpointBuilder {
             })?;
             channels.add(&pattern, Arc::new(resource))?;
         }
+        for (pattern, guard) in self.guards {
+            channels.guard(&pattern, guard)?;
+        }
         let l = &self.limits;
         let nonzero = [
             ("max_frame_bytes", l.max_frame_bytes == 0),
@@ -307,6 +385,7 @@ impl EndpointBuilder {
                 limits: self.limits,
                 origins: self.origins,
                 sockets: socket::Sockets::default(),
+                connect_check: self.connect_check,
             }),
         })
     }

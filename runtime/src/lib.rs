@@ -40,6 +40,8 @@
 //! }
 //! ```
 
+#[cfg(feature = "accounts")]
+pub mod accounts;
 pub mod action;
 pub mod assets;
 pub mod auth;

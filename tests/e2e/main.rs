@@ -1,5 +1,6 @@
 //! End-to-end tests: a real rtux server on loopback, real WebSocket clients.
 
+mod accounts;
 mod actions;
 mod bad_input;
 mod channels;

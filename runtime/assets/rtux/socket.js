@@ -28,11 +28,12 @@ class Socket {
       setTimeout(() => { if (this.pending.delete(frame[1])) resolve({ status: "timeout", response: {} }); }, 10000);
     });
   }
-  // A token that has expired (or will within 5 s) is renewed first, from the
-  // page's `data-rtux-token-url`, instead of reconnecting with a dead one.
+  // A token that has expired (or will within 5 s), or whose session ended, is
+  // renewed first, from the page's `data-rtux-token-url`, instead of
+  // reconnecting with a dead one.
   async fresh() {
     const exp = claimsOf(this.token).exp;
-    if (!exp || exp * 1000 > Date.now() + 5000) return true;
+    if (!this.renew && (!exp || exp * 1000 > Date.now() + 5000)) return true;
     const url = this.root.dataset.rtuxTokenUrl;
     if (!url) return false;
     try {
@@ -40,6 +41,7 @@ class Socket {
       const { token } = await r.json();
       if (claimsOf(token).sub !== this.me) return false;
       this.token = token;
+      this.renew = 0;
       return true;
     } catch (_) { return false; }
   }
@@ -62,8 +64,9 @@ class Socket {
     };
     ws.onmessage = (m) => this.receive(JSON.parse(m.data));
     ws.onclose = (e) => {
-      // Closed at the token's expiry (4001): renew it and come back at once.
-      if (e.code === 4001) this.tries = 0;
+      // Closed at the token's expiry (4001) or its session's end (4003): renew
+      // it first, at once.
+      if (e.code > 4000) { this.tries = 0; this.renew = 1; }
       clearInterval(this.beat);
       this.pending.forEach((resolve) => resolve({ status: "error", response: { reason: "disconnected" } }));
       this.pending.clear();

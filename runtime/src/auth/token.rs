@@ -35,6 +35,10 @@ pub struct Claims {
     /// Who issued it: the server's issuer ([`ISSUER`] by default).
     #[serde(default)]
     pub iss: String,
+    /// The sign-in session the token was minted for ([`Tokens::issue_in_session`]),
+    /// whose end closes the sockets it opened; `None` for anonymous visitors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 impl Claims {
@@ -135,7 +139,34 @@ impl Tokens {
 
     /// A token for `user_id`, valid for `ttl` from now.
     pub fn issue(&self, user_id: &str, name: Option<&str>, ttl: impl Into<Duration>) -> String {
-        let ttl = ttl.into();
+        self.sign(user_id, name, None, ttl.into())
+    }
+
+    /// A token for `user_id` signed in with the session `session_id`: an
+    /// endpoint with a [connect check](crate::EndpointBuilder::connect_check)
+    /// refuses it once the session has ended, and
+    /// [`Endpoint::end_session`](crate::Endpoint::end_session) closes the
+    /// sockets it opened.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use rtux::auth::Tokens;
+    ///
+    /// let tokens = Tokens::new(b"an example secret of at least 32 bytes!").unwrap();
+    /// let token = tokens.issue_in_session("u-1", Some("Ana"), "s-1", Duration::from_secs(600));
+    /// assert_eq!(tokens.verify(&token).unwrap().sid.as_deref(), Some("s-1"));
+    /// ```
+    pub fn issue_in_session(
+        &self,
+        user_id: &str,
+        name: Option<&str>,
+        session_id: &str,
+        ttl: impl Into<Duration>,
+    ) -> String {
+        self.sign(user_id, name, Some(session_id), ttl.into())
+    }
+
+    fn sign(&self, user_id: &str, name: Option<&str>, sid: Option<&str>, ttl: Duration) -> String {
         let now = unix_now();
         let claims = Claims {
             sub: user_id.to_owned(),
@@ -144,6 +175,7 @@ impl Tokens {
             name: name.map(str::to_owned),
             aud: AUDIENCE.to_owned(),
             iss: self.issuer.clone(),
+            sid: sid.map(str::to_owned),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .unwrap_or_else(|e| unreachable!("HS256 signing of plain claims cannot fail: {e}"))
@@ -214,6 +246,7 @@ mod tests {
             name: None,
             aud: AUDIENCE.into(),
             iss: ISSUER.into(),
+            sid: None,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding)
             .expect("encode");

@@ -50,8 +50,8 @@ pub use crate::wire::JoinError;
 pub(crate) use dynamic::{AnyState, DynChannel};
 pub use presence::PresenceChannel;
 pub(crate) use presence::track_joining;
-pub use registry::PatternError;
 pub(crate) use registry::Registry;
+pub use registry::{Guard, PatternError};
 pub use socket::{Broadcaster, ChannelPresence, ChannelSocket};
 pub use topic::{MAX_TOPIC_BYTES, check_topic};
 

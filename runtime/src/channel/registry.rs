@@ -5,6 +5,12 @@ use std::sync::Arc;
 use rtux_rules::TopicPattern;
 
 use super::DynChannel;
+use crate::auth::Claims;
+use crate::wire::JoinError;
+
+/// Who may join the topics of a pattern: `Ok` admits the token's holder, an
+/// error is the join's refusal ([`crate::EndpointBuilder::guard`]).
+pub type Guard = Arc<dyn Fn(&Claims) -> Result<(), JoinError> + Send + Sync>;
 
 /// A topic pattern that cannot be registered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +49,7 @@ impl Pattern {
 #[derive(Default)]
 pub(crate) struct Registry {
     routes: Vec<(Pattern, Arc<dyn DynChannel>)>,
+    guards: Vec<(Pattern, Guard)>,
 }
 
 impl Registry {
@@ -57,6 +64,22 @@ impl Registry {
         }
         self.routes.push((parsed, channel));
         Ok(())
+    }
+
+    /// Guards the topics of `pattern`: every guard whose pattern matches a
+    /// topic must admit a join to it.
+    pub(crate) fn guard(&mut self, pattern: &str, guard: Guard) -> Result<(), PatternError> {
+        self.guards.push((Pattern::parse(pattern)?, guard));
+        Ok(())
+    }
+
+    /// Whether the holder of `claims` may join `topic`: the first refusal of
+    /// the guards on it, if any refuses.
+    pub(crate) fn admit(&self, topic: &str, claims: &Claims) -> Result<(), JoinError> {
+        self.guards
+            .iter()
+            .filter(|(p, _)| p.rank(topic).is_some())
+            .try_for_each(|(_, guard)| guard(claims))
     }
 
     /// The channel for a topic: an exact pattern first, else the longest prefix.

@@ -21,11 +21,18 @@ pub(crate) enum CloseReason {
     Disconnected,
     /// The token the socket connected with has expired.
     TokenExpired,
+    /// The sign-in session the token was minted for has ended (`Endpoint::end_session`).
+    SessionEnded,
 }
 
 /// The close code of [`CloseReason::TokenExpired`]: reconnect with a fresh
 /// token (an application code, 4000–4999).
 pub const TOKEN_EXPIRED: u16 = 4001;
+
+/// The close code of [`CloseReason::SessionEnded`]: the user signed out; a
+/// client renews its token before it reconnects (which fails until the user
+/// signs in again).
+pub const SESSION_ENDED: u16 = 4003;
 
 impl CloseReason {
     /// The close frame for this reason, or `None` when the peer is already gone.
@@ -47,6 +54,10 @@ impl CloseReason {
             CloseReason::TokenExpired => (
                 TOKEN_EXPIRED,
                 "token expired: reconnect with a fresh token".into(),
+            ),
+            CloseReason::SessionEnded => (
+                SESSION_ENDED,
+                "signed out: sign in again to reconnect".into(),
             ),
             CloseReason::HeartbeatTimeout(after) => (
                 close_code::AWAY,

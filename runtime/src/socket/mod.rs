@@ -10,5 +10,5 @@ mod writer;
 
 pub use limits::Limits;
 pub(crate) use registry::Sockets;
-pub(crate) use shared::Shared;
+pub(crate) use shared::{ConnectCheck, Shared};
 pub(crate) use upgrade::upgrade;

@@ -43,10 +43,12 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     let (outbox, rx, life) = Outbox::new(limits.outbound_queue, limits.outbound_bytes);
     tokio::spawn(writer::run(sink, rx, life.clone()));
     let mut session = Session::new(shared, Arc::new(claims), outbox);
-    session
-        .shared
-        .sockets
-        .add(&session.claims.sub, session.conn, life.clone());
+    session.shared.sockets.add(
+        &session.claims.sub,
+        session.claims.sid.as_deref(),
+        session.conn,
+        life.clone(),
+    );
     let reason = session.read(stream, &life).await;
     life.end(reason);
     // Boxed, as frame handling is: only a closing socket needs its size.
@@ -179,6 +181,9 @@ impl Session {
         let Some(channel) = self.shared.channels.find(&frame.topic) else {
             return self.reply(&frame, Reply::error("unmatched topic"));
         };
+        if let Err(refused) = self.shared.channels.admit(&frame.topic, &self.claims) {
+            return self.reply(&frame, Reply::Error(refused.response().clone()));
+        }
         if let Some(old) = self.joined.remove(&frame.topic) {
             let old_ref = old.socket.join_ref().map(str::to_owned);
             self.end_join(&frame.topic, old, LeaveReason::Rejoined)

@@ -1,10 +1,12 @@
 //! What every socket of an endpoint shares: the endpoint builds it, the
 //! sockets use it (so `socket` does not depend on `endpoint`).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use super::{Limits, Sockets};
-use crate::auth::{OriginPolicy, Tokens};
+use crate::auth::{Claims, OriginPolicy, Tokens};
 use crate::channel::Registry;
 use crate::presence::Presence;
 use crate::pubsub::PubSub;
@@ -18,4 +20,10 @@ pub(crate) struct Shared {
     pub(crate) limits: Limits,
     pub(crate) origins: OriginPolicy,
     pub(crate) sockets: Sockets,
+    pub(crate) connect_check: Option<ConnectCheck>,
 }
+
+/// Whether a valid token may still connect (its session may have ended):
+/// asked at every connect, after the token's signature and expiry.
+pub(crate) type ConnectCheck =
+    Arc<dyn Fn(Claims) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;

@@ -42,6 +42,12 @@ pub(crate) async fn upgrade(
         Ok(claims) => claims,
         Err(e) => return (StatusCode::FORBIDDEN, e.to_string()).into_response(),
     };
+    if let Some(check) = &shared.connect_check
+        && !check(claims.clone()).await
+    {
+        let msg = "this token's session has ended: sign in again for a fresh token";
+        return (StatusCode::FORBIDDEN, msg).into_response();
+    }
     let limits = &shared.limits;
     ws.read_buffer_size(limits.read_buffer_bytes)
         .write_buffer_size(limits.write_buffer_bytes)

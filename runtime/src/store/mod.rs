@@ -22,6 +22,7 @@
 //! # Ok(()) }
 //! ```
 
+pub(crate) mod accounts;
 pub(crate) mod history;
 pub(crate) mod ledger;
 pub(crate) mod locks;

@@ -90,6 +90,27 @@ const STEPS: &[&[&str]] = &[
             PRIMARY KEY (scope, user_id)
         )",
     ],
+    // Accounts and their sign-in sessions (`rtux::accounts`): an email once,
+    // an argon2 PHC string, never the password; a session row per signed-in
+    // browser, found by the SHA-256 of its cookie's secret (a copy of the
+    // table signs nobody in), revoked by deleting it.
+    &[
+        "CREATE TABLE IF NOT EXISTS rtux_accounts (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        )",
+        "CREATE TABLE IF NOT EXISTS rtux_sessions (
+            id TEXT PRIMARY KEY,
+            secret_hash TEXT NOT NULL UNIQUE,
+            account_id TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        )",
+        "CREATE INDEX IF NOT EXISTS rtux_sessions_account ON rtux_sessions (account_id)",
+    ],
 ];
 
 /// Runs the steps this store has not run yet, in one transaction. On

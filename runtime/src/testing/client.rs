@@ -81,7 +81,13 @@ pub enum Connect {
 impl TestClient {
     /// Connects as `user` to a test server.
     pub async fn connect(server: &TestServer, user: &str) -> TestClient {
-        match TestClient::try_url(&server.url(user), None).await {
+        TestClient::connect_token(server, &server.token(user)).await
+    }
+
+    /// Connects with `token` (one the app minted, such as a signed-in user's
+    /// from its token route), asserting the connect is accepted.
+    pub async fn connect_token(server: &TestServer, token: &str) -> TestClient {
+        match TestClient::try_url(&super::socket_url(server.addr, token), None).await {
             Connect::Open(client) => *client,
             Connect::Refused(status, body) => panic!("connect refused: {status} {body}"),
         }
