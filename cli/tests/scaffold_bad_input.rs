@@ -271,3 +271,59 @@ fn gen_twice_or_without_its_marker_refuses_and_writes_nothing() {
     );
     assert_eq!(tree(&app), before, "a refused gen wrote something");
 }
+
+#[test]
+fn gen_auth_once_and_signed_in_resources_only_with_it() {
+    let dir = fresh("auth");
+    assert!(rtux(&dir, &["new", "board", "--rtux-version", "0.1"]).ok);
+    let app = dir.join("board");
+    let before = tree(&app);
+    refused(
+        &rtux(
+            &app,
+            &["gen", "resource", "Task", "title:string", "--signed-in"],
+        ),
+        "--signed-in needs accounts: run `rtux gen auth` first",
+    );
+    assert_eq!(tree(&app), before);
+    let run = rtux(&app, &["gen", "auth"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(run.stdout.contains("/sign-up"), "{}", run.stdout);
+    let before = tree(&app);
+    refused(
+        &rtux(&app, &["gen", "auth"]),
+        "this app has sign-in already",
+    );
+    let both = [
+        "gen",
+        "resource",
+        "Task",
+        "title:string",
+        "--signed-in",
+        "--public",
+    ];
+    let run = rtux(&app, &both);
+    assert!(
+        !run.ok && run.stderr.contains("cannot be used with"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&app), before, "a refused gen wrote something");
+
+    // After gen auth, resources are for signed-in people unless --public.
+    assert!(rtux(&app, &["gen", "resource", "Task", "title:string"]).ok);
+    assert!(
+        rtux(
+            &app,
+            &["gen", "resource", "Notice", "text:string", "--public"]
+        )
+        .ok
+    );
+    let app_rs = std::fs::read_to_string(app.join("src/app.rs")).expect("read");
+    assert!(
+        app_rs.contains(r#".guard("tasks:*", crate::auth::signed_in)"#),
+        "{app_rs}"
+    );
+    assert!(!app_rs.contains(r#".guard("notices:*""#), "{app_rs}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -133,5 +133,18 @@ fn new_and_gen_write_these_files() {
         person.contains(r#""people:all""#) && person.contains(r#""/people/list""#),
         "{person}"
     );
+
+    // Accounts, then a resource for signed-in people (the default now).
+    let before_auth = tree(&app);
+    let run = rtux(&app, &["gen", "auth"]);
+    assert!(run.ok, "{}", run.stderr);
+    let auth_tree = tree(&app);
+    insta::assert_snapshot!("gen_auth", changes(&before_auth, &auth_tree));
+    let run = rtux(
+        &app,
+        &["gen", "resource", "Memo", "text:text", "--presence"],
+    );
+    assert!(run.ok, "{}", run.stderr);
+    insta::assert_snapshot!("gen_resource_signed_in", changes(&auth_tree, &tree(&app)));
     let _ = std::fs::remove_dir_all(&dir);
 }

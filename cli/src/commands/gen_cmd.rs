@@ -23,6 +23,17 @@ enum Gen {
     Resource(ResourceArgs),
     /// A presence-only channel: who is here, typing, fields, cursors.
     Presence(PresenceArgs),
+    /// Accounts: sign-up, sign-in and sign-out pages; resources made after it
+    /// are for signed-in people unless `--public`.
+    Auth(AuthArgs),
+}
+
+/// `rtux gen auth`
+#[derive(Debug, Args)]
+struct AuthArgs {
+    /// Print the files that would change, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 /// `rtux gen resource Task title:string done:bool due:date --toggle done`
@@ -67,6 +78,13 @@ struct ResourceArgs {
     /// --plural people`): the page (/people), the list, the topics.
     #[arg(long, value_name = "PLURAL")]
     plural: Option<String>,
+    /// Only signed-in people see its page and join its channel (the default
+    /// once `rtux gen auth` has run; it needs it).
+    #[arg(long, conflicts_with = "public")]
+    signed_in: bool,
+    /// Anyone may see its page and join its channel, even after `rtux gen auth`.
+    #[arg(long)]
+    public: bool,
     /// Print the files that would change, and write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -158,7 +176,19 @@ pub(crate) fn run(args: &GenArgs) -> Result<(), String> {
     match &args.what {
         Gen::Resource(a) => gen_resource(a),
         Gen::Presence(a) => gen_presence(a),
+        Gen::Auth(a) => gen_auth(a),
     }
+}
+
+fn gen_auth(a: &AuthArgs) -> Result<(), String> {
+    let (root, crate_name) = app_root()?;
+    let plan = crate::scaffold::auth(&root, &crate_name)?;
+    finish(
+        &plan,
+        a.dry_run,
+        "cargo run        # then open http://127.0.0.1:4000/sign-up
+  Resources you add now are for signed-in people (`rtux gen resource … --public` for anyone).",
+    )
 }
 
 fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
@@ -189,6 +219,12 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
         ));
     }
     let (root, crate_name) = app_root()?;
+    let has_auth = root.join("src/auth.rs").is_file();
+    if a.signed_in && !has_auth {
+        return Err(
+            "--signed-in needs accounts: run `rtux gen auth` first (nothing was written)".into(),
+        );
+    }
     let plural = match a.plural.as_deref() {
         Some(given) => names::given_plural(given, &names::snake(&name))?,
         None => names::plural(&names::snake(&name)),
@@ -205,6 +241,7 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
         server_owned: &a.server_owned,
         topic_prefix: topic_prefix(a.topic.as_deref(), plural.clone())?,
         plural: plural.clone(),
+        signed_in: has_auth && !a.public,
     };
     let plan = resource(&r, &crate_name)?;
     finish(

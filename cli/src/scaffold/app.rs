@@ -30,6 +30,16 @@ fn note(id: &str, version: i64, title: &str, body: &str, done: bool) -> Value {
     })
 }
 
+/// The layout's view test (`rtux gen auth` renders its snapshot again).
+pub(crate) fn layout_test() -> ViewTest {
+    let person = json!({ "id": "v-1", "name": "Ana", "session": null, "form_token": null });
+    ViewTest::new(
+        "layout",
+        "layout.html",
+        json!({ "title": "Board", "person": person, "token": "TOKEN", "assets": "[rtux assets]", "banner": "[connection banner]", "body": "[page]" }),
+    )
+}
+
 /// The view tests a new app ships with.
 fn view_tests() -> Vec<ViewTest> {
     let first = note(
@@ -41,11 +51,7 @@ fn view_tests() -> Vec<ViewTest> {
     );
     let second = note("n2", 1, "Call Bo", "", false);
     vec![
-        ViewTest::new(
-            "layout",
-            "layout.html",
-            json!({ "title": "Board", "token": "TOKEN", "assets": "[rtux assets]", "banner": "[connection banner]", "body": "[page]" }),
-        ),
+        layout_test(),
         ViewTest::new(
             "board",
             "board.html",

@@ -2,6 +2,7 @@
 //! markers, and the view snapshots of the generated tests.
 
 mod app;
+mod auth;
 mod manifest;
 mod markers;
 mod plan;
@@ -12,6 +13,7 @@ mod resource_tests;
 mod views;
 
 pub(crate) use app::{NewApp, new_app};
+pub(crate) use auth::auth;
 pub(crate) use plan::Plan;
 pub(crate) use presence::{NewPresence, presence};
 pub(crate) use resource::{NewResource, resource};

@@ -47,6 +47,8 @@ pub(crate) struct NewResource<'a> {
     pub(crate) topic_prefix: String,
     /// The plural in snake_case (`tasks`, or `--plural people`).
     pub(crate) plural: String,
+    /// For signed-in people only (`rtux gen auth` has run, no `--public`).
+    pub(crate) signed_in: bool,
 }
 
 impl NewResource<'_> {
@@ -184,6 +186,7 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
             Delete::Confirm => "kind = \"confirmed_delete\"".into(),
         },
         "confirm_delete": r.delete == Delete::Confirm,
+        "signed_in": r.signed_in,
     });
     resource_tests::context(r, crate_name, &mut context);
     let mut plan = Plan::new(r.root);
@@ -223,7 +226,13 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
     plan.modify("src/lib.rs", rustfmt(lib));
     let path = format!("crate::{snake}::{}", r.name);
     let app = read(r.root, "src/app.rs")?;
-    let channel = format!(".resource::<{path}>(crate::{snake}::PAGE_TOPIC, &store)");
+    let mut channel = format!(".resource::<{path}>(crate::{snake}::PAGE_TOPIC, &store)");
+    if r.signed_in {
+        channel.push_str(&format!(
+            "\n.guard(\"{}:*\", crate::auth::signed_in)",
+            r.topic_prefix
+        ));
+    }
     let app = markers::insert_before(&app, "src/app.rs", "// rtux:channels", &channel)?;
     let app = markers::insert_before(
         &app,
@@ -246,7 +255,8 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
     )?;
     plan.modify("static/app.css", styles);
     let wanted: Vec<(&str, &str)> = r.fields.iter().filter_map(Field::dependency).collect();
-    let manifest = manifest::with_dependencies(&read(r.root, "Cargo.toml")?, &wanted)?;
+    let manifest =
+        manifest::with_dependencies(&read(r.root, "Cargo.toml")?, "dependencies", &wanted)?;
     plan.modify("Cargo.toml", manifest);
 
     let mut page = json!({ "topic": page_topic, "list": "[list]" });

@@ -1,10 +1,14 @@
-//! The rows of accounts and sign-in sessions (`rtux::accounts` decides what
-//! goes in them): one statement each, on SQLite and PostgreSQL alike.
+//! The rows of accounts and sign-in sessions (`rtux::accounts`, feature
+//! `accounts`, decides what goes in them): one statement each, on SQLite and
+//! PostgreSQL alike. The sweep removes expired sessions in every build.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
+#[cfg(feature = "accounts")]
+use sqlx::Row;
 
 use super::StoreError;
 
+#[cfg(feature = "accounts")]
 /// An account as stored, with its password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AccountRow {
@@ -14,6 +18,7 @@ pub(crate) struct AccountRow {
     pub(crate) password_hash: String,
 }
 
+#[cfg(feature = "accounts")]
 /// A live session and its account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SessionRow {
@@ -24,6 +29,7 @@ pub(crate) struct SessionRow {
     pub(crate) name: String,
 }
 
+#[cfg(feature = "accounts")]
 /// Adds an account unless its email is taken; whether it was added.
 pub(crate) async fn insert_account(
     conn: &mut AnyConnection,
@@ -44,6 +50,7 @@ pub(crate) async fn insert_account(
     Ok(done.rows_affected() == 1)
 }
 
+#[cfg(feature = "accounts")]
 /// The account with this (normalized) email.
 pub(crate) async fn account_by_email(
     conn: &mut AnyConnection,
@@ -65,6 +72,7 @@ pub(crate) async fn account_by_email(
     .transpose()
 }
 
+#[cfg(feature = "accounts")]
 /// Starts a session of `account_id` until `expires_at`.
 pub(crate) async fn insert_session(
     conn: &mut AnyConnection,
@@ -88,6 +96,7 @@ pub(crate) async fn insert_session(
     Ok(())
 }
 
+#[cfg(feature = "accounts")]
 /// The unexpired session whose cookie secret hashes to `secret_hash`.
 pub(crate) async fn session_by_secret(
     conn: &mut AnyConnection,
@@ -115,6 +124,7 @@ pub(crate) async fn session_by_secret(
     .transpose()
 }
 
+#[cfg(feature = "accounts")]
 /// Whether session `id` of `account_id` is still live.
 pub(crate) async fn session_live(
     conn: &mut AnyConnection,
@@ -133,6 +143,7 @@ pub(crate) async fn session_live(
     Ok(found.is_some())
 }
 
+#[cfg(feature = "accounts")]
 /// Ends one session; whether it was live.
 pub(crate) async fn delete_session(conn: &mut AnyConnection, id: &str) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM rtux_sessions WHERE id = $1")
@@ -142,6 +153,7 @@ pub(crate) async fn delete_session(conn: &mut AnyConnection, id: &str) -> Result
     Ok(done.rows_affected() == 1)
 }
 
+#[cfg(feature = "accounts")]
 /// Ends every session of an account; how many.
 pub(crate) async fn delete_sessions(
     conn: &mut AnyConnection,

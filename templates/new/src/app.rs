@@ -1,52 +1,42 @@
 //! The router: pages, the socket, the resources' channels.
 
-use std::time::Duration;
+use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::AppendHeaders;
 use axum::routing::get;
 use rtux::Endpoint;
 use rtux::presence::PresenceMeta;
 use rtux::store::Store;
 use rtux::ui::Html;
-use serde::Deserialize;
 use tower_http::trace::TraceLayer;
 
 use crate::{Config, Error};
 use crate::notes::Note;
+use crate::identity::Person;
 use crate::viewer::Viewer;
 use crate::views;
-
-/// How long a socket token lasts; rtux.js renews it from `/rtux/token`.
-const TOKEN_TTL: Duration = Duration::from_secs(3600);
 
 /// What the pages need.
 #[derive(Clone)]
 pub(crate) struct App {
     pub(crate) endpoint: Endpoint,
     pub(crate) store: Store,
+    // rtux:state (rtux gen adds the app's state above this line)
 }
 
-/// Who opens a page: `?name=Ana` names the visitor (kept in their cookie).
-#[derive(Deserialize)]
-pub(crate) struct Who {
-    name: Option<String>,
-}
-
-/// A page for one visitor: the cookie that keeps who they are, and the HTML.
-pub(crate) type Page = ([(axum::http::HeaderName, HeaderValue); 1], Html);
+/// A page for one person: the cookies that keep who they are, and the HTML.
+pub(crate) type Page = (AppendHeaders<Vec<(HeaderName, HeaderValue)>>, Html);
 
 impl App {
-    /// A whole page around `body` for the visitor opening it: one user id
-    /// across reloads and restarts, kept in a signed cookie sent back with it,
-    /// and a socket token for that id.
-    pub(crate) fn page(&self, headers: &HeaderMap, who: Who, body: Html) -> Page {
-        let tokens = self.endpoint.tokens();
-        let visitor = rtux::auth::Visitor::from_headers(tokens, headers, who.name.as_deref());
-        let token = tokens.issue(&visitor.id, Some(&visitor.name), TOKEN_TTL);
-        ([(SET_COOKIE, visitor.cookie(tokens, false))], views::page(&token, body))
+    /// A whole page around `body` for the person opening it, with a socket
+    /// token for them (and their cookies: a visitor keeps one user id across
+    /// reloads and restarts).
+    pub(crate) fn page(&self, person: &Person, body: Html) -> Page {
+        let token = person.socket_token(self.endpoint.tokens());
+        (AppendHeaders(person.set_cookies()), views::page(person, &token, body))
     }
 }
 
@@ -85,6 +75,7 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
     if let Some(cluster) = rtux::cluster::Cluster::of(&*pubsub) {
         tracing::info!(node = %cluster.node(), "joining the other nodes through PUBSUB_URL");
     }
+    // rtux:setup (rtux gen adds what the endpoint needs above this line)
     let endpoint = Endpoint::builder(config.secret.as_str())
         .pubsub(pubsub)
         .presence(Viewer::config())
@@ -93,7 +84,11 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
         .resource::<Note>(views::BOARD_TOPIC, &store)
         // rtux:channels (rtux gen adds channels above this line)
         .build()?;
-    let app = App { endpoint: endpoint.clone(), store };
+    let app = App {
+        endpoint: endpoint.clone(),
+        store,
+        // rtux:state-init (rtux gen adds the app's state above this line)
+    };
     let pages = Router::new()
         .route("/", get(board))
         .route("/rtux/token", get(token))
@@ -130,7 +125,8 @@ pub async fn run(config: Config) -> Result<(), Error> {
         println!("Using the development secret: set RTUX_SECRET (32+ random bytes) in production.");
     }
     println!("<< title >> is running on http://{}: open it in two windows. Ctrl-C stops it.", config.addr);
-    axum::serve(listener, app)
+    // With the client's address, for limits per address (sign-in attempts).
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(Error::Serve)?;
@@ -167,19 +163,21 @@ async fn shutdown() {
     println!("Stopping: open requests finish first.");
 }
 
-/// A fresh socket token for the visitor of the cookie (rtux.js asks for one
-/// when its token expires); 401 without a valid cookie.
-async fn token(State(app): State<App>, headers: HeaderMap) -> Result<axum::Json<serde_json::Value>, StatusCode> {
-    let tokens = app.endpoint.tokens();
-    let visitor = rtux::auth::Visitor::returning(tokens, &headers).ok_or(StatusCode::UNAUTHORIZED)?;
-    let token = tokens.issue(&visitor.id, Some(&visitor.name), TOKEN_TTL);
+/// A fresh socket token for the person of the cookies (rtux.js asks for one
+/// when its token expires or its session ends); 401 when the cookies name
+/// nobody (a session that ended, a visitor never seen).
+async fn token(State(app): State<App>, person: Person) -> Result<axum::Json<serde_json::Value>, StatusCode> {
+    if !person.returning {
+        return Err(StatusCode::UNAUTHORIZED);
+    }
+    let token = person.socket_token(app.endpoint.tokens());
     Ok(axum::Json(serde_json::json!({ "token": token })))
 }
 
 /// The board.
-async fn board(State(app): State<App>, headers: HeaderMap, Query(who): Query<Who>) -> Page {
+async fn board(State(app): State<App>, person: Person) -> Page {
     let presence = app.endpoint.presence().list(views::BOARD_TOPIC);
-    app.page(&headers, who, views::board(&presence))
+    app.page(&person, views::board(&presence))
 }
 
 /// The notes, as the HTML fragment the board loads (behind a skeleton).

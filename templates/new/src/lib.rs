@@ -4,6 +4,7 @@ mod app;
 mod config;
 mod error;
 pub mod notes;
+pub mod identity;
 pub mod viewer;
 pub mod views;
 // rtux:modules (rtux gen adds modules above this line)

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::notes::Note;
+use crate::identity::Person;
 
 /// The topic of the one board.
 pub const BOARD_TOPIC: &str = "notes:board";
@@ -55,12 +56,13 @@ pub fn render(name: &str, context: impl Serialize) -> Html {
     }
 }
 
-/// A whole page around `body` (a view from [`render`]).
-pub fn page(token: &str, body: Html) -> Html {
+/// A whole page around `body` (a view from [`render`]) for `person`.
+pub fn page(person: &Person, token: &str, body: Html) -> Html {
     render(
         "layout.html",
         context! {
             title => "<< title >>",
+            person => person,
             token => token,
             assets => rtux::ui::assets_tags(),
             banner => rtux::ui::connection_banner(),

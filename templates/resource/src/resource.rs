@@ -1,13 +1,12 @@
 //! << title >>: a real-time resource, made with `rtux gen resource << name >>`.
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use rtux::ui::minijinja::context;
 
-use crate::app::{App, Fragment, Page, Who, fragment};
+use crate::app::{App, Fragment, Page, fragment};
 use crate::views;
 
 /// The topic of the page's << plural >>.
@@ -50,14 +49,19 @@ pub struct << name >> {
 [% endfor %]
 }
 
-/// `/<< plural >>` and the list it loads.
+/// `/<< plural >>` and the list it loads[% if signed_in %], for signed-in people only (the
+/// channel is guarded too: see `app.rs`)[% endif %].
 pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/<< plural >>", get(page))
         .route("/<< plural >>/list", get(list))
 }
 
-async fn page(State(app): State<App>, headers: HeaderMap, Query(who): Query<Who>) -> Page {
+[% if signed_in %]
+async fn page(State(app): State<App>, crate::auth::SignedIn(person): crate::auth::SignedIn) -> Page {
+[% else %]
+async fn page(State(app): State<App>, person: crate::identity::Person) -> Page {
+[% endif %]
     let list = rtux::ui::async_records::< << name >> >("/<< plural >>/list", 3);
 [% if presence %]
     let presence = rtux::ui::presence(PAGE_TOPIC, &app.endpoint.presence().list(PAGE_TOPIC));
@@ -65,10 +69,14 @@ async fn page(State(app): State<App>, headers: HeaderMap, Query(who): Query<Who>
 [% else %]
     let context = context! { topic => PAGE_TOPIC, list => list };
 [% endif %]
-    app.page(&headers, who, views::render("<< snake >>/page.html", context))
+    app.page(&person, views::render("<< snake >>/page.html", context))
 }
 
+[% if signed_in %]
+async fn list(State(app): State<App>, _: crate::auth::SignedIn) -> Fragment {
+[% else %]
 async fn list(State(app): State<App>) -> Fragment {
+[% endif %]
     fragment(&app, PAGE_TOPIC, |topic, records| {
         views::render("<< snake >>/list.html", context! { items => views::items(topic, records) })
     })

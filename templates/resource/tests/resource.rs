@@ -15,12 +15,33 @@ use << crate_name >>::<< snake >>::PAGE_TOPIC;
 async fn << plural >>_are_added_saved_and_deleted_live() {
     let config = common::config("<< snake >>").await;
     let (app, endpoint) = << crate_name >>::build(&config).await.expect("the app starts");
+[% if signed_in %]
+    // For signed-in people only: a visitor is sent to sign in, and their
+    // socket may not join.
+    let (status, location) = common::auth::get(&app, "/<< plural >>", None).await;
+    assert_eq!((status, location.as_str()), (303, "/sign-in?next=/<< plural >>"));
+    let (ana_member, bo_member) = (common::auth::sign_up(&app, &endpoint, "Ana").await, common::auth::sign_up(&app, &endpoint, "Bo").await);
+    let server = TestServer::serve_app(endpoint, app).await;
+    let mut visitor = TestClient::connect(&server, "visitor").await;
+    let refused = visitor.join(PAGE_TOPIC, json!({})).await;
+    assert_eq!(refused["response"]["reason"], "sign in to see this", "{refused}");
+    let mut ana = TestClient::connect_token(&server, &ana_member.token).await;
+    ana.join_ok(PAGE_TOPIC).await;
+    let mut bo = TestClient::connect_token(&server, &bo_member.token).await;
+    bo.join_ok(PAGE_TOPIC).await;
+[% if presence %]
+    // Who is here: Bo, seen by Ana, with the name Bo signed up with.
+    let seen = ana.presence_until(PAGE_TOPIC, |p| p.contains_key(&bo_member.id)).await;
+    assert_eq!(seen[&bo_member.id][0]["name"], "Bo");
+[% endif %]
+[% else %]
     let server = TestServer::serve_app(endpoint, app).await;
     let mut ana = TestClient::joined(&server, "ana", PAGE_TOPIC, json!({})).await;
     let mut bo = TestClient::joined(&server, "bo", PAGE_TOPIC, json!({})).await;
 [% if presence %]
     // Who is here: Bo, seen by Ana.
     ana.presence_until(PAGE_TOPIC, |p| p.contains_key("bo")).await;
+[% endif %]
 [% endif %]
 
     // Added: the reply to the user, the patch to the others; a replay (a

@@ -1,5 +1,7 @@
 //! What the app's tests share (each test file says `mod common;`).
 
+// rtux:common (rtux gen adds test helpers above this line)
+
 /// Where tests make their databases when `TEST_DATABASE_URL` is not set:
 [% if db == "postgres" %]
 /// the PostgreSQL server's maintenance database (each test makes one of its own).

@@ -1,0 +1,193 @@
+//! `rtux gen auth`: accounts with sign-up, sign-in and sign-out pages on
+//! `rtux::accounts`, wired into the app at its markers.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::plan::Plan;
+use super::views::ViewTest;
+use super::{formatted, manifest, markers, read, render, rustfmt};
+
+/// The views `rtux gen auth` adds, under views/.
+const VIEWS: [&str; 3] = ["auth/sign_up.html", "auth/sign_in.html", "auth/nav.html"];
+
+/// A signed-in person, as the view tests render the account links for.
+fn signed_in() -> serde_json::Value {
+    json!({ "id": "u-1", "name": "Ana", "session": "s-1", "form_token": "FORM-TOKEN" })
+}
+
+/// The view tests of the sign-in pages and the account links.
+fn view_tests() -> Vec<ViewTest> {
+    let blank = json!({ "csrf": "FORM-TOKEN", "next": "/", "email": "", "name": "", "error": null, "problems": {} });
+    let refused = json!({
+        "csrf": "FORM-TOKEN", "next": "/tasks", "email": "ana", "name": "<Ana>", "error": null,
+        "problems": {
+            "email": "Enter an email address like ana@example.com.",
+            "password": "Use a password of at least 12 characters (a few words make a good one).",
+        },
+    });
+    let wrong = json!({ "csrf": "FORM-TOKEN", "next": "/", "email": "ana@example.com", "name": "", "error": "Wrong email or password.", "problems": {} });
+    vec![
+        ViewTest::new("auth_sign_up", "auth/sign_up.html", blank),
+        ViewTest::new("auth_sign_up_refused", "auth/sign_up.html", refused),
+        ViewTest::new("auth_sign_in_wrong", "auth/sign_in.html", wrong),
+        ViewTest::new(
+            "auth_nav_signed_in",
+            "auth/nav.html",
+            json!({ "person": signed_in() }),
+        ),
+        ViewTest::new(
+            "auth_nav_signed_out",
+            "auth/nav.html",
+            json!({ "person": { "id": "v-1", "name": "Guest 0001", "session": null, "form_token": null } }),
+        ),
+    ]
+}
+
+/// Everything `rtux gen auth` writes and edits.
+///
+/// # Errors
+/// The app has sign-in already, a marker is gone, or a file can't be read.
+pub(crate) fn auth(root: &Path, crate_name: &str) -> Result<Plan, String> {
+    if root.join("src/auth.rs").exists() {
+        return Err("this app has sign-in already (src/auth.rs): nothing was written".into());
+    }
+    let context = json!({ "crate_name": crate_name });
+    let mut plan = Plan::new(root);
+    for file in ["src/auth.rs", "tests/auth.rs", "tests/common/auth.rs"] {
+        let content = render::render(&format!("auth/{file}"), &context)?;
+        plan.create(file, formatted(file, content));
+    }
+    let mut views = app_views(root)?;
+    for view in VIEWS {
+        let content = render::render(&format!("auth/views/{view}"), &context)?;
+        views.push((view.to_owned(), content.clone()));
+        plan.create(format!("views/{view}"), content);
+    }
+
+    let edit = |path: &str, marker: &str, line: &str, content: String| {
+        markers::insert_before(&content, path, marker, line)
+    };
+    let lib = edit(
+        "src/lib.rs",
+        "// rtux:modules",
+        "pub mod auth;",
+        read(root, "src/lib.rs")?,
+    )?;
+    plan.modify("src/lib.rs", rustfmt(lib));
+    let mut app = read(root, "src/app.rs")?;
+    for (marker, line) in [
+        (
+            "// rtux:setup",
+            "// Accounts in the store: sessions, form tokens, sign-in limits (src/auth.rs).\nlet accounts = rtux::accounts::Accounts::new(&store, config.secret.as_bytes())\n    .map_err(rtux::BuildError::from)?\n    .secure_cookies(config.production);",
+        ),
+        (
+            "// rtux:channels",
+            ".connect_check(accounts.connect_check())",
+        ),
+        (
+            "// rtux:state ",
+            "pub(crate) accounts: rtux::accounts::Accounts,",
+        ),
+        ("// rtux:state-init", "accounts,"),
+        ("// rtux:routes", ".merge(crate::auth::routes())"),
+    ] {
+        app = edit("src/app.rs", marker, line, app)?;
+    }
+    plan.modify("src/app.rs", rustfmt(app));
+    let identity = edit(
+        "src/identity.rs",
+        "// rtux:person",
+        "if let Some(person) = crate::auth::signed_in_person(parts, app).await {\n    return Ok(person);\n}",
+        read(root, "src/identity.rs")?,
+    )?;
+    plan.modify("src/identity.rs", rustfmt(identity));
+    let mut views_rs = read(root, "src/views.rs")?;
+    for view in VIEWS {
+        let line = format!("(\"{view}\", include_str!(\"../views/{view}\")),");
+        views_rs = edit("src/views.rs", "// rtux:views", &line, views_rs)?;
+    }
+    plan.modify("src/views.rs", rustfmt(views_rs));
+    let layout = edit(
+        "views/layout.html",
+        "{# rtux:nav",
+        "{% include \"auth/nav.html\" %}",
+        read(root, "views/layout.html")?,
+    )?;
+    replace_view(&mut views, "layout.html", &layout);
+    plan.modify("views/layout.html", layout);
+    let styles = render::render("auth/static/styles.css", &context)?;
+    let css = edit(
+        "static/app.css",
+        "/* rtux:styles",
+        styles.trim_end(),
+        read(root, "static/app.css")?,
+    )?;
+    plan.modify("static/app.css", css);
+    let common = edit(
+        "tests/common/mod.rs",
+        "// rtux:common",
+        "pub mod auth;",
+        read(root, "tests/common/mod.rs")?,
+    )?;
+    plan.modify("tests/common/mod.rs", rustfmt(common));
+
+    let manifest = manifest::with_rtux_feature(&read(root, "Cargo.toml")?, "accounts")?;
+    let manifest = manifest::with_dependencies(
+        &manifest,
+        "dev-dependencies",
+        &[("serde_urlencoded", "serde_urlencoded = \"0.7\"")],
+    )?;
+    // Password hashing (Argon2id, 19 MiB) is slow unoptimized: tests and
+    // `cargo run` would wait seconds at each sign-in.
+    let manifest = manifest::with_optimized(&manifest, &["argon2", "blake2"])?;
+    plan.modify("Cargo.toml", manifest);
+
+    // The layout shows the account links now: its snapshot, and the new views'.
+    let mut tests_rs = read(root, "tests/views.rs")?;
+    let layout = super::app::layout_test();
+    let (path, content) = layout.snapshot(crate_name, &views)?;
+    plan.modify(path, content);
+    for t in view_tests() {
+        tests_rs = edit(
+            "tests/views.rs",
+            "// rtux:view-tests",
+            &t.function(),
+            tests_rs,
+        )?;
+        let (path, content) = t.snapshot(crate_name, &views)?;
+        plan.create(path, content);
+    }
+    plan.modify("tests/views.rs", rustfmt(tests_rs));
+    plan.check_free()?;
+    Ok(plan)
+}
+
+/// The app's views as they are on disk (name under views/, source).
+fn app_views(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut views = Vec::new();
+    let mut folders = vec![root.join("views")];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root.join("views")) {
+                let name = relative.to_string_lossy().replace('\\', "/");
+                let source = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                views.push((name, source));
+            }
+        }
+    }
+    Ok(views)
+}
+
+fn replace_view(views: &mut [(String, String)], name: &str, source: &str) {
+    if let Some(view) = views.iter_mut().find(|(n, _)| n == name) {
+        view.1 = source.to_owned();
+    }
+}

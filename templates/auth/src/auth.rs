@@ -1,0 +1,274 @@
+//! Accounts: sign up, sign in, sign out (here or everywhere), made with
+//! `rtux gen auth` on `rtux::accounts` (argon2 password hashes, sessions in
+//! the store behind a signed cookie, form tokens, sign-in limits). The pages
+//! are yours to change: views/auth/.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use rtux::accounts::{AccountError, Session};
+use rtux::auth::Claims;
+use rtux::ui::minijinja::context;
+use rtux::JoinError;
+use serde::Deserialize;
+
+use crate::app::App;
+use crate::identity::Person;
+use crate::views;
+
+/// The sign-up, sign-in and sign-out routes.
+pub(crate) fn routes() -> Router<App> {
+    Router::new()
+        .route("/sign-up", get(sign_up_page).post(sign_up))
+        .route("/sign-in", get(sign_in_page).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/sign-out-everywhere", post(sign_out_everywhere))
+}
+
+/// The person of the request's session cookie, if it names a live session.
+pub(crate) async fn signed_in_person(parts: &Parts, app: &App) -> Option<Person> {
+    let session = match app.accounts.session(&parts.headers).await {
+        Ok(session) => session?,
+        Err(e) => {
+            tracing::error!("cannot read a session (treated as signed out): {e}");
+            return None;
+        }
+    };
+    let form_token = app.accounts.form_token(&parts.headers, Some(&session)).token;
+    Some(Person {
+        id: session.account.id,
+        name: session.account.name,
+        session: Some(session.id),
+        form_token: Some(form_token),
+        returning: true,
+        cookies: Vec::new(),
+    })
+}
+
+/// A signed-in person: pages that take it send everyone else to sign in
+/// first, and back here after.
+pub(crate) struct SignedIn(pub(crate) Person);
+
+impl FromRequestParts<App> for SignedIn {
+    type Rejection = Redirect;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<SignedIn, Redirect> {
+        match signed_in_person(parts, app).await {
+            Some(person) => Ok(SignedIn(person)),
+            None => Err(Redirect::to(&format!("/sign-in?next={}", local(parts.uri.path())))),
+        }
+    }
+}
+
+/// A channel guard (`EndpointBuilder::guard`): tokens of a sign-in session
+/// only. The endpoint's connect check has refused the tokens of ended sessions.
+pub fn signed_in(claims: &Claims) -> Result<(), JoinError> {
+    match claims.sid {
+        Some(_) => Ok(()),
+        None => Err(JoinError::new("sign in to see this")),
+    }
+}
+
+/// Where to go after signing in: a path of this site, else the home page
+/// (never another site: `next` comes from the address bar).
+fn local(next: &str) -> &str {
+    let plain = next.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b));
+    if plain && next.starts_with('/') && !next.starts_with("//") { next } else { "/" }
+}
+
+/// The client's (IP) address, for the limit on attempts from one place:
+/// the connection's, as `run` serves the app (behind a proxy, that is the
+/// proxy's: read its forwarded header here instead, if you trust it).
+pub(crate) struct Address(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Address {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Address, Self::Rejection> {
+        let connected = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(Address(connected.map_or_else(|| "unknown".into(), |ConnectInfo(addr)| addr.ip().to_string())))
+    }
+}
+
+/// What the sign-up and sign-in forms send.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Fields {
+    email: String,
+    name: String,
+    password: String,
+    next: String,
+    _csrf: String,
+}
+
+/// `?next=/tasks`: where to go once signed in.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Next {
+    next: String,
+}
+
+/// A form page, as first shown or with what to fix.
+struct FormPage<'a> {
+    view: &'a str,
+    status: StatusCode,
+    fields: &'a Fields,
+    error: Option<String>,
+    problems: Vec<(&'static str, String)>,
+}
+
+impl FormPage<'_> {
+    fn render(self, app: &App, person: &Person, headers: &HeaderMap) -> Response {
+        let form = app.accounts.form_token(headers, None);
+        let mut person = person.clone();
+        person.cookies.extend(form.cookie);
+        let problems: std::collections::BTreeMap<_, _> = self.problems.into_iter().collect();
+        let body = views::render(
+            self.view,
+            context! {
+                csrf => form.token,
+                next => local(&self.fields.next),
+                email => self.fields.email,
+                name => self.fields.name,
+                error => self.error,
+                problems => problems,
+            },
+        );
+        (self.status, app.page(&person, body)).into_response()
+    }
+}
+
+async fn sign_up_page(State(app): State<App>, person: Person, headers: HeaderMap, Query(q): Query<Next>) -> Response {
+    if person.session.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let fields = Fields { next: q.next, ..Fields::default() };
+    FormPage { view: "auth/sign_up.html", status: StatusCode::OK, fields: &fields, error: None, problems: Vec::new() }
+        .render(&app, &person, &headers)
+}
+
+async fn sign_in_page(State(app): State<App>, person: Person, headers: HeaderMap, Query(q): Query<Next>) -> Response {
+    if person.session.is_some() {
+        return Redirect::to(local(&q.next)).into_response();
+    }
+    let fields = Fields { next: q.next, ..Fields::default() };
+    FormPage { view: "auth/sign_in.html", status: StatusCode::OK, fields: &fields, error: None, problems: Vec::new() }
+        .render(&app, &person, &headers)
+}
+
+async fn sign_up(
+    State(app): State<App>,
+    person: Person,
+    headers: HeaderMap,
+    Address(address): Address,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let page = |status, error, problems| FormPage { view: "auth/sign_up.html", status, fields: &fields, error, problems };
+    if !app.accounts.form_token_ok(&headers, None, &fields._csrf) {
+        return page(StatusCode::FORBIDDEN, Some(EXPIRED.into()), Vec::new()).render(&app, &person, &headers);
+    }
+    let signed = app.accounts.sign_up(&fields.email, &fields.name, &fields.password, &address).await;
+    match signed {
+        Ok(signed) => (AppendHeaders([(axum::http::header::SET_COOKIE, signed.cookie)]), Redirect::to(local(&fields.next))).into_response(),
+        Err(e) => {
+            let (status, error, problems) = refusal(e);
+            page(status, error, problems).render(&app, &person, &headers)
+        }
+    }
+}
+
+async fn sign_in(
+    State(app): State<App>,
+    person: Person,
+    headers: HeaderMap,
+    Address(address): Address,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let page = |status, error, problems| FormPage { view: "auth/sign_in.html", status, fields: &fields, error, problems };
+    if !app.accounts.form_token_ok(&headers, None, &fields._csrf) {
+        return page(StatusCode::FORBIDDEN, Some(EXPIRED.into()), Vec::new()).render(&app, &person, &headers);
+    }
+    match app.accounts.sign_in(&fields.email, &fields.password, &address).await {
+        Ok(signed) => (AppendHeaders([(axum::http::header::SET_COOKIE, signed.cookie)]), Redirect::to(local(&fields.next))).into_response(),
+        Err(e) => {
+            let (status, error, problems) = refusal(e);
+            page(status, error, problems).render(&app, &person, &headers)
+        }
+    }
+}
+
+/// What a refused form says: the status, a message above the form, and
+/// messages beside fields.
+fn refusal(e: AccountError) -> (StatusCode, Option<String>, Vec<(&'static str, String)>) {
+    match e {
+        AccountError::Invalid(problems) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            problems.into_iter().map(|p| (p.field, p.message)).collect(),
+        ),
+        AccountError::EmailTaken => (StatusCode::CONFLICT, Some(e.to_string()), Vec::new()),
+        AccountError::WrongCredentials => (StatusCode::UNAUTHORIZED, Some(e.to_string()), Vec::new()),
+        AccountError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, Some(e.to_string()), Vec::new()),
+        AccountError::Store(_) | AccountError::Hashing(_) => {
+            tracing::error!("sign-up or sign-in failed: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, Some("Something went wrong on our side: try again in a moment.".into()), Vec::new())
+        }
+    }
+}
+
+/// Why a form was refused for its token.
+const EXPIRED: &str = "This form has expired or came from another site: try again.";
+
+/// What the sign-out buttons send.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct SignOut {
+    _csrf: String,
+}
+
+/// Ends the session: its cookie and socket tokens stop working, and its
+/// sockets on this server close (on other nodes they close at their token's
+/// expiry and cannot reconnect).
+async fn sign_out(State(app): State<App>, headers: HeaderMap, Form(form): Form<SignOut>) -> Response {
+    end(&app, &headers, &form, false).await
+}
+
+/// Ends every session of the account, on every device.
+async fn sign_out_everywhere(State(app): State<App>, headers: HeaderMap, Form(form): Form<SignOut>) -> Response {
+    end(&app, &headers, &form, true).await
+}
+
+async fn end(app: &App, headers: &HeaderMap, form: &SignOut, everywhere: bool) -> Response {
+    let session: Session = match app.accounts.session(headers).await {
+        Ok(Some(session)) => session,
+        Ok(None) => return Redirect::to("/").into_response(),
+        Err(e) => {
+            tracing::error!("cannot read a session to end it: {e}");
+            return (StatusCode::SERVICE_UNAVAILABLE, "Could not sign out: try again in a moment.").into_response();
+        }
+    };
+    if !app.accounts.form_token_ok(headers, Some(&session), &form._csrf) {
+        return (StatusCode::FORBIDDEN, EXPIRED).into_response();
+    }
+    let ended = if everywhere {
+        app.accounts.sign_out_everywhere(&session.account.id).await.map(|_| None)
+    } else {
+        app.accounts.sign_out(&session).await.map(|()| Some(session.id.as_str()))
+    };
+    match ended {
+        Ok(which) => {
+            app.endpoint.end_session(&session.account.id, which);
+            let removal = app.accounts.removal_cookie();
+            (AppendHeaders([(axum::http::header::SET_COOKIE, removal)]), Redirect::to("/")).into_response()
+        }
+        Err(e) => {
+            tracing::error!("cannot end a session: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, "Could not sign out: try again in a moment.").into_response()
+        }
+    }
+}
