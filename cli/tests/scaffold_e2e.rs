@@ -1,7 +1,9 @@
 //! A generated app, as a user gets it: `rtux new`, then its build, tests,
 //! clippy (-D warnings) and rustfmt check; it serves its pages when run; then
 //! `rtux gen resource` (every field type) and `rtux gen presence`, and all of
-//! it again; then an app made with `--db postgres`, its tests on PostgreSQL.
+//! it again; then an app made with `--db postgres`, `rtux gen auth` and a
+//! resource for signed-in people, its tests on PostgreSQL and its sign-in in
+//! Chromium.
 //! Generated apps share one cargo target directory (target/gen-apps), so
 //! their dependencies compile once.
 
@@ -124,12 +126,12 @@ struct App {
     database_url: String,
 }
 
-/// Runs the built app on a free port (PORT), as `cargo run` would, asks it
-/// for `paths`, stops it, and drives its pages in Chromium with the `browser`
-/// test file (which runs the app again, as it needs).
-fn serve_and_get(dir: &Path, paths: &[&str], browser: &str) {
+/// Runs the built app `name` on a free port (PORT), as `cargo run` would,
+/// asks it for `paths`, stops it, and drives its pages in Chromium with the
+/// `browser` test file (which runs the app again, as it needs).
+fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
     let app = App {
-        binary: workspace().join("target/gen-apps/debug/board"),
+        binary: workspace().join("target/gen-apps/debug").join(name),
         dir: dir.to_path_buf(),
         port: std::net::TcpListener::bind("127.0.0.1:0")
             .expect("port")
@@ -202,6 +204,7 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
     check(&app);
     serve_and_get(
         &app,
+        "board",
         &["/", "/notes/list", "/static/app.css", "/static/favicon.svg"],
         "generated_app.test.mjs",
     );
@@ -226,12 +229,14 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
     check(&app);
     serve_and_get(
         &app,
+        "board",
         &["/", "/tasks", "/tasks/list", "/invoices", "/invoices/list"],
         "generated_tasks.test.mjs",
     );
 
-    // On PostgreSQL: the app and a resource, their tests each on a database
-    // of their own made on the server (127.0.0.1:5432, as CI runs it).
+    // On PostgreSQL: the app, accounts and a resource for signed-in people,
+    // their tests each on a database of their own made on the server
+    // (127.0.0.1:5432, as CI runs it); then sign-in in Chromium.
     let run = rtux(&dir, &["new", "shop", "--db", "postgres"]);
     assert!(run.ok, "{}", run.stderr);
     let shop = dir.join("shop");
@@ -241,11 +246,26 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
         "{manifest}"
     );
     std::fs::copy(workspace().join("Cargo.lock"), shop.join("Cargo.lock")).expect("lock");
+    let run = rtux(&shop, &["gen", "auth"]);
+    assert!(run.ok, "{}", run.stderr);
     let run = rtux(
         &shop,
-        &["gen", "resource", "Item", "name:string", "count:integer"],
+        &[
+            "gen",
+            "resource",
+            "Item",
+            "name:string",
+            "count:integer",
+            "--presence",
+        ],
     );
     assert!(run.ok, "{}", run.stderr);
     check(&shop);
+    serve_and_get(
+        &shop,
+        "shop",
+        &["/", "/sign-in", "/sign-up?next=/items"],
+        "generated_auth.test.mjs",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

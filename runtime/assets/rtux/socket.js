@@ -37,9 +37,11 @@ class Socket {
     const url = this.root.dataset.rtuxTokenUrl;
     if (!url) return false;
     try {
-      const r = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-      const { token } = await r.json();
-      if (claimsOf(token).sub !== this.me) return false;
+      const r = await fetch(url, { cache: "no-store" });
+      // 401, or a token of someone else: signed out here (until signed in again).
+      const { token } = r.status == 401 ? {} : await r.json();
+      this.out = claimsOf(token).sub !== this.me;
+      if (this.out) return false;
       this.token = token;
       this.renew = 0;
       return true;
@@ -94,6 +96,7 @@ class Socket {
     ["connected", "disconnected", "error"].forEach((s) => r.classList.toggle(`rtux-${s}`, s === state));
     this.listeners.forEach((fn) => fn(state));
     const up = state === "connected";
+    r.classList.toggle("rtux-signed-out", !up && this.out);
     $$(r, "[data-requires-connection]").forEach((e) => { e.disabled = !up; e.toggleAttribute("aria-disabled", !up); });
     clearTimeout(this.bannerTimer);
     clearTimeout(this.extendedTimer);
