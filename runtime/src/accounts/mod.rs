@@ -7,7 +7,7 @@
 //! - A session is a row in the store and a signed, HttpOnly, SameSite=Lax
 //!   cookie holding a random secret (the row keeps its SHA-256 only). Signing
 //!   out deletes the row, so a copied cookie stops working at once.
-//! - Socket tokens of a session ([`Tokens::issue_in_session`]) are refused at
+//! - Socket tokens of a session ([`Tokens::issue_in_session`](crate::auth::Tokens::issue_in_session)) are refused at
 //!   connect once it has ended ([`Accounts::connect_check`]), and
 //!   [`Endpoint::end_session`](crate::Endpoint::end_session) closes the open ones.
 //! - Every form carries a token bound to the browser ([`Accounts::form_token`]).
