@@ -96,7 +96,7 @@ class Socket {
     ["connected", "disconnected", "error"].forEach((s) => r.classList.toggle(`rtux-${s}`, s === state));
     this.listeners.forEach((fn) => fn(state));
     const up = state === "connected";
-    r.classList.toggle("rtux-signed-out", !up && this.out);
+    r.classList.toggle("rtux-signed-out", !up && !!this.out);
     $$(r, "[data-requires-connection]").forEach((e) => { e.disabled = !up; e.toggleAttribute("aria-disabled", !up); });
     clearTimeout(this.bannerTimer);
     clearTimeout(this.extendedTimer);
