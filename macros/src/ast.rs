@@ -16,6 +16,7 @@ pub(crate) const RESOURCE_KEYS: &[&str] = &[
     "presence",
     "validate",
     "undo_window",
+    "drafts",
     "action",
 ];
 /// Field keys of `#[derive(Model)]`.
@@ -51,6 +52,8 @@ pub(crate) struct Resource<'a> {
     pub(crate) presence: Option<Spanned<syn::Path>>,
     pub(crate) validate: Option<Spanned<syn::Path>>,
     pub(crate) undo_window: Option<Spanned<Duration>>,
+    /// `drafts` (kept 30 days) or `drafts = "7d"`: `Some(None)` and `Some(Some(ttl))`.
+    pub(crate) drafts: Option<Option<Duration>>,
     pub(crate) actions: Vec<ActionAttrs>,
     pub(crate) fields: Vec<ResourceField<'a>>,
     /// An unknown struct key was reported (it may have been the topic).
@@ -170,6 +173,7 @@ impl<'a> Resource<'a> {
         let mut presence = Attr::none(cx, "presence");
         let mut validate = Attr::none(cx, "validate");
         let mut undo_window = Attr::none(cx, "undo_window");
+        let mut drafts = Attr::none(cx, "drafts");
         let mut actions = Vec::new();
         let mut unknown_keys = false;
         each_key(cx, &input.attrs, |meta| {
@@ -189,6 +193,14 @@ impl<'a> Resource<'a> {
             } else if p.is_ident("undo_window") {
                 if let Some(d) = attr::duration(cx, meta)? {
                     undo_window.set(p, d);
+                }
+            } else if p.is_ident("drafts") {
+                if meta.input.peek(Token![=]) {
+                    if let Some(d) = attr::duration(cx, meta)? {
+                        drafts.set(p, Some(d.value));
+                    }
+                } else {
+                    drafts.set(p, None);
                 }
             } else if p.is_ident("action") {
                 meta.parse_nested_meta(|one| {
@@ -223,6 +235,7 @@ impl<'a> Resource<'a> {
             presence: presence.get(),
             validate: validate.get(),
             undo_window: undo_window.get(),
+            drafts: drafts.get(),
             actions,
             fields,
             unknown_keys,

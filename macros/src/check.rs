@@ -153,6 +153,7 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
         presence: r.presence.clone(),
         validate: r.validate.clone(),
         undo_window: r.undo_window.as_ref().map(|w| w.value),
+        drafts: r.drafts,
         actions,
         rules,
         shapes,

@@ -49,8 +49,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// }
 /// ```
 ///
-/// Struct keys: `topic` (required), `template`, `presence`, `validate`,
-/// `undo_window`, `action(NAME(kind, with, undo_window, irreversible,
+/// Struct keys: `topic` (required), `view`, `presence`, `validate`,
+/// `undo_window`, `drafts` (or `drafts = "7d"`), `action(NAME(kind, with, undo_window, irreversible,
 /// reversible), …)`. Field keys: `id`, `version`, `skeleton`,
 /// `merge`, `optimistic`. See `docs/derive.md` for each, and the rules.
 #[proc_macro_derive(Model, attributes(rtux))]

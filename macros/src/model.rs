@@ -14,6 +14,8 @@ pub(crate) struct ResourceModel<'a> {
     pub(crate) presence: Option<Spanned<syn::Path>>,
     pub(crate) validate: Option<Spanned<syn::Path>>,
     pub(crate) undo_window: Option<Duration>,
+    /// Drafts kept: `Some(None)` for the default time, `Some(Some(ttl))`.
+    pub(crate) drafts: Option<Option<Duration>>,
     pub(crate) actions: Vec<(String, Op)>,
     pub(crate) rules: Vec<(String, Rule)>,
     pub(crate) shapes: Vec<Shape>,

@@ -75,6 +75,14 @@ fn steps(m: &ResourceModel) -> Vec<TokenStream> {
         let w = duration(w);
         steps.push(quote!(.configure(|b| b.undo_window(#w))));
     }
+    match m.drafts {
+        Some(Some(ttl)) => {
+            let ttl = duration(ttl);
+            steps.push(quote!(.configure(|b| b.drafts(#ttl))));
+        }
+        Some(None) => steps.push(quote!(.configure(|b| b.drafts(::rtux::action::DRAFT_TTL)))),
+        None => {}
+    }
     for (name, op) in &m.actions {
         steps.push(match op {
             Op::Create => quote!(.create(#name)),

@@ -47,6 +47,7 @@
 //! ```
 
 mod change;
+mod drafts;
 mod live;
 mod pages;
 mod patch;
@@ -55,6 +56,7 @@ mod reply;
 mod request;
 mod run;
 
+pub use drafts::{DRAFT_EVERY, DRAFT_TTL};
 pub use live::{
     FIELD_BYTES_PER_SECOND, FIELD_EVERY, FIELD_MAX_BYTES, LOCK_ACTIVE, LOCK_EVENT, Participant,
     UNLOCK_EVENT, WHOLE,
@@ -173,6 +175,7 @@ pub struct ResourceBuilder {
     lock_sections: Vec<String>,
     max_records: u64,
     inserts_per_minute: u32,
+    drafts: Option<Duration>,
 }
 
 /// Records a topic may hold by default.
@@ -321,6 +324,28 @@ impl ResourceBuilder {
         self
     }
 
+    /// Keeps what each person types into a record's form (a form with
+    /// `data-rtux-draft`) as their draft of that record, for `ttl` (30 days:
+    /// [`DRAFT_TTL`]): another device of theirs restores it ("Draft restored
+    /// from …"), and saving or discarding removes it. The join reply carries
+    /// the joining user's drafts; `draft:save` and `draft:discard` keep and
+    /// remove one (docs/protocol.md).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// # let dir = std::env::temp_dir().join(format!("rtux-drafts-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let store = rtux::store::Store::sqlite(dir.join("app.db")).await.unwrap();
+    /// use rtux::action::{DRAFT_TTL, Resource};
+    /// let notes = Resource::builder(store).create("add").drafts(DRAFT_TTL).build().unwrap();
+    /// # let _ = notes;
+    /// # }
+    /// ```
+    pub fn drafts(mut self, ttl: impl Into<Duration>) -> Self {
+        self.drafts = Some(ttl.into());
+        self
+    }
+
     /// The undo window (5 s by default; the patterns allow 1 to 30 s).
     pub fn undo_window(mut self, window: impl Into<Duration>) -> Self {
         self.undo_window = window.into();
@@ -414,6 +439,7 @@ impl ResourceBuilder {
             lock_sections: self.lock_sections,
             max_records: self.max_records,
             inserts_per_minute: self.inserts_per_minute.max(1),
+            drafts: self.drafts,
         })
     }
 }
@@ -422,7 +448,7 @@ impl ResourceBuilder {
 /// clients may take on them. Register it with
 /// [`EndpointBuilder::channel`](crate::EndpointBuilder::channel).
 ///
-/// Join reply: `{records: [{id, version, data, dom_id, html}], more, undo_window_ms}`
+/// Join reply: `{records: [{id, version, data, dom_id, html}], more, undo_window_ms, drafts?}`
 /// — the first page of the topic's records (`html` from the item template,
 /// `null` without one; `more` the cursor of the next page, which `page
 /// {after: more}` gives). Action
@@ -440,6 +466,8 @@ pub struct Resource {
     max_records: u64,
     /// Inserts per user per topic per minute, counted in the store.
     inserts_per_minute: u32,
+    /// How long drafts are kept; `None`: the resource keeps none.
+    drafts: Option<Duration>,
 }
 
 impl std::fmt::Debug for Resource {
@@ -468,6 +496,7 @@ impl Resource {
             lock_sections: Vec::new(),
             max_records: MAX_RECORDS,
             inserts_per_minute: INSERTS_PER_MINUTE,
+            drafts: None,
         }
     }
 
@@ -511,10 +540,15 @@ impl Channel for Resource {
             tracing::error!(%topic, "listing records for a join failed: {e}");
             JoinError::new("store unavailable: try again")
         })?;
+        let drafts = self.drafts_of(socket).await.map_err(|e| {
+            tracing::error!(%topic, "listing drafts for a join failed: {e}");
+            JoinError::new("store unavailable: try again")
+        })?;
         let joined = Joined {
             records: first.records,
             more: first.more,
             undo_window_ms: u64::try_from(self.undo_window.as_millis()).unwrap_or(u64::MAX),
+            drafts,
         };
         Ok((Participant::default(), to_json(&joined)))
     }
@@ -531,6 +565,8 @@ impl Channel for Resource {
             "unlock" => return self.unlock(&payload, socket).await,
             "field" => return self.field(&payload, me, socket).await,
             "page" => return self.next_page(payload, socket.topic()).await,
+            "draft:save" => return self.save_draft(&payload, socket).await,
+            "draft:discard" => return self.discard_draft(&payload, socket).await,
             _ => {}
         }
         let request = match ActionRequest::parse(payload) {

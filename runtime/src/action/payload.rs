@@ -72,6 +72,9 @@ pub(crate) struct Joined {
     pub records: Vec<Listed>,
     pub more: Option<String>,
     pub undo_window_ms: u64,
+    /// The joining user's drafts, when the resource keeps drafts and they have some.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drafts: Vec<crate::store::Draft>,
 }
 
 /// `rtux:patch`: how a confirmed change reaches the other subscribers.

@@ -9,7 +9,7 @@ use super::reply::{confirm, from_stored, rate_limited, retry, stored};
 use super::request::ActionRequest;
 use super::{Action, PATCH_EVENT, Resource};
 use crate::channel::ChannelSocket;
-use crate::store::{OpKey, StoreError, ledger, now_ms, quotas, records};
+use crate::store::{OpKey, StoreError, drafts, ledger, now_ms, quotas, records};
 use crate::wire::Reply;
 
 /// What to do once the transaction has committed.
@@ -175,6 +175,14 @@ impl Resource {
             }
         }
         let (reply, after) = self.change(&mut tx, action, req, key, by).await?;
+        // A save makes the saver's draft of the record moot.
+        if self.drafts.is_some()
+            && matches!(action, Action::Editable(..) | Action::Pending(_))
+            && matches!(reply, Reply::Ok(_))
+            && let Some(id) = &req.id
+        {
+            drafts::remove(&mut tx, Some(&key.user), &key.topic, id).await?;
+        }
         let written = async {
             ledger::put(&mut tx, key, &fingerprints[0], &stored(&reply), req.at).await?;
             tx.commit().await?;

@@ -23,6 +23,7 @@
 //! ```
 
 pub(crate) mod accounts;
+pub(crate) mod drafts;
 pub(crate) mod history;
 pub(crate) mod ledger;
 pub(crate) mod locks;
@@ -40,6 +41,7 @@ use serde_json::Value;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Transaction};
 
+pub use drafts::Draft;
 pub use ledger::OpKey;
 pub use sweep::Swept;
 

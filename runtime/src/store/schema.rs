@@ -111,6 +111,20 @@ const STEPS: &[&[&str]] = &[
         )",
         "CREATE INDEX IF NOT EXISTS rtux_sessions_account ON rtux_sessions (account_id)",
     ],
+    // Drafts: what a person typed into a record's form and has not saved, per
+    // (user, record), so another device of theirs restores it.
+    &[
+        "CREATE TABLE IF NOT EXISTS rtux_drafts (
+            user_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            data TEXT NOT NULL,
+            saved_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            PRIMARY KEY (user_id, kind, record_id)
+        )",
+        "CREATE INDEX IF NOT EXISTS rtux_drafts_expires_at ON rtux_drafts (expires_at)",
+    ],
 ];
 
 /// Runs the steps this store has not run yet, in one transaction. On

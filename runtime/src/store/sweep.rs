@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sqlx::AnyPool;
 
-use super::{Store, StoreError, accounts, history, ledger, locks, now_ms, quotas, records};
+use super::{Store, StoreError, accounts, drafts, history, ledger, locks, now_ms, quotas, records};
 
 /// What one sweep removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -17,8 +17,8 @@ pub struct Swept {
     pub ops: u64,
     /// History rows of records that are gone.
     pub history: u64,
-    /// Locks and quota counts that ended over an hour ago, and expired
-    /// sign-in sessions.
+    /// Locks and quota counts that ended over an hour ago, expired sign-in
+    /// sessions and drafts.
     pub spent: u64,
 }
 
@@ -26,7 +26,7 @@ impl Store {
     /// Removes what the store no longer needs: records whose deletion deadline
     /// has passed (with their history), ledger rows issued and applied before
     /// the retention window, history of records that are gone, locks and
-    /// quota counts that ended over an hour ago, expired sign-in sessions. Runs by itself
+    /// quota counts that ended over an hour ago, expired sign-in sessions and drafts. Runs by itself
     /// every minute once a resource has served a join; call it to sweep now.
     ///
     /// # Errors
@@ -82,7 +82,8 @@ async fn sweep(pool: &AnyPool, retention: Duration) -> Result<Swept, StoreError>
         history: history::drop_orphans(&mut tx).await?,
         spent: locks::purge_expired(&mut tx, now.saturating_sub(SPENT)).await?
             + quotas::expire(&mut tx, now.saturating_sub(SPENT)).await?
-            + accounts::expire_sessions(&mut tx, now).await?,
+            + accounts::expire_sessions(&mut tx, now).await?
+            + drafts::expire(&mut tx, now).await?,
     };
     tx.commit().await?;
     Ok(swept)

@@ -1,0 +1,118 @@
+//! Drafts of a resource's records: what each person typed into a record's
+//! form and has not saved, kept in the store per (user, record) so another
+//! device of theirs restores it (`draft:save`, `draft:discard`, and the join
+//! reply's `drafts`). A save by that person removes their draft.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::Resource;
+use crate::channel::ChannelSocket;
+use crate::store::{Draft, StoreError, drafts, now_ms};
+use crate::wire::Reply;
+
+/// How long a draft is kept by default: 30 days.
+pub const DRAFT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// The least time between two writes of one person's draft of one record:
+/// rtux.js sends at most one every 2 s while they type (and the last one
+/// after they stop); the server refuses faster ones.
+pub const DRAFT_EVERY: Duration = Duration::from_secs(2);
+
+impl Resource {
+    /// `draft:save {id, data}`: keeps `data` as the user's draft of record `id`.
+    pub(super) async fn save_draft(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
+        let Some(ttl) = self.drafts else {
+            return Reply::error("this resource keeps no drafts");
+        };
+        let (Some(id), Some(data)) = (payload["id"].as_str(), payload.get("data")) else {
+            return Reply::error(
+                "invalid draft: send {\"id\": <the record's id>, \"data\": {<field>: <value>}}",
+            );
+        };
+        if !data.is_object() {
+            return Reply::error("invalid draft: data must be an object of the form's fields");
+        }
+        let size = data.to_string().len();
+        if size > self.max_data_bytes {
+            return Reply::error(format!(
+                "draft is {size} bytes; this resource takes at most {}",
+                self.max_data_bytes
+            ));
+        }
+        let (topic, user) = (socket.topic(), socket.user_id());
+        let saved = async {
+            let mut conn = self.store.pool().acquire().await?;
+            if crate::store::records::get(&mut conn, topic, id)
+                .await?
+                .is_none()
+            {
+                return Ok(Err(
+                    "no such record: a draft keeps what is typed into an existing record's form"
+                        .to_owned(),
+                ));
+            }
+            let now = now_ms();
+            let every = i64::try_from(DRAFT_EVERY.as_millis()).unwrap_or(i64::MAX);
+            if let Some(at) = drafts::saved_at(&mut conn, user, topic, id).await?
+                && now - at < every
+            {
+                return Ok(Err(format!(
+                    "draft saved less than {} s ago: send at most one every {} s",
+                    DRAFT_EVERY.as_secs(),
+                    DRAFT_EVERY.as_secs()
+                )));
+            }
+            let ttl = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+            drafts::save(
+                &mut conn,
+                user,
+                topic,
+                id,
+                data,
+                now,
+                now.saturating_add(ttl),
+            )
+            .await?;
+            Ok::<_, StoreError>(Ok(now))
+        };
+        match saved.await {
+            Ok(Ok(at)) => Reply::ok(json!({ "saved_at": at })),
+            Ok(Err(reason)) => Reply::error(reason),
+            Err(e) => {
+                tracing::error!(%topic, "saving a draft failed: {e}");
+                Reply::error(
+                    "store unavailable: the draft was not saved; it is kept in this browser",
+                )
+            }
+        }
+    }
+
+    /// `draft:discard {id}`: removes the user's draft of record `id`.
+    pub(super) async fn discard_draft(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
+        let Some(id) = payload["id"].as_str() else {
+            return Reply::error("invalid draft: send {\"id\": <the record's id>}");
+        };
+        let removed = async {
+            let mut conn = self.store.pool().acquire().await?;
+            drafts::remove(&mut conn, Some(socket.user_id()), socket.topic(), id).await
+        };
+        match removed.await {
+            Ok(n) => Reply::ok(json!({ "discarded": n > 0 })),
+            Err(e) => {
+                tracing::error!(topic = %socket.topic(), "discarding a draft failed: {e}");
+                Reply::error("store unavailable: the draft was not discarded; try again")
+            }
+        }
+    }
+
+    /// The user's drafts on the topic, for the join reply (none when the
+    /// resource keeps none).
+    pub(super) async fn drafts_of(&self, socket: &ChannelSocket) -> Result<Vec<Draft>, StoreError> {
+        if self.drafts.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.store.pool().acquire().await?;
+        drafts::of_user(&mut conn, socket.user_id(), socket.topic(), now_ms()).await
+    }
+}
