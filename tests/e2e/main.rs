@@ -6,6 +6,7 @@ mod bad_input;
 mod channels;
 mod conflicts;
 mod derive;
+mod drafts;
 mod example_lobby;
 mod hostile;
 mod interop;

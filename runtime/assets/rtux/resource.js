@@ -5,7 +5,7 @@ class ResourceView {
     this.root = root;
     // The topic's records as the server last told (join reply, patches,
     // replies), and the live effects of this page's actions still in flight.
-    Object.assign(this, { records: null, live: new Map(), tries: new Map(), restore: new Map(), pages: 1, more: null });
+    Object.assign(this, { records: null, live: new Map(), tries: new Map(), restore: new Map(), drafts: new Map(), pages: 1, more: null });
     this.channel = socket.channel(root.dataset.rtuxResource, {});
     this.channel.on("rtux:patch", (p) => this.patch(p));
     this.channel.on("joined", async (r) => {
@@ -22,6 +22,7 @@ class ResourceView {
           more = p.response.more;
         }
         Object.assign(this, { records, more });
+        (r.drafts || []).forEach((d) => this.drafts.set(d.id, d));
         this.reconcile();
       }
       this.replay();
@@ -41,6 +42,17 @@ class ResourceView {
       this.more = p.response.more;
       this.pages += 1;
       this.reconcile();
+    });
+    // Drafts: what is typed into a record's form[data-rtux-draft] goes to the
+    // server at most every 2 s, and once more after the last keystroke.
+    root.addEventListener("input", (e) => {
+      const f = e.target.closest && e.target.closest("form[data-rtux-draft]");
+      if (!f) return;
+      clearTimeout(f.rtuxDraft);
+      f.rtuxDraft = setTimeout(() => {
+        f.rtuxAt = Date.now();
+        this.channel.push("draft:save", { id: f.dataset.rtuxId, data: Object.fromEntries(new FormData(f)) });
+      }, Math.max(0, (f.rtuxAt || 0) + 2000 - Date.now()));
     });
     let changeTimer = null;
     root.addEventListener("input", (e) => {
@@ -235,6 +247,7 @@ class ResourceView {
     else if (!existing && html && r.temp_id) this.list.append(node = fragment(html));
     else if (temp) temp.classList.remove("rtux-pending");
     if (rec && !r.deleted) this.know({ id: rec.id, version: rec.version, dom_id: id, html }, node);
+    if (rec) this.drafts.delete(rec.id);
   }
   domId(id) { return `${this.channel.topic}-${id}`.replace(/[^A-Za-z0-9_-]/g, "-"); }
   // What the server said of a record, and the version its element now shows.
@@ -311,6 +324,27 @@ class ResourceView {
     let more = this.root.querySelector("[data-rtux-more]");
     if (this.more && !more) { more = el("button", "rtux-more", say("load_more")); more.type = "button"; more.dataset.rtuxMore = ""; list.after(more); }
     if (more) more.hidden = !this.more;
+    this.drafted();
+  }
+  // The drafts the server kept for this user, filled into their records'
+  // forms with "Draft restored from …" and Discard (which empties it here and there).
+  drafted() {
+    this.drafts.forEach((d, id) => {
+      const f = this.root.querySelector(`form[data-rtux-draft][data-rtux-id="${CSS.escape(id)}"]`);
+      if (!f || f.dataset.rtuxDrafted) return;
+      f.dataset.rtuxDrafted = 1;
+      for (const i of f.elements) if (i.name) i.type == "checkbox" ? (i.checked = i.name in d.data) : i.name in d.data && (i.value = d.data[i.name]);
+      const n = fromTemplate("draft", "rtux-draft");
+      n.querySelector("time").textContent = new Date(d.saved_at).toLocaleString();
+      n.querySelector("button").onclick = () => {
+        this.channel.push("draft:discard", { id });
+        this.drafts.delete(id);
+        f.reset();
+        n.remove();
+        delete f.dataset.rtuxDrafted;
+      };
+      f.prepend(n);
+    });
   }
   patch(p) {
     const rec = p.record;

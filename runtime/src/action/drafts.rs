@@ -14,9 +14,10 @@ use crate::wire::Reply;
 
 /// How long a draft is kept by default: 30 days.
 pub const DRAFT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
-/// The least time between two writes of one person's draft of one record:
-/// rtux.js sends at most one every 2 s while they type (and the last one
-/// after they stop); the server refuses faster ones.
+/// How often one person's draft of one record is written at most: rtux.js
+/// sends one every 2 s while they type (and the last one after they stop);
+/// the server refuses a write less than 1.5 s after the last (three quarters
+/// of this, leaving room for network jitter).
 pub const DRAFT_EVERY: Duration = Duration::from_secs(2);
 
 impl Resource {
@@ -53,13 +54,13 @@ impl Resource {
                 ));
             }
             let now = now_ms();
-            let every = i64::try_from(DRAFT_EVERY.as_millis()).unwrap_or(i64::MAX);
+            let least = i64::try_from(DRAFT_EVERY.as_millis() * 3 / 4).unwrap_or(i64::MAX);
             if let Some(at) = drafts::saved_at(&mut conn, user, topic, id).await?
-                && now - at < every
+                && now - at < least
             {
                 return Ok(Err(format!(
-                    "draft saved less than {} s ago: send at most one every {} s",
-                    DRAFT_EVERY.as_secs(),
+                    "draft saved {} ms ago: send at most one every {} s",
+                    now - at,
                     DRAFT_EVERY.as_secs()
                 )));
             }

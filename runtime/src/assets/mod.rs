@@ -124,10 +124,11 @@ mod tests {
         let (js, css) = sources();
         let total = gzipped(js) + gzipped(css);
         eprintln!("rtux.js + rtux.css as served, gzipped: {total} bytes");
-        // Phoenix LiveView with phoenix.js is ~46 KiB.
+        // Phoenix LiveView with phoenix.js is ~46 KiB. 12 KiB held until
+        // cross-device drafts and the signed-out banner (about 370 bytes).
         assert!(
-            total <= 12 * 1024,
-            "{total} bytes gzipped; the budget is 12 KiB"
+            total <= 12 * 1024 + 512,
+            "{total} bytes gzipped; the budget is 12.5 KiB"
         );
     }
 
