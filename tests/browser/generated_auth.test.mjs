@@ -1,8 +1,9 @@
 // Accounts made by `rtux gen auth`, in Chromium as people use them: sent to
 // sign in from a signed-in-only page and back after, every bad input said
 // beside its field, wrong passwords told apart from nothing, two people in two
-// browsers seeing each other's names, and signing out closing the session's
-// other tab's socket for good. Every page fails its test on any console error.
+// browsers seeing each other's names, a draft typed on one device restored on
+// another of the same person's, and signing out closing the session's other
+// tab's socket until they sign in again. Every page fails its test on any console error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./chromium.mjs";
@@ -101,6 +102,31 @@ test("sign up, sign in in two browsers, see each other's names, sign out ends th
   await p.getByRole("button", { name: "Sign in" }).click();
   await p.waitForURL(`${URL_}/items`);
   await p.waitForSelector("[data-rtux-app].rtux-connected");
+
+  // A draft follows Ana to her phone: typed on the laptop, not saved.
+  await a1.fill("form[data-rtux-insert] input[name=name]", "Milk");
+  await a1.fill("form[data-rtux-insert] input[name=count]", "1");
+  await a1.getByRole("button", { name: "Add", exact: true }).click();
+  const edit = (page) => page.locator("[data-rtux-list] > li[id] form[data-rtux-draft]").first();
+  await visible(edit(a1).locator("input[name=name]"), "the new item's form");
+  await a1.waitForFunction(() => !document.querySelector("[data-rtux-list] > li.rtux-pending"));
+  await edit(a1).locator("input[name=name]").fill("Oat milk");
+  await new Promise((r) => setTimeout(r, 1000));
+  await p.reload();
+  await p.waitForSelector("[data-rtux-app].rtux-connected");
+  await visible(edit(p).getByText("Draft restored from"), "the restored draft's notice on the phone");
+  assert.equal(await edit(p).locator("input[name=name]").inputValue(), "Oat milk", "what Ana typed on the laptop");
+  await shot(p, "generated-auth-draft-restored", { fullPage: true });
+  await edit(p).getByRole("button", { name: "Discard" }).click();
+  await hidden(edit(p).getByText("Draft restored from"), "the notice, once discarded");
+  assert.equal(await edit(p).locator("input[name=name]").inputValue(), "Milk", "back to the saved value");
+  await p.reload();
+  await p.waitForSelector("[data-rtux-app].rtux-connected");
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await edit(p).getByText("Draft restored from").count(), 0, "a discarded draft stays gone");
+  // Bo never sees Ana's draft.
+  assert.equal(await edit(b).locator("input[name=name]").inputValue(), "Milk");
+  assert.equal(await b.getByText("Draft restored from").count(), 0);
 
   // A second tab of the laptop's session; the first signs out.
   const { page: a2, watch: a2watch } = await ana.page();

@@ -54,6 +54,19 @@ async fn << plural >>_are_added_saved_and_deleted_live() {
     });
     assert_eq!(ana.replay().await, added);
     let record = added["response"]["record"].clone();
+
+    // What Ana types into its form and has not saved follows her to another
+    // device of hers: her draft, restored when it joins.
+    let typed = json!({"id": record["id"], "data": << replace >>});
+    assert_eq!(ana.push(PAGE_TOPIC, "draft:save", typed).await["status"], "ok");
+[% if signed_in %]
+    let mut ana_phone = TestClient::connect_token(&server, &ana_member.token).await;
+[% else %]
+    let mut ana_phone = TestClient::connect(&server, "ana").await;
+[% endif %]
+    let restored = ana_phone.join(PAGE_TOPIC, json!({})).await;
+    assert_eq!(restored["response"]["drafts"][0]["data"], json!(<< replace >>), "{restored}");
+    ana_phone.close().await;
 [% for f in toggles %]
 
     // << f.label >>: toggled at once for the user, corrected by the server.
