@@ -337,7 +337,11 @@ impl ResourceBuilder {
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// # let store = rtux::store::Store::sqlite(dir.join("app.db")).await.unwrap();
     /// use rtux::action::{DRAFT_TTL, Resource};
-    /// let notes = Resource::builder(store).create("add").drafts(DRAFT_TTL).build().unwrap();
+    /// let notes = Resource::builder(store)
+    ///     .insert("add", |params: &serde_json::Value| Ok(params.clone()))
+    ///     .drafts(DRAFT_TTL)
+    ///     .build()
+    ///     .unwrap();
     /// # let _ = notes;
     /// # }
     /// ```
