@@ -125,13 +125,14 @@ impl Endpoint {
         self.shared.sockets.disconnect(user_id)
     }
 
-    /// Closes the sockets of a sign-in session that ended on this node: with
-    /// `Some(session)` those whose token was minted for it
+    /// Closes the sockets of a sign-in session that ended, on every node of
+    /// the cluster: with `Some(session)` those whose token was minted for it
     /// ([`Tokens::issue_in_session`]), with `None` every one of the user's
-    /// ("sign out everywhere"). They close with code 4003; rtux.js then asks
+    /// ("sign out everywhere"). Other nodes hear of it through the pub/sub.
+    /// They close with code 4003; rtux.js then asks
     /// for a fresh token before reconnecting, which the app refuses once the
     /// session is gone, as a [connect check](EndpointBuilder::connect_check)
-    /// refuses the old token. Returns how many were open.
+    /// refuses the old token. Returns how many were open on this node.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -140,7 +141,7 @@ impl Endpoint {
     /// # }
     /// ```
     pub fn end_session(&self, user_id: &str, session: Option<&str>) -> usize {
-        self.shared.sockets.end_session(user_id, session)
+        socket::end_session(&self.shared, user_id, session)
     }
 
     /// The endpoint's presence tracker.
@@ -376,17 +377,17 @@ impl EndpointBuilder {
             .pubsub
             .unwrap_or_else(|| Arc::new(LocalPubSub::default()));
         let presence = Presence::start(pubsub.clone(), self.presence);
-        Ok(Endpoint {
-            shared: Arc::new(Shared {
-                channels,
-                pubsub,
-                presence,
-                tokens,
-                limits: self.limits,
-                origins: self.origins,
-                sockets: socket::Sockets::default(),
-                connect_check: self.connect_check,
-            }),
-        })
+        let shared = Arc::new(Shared {
+            channels,
+            pubsub,
+            presence,
+            tokens,
+            limits: self.limits,
+            origins: self.origins,
+            sockets: socket::Sockets::default(),
+            connect_check: self.connect_check,
+        });
+        socket::hear_ended_sessions(&shared);
+        Ok(Endpoint { shared })
     }
 }

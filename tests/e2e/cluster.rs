@@ -453,3 +453,60 @@ async fn the_browser_client_works_across_nodes() {
         .run("cluster.test.mjs", &env, 2, Duration::from_secs(120))
         .await;
 }
+
+#[tokio::test]
+async fn a_session_ended_on_one_node_closes_its_sockets_on_the_others() {
+    let redis: SocketAddr = "127.0.0.1:6379".parse().expect("addr");
+    if !reachable(redis, "redis").await {
+        return;
+    }
+    let config = ClusterConfig {
+        channel: unique("rtux-sessions"),
+        ..ClusterConfig::default()
+    };
+    let node = || {
+        let cluster = Cluster::connect("redis://127.0.0.1:6379", config.clone()).expect("cluster");
+        rtux::Endpoint::builder(SECRET)
+            .pubsub(std::sync::Arc::new(cluster))
+            .channel("room:*", rtux_tests::Room)
+            .build()
+            .expect("endpoint")
+    };
+    let (a, b) = (node(), node());
+    let b = rtux::testing::TestServer::serve(b).await;
+    let token =
+        a.tokens()
+            .issue_in_session("u-ana", Some("Ana"), "s-laptop", Duration::from_secs(600));
+    let other =
+        a.tokens()
+            .issue_in_session("u-ana", Some("Ana"), "s-phone", Duration::from_secs(600));
+    let mut laptop = Client::connect_token(&b, &token).await;
+    laptop.join_ok("room:ended").await;
+    let mut phone = Client::connect_token(&b, &other).await;
+    phone.join_ok("room:ended").await;
+
+    // Ended on node A, where none of its sockets is: node B closes them. (The
+    // nodes' engine subscriptions come up in the background: asked again
+    // until B has heard.)
+    let deadline = Instant::now() + CONVERGE;
+    let closed = loop {
+        assert_eq!(
+            a.end_session("u-ana", Some("s-laptop")),
+            0,
+            "no socket of it on node A"
+        );
+        if let Ok(frame) = tokio::time::timeout(Duration::from_millis(250), laptop.closed()).await {
+            break frame.expect("a close frame");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "node B never closed the ended session's socket"
+        );
+    };
+    assert_eq!(u16::from(closed.code), 4003, "{closed:?}");
+    assert_eq!(
+        phone.push("room:ended", "echo", json!({})).await["status"],
+        "ok",
+        "another session stays"
+    );
+}

@@ -66,7 +66,6 @@ pub struct Subscriber {
 
 impl Subscriber {
     /// A subscriber whose broadcasts go straight to its outbox.
-    #[cfg(test)]
     pub(crate) fn new(id: ConnId, outbox: Outbox) -> Subscriber {
         Subscriber {
             id,

@@ -9,6 +9,6 @@ mod upgrade;
 mod writer;
 
 pub use limits::Limits;
-pub(crate) use registry::Sockets;
+pub(crate) use registry::{Sockets, end_session, hear_ended_sessions};
 pub(crate) use shared::{ConnectCheck, Shared};
 pub(crate) use upgrade::upgrade;

@@ -232,8 +232,7 @@ pub(crate) struct SignOut {
 }
 
 /// Ends the session: its cookie and socket tokens stop working, and its
-/// sockets on this server close (on other nodes they close at their token's
-/// expiry and cannot reconnect).
+/// sockets close on every node.
 async fn sign_out(State(app): State<App>, headers: HeaderMap, Form(form): Form<SignOut>) -> Response {
     end(&app, &headers, &form, false).await
 }
