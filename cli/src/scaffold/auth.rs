@@ -145,20 +145,10 @@ pub(crate) fn auth(root: &Path, crate_name: &str) -> Result<Plan, String> {
     plan.modify("Cargo.toml", manifest);
 
     // The layout shows the account links now: its snapshot, and the new views'.
-    let mut tests_rs = read(root, "tests/views.rs")?;
-    let layout = super::app::layout_test();
-    let (path, content) = layout.snapshot(crate_name, &views)?;
+    let (path, content) = super::app::layout_test().snapshot(crate_name, &views)?;
     plan.modify(path, content);
-    for t in view_tests() {
-        tests_rs = edit(
-            "tests/views.rs",
-            "// rtux:view-tests",
-            &t.function(),
-            tests_rs,
-        )?;
-        let (path, content) = t.snapshot(crate_name, &views)?;
-        plan.create(path, content);
-    }
+    let tests_rs = read(root, "tests/views.rs")?;
+    let tests_rs = super::views::add_tests(&mut plan, tests_rs, &view_tests(), crate_name, &views)?;
     plan.modify("tests/views.rs", rustfmt(tests_rs));
     plan.check_free()?;
     Ok(plan)

@@ -285,17 +285,8 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
             page,
         ),
     ];
-    let mut tests_rs = read(r.root, "tests/views.rs")?;
-    for t in &tests {
-        tests_rs = markers::insert_before(
-            &tests_rs,
-            "tests/views.rs",
-            "// rtux:view-tests",
-            &t.function(),
-        )?;
-        let (path, content) = t.snapshot(crate_name, &views)?;
-        plan.create(path, content);
-    }
+    let tests_rs = read(r.root, "tests/views.rs")?;
+    let tests_rs = super::views::add_tests(&mut plan, tests_rs, &tests, crate_name, &views)?;
     plan.modify("tests/views.rs", rustfmt(tests_rs));
     plan.check_free()?;
     Ok(plan)

@@ -74,3 +74,28 @@ impl ViewTest {
         ))
     }
 }
+
+/// `tests_rs` (the app's tests/views.rs) with a function for each of `tests`
+/// at its marker, and each test's snapshot added to `plan`.
+///
+/// # Errors
+/// The marker is gone, or a view does not render.
+pub(crate) fn add_tests(
+    plan: &mut super::Plan,
+    mut tests_rs: String,
+    tests: &[ViewTest],
+    crate_name: &str,
+    views: &[(String, String)],
+) -> Result<String, String> {
+    for t in tests {
+        tests_rs = super::markers::insert_before(
+            &tests_rs,
+            "tests/views.rs",
+            "// rtux:view-tests",
+            &t.function(),
+        )?;
+        let (path, content) = t.snapshot(crate_name, views)?;
+        plan.create(path, content);
+    }
+    Ok(tests_rs)
+}

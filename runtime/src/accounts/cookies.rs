@@ -4,11 +4,13 @@
 //! is served over HTTPS.
 
 use axum::http::HeaderMap;
-use axum::http::header::{COOKIE, HeaderValue};
+use axum::http::header::HeaderValue;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use rand_core::{OsRng, RngCore};
+
+use crate::auth::request_cookies;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "rtux_session";
@@ -22,22 +24,9 @@ pub(crate) fn random_secret() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The request's cookies.
-fn jar(headers: &HeaderMap) -> CookieJar {
-    let mut jar = CookieJar::new();
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .for_each(|c| jar.add_original(c.into_owned()));
-    jar
-}
-
 /// The value of the signed cookie `name`, if it came with a valid signature.
 pub(crate) fn signed(headers: &HeaderMap, key: &Key, name: &str) -> Option<String> {
-    jar(headers)
+    request_cookies(headers)
         .signed(key)
         .get(name)
         .map(|c| c.value().to_owned())
@@ -45,7 +34,9 @@ pub(crate) fn signed(headers: &HeaderMap, key: &Key, name: &str) -> Option<Strin
 
 /// The value of the plain cookie `name`.
 pub(crate) fn plain(headers: &HeaderMap, name: &str) -> Option<String> {
-    jar(headers).get(name).map(|c| c.value().to_owned())
+    request_cookies(headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
 }
 
 /// A `Set-Cookie` for `name = value`, signed with `key` when given, lasting

@@ -250,12 +250,7 @@ impl Accounts {
             name,
             password_hash,
         };
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
+        let mut conn = self.store.conn().await?;
         if !rows::insert_account(&mut conn, &account, now_ms()).await? {
             return Err(AccountError::EmailTaken);
         }
@@ -307,12 +302,7 @@ impl Accounts {
             ("sign_in:address", address, self.limits.sign_in_per_address),
         ])
         .await?;
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
+        let mut conn = self.store.conn().await?;
         let account = rows::account_by_email(&mut conn, &email).await?;
         drop(conn);
         let stored = account.as_ref().map(|a| a.password_hash.clone());
@@ -333,7 +323,7 @@ impl Accounts {
         let Some(secret) = cookies::signed(headers, &self.keys.cookies, SESSION_COOKIE) else {
             return Ok(None);
         };
-        let mut conn = self.store.pool().acquire().await?;
+        let mut conn = self.store.conn().await?;
         let row = rows::session_by_secret(&mut conn, &secret_hash(&secret), now_ms()).await?;
         Ok(row.map(|r| Session {
             id: r.id,
@@ -352,7 +342,7 @@ impl Accounts {
     /// # Errors
     /// [`StoreError`] on a database failure.
     pub async fn sign_out(&self, session: &Session) -> Result<(), StoreError> {
-        let mut conn = self.store.pool().acquire().await?;
+        let mut conn = self.store.conn().await?;
         rows::delete_session(&mut conn, &session.id).await?;
         Ok(())
     }
@@ -362,7 +352,7 @@ impl Accounts {
     /// # Errors
     /// [`StoreError`] on a database failure.
     pub async fn sign_out_everywhere(&self, account_id: &str) -> Result<u64, StoreError> {
-        let mut conn = self.store.pool().acquire().await?;
+        let mut conn = self.store.conn().await?;
         rows::delete_sessions(&mut conn, account_id).await
     }
 
@@ -428,7 +418,7 @@ impl Accounts {
             Box::pin(async move {
                 let Some(sid) = claims.sid else { return true };
                 let live = async {
-                    let mut conn = store.pool().acquire().await?;
+                    let mut conn = store.conn().await?;
                     rows::session_live(&mut conn, &sid, &claims.sub, now_ms()).await
                 };
                 live.await.unwrap_or_else(|e| {
@@ -468,12 +458,7 @@ impl Accounts {
                 name: account.name,
             },
         };
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
+        let mut conn = self.store.conn().await?;
         rows::insert_session(
             &mut conn,
             &session.id,

@@ -43,7 +43,7 @@ impl Resource {
         }
         let (topic, user) = (socket.topic(), socket.user_id());
         let saved = async {
-            let mut conn = self.store.pool().acquire().await?;
+            let mut conn = self.store.conn().await?;
             if crate::store::records::get(&mut conn, topic, id)
                 .await?
                 .is_none()
@@ -95,7 +95,7 @@ impl Resource {
             return Reply::error("invalid draft: send {\"id\": <the record's id>}");
         };
         let removed = async {
-            let mut conn = self.store.pool().acquire().await?;
+            let mut conn = self.store.conn().await?;
             drafts::remove(&mut conn, Some(socket.user_id()), socket.topic(), id).await
         };
         match removed.await {
@@ -113,7 +113,7 @@ impl Resource {
         if self.drafts.is_none() {
             return Ok(Vec::new());
         }
-        let mut conn = self.store.pool().acquire().await?;
+        let mut conn = self.store.conn().await?;
         drafts::of_user(&mut conn, socket.user_id(), socket.topic(), now_ms()).await
     }
 }

@@ -12,4 +12,6 @@ pub use origin::OriginPolicy;
 pub use token::{
     AUDIENCE, Claims, ISSUER, MAX_USER_ID_BYTES, MIN_SECRET_BYTES, TokenError, Tokens,
 };
+#[cfg(feature = "accounts")]
+pub(crate) use visitor::request_cookies;
 pub use visitor::{MAX_NAME_CHARS, VISITOR_COOKIE, VISITOR_TTL, Visitor, clean_name};

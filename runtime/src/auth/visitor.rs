@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::http::HeaderMap;
 use axum::http::header::{COOKIE, HeaderValue};
-use cookie::{Cookie, SameSite};
+use cookie::{Cookie, CookieJar, SameSite};
 
 use super::Tokens;
 
@@ -91,14 +91,22 @@ impl Visitor {
 
 /// The claims of the request's visitor cookie, if it holds a valid token.
 fn kept(tokens: &Tokens, headers: &HeaderMap) -> Option<super::Claims> {
+    request_cookies(headers)
+        .get(VISITOR_COOKIE)
+        .and_then(|c| tokens.verify(c.value()).ok())
+}
+
+/// The cookies a request came with (every `Cookie` header).
+pub(crate) fn request_cookies(headers: &HeaderMap) -> CookieJar {
+    let mut jar = CookieJar::new();
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == VISITOR_COOKIE)
-        .and_then(|c| tokens.verify(c.value()).ok())
+        .for_each(|c| jar.add_original(c.into_owned()));
+    jar
 }
 
 /// A display name as people should see it: trimmed, without control

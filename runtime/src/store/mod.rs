@@ -39,6 +39,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
 use sqlx::{AnyPool, Transaction};
 
 pub use drafts::Draft;
@@ -337,6 +338,11 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A connection of the pool, for statements outside a transaction.
+    pub(crate) async fn conn(&self) -> Result<PoolConnection<sqlx::Any>, StoreError> {
+        Ok(self.pool.acquire().await?)
     }
 }
 

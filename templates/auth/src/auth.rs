@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
 use axum::http::request::Parts;
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -147,18 +148,21 @@ async fn sign_up_page(State(app): State<App>, person: Person, headers: HeaderMap
     if person.session.is_some() {
         return Redirect::to("/").into_response();
     }
-    let fields = Fields { next: q.next, ..Fields::default() };
-    FormPage { view: "auth/sign_up.html", status: StatusCode::OK, fields: &fields, error: None, problems: Vec::new() }
-        .render(&app, &person, &headers)
+    blank(&app, &person, &headers, "auth/sign_up.html", q.next)
 }
 
 async fn sign_in_page(State(app): State<App>, person: Person, headers: HeaderMap, Query(q): Query<Next>) -> Response {
     if person.session.is_some() {
         return Redirect::to(local(&q.next)).into_response();
     }
-    let fields = Fields { next: q.next, ..Fields::default() };
-    FormPage { view: "auth/sign_in.html", status: StatusCode::OK, fields: &fields, error: None, problems: Vec::new() }
-        .render(&app, &person, &headers)
+    blank(&app, &person, &headers, "auth/sign_in.html", q.next)
+}
+
+/// A form page as first shown, sending on to `next` once done.
+fn blank(app: &App, person: &Person, headers: &HeaderMap, view: &str, next: String) -> Response {
+    let fields = Fields { next, ..Fields::default() };
+    FormPage { view, status: StatusCode::OK, fields: &fields, error: None, problems: Vec::new() }
+        .render(app, person, headers)
 }
 
 async fn sign_up(
@@ -168,18 +172,8 @@ async fn sign_up(
     Address(address): Address,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let page = |status, error, problems| FormPage { view: "auth/sign_up.html", status, fields: &fields, error, problems };
-    if !app.accounts.form_token_ok(&headers, None, &fields._csrf) {
-        return page(StatusCode::FORBIDDEN, Some(EXPIRED.into()), Vec::new()).render(&app, &person, &headers);
-    }
-    let signed = app.accounts.sign_up(&fields.email, &fields.name, &fields.password, &address).await;
-    match signed {
-        Ok(signed) => (AppendHeaders([(axum::http::header::SET_COOKIE, signed.cookie)]), Redirect::to(local(&fields.next))).into_response(),
-        Err(e) => {
-            let (status, error, problems) = refusal(e);
-            page(status, error, problems).render(&app, &person, &headers)
-        }
-    }
+    let attempt = app.accounts.sign_up(&fields.email, &fields.name, &fields.password, &address);
+    submit(&app, &person, &headers, "auth/sign_up.html", &fields, attempt).await
 }
 
 async fn sign_in(
@@ -189,15 +183,30 @@ async fn sign_in(
     Address(address): Address,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let page = |status, error, problems| FormPage { view: "auth/sign_in.html", status, fields: &fields, error, problems };
-    if !app.accounts.form_token_ok(&headers, None, &fields._csrf) {
-        return page(StatusCode::FORBIDDEN, Some(EXPIRED.into()), Vec::new()).render(&app, &person, &headers);
+    let attempt = app.accounts.sign_in(&fields.email, &fields.password, &address);
+    submit(&app, &person, &headers, "auth/sign_in.html", &fields, attempt).await
+}
+
+/// A posted form: refused, with a fresh form, when its token is not this
+/// browser's (`attempt` does not run); else signed in and sent on, or the
+/// form again saying what to fix.
+async fn submit(
+    app: &App,
+    person: &Person,
+    headers: &HeaderMap,
+    view: &str,
+    fields: &Fields,
+    attempt: impl Future<Output = Result<rtux::accounts::SignedIn, AccountError>>,
+) -> Response {
+    let page = |status, error, problems| FormPage { view, status, fields, error, problems };
+    if !app.accounts.form_token_ok(headers, None, &fields._csrf) {
+        return page(StatusCode::FORBIDDEN, Some(EXPIRED.into()), Vec::new()).render(app, person, headers);
     }
-    match app.accounts.sign_in(&fields.email, &fields.password, &address).await {
-        Ok(signed) => (AppendHeaders([(axum::http::header::SET_COOKIE, signed.cookie)]), Redirect::to(local(&fields.next))).into_response(),
+    match attempt.await {
+        Ok(signed) => (AppendHeaders([(SET_COOKIE, signed.cookie)]), Redirect::to(local(&fields.next))).into_response(),
         Err(e) => {
             let (status, error, problems) = refusal(e);
-            page(status, error, problems).render(&app, &person, &headers)
+            page(status, error, problems).render(app, person, headers)
         }
     }
 }
@@ -263,7 +272,7 @@ async fn end(app: &App, headers: &HeaderMap, form: &SignOut, everywhere: bool) -
         Ok(which) => {
             app.endpoint.end_session(&session.account.id, which);
             let removal = app.accounts.removal_cookie();
-            (AppendHeaders([(axum::http::header::SET_COOKIE, removal)]), Redirect::to("/")).into_response()
+            (AppendHeaders([(SET_COOKIE, removal)]), Redirect::to("/")).into_response()
         }
         Err(e) => {
             tracing::error!("cannot end a session: {e}");
