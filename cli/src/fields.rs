@@ -154,6 +154,10 @@ impl Field {
             "skeleton": skeleton,
             "values": values,
             "reference": reference,
+            // Filled in by the resource: what the reference names, and
+            // whether the field may be empty (`--clear-on-delete`).
+            "referenced": null,
+            "optional": false,
         })
     }
 
@@ -170,7 +174,7 @@ impl Field {
             Kind::DateTime => json!(format!("2026-11-{:02}T09:30:00", n % 28 + 1)),
             Kind::Uuid => json!(format!("00000000-0000-4000-8000-{n:012}")),
             Kind::Enum(values) => json!(values[n % values.len()]),
-            Kind::Reference(_) => json!(format!("ref-{n}")),
+            Kind::Reference(_) => json!(format!("{}-{n}", self.name)),
         }
     }
 }

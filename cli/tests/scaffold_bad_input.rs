@@ -207,6 +207,18 @@ fn gen_refuses_bad_names_fields_and_flags_and_writes_nothing() {
             &["Task", "title:string", "--presence", "not a path"],
             "not a Rust type path",
         ),
+        (
+            &["Task", "owner:ref:Nobody"],
+            "this app has no src/nobody.rs: make that resource first",
+        ),
+        (
+            &["Task", "parent:ref:Task"],
+            "can't refer to another Task yet",
+        ),
+        (
+            &["Task", "title:string", "--clear-on-delete", "title"],
+            "only a ref field refers to a record",
+        ),
     ];
     for (args, says) in cases {
         let mut all = vec!["gen", "resource"];

@@ -209,6 +209,8 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
         "generated_app.test.mjs",
     );
 
+    let run = rtux(&app, &["gen", "resource", "User", "name:string"]);
+    assert!(run.ok, "{}", run.stderr);
     let run = rtux(&app, &gen_task_args(&["--conflict", "lock"]));
     assert!(run.ok, "{}", run.stderr);
     let run = rtux(
@@ -218,6 +220,9 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
             "resource",
             "Invoice",
             "number:string",
+            "customer:ref:User",
+            "--clear-on-delete",
+            "customer",
             "--conflict",
             "version",
             "--confirm-delete",
@@ -230,7 +235,14 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
     serve_and_get(
         &app,
         "board",
-        &["/", "/tasks", "/tasks/list", "/invoices", "/invoices/list"],
+        &[
+            "/",
+            "/tasks",
+            "/tasks/list",
+            "/users",
+            "/invoices",
+            "/invoices/list",
+        ],
         "generated_tasks.test.mjs",
     );
 

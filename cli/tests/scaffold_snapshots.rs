@@ -47,6 +47,10 @@ fn new_and_gen_write_these_files() {
     let new_tree = tree(&app);
     let _guard = settings().bind_to_scope();
     insta::assert_snapshot!("new", changes(&[], &new_tree));
+    // The resource the task's owner refers to.
+    let run = rtux(&app, &["gen", "resource", "User", "name:string"]);
+    assert!(run.ok, "{}", run.stderr);
+    let user_tree = tree(&app);
 
     let args = gen_task_args(&[
         "--conflict",
@@ -61,7 +65,7 @@ fn new_and_gen_write_these_files() {
     let resource_tree = tree(&app);
     insta::assert_snapshot!(
         "gen_resource_every_type_and_flag",
-        changes(&new_tree, &resource_tree)
+        changes(&user_tree, &resource_tree)
     );
 
     let run = rtux(
@@ -72,6 +76,9 @@ fn new_and_gen_write_these_files() {
             "Invoice",
             "number:string",
             "paid:bool",
+            "customer:ref:User",
+            "--clear-on-delete",
+            "customer",
             "--conflict",
             "version",
             "--confirm-delete",

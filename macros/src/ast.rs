@@ -20,7 +20,16 @@ pub(crate) const RESOURCE_KEYS: &[&str] = &[
     "action",
 ];
 /// Field keys of `#[derive(Model)]`.
-pub(crate) const FIELD_KEYS: &[&str] = &["id", "version", "skeleton", "merge", "optimistic"];
+pub(crate) const FIELD_KEYS: &[&str] = &[
+    "id",
+    "version",
+    "skeleton",
+    "merge",
+    "optimistic",
+    "references",
+    "on_delete",
+    "label",
+];
 /// Keys of one action, `action(name(...))`.
 pub(crate) const ACTION_KEYS: &[&str] =
     &["kind", "with", "undo_window", "irreversible", "reversible"];
@@ -82,6 +91,10 @@ pub(crate) struct ResourceField<'a> {
     pub(crate) skeleton: Option<LitStr>,
     pub(crate) merge: Option<LitStr>,
     pub(crate) optimistic: Option<LitStr>,
+    /// `references = <topic expression>`.
+    pub(crate) references: Option<syn::Expr>,
+    pub(crate) on_delete: Option<LitStr>,
+    pub(crate) label: Option<syn::Path>,
 }
 
 /// `#[derive(PresenceMeta)]` as written.
@@ -315,6 +328,9 @@ impl<'a> ResourceField<'a> {
         let mut skeleton = Attr::none(cx, "skeleton");
         let mut merge = Attr::none(cx, "merge");
         let mut optimistic = Attr::none(cx, "optimistic");
+        let mut references = Attr::none(cx, "references");
+        let mut on_delete = Attr::none(cx, "on_delete");
+        let mut label = Attr::none(cx, "label");
         each_key(cx, &of.field.attrs, |meta| {
             let p = &meta.path;
             if p.is_ident("id") {
@@ -327,6 +343,12 @@ impl<'a> ResourceField<'a> {
                 merge.set(p, attr::string(meta)?);
             } else if p.is_ident("optimistic") {
                 optimistic.set(p, attr::string(meta)?);
+            } else if p.is_ident("references") {
+                references.set(p, meta.value()?.parse::<syn::Expr>()?);
+            } else if p.is_ident("on_delete") {
+                on_delete.set(p, attr::string(meta)?);
+            } else if p.is_ident("label") {
+                label.set(p, p.clone());
             } else if RESOURCE_KEYS.contains(&path_name(p).as_str()) {
                 cx.error_at(
                     p,
@@ -348,6 +370,9 @@ impl<'a> ResourceField<'a> {
             skeleton: skeleton.get(),
             merge: merge.get(),
             optimistic: optimistic.get(),
+            references: references.get(),
+            on_delete: on_delete.get(),
+            label: label.get(),
         }
     }
 }

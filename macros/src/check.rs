@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::ast::{ActionAttrs, Presence, Resource, ResourceField};
 use crate::attr::closest;
 use crate::ctxt::Ctxt;
-use crate::model::{MetaField, Op, PresenceModel, ResourceModel, Role, Rule, Shape};
+use crate::model::{MetaField, Op, PresenceModel, Reference, ResourceModel, Role, Rule, Shape};
 use crate::types;
 
 use rtux_rules::{ACTION_KINDS as KINDS, Bounds, MAX_CURSOR_RATE, TYPING_EXPIRY, UNDO_WINDOW};
@@ -124,7 +124,11 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
     let mut shapes = Vec::new();
     let mut rules = Vec::new();
     let mut actions = Vec::new();
+    let mut references = Vec::new();
     for f in &r.fields {
+        if let Some(reference) = field_reference(cx, f, is_key(f)) {
+            references.push(reference);
+        }
         if let Some(shape) = field_shape(cx, f, is_key(f)) {
             shapes.push(shape);
         }
@@ -141,6 +145,7 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
         }
     }
     unique_names(cx, r, &actions);
+    let label = label(cx, r);
     if cx.failed() {
         return None;
     }
@@ -157,6 +162,63 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
         actions,
         rules,
         shapes,
+        label,
+        references,
+    })
+}
+
+/// The one field marked `label`, if any.
+fn label(cx: &Ctxt, r: &Resource) -> Option<String> {
+    let mut marked = r.fields.iter().filter_map(|f| Some((f, f.label.as_ref()?)));
+    let first = marked.next().map(|(f, _)| f.of.key.clone());
+    for (_, again) in marked {
+        cx.error_at(
+            again,
+            "`label` names a record in messages: mark one field only",
+        );
+    }
+    first
+}
+
+/// `references = …` (and `on_delete`) of a field.
+fn field_reference(cx: &Ctxt, f: &ResourceField, is_key: bool) -> Option<Reference> {
+    let Some(to) = &f.references else {
+        if let Some(lit) = &f.on_delete {
+            cx.error_at(
+                lit,
+                "`on_delete` says what deleting a referenced record does: add `references = <topic>` to this field",
+            );
+        }
+        return None;
+    };
+    if is_key {
+        cx.error_at(
+            to,
+            "the id and version fields are the store's: a reference is a field of its own",
+        );
+        return None;
+    }
+    let optional = types::is_option(&f.of.field.ty);
+    let clear = match &f.on_delete {
+        None => false,
+        Some(lit) => one_of(cx, lit, "on_delete", &["refuse", "clear"])? == "clear",
+    };
+    if clear && !optional {
+        cx.error_at(
+            &f.of.field.ty,
+            format!(
+                "on_delete = \"clear\" empties `{}` when its record is deleted: make it an Option (Option<{}>)",
+                f.of.ident,
+                types::shown(&f.of.field.ty)
+            ),
+        );
+        return None;
+    }
+    Some(Reference {
+        key: f.of.key.clone(),
+        to: to.clone(),
+        optional,
+        clear,
     })
 }
 

@@ -19,6 +19,20 @@ pub(crate) struct ResourceModel<'a> {
     pub(crate) actions: Vec<(String, Op)>,
     pub(crate) rules: Vec<(String, Rule)>,
     pub(crate) shapes: Vec<Shape>,
+    /// The field naming a record in messages (its JSON key).
+    pub(crate) label: Option<String>,
+    pub(crate) references: Vec<Reference>,
+}
+
+/// A field holding the id of another topic's record.
+pub(crate) struct Reference {
+    pub(crate) key: String,
+    /// The referenced topic, as written.
+    pub(crate) to: syn::Expr,
+    /// An `Option` field: it may be empty.
+    pub(crate) optional: bool,
+    /// `on_delete = "clear"`.
+    pub(crate) clear: bool,
 }
 
 /// An action as the builder registers it.

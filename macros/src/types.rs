@@ -31,6 +31,11 @@ fn name(ty: &syn::Type) -> String {
     segment(ty).map(|(n, _)| n).unwrap_or_default()
 }
 
+/// An `Option<T>`.
+pub(crate) fn is_option(ty: &syn::Type) -> bool {
+    matches!(segment(ty), Some((n, Some(_))) if n == "Option")
+}
+
 /// `T` of `Option<T>`, or the type itself.
 fn unwrap_option(ty: &syn::Type) -> &syn::Type {
     match segment(ty) {

@@ -2,8 +2,10 @@
 // --increment points, --conflict lock) in two browser windows, as a person sees
 // it: every input has a visible label and one look, the empty state, typed
 // fields saved, a toggle and an increment reaching the other window, a form in
-// use locked for the other with a badge, delete hidden at once. Every page fails
-// its test on any console error.
+// use locked for the other with a badge, delete hidden at once; the owner a
+// select of the app's users (`owner:ref:User`), a user added elsewhere offered
+// at once, and deleting a user a task refers to refused, saying which. Every
+// page fails its test on any console error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./chromium.mjs";
@@ -21,12 +23,12 @@ after(async () => {
   await kill();
 });
 
-const open = async (name) => {
+const open = async (name, path = "/tasks") => {
   const context = await browser.newContext();
   await teachSeen(context);
   const page = await context.newPage();
   const watch = watchErrors(page);
-  await page.goto(`${URL_}/tasks?name=${name}`);
+  await page.goto(`${URL_}${path}?name=${name}`);
   await page.waitForSelector("[data-rtux-app].rtux-connected");
   await page.waitForSelector("[data-rtux-list]");
   return { page, close: async () => { await context.close(); watch.check(); } };
@@ -57,6 +59,13 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   const ana = await open("Ana");
   const bo = await open("Bo");
   const add = "form[data-rtux-insert]";
+  // A user added on another page is offered in Ana's owner select at once.
+  const users = await open("Cy", "/users");
+  await users.page.fill(`${add} input[name=name]`, "Dee Lee");
+  await users.page.click(`${add} button`);
+  const offered = ana.page.locator(`${add} select[name=owner] option`, { hasText: "Dee Lee" });
+  await offered.waitFor({ state: "attached" });
+  await ana.page.selectOption(`${add} select[name=owner]`, { label: "Dee Lee" });
   await ana.page.fill(`${add} input[name=title]`, "Ship it");
   await ana.page.fill(`${add} textarea[name=notes]`, "Line one");
   await ana.page.check(`${add} input[name=done]`);
@@ -67,7 +76,6 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   await ana.page.fill(`${add} input[name=starts]`, "2026-12-01T10:00:00");
   await ana.page.fill(`${add} input[name=ref_id]`, "00000000-0000-4000-8000-000000000001");
   await ana.page.selectOption(`${add} select[name=status]`, "in_progress");
-  await ana.page.fill(`${add} input[name=owner]`, "u1");
   await ana.page.click(`${add} button`);
   await hidden(ana.page.getByText("No tasks yet: add the first one above."), "the empty state once a task is added");
 
@@ -78,6 +86,9 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   assert.equal(await item(bo.page).locator("input[name=points]").inputValue(), "3");
   assert.equal(await item(bo.page).locator("select[name=status]").inputValue(), "in_progress");
   assert.equal(await item(bo.page).locator("input[name=done]").isChecked(), true);
+  const owner = item(bo.page).locator("select[name=owner] option:checked");
+  await bo.page.waitForFunction(() => document.querySelector("[data-rtux-list] > li[id] select[name=owner] option:checked")?.textContent === "Dee Lee");
+  assert.equal(await owner.textContent(), "Dee Lee", "the owner, by name, for Bo");
   const labelled = await item(bo.page).locator("input[name=title]").evaluate((i) => i.labels[0].textContent);
   assert.equal(labelled, "Title", "a record's inputs are labelled too");
 
@@ -109,6 +120,14 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   await visible(ana.page.locator(".rtux-toast", { hasText: "Undo within" }), "the undo toast");
   await ana.page.click(".rtux-toast__undo");
   await visible(item(ana.page), "the task after undo");
+
+  // Dee owns the task: deleting her is refused, saying which task, and she stays.
+  const dee = users.page.locator("[data-rtux-list] > li[id]").first();
+  await dee.locator('button[data-rtux-action="delete"]').click();
+  await visible(users.page.locator(".rtux-toast", { hasText: `can't delete: tasks "Ship it" refer to it` }), "why Dee can't go");
+  await visible(dee, "Dee, back after the refusal");
+  await shot(users.page, "generated-users-delete-refused", { fullPage: true });
+  await users.close();
   await ana.close();
   await bo.close();
 });

@@ -11,6 +11,7 @@ mod example_lobby;
 mod hostile;
 mod interop;
 mod presence;
+mod references;
 mod reliability;
 mod store;
 mod toolkit;

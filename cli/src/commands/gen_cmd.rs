@@ -71,6 +71,10 @@ struct ResourceArgs {
     /// A field only the server changes: saves never change it (repeatable).
     #[arg(long, value_name = "FIELD")]
     server_owned: Vec<String>,
+    /// A ref field that may be empty, emptied when the record it names is
+    /// deleted (instead of that delete being refused) (repeatable).
+    #[arg(long, value_name = "FIELD")]
+    clear_on_delete: Vec<String>,
     /// Topics are `<prefix>:*` (the plural name by default).
     #[arg(long, value_name = "PREFIX")]
     topic: Option<String>,
@@ -239,6 +243,7 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
         toggles: &a.toggle,
         increments: &a.increment,
         server_owned: &a.server_owned,
+        clear_on_delete: &a.clear_on_delete,
         topic_prefix: topic_prefix(a.topic.as_deref(), plural.clone())?,
         plural: plural.clone(),
         signed_in: has_auth && !a.public,

@@ -44,6 +44,8 @@ pub(crate) struct NewResource<'a> {
     pub(crate) toggles: &'a [String],
     pub(crate) increments: &'a [String],
     pub(crate) server_owned: &'a [String],
+    /// Reference fields emptied when their record is deleted.
+    pub(crate) clear_on_delete: &'a [String],
     pub(crate) topic_prefix: String,
     /// The plural in snake_case (`tasks`, or `--plural people`).
     pub(crate) plural: String,
@@ -104,12 +106,71 @@ impl NewResource<'_> {
         for t in self.server_owned {
             self.field(t, "server-owned")?;
         }
+        for t in self.clear_on_delete {
+            if !matches!(self.field(t, "clear-on-delete")?.kind, Kind::Reference(_)) {
+                return Err(format!(
+                    "--clear-on-delete {t}: only a ref field refers to a record that can be deleted"
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// The field that names a record: the first string or text field.
+    fn label(&self) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|f| matches!(f.kind, Kind::String | Kind::Text))
+    }
+
+    /// What a reference field needs of the resource it names: the Rust path
+    /// of its topic, the topic, and its label field.
+    fn referenced(&self, other: &str) -> Result<Value, String> {
+        if other == self.name {
+            return Err(format!(
+                "a {other} can't refer to another {other} yet: refer to a resource of its own"
+            ));
+        }
+        let snake = names::snake(other);
+        let module = format!("src/{snake}.rs");
+        let source = std::fs::read_to_string(self.root.join(&module)).map_err(|_| {
+            format!(
+                "a field refers to {other}, but this app has no {module}: make that resource first (rtux gen resource {other} name:string), or check the name"
+            )
+        })?;
+        let topic = source
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("pub const PAGE_TOPIC: &str = \"")?
+                    .strip_suffix("\";")
+            })
+            .ok_or_else(|| {
+                format!(
+                    "{module} has no PAGE_TOPIC: is {other} a resource made by rtux gen resource?"
+                )
+            })?;
+        Ok(json!({
+            "path": format!("crate::{snake}::PAGE_TOPIC"),
+            "topic": topic,
+            "label": label_of(&source),
+            "words": snake.replace('_', " "),
+            "snake": snake,
+        }))
     }
 
     /// The `#[rtux(...)]` keys of a field.
     fn attrs(&self, f: &Field, context: &Value) -> Vec<String> {
         let mut keys = Vec::new();
+        if self.label().is_some_and(|l| l.name == f.name) {
+            keys.push("label".into());
+        }
+        if let Some(path) = context["referenced"]["path"].as_str() {
+            keys.push(format!("references = {path}"));
+            if self.clear_on_delete.contains(&f.name) {
+                keys.push("on_delete = \"clear\"".into());
+            }
+        }
         if let Some(shape) = context["skeleton"].as_str() {
             keys.push(format!("skeleton = \"{shape}\""));
         }
@@ -128,6 +189,33 @@ impl NewResource<'_> {
             vec![format!("#[rtux({})]", keys.join(", "))]
         }
     }
+}
+
+/// The label field of a generated resource's module: the field after
+/// `#[rtux(label…)]`, else the first `String` field, else the id.
+fn label_of(source: &str) -> String {
+    let field = |l: &str| {
+        let rest = l.trim().strip_prefix("pub ")?;
+        let (name, ty) = rest.split_once(':')?;
+        Some((
+            name.trim().to_owned(),
+            ty.trim().trim_end_matches(',').to_owned(),
+        ))
+    };
+    let mut marked = false;
+    for line in source.lines() {
+        let t = line.trim();
+        if t.starts_with("#[rtux(") && t.contains("label") {
+            marked = true;
+        } else if let Some((name, _)) = field(t).filter(|_| marked) {
+            return name;
+        }
+    }
+    source
+        .lines()
+        .filter_map(field)
+        .find(|(name, ty)| name != "id" && ty == "String")
+        .map_or_else(|| "id".to_owned(), |(name, _)| name)
 }
 
 /// Field names with their labels.
@@ -158,10 +246,17 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         .iter()
         .map(|f| {
             let mut c = f.context(r.name);
+            if let Kind::Reference(other) = &f.kind {
+                c["referenced"] = r.referenced(other)?;
+                if r.clear_on_delete.contains(&f.name) {
+                    c["rust_type"] = json!("Option<String>");
+                    c["optional"] = json!(true);
+                }
+            }
             c["attrs"] = json!(r.attrs(f, &c));
-            c
+            Ok(c)
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     let mut context = json!({
         "name": r.name,
         "snake": snake,

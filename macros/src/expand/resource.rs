@@ -75,6 +75,17 @@ fn steps(m: &ResourceModel) -> Vec<TokenStream> {
         let w = duration(w);
         steps.push(quote!(.configure(|b| b.undo_window(#w))));
     }
+    if let Some(label) = &m.label {
+        steps.push(quote!(.configure(|b| b.label(#label))));
+    }
+    for r in &m.references {
+        let (key, to) = (&r.key, &r.to);
+        let optional = r.optional.then(|| quote!(.optional()));
+        let clear = r
+            .clear
+            .then(|| quote!(.on_delete(::rtux::action::OnDelete::Clear)));
+        steps.push(quote!(.configure(|b| b.reference(#key, ::rtux::action::Reference::to(#to) #optional #clear))));
+    }
     match m.drafts {
         Some(Some(ttl)) => {
             let ttl = duration(ttl);

@@ -144,6 +144,23 @@ fn resource_options() {
 }
 
 #[test]
+fn references_and_label() {
+    insta::assert_snapshot!(resource(parse_quote! {
+        #[rtux(topic = "tasks:*")]
+        struct Task {
+            id: String,
+            version: i64,
+            #[rtux(label)]
+            title: String,
+            #[rtux(references = crate::people::PAGE_TOPIC)]
+            owner: String,
+            #[rtux(references = "people:all", on_delete = "clear")]
+            reviewer: Option<String>,
+        }
+    }));
+}
+
+#[test]
 fn presence_meta_with_every_role_and_timings() {
     insta::assert_snapshot!(presence(parse_quote! {
         #[rtux(typing_expiry = "4s", cursor_rate = 8)]

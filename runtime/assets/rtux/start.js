@@ -13,6 +13,7 @@ const start = () => {
     if (e.target.closest("[data-rtux-refresh]")) location.reload();
   });
   wireForms(root);
+  refs(socket, root);
   socket.connect();
   window.rtux = { socket, client: CLIENT, queued, script: SCRIPT && SCRIPT.src };
 };

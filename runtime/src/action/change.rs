@@ -62,6 +62,9 @@ impl Resource {
                     nothing(reject(&reason, None))
                 }
                 Ok(data) => {
+                    if let Err(reason) = self.references_hold(tx, None, &data).await? {
+                        return nothing(reject(&reason, None));
+                    }
                     let record =
                         records::insert(tx, topic, None, &data, Some(&to_json(by))).await?;
                     let (at, previous) = records::position(tx, &record).await?;
@@ -81,6 +84,10 @@ impl Resource {
                     Ok(record) => record,
                     Err(refused) => return nothing(refused),
                 };
+                let released = match self.release(tx, topic, id, by).await? {
+                    Ok(released) => released,
+                    Err(reason) => return nothing(reject(&reason, Some(&current))),
+                };
                 let window = window.unwrap_or(self.undo_window);
                 let ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
                 let until = now_ms().saturating_add(ms);
@@ -91,27 +98,37 @@ impl Resource {
                     record: (&current).into(),
                     undo_window_ms: ms,
                     undo_until: until,
+                    cleared: released.cleared,
                 });
                 // Gone for the others now; back for them if it is undone.
-                Ok((
-                    reply,
-                    After::Broadcast(vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))]),
-                ))
+                let removed = vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))];
+                Ok((reply, After::Broadcast(removed, released.patches)))
             }
-            Action::ConfirmedDelete => match records::delete(tx, topic, id, Some(version)).await? {
-                Written::Applied(record) => Ok((
-                    confirm(&Deleted {
-                        record: (&record).into(),
-                        deleted: true,
-                    }),
-                    After::Broadcast(vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))]),
-                )),
-                Written::Stale(current) => match live(tx, topic, id).await? {
-                    Err(refused) => nothing(refused),
-                    Ok(_) => nothing(reject(&stale(version, &current), Some(&current))),
-                },
-                Written::Missing => nothing(reject("not found", None)),
-            },
+            Action::ConfirmedDelete => {
+                let current = match live(tx, topic, id).await? {
+                    Ok(record) => record,
+                    Err(refused) => return nothing(refused),
+                };
+                if current.version != version {
+                    return nothing(reject(&stale(version, &current), Some(&current)));
+                }
+                let released = match self.release(tx, topic, id, by).await? {
+                    Ok(released) => released,
+                    Err(reason) => return nothing(reject(&reason, Some(&current))),
+                };
+                // The row is this transaction's now: the delete applies.
+                let Written::Applied(record) =
+                    records::delete(tx, topic, id, Some(version)).await?
+                else {
+                    return Err(Failure::Busy);
+                };
+                let deleted = confirm(&Deleted {
+                    record: (&record).into(),
+                    deleted: true,
+                });
+                let removed = vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))];
+                Ok((deleted, After::Broadcast(removed, released.patches)))
+            }
             Action::ServerCorrects(change) => {
                 for _ in 0..RETRIES {
                     let current = match live(tx, topic, id).await? {
@@ -250,6 +267,9 @@ impl Resource {
         extra: Extra,
         by: &By,
     ) -> Result<Option<(Reply, After)>, Failure> {
+        if let Err(reason) = self.references_hold(tx, Some(&current.data), data).await? {
+            return Ok(Some((reject(&reason, Some(current)), After::Nothing)));
+        }
         let stamp = to_json(by);
         match records::update(tx, &current.kind, &current.id, version, data, Some(&stamp)).await? {
             Written::Applied(record) => {
@@ -257,7 +277,7 @@ impl Resource {
                 let (reply, after) = self.confirmed(tx, &record, patch, extra).await?;
                 let fields = changed_fields(&current.data, &record.data);
                 let after = match after {
-                    After::Broadcast(mut events) if !fields.is_empty() => {
+                    After::Broadcast(mut events, elsewhere) if !fields.is_empty() => {
                         let changed = FieldsChanged {
                             id: record.id.clone(),
                             version: record.version,
@@ -265,7 +285,7 @@ impl Resource {
                             by: by.clone(),
                         };
                         events.push((FIELDS_EVENT, to_json(&changed)));
-                        After::Broadcast(events)
+                        After::Broadcast(events, elsewhere)
                     }
                     other => other,
                 };
@@ -296,7 +316,7 @@ impl Resource {
         };
         Ok((
             confirm(&confirmed),
-            After::Broadcast(vec![(PATCH_EVENT, to_json(&patch))]),
+            After::Broadcast(vec![(PATCH_EVENT, to_json(&patch))], Vec::new()),
         ))
     }
 }

@@ -52,6 +52,7 @@ mod live;
 mod pages;
 mod patch;
 mod payload;
+mod references;
 mod reply;
 mod request;
 mod run;
@@ -63,6 +64,7 @@ pub use live::{
 };
 pub use pages::{PAGE_BYTES, PAGE_RECORDS};
 pub use patch::{PATCH_EVENT, dom_id};
+pub use references::{OnDelete, Reference};
 pub use request::MAX_ID_BYTES;
 
 use std::collections::HashMap;
@@ -159,6 +161,9 @@ pub enum ResourceError {
     /// A timing is outside what the patterns allow (`rtux_rules`).
     #[error("{0}")]
     Timing(String),
+    /// A reference's declaration does not hold together.
+    #[error("{0}")]
+    Reference(String),
 }
 
 /// Configures a [`Resource`].
@@ -176,6 +181,9 @@ pub struct ResourceBuilder {
     max_records: u64,
     inserts_per_minute: u32,
     drafts: Option<Duration>,
+    references: Vec<(String, Reference)>,
+    topics: Option<String>,
+    label: Option<String>,
 }
 
 /// Records a topic may hold by default.
@@ -356,6 +364,48 @@ impl ResourceBuilder {
         self
     }
 
+    /// The topics this resource's records live on (a pattern, like
+    /// `tasks:*`): needed by a resource with [references](Self::reference),
+    /// so that deleting a referenced record finds what refers to it. A
+    /// derived model's is its `TOPIC`.
+    pub fn topics(mut self, pattern: &str) -> Self {
+        self.topics = Some(pattern.to_owned());
+        self
+    }
+
+    /// The field that names a record in messages ("can't delete: tasks
+    /// \"Write docs\" refer to it"); the id without one.
+    pub fn label(mut self, field: &str) -> Self {
+        self.label = Some(field.to_owned());
+        self
+    }
+
+    /// `field` holds the id of a record of another topic: a write that sets
+    /// it to an id that is not there is refused, and deleting the record it
+    /// names is refused (naming this resource's records that refer to it) or
+    /// clears it ([`OnDelete`]). Needs [`topics`](Self::topics).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// # let dir = std::env::temp_dir().join(format!("rtux-ref-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let store = rtux::store::Store::sqlite(dir.join("app.db")).await.unwrap();
+    /// use rtux::action::{OnDelete, Reference, Resource};
+    /// let tasks = Resource::builder(store)
+    ///     .topics("tasks:*")
+    ///     .label("title")
+    ///     .insert("add", |params: &serde_json::Value| Ok(params.clone()))
+    ///     .reference("owner", Reference::to("people:all").optional().on_delete(OnDelete::Clear))
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = tasks;
+    /// # }
+    /// ```
+    pub fn reference(mut self, field: &str, reference: Reference) -> Self {
+        self.references.push((field.to_owned(), reference));
+        self
+    }
+
     /// The largest `data` an action may carry, serialized (16 KiB by default);
     /// larger is rejected before anything is written.
     pub fn max_data_bytes(mut self, bytes: usize) -> Self {
@@ -431,10 +481,19 @@ impl ResourceBuilder {
                 )));
             }
         }
+        let renderer =
+            Arc::new(Renderer::new(self.template, self.views).map_err(ResourceError::Template)?);
+        register_references(
+            &self.store,
+            self.topics.as_deref(),
+            self.label.as_deref(),
+            &self.references,
+            &renderer,
+        )?;
         Ok(Resource {
             store: self.store.clone(),
             actions,
-            renderer: Renderer::new(self.template, self.views).map_err(ResourceError::Template)?,
+            renderer,
             undo_window: self.undo_window,
             max_data_bytes: self.max_data_bytes,
             keeps_history: self.keeps_history,
@@ -444,8 +503,46 @@ impl ResourceBuilder {
             max_records: self.max_records,
             inserts_per_minute: self.inserts_per_minute.max(1),
             drafts: self.drafts,
+            references: self.references,
         })
     }
+}
+
+/// Tells the store which of its records (on `topics`) refer to others,
+/// checked first.
+fn register_references(
+    store: &Store,
+    topics: Option<&str>,
+    label: Option<&str>,
+    references: &[(String, Reference)],
+    renderer: &Arc<Renderer>,
+) -> Result<(), ResourceError> {
+    if references.is_empty() {
+        return Ok(());
+    }
+    let Some(pattern) = topics else {
+        return Err(ResourceError::Reference(
+                "a resource with references needs its topics (ResourceBuilder::topics, like \"tasks:*\") to find what refers to a record".into(),
+            ));
+    };
+    rtux_rules::topic_pattern(pattern).map_err(ResourceError::Reference)?;
+    for (field, reference) in references {
+        reference.check(field).map_err(ResourceError::Reference)?;
+    }
+    for (field, reference) in references {
+        let renderer = Arc::clone(renderer);
+        store
+            .references()
+            .register(crate::store::references::Referrer {
+                pattern: pattern.to_owned(),
+                field: field.clone(),
+                to: reference.topic().to_owned(),
+                clear: reference.clears(),
+                label: label.map(str::to_owned),
+                render: Arc::new(move |topic, record| renderer.html(topic, record)),
+            });
+    }
+    Ok(())
 }
 
 /// A real-time resource: the records of each topic it serves, and the actions
@@ -460,7 +557,7 @@ impl ResourceBuilder {
 pub struct Resource {
     store: Store,
     actions: HashMap<String, Action>,
-    renderer: Renderer,
+    renderer: Arc<Renderer>,
     undo_window: Duration,
     max_data_bytes: usize,
     keeps_history: bool,
@@ -472,6 +569,8 @@ pub struct Resource {
     inserts_per_minute: u32,
     /// How long drafts are kept; `None`: the resource keeps none.
     drafts: Option<Duration>,
+    /// Fields holding ids of other topics' records.
+    references: Vec<(String, Reference)>,
 }
 
 impl std::fmt::Debug for Resource {
@@ -501,6 +600,9 @@ impl Resource {
             max_records: MAX_RECORDS,
             inserts_per_minute: INSERTS_PER_MINUTE,
             drafts: None,
+            references: Vec::new(),
+            topics: None,
+            label: None,
         }
     }
 

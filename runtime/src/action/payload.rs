@@ -156,6 +156,9 @@ pub(crate) struct DeleteScheduled {
     pub record: RecordView,
     pub undo_window_ms: i64,
     pub undo_until: i64,
+    /// References to the record that the delete cleared (an undo sets them back).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub cleared: Vec<super::references::Cleared>,
 }
 
 /// `ok`: a confirmed delete, with the record as it was.

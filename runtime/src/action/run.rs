@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::payload::{By, Patch, RecordView, Undone, to_json};
+use super::references::Cleared;
 use super::reply::{confirm, from_stored, rate_limited, retry, stored};
 use super::request::ActionRequest;
 use super::{Action, PATCH_EVENT, Resource};
@@ -15,8 +16,9 @@ use crate::wire::Reply;
 /// What to do once the transaction has committed.
 pub(super) enum After {
     Nothing,
-    /// Events for the topic's other subscribers.
-    Broadcast(Vec<(&'static str, Value)>),
+    /// Events for the topic's other subscribers, and patches for every
+    /// subscriber of other topics (records whose references changed).
+    Broadcast(Vec<(&'static str, Value)>, Vec<(String, Value)>),
 }
 
 /// Why an action got no final answer: nothing was written, and the same op
@@ -129,9 +131,12 @@ impl Resource {
             name: socket.claims().name.clone(),
         };
         match self.apply_once(&key, name, action, &req, &by).await {
-            Ok(Applied::Fresh(reply, After::Broadcast(events))) => {
+            Ok(Applied::Fresh(reply, After::Broadcast(events, elsewhere))) => {
                 for (event, payload) in events {
                     socket.broadcast_from(event, payload);
+                }
+                for (topic, patch) in elsewhere {
+                    socket.broadcast_on(&topic, PATCH_EVENT, patch);
                 }
                 reply
             }
@@ -205,10 +210,17 @@ impl Resource {
     /// recorded, so an undo whose reply was lost answers the same when retried.
     pub(super) async fn undo(&self, req: &ActionRequest, socket: &ChannelSocket) -> Reply {
         let delete = key_of(req, socket);
-        match self.undo_once(&delete, req.at).await {
-            Ok((reply, patch)) => {
+        let by = By {
+            user: socket.user_id().to_owned(),
+            name: socket.claims().name.clone(),
+        };
+        match self.undo_once(&delete, req.at, &by).await {
+            Ok((reply, patch, elsewhere)) => {
                 if let Some(patch) = patch {
                     socket.broadcast_from(PATCH_EVENT, to_json(&patch));
+                }
+                for (topic, patch) in elsewhere {
+                    socket.broadcast_on(&topic, PATCH_EVENT, patch);
                 }
                 reply
             }
@@ -216,11 +228,11 @@ impl Resource {
         }
     }
 
-    async fn undo_once(&self, delete: &OpKey, at: i64) -> Result<(Reply, Option<Patch>), Failure> {
+    async fn undo_once(&self, delete: &OpKey, at: i64, by: &By) -> Result<Undid, Failure> {
         let key = delete.companion("undo");
         let mut tx = self.store.begin().await?;
         if let Some(found) = ledger::get(&mut tx, &key).await? {
-            return Ok((from_stored(found.reply), None));
+            return Ok((from_stored(found.reply), None, Vec::new()));
         }
         let Some(record) = records::unmark_deleting(&mut tx, &key.topic, &delete.mark()).await?
         else {
@@ -228,7 +240,7 @@ impl Resource {
             // first still ran) may have restored the record and recorded its
             // answer while this one waited on the row: answer as it did.
             if let Some(found) = ledger::get(&mut tx, &key).await? {
-                return Ok((from_stored(found.reply), None));
+                return Ok((from_stored(found.reply), None, Vec::new()));
             }
             // Not recorded: the delete may still be on its way.
             return Ok((
@@ -236,6 +248,7 @@ impl Resource {
                     "nothing to undo: the undo window has passed (the record is deleted) or no undoable action has this op id",
                 ),
                 None,
+                Vec::new(),
             ));
         };
         let (at_index, previous) = records::position(&mut tx, &record).await?;
@@ -248,10 +261,27 @@ impl Resource {
             dom_id: patch.dom_id().to_owned(),
             html: patch.html().map(str::to_owned),
         });
+        // The references the delete cleared point at the record again.
+        let cleared = match ledger::get(&mut tx, delete).await? {
+            Some(found) => cleared_by(found.reply),
+            None => Vec::new(),
+        };
+        let elsewhere = self
+            .restore(&mut tx, &cleared, &record.id, &to_json(by))
+            .await?;
         ledger::put(&mut tx, &key, "undo", &stored(&reply), at).await?;
         tx.commit().await?;
-        Ok((reply, Some(patch)))
+        Ok((reply, Some(patch), elsewhere))
     }
+}
+
+/// An undo's reply, the record's patch, and patches of records on other
+/// topics whose references came back.
+type Undid = (Reply, Option<Patch>, Vec<(String, Value)>);
+
+/// The references an undoable delete cleared, from its stored reply.
+fn cleared_by(stored: Value) -> Vec<Cleared> {
+    serde_json::from_value(stored["response"]["cleared"].clone()).unwrap_or_default()
 }
 
 fn replay(found: ledger::Entry, fingerprints: &[String; 2]) -> Applied {

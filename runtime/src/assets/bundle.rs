@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// The modules of rtux.js, in the order they are served: each sees what the
 /// ones before it define (they share one function scope).
-const MODULES: [(&str, &str); 12] = [
+const MODULES: [(&str, &str); 13] = [
     ("core", include_str!("../../assets/rtux/core.js")),
     ("channel", include_str!("../../assets/rtux/channel.js")),
     ("socket", include_str!("../../assets/rtux/socket.js")),
@@ -21,6 +21,7 @@ const MODULES: [(&str, &str); 12] = [
     ("outbox", include_str!("../../assets/rtux/outbox.js")),
     ("resource", include_str!("../../assets/rtux/resource.js")),
     ("forms", include_str!("../../assets/rtux/forms.js")),
+    ("refs", include_str!("../../assets/rtux/refs.js")),
     ("loading", include_str!("../../assets/rtux/loading.js")),
     ("start", include_str!("../../assets/rtux/start.js")),
 ];

@@ -125,10 +125,11 @@ mod tests {
         let total = gzipped(js) + gzipped(css);
         eprintln!("rtux.js + rtux.css as served, gzipped: {total} bytes");
         // Phoenix LiveView with phoenix.js is ~46 KiB. 12 KiB held until
-        // cross-device drafts and the signed-out banner (about 370 bytes).
+        // cross-device drafts and the signed-out banner (about 370 bytes),
+        // 12.5 KiB until live reference selects (about 420).
         assert!(
-            total <= 12 * 1024 + 512,
-            "{total} bytes gzipped; the budget is 12.5 KiB"
+            total <= 13 * 1024,
+            "{total} bytes gzipped; the budget is 13 KiB"
         );
     }
 

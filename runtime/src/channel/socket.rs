@@ -143,6 +143,12 @@ impl ChannelSocket {
             .broadcast(&Broadcast::new(&*self.topic, event, payload).except(self.conn));
     }
 
+    /// Broadcasts an event to every subscriber of another topic.
+    pub(crate) fn broadcast_on(&self, topic: &str, event: &str, payload: Value) {
+        self.pubsub
+            .broadcast(&Broadcast::new(topic, event, payload));
+    }
+
     /// A handle that broadcasts on this topic from anywhere (a timer, a task),
     /// after this handler has returned.
     pub fn broadcaster(&self) -> Broadcaster {

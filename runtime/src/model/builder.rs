@@ -82,7 +82,7 @@ impl<M: Model> ModelBuilder<M> {
     /// A builder on `store`, with the resource's defaults.
     pub fn new(store: Store) -> Self {
         ModelBuilder {
-            inner: Resource::builder(store),
+            inner: Resource::builder(store).topics(M::TOPIC),
             model: PhantomData,
         }
     }

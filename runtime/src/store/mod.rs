@@ -29,6 +29,7 @@ pub(crate) mod ledger;
 pub(crate) mod locks;
 pub(crate) mod quotas;
 pub(crate) mod records;
+pub(crate) mod references;
 mod schema;
 mod sweep;
 
@@ -115,6 +116,8 @@ pub struct Store {
     alive: Arc<()>,
     /// Set once the periodic sweep runs.
     sweeping: Arc<OnceLock<()>>,
+    /// The fields that refer to records, as resources declared them.
+    references: Arc<references::Registry>,
 }
 
 /// How long the ledger remembers ops by default: 7 days.
@@ -186,6 +189,7 @@ impl Store {
             retention: LEDGER_RETENTION,
             alive: Arc::default(),
             sweeping: Arc::default(),
+            references: Arc::default(),
         };
         schema::migrate(&store).await?;
         Ok(store)
@@ -338,6 +342,11 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The fields of this store's resources that refer to records.
+    pub(crate) fn references(&self) -> &references::Registry {
+        &self.references
     }
 
     /// A connection of the pool, for statements outside a transaction.

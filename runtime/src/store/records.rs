@@ -19,7 +19,7 @@ pub(super) fn parse(text: &str) -> Result<Value, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn record(row: &sqlx::any::AnyRow) -> Result<Record, StoreError> {
+pub(super) fn record(row: &sqlx::any::AnyRow) -> Result<Record, StoreError> {
     let data: String = row.try_get("data")?;
     let by: Option<String> = row.try_get("updated_by")?;
     Ok(Record {

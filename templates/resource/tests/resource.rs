@@ -15,6 +15,18 @@ use << crate_name >>::<< snake >>::PAGE_TOPIC;
 async fn << plural >>_are_added_saved_and_deleted_live() {
     let config = common::config("<< snake >>").await;
     let (app, endpoint) = << crate_name >>::build(&config).await.expect("the app starts");
+[% for f in fields if f.referenced %]
+[% if loop.first %]
+    // What the samples refer to: records that exist (the server refuses ids
+    // that do not).
+    let store = rtux::store::Store::open(&config.database_url).await.expect("the store opens");
+[% endif %]
+    for n in 1..=3 {
+        let data = json!({"<< f.referenced.label >>": format!("<< f.referenced.words | title >> {n}")});
+        let id = format!("<< f.name >>-{n}");
+        store.insert(<< crate_name >>::<< f.referenced.snake >>::PAGE_TOPIC, Some(&id), data).await.expect("seeded");
+    }
+[% endfor %]
 [% if signed_in %]
     // For signed-in people only: a visitor is sent to sign in, and their
     // socket may not join.
