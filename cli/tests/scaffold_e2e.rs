@@ -164,6 +164,33 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
         assert!(page.starts_with("HTTP/1.1 200"), "{path}: {page}");
     }
     drop(child);
+    // LOG_FORMAT=json: one JSON object a line, for a log collector.
+    let mut child = Running(
+        Command::new(&app.binary)
+            .current_dir(dir)
+            .env("PORT", port.to_string())
+            .env("DATABASE_URL", &app.database_url)
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
+    let logged: Vec<serde_json::Value> = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .take_while(|l| !l.contains(&url))
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect();
+    assert!(
+        logged.iter().any(|l| l["level"] == "DEBUG"
+            && l["fields"].is_object()
+            && l["timestamp"].is_string()),
+        "JSON log lines before the app's address: {logged:?}"
+    );
+    drop(child);
     // In production the development secret is refused, with how to fix it.
     let refused = Command::new(&app.binary)
         .current_dir(dir)

@@ -56,6 +56,7 @@ pub mod pubsub;
 mod socket;
 pub mod store;
 mod sync;
+pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod ui;

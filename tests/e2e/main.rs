@@ -14,4 +14,5 @@ mod presence;
 mod references;
 mod reliability;
 mod store;
+mod telemetry;
 mod toolkit;

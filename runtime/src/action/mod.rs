@@ -147,6 +147,21 @@ pub(crate) enum Action {
     Editable(Arc<dyn Merge>, Change),
 }
 
+impl Action {
+    /// The kind's name, as metrics and logs give it.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Action::ServerCorrects(_) => "server_corrects",
+            Action::Pending(_) => "pending",
+            Action::ConfirmFirst(_) => "confirm_first",
+            Action::Insert(_) => "insert",
+            Action::UndoableDelete(_) => "undoable_delete",
+            Action::ConfirmedDelete => "confirmed_delete",
+            Action::Editable(..) => "editable",
+        }
+    }
+}
+
 /// Why a resource could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ResourceError {

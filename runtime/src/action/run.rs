@@ -11,6 +11,7 @@ use super::request::ActionRequest;
 use super::{Action, PATCH_EVENT, Resource};
 use crate::channel::ChannelSocket;
 use crate::store::{OpKey, StoreError, drafts, ledger, now_ms, quotas, records};
+use crate::telemetry;
 use crate::wire::Reply;
 
 /// What to do once the transaction has committed.
@@ -130,26 +131,54 @@ impl Resource {
             user: socket.user_id().to_owned(),
             name: socket.claims().name.clone(),
         };
-        match self.apply_once(&key, name, action, &req, &by).await {
-            Ok(Applied::Fresh(reply, After::Broadcast(events, elsewhere))) => {
-                for (event, payload) in events {
-                    socket.broadcast_from(event, payload);
+        let started = std::time::Instant::now();
+        let (reply, outcome) = self.answer(&key, name, action, &req, &by, socket).await;
+        let took = started.elapsed();
+        telemetry::action(action.kind(), outcome, took);
+        tracing::debug!(topic = %key.topic, user = %key.user, action = %name, kind = action.kind(), outcome, ?took, "action");
+        reply
+    }
+
+    /// The action's answer, and its outcome for the metrics.
+    async fn answer(
+        &self,
+        key: &OpKey,
+        name: &str,
+        action: &Action,
+        req: &ActionRequest,
+        by: &By,
+        socket: &ChannelSocket,
+    ) -> (Reply, &'static str) {
+        match self.apply_once(key, name, action, req, by).await {
+            Ok(Applied::Fresh(reply, after)) => {
+                if let After::Broadcast(events, elsewhere) = after {
+                    for (event, payload) in events {
+                        socket.broadcast_from(event, payload);
+                    }
+                    for (topic, patch) in elsewhere {
+                        socket.broadcast_on(&topic, PATCH_EVENT, patch);
+                    }
                 }
-                for (topic, patch) in elsewhere {
-                    socket.broadcast_on(&topic, PATCH_EVENT, patch);
-                }
-                reply
+                let outcome = outcome_of(&reply);
+                (reply, outcome)
             }
-            Ok(Applied::Fresh(reply, After::Nothing)) => reply,
-            Ok(Applied::Replayed(stored)) => from_stored(stored),
-            Ok(Applied::Reused) => Reply::error(
-                "op id already used for a different action: use a new op id for each action",
+            Ok(Applied::Replayed(stored)) => (from_stored(stored), "replayed"),
+            Ok(Applied::Reused) => (
+                Reply::error(
+                    "op id already used for a different action: use a new op id for each action",
+                ),
+                "refused",
             ),
             Err(failure) => {
-                if let Failure::Store(e) = &failure {
-                    tracing::error!(topic = %key.topic, action = %name, "action failed in the store: {e}");
-                }
-                failure.reply()
+                let outcome = match &failure {
+                    Failure::Store(e) => {
+                        tracing::error!(topic = %key.topic, action = %name, "action failed in the store: {e}");
+                        "failed"
+                    }
+                    Failure::Busy => "busy",
+                    Failure::RateLimited(_) => "rate_limited",
+                };
+                (failure.reply(), outcome)
             }
         }
     }
@@ -272,6 +301,16 @@ impl Resource {
         ledger::put(&mut tx, &key, "undo", &stored(&reply), at).await?;
         tx.commit().await?;
         Ok((reply, Some(patch), elsewhere))
+    }
+}
+
+/// What a final answer was: `applied`, `conflict`, `stale` or `refused`.
+fn outcome_of(reply: &Reply) -> &'static str {
+    match reply {
+        Reply::Error(e) if e.get("conflict").is_some() => "conflict",
+        Reply::Error(e) if e["reason"].as_str().is_some_and(|r| r.starts_with("stale")) => "stale",
+        Reply::Error(_) => "refused",
+        _ => "applied",
     }
 }
 

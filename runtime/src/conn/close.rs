@@ -35,6 +35,11 @@ pub const TOKEN_EXPIRED: u16 = 4001;
 pub const SESSION_ENDED: u16 = 4003;
 
 impl CloseReason {
+    /// The close code the client is told (1000 when the peer left first).
+    pub(crate) fn code(&self) -> u16 {
+        self.frame().map_or(close_code::NORMAL, |f| f.code)
+    }
+
     /// The close frame for this reason, or `None` when the peer is already gone.
     pub(crate) fn frame(&self) -> Option<CloseFrame> {
         let (code, reason) = match self {

@@ -38,6 +38,11 @@ impl Queued {
         Some(frame)
     }
 
+    /// Frames queued and not yet taken.
+    pub(crate) fn waiting(&self) -> usize {
+        self.rx.len()
+    }
+
     /// The next frame if one is queued.
     pub(crate) fn try_recv(&mut self) -> Option<Utf8Bytes> {
         let frame = self.rx.try_recv().ok()?;

@@ -35,11 +35,13 @@ impl LocalPubSub {
 
 /// Queues `frame` for each of `subs` but `except`.
 fn deliver_to(subs: &HashMap<ConnId, Subscriber>, frame: &Utf8Bytes, except: Option<ConnId>) {
+    let started = std::time::Instant::now();
     for (id, sub) in subs {
         if Some(*id) != except {
             sub.deliver(frame.clone());
         }
     }
+    crate::telemetry::fanout(started.elapsed());
 }
 
 impl PubSub for LocalPubSub {

@@ -21,6 +21,7 @@ use crate::conn::{Activity, ConnId};
 use crate::conn::{Lifeline, Outbox};
 use crate::presence::{PresenceError, Status};
 use crate::pubsub::Subscriber;
+use crate::telemetry;
 use crate::wire::{
     Frame, Malformed, Reply, SOCKET_TOPIC, Status as ReplyStatus, encode_push, encode_reply, events,
 };
@@ -49,8 +50,20 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
         session.conn,
         life.clone(),
     );
+    telemetry::socket_opened();
+    tracing::info!(user = %session.claims.sub, conn = %session.conn, "socket connected");
     let reason = session.read(stream, &life).await;
     life.end(reason);
+    // The first reason given is the one the client is told.
+    let told = life.reason().cloned().unwrap_or(CloseReason::Gone);
+    telemetry::socket_closed(told.code());
+    let (user, conn, code) = (&session.claims.sub, session.conn, told.code());
+    match told {
+        CloseReason::SlowConsumer => {
+            tracing::warn!(%user, %conn, code, "socket closed: a slow consumer (its outbound queue was full)");
+        }
+        other => tracing::info!(%user, %conn, code, reason = ?other, "socket closed"),
+    }
     // Boxed, as frame handling is: only a closing socket needs its size.
     Box::pin(session.shutdown()).await;
 }
@@ -109,7 +122,10 @@ impl Session {
                 // Boxed: the future of handling a frame (a join, an action)
                 // is large and lives only while it runs, so an idle socket's
                 // task does not carry its size.
-                Message::Text(text) => Box::pin(self.handle_text(&text)).await,
+                Message::Text(text) => {
+                    telemetry::frame_in();
+                    Box::pin(self.handle_text(&text)).await;
+                }
                 Message::Binary(_) => self.socket_error(
                     None,
                     "binary frames are not supported: send JSON text frames [join_ref, ref, topic, event, payload]",
@@ -147,6 +163,8 @@ impl Session {
         };
         if let Err(not_until) = limiter.check() {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
+            telemetry::rate_limited(what);
+            tracing::debug!(user = %self.claims.sub, conn = %self.conn, "rate limited: too many {what}");
             let reply = Reply::Error(json!({
                 "reason": format!("rate limited: too many {what} on this socket"),
                 "retry_after_ms": u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
@@ -224,6 +242,8 @@ impl Session {
         }
         match joined {
             Ok(Ok((state, response))) => {
+                telemetry::joined(true);
+                tracing::debug!(topic = %frame.topic, user = %self.claims.sub, conn = %self.conn, "joined");
                 self.reply(&frame, Reply::Ok(response));
                 gate.open(&self.outbox);
                 socket.release_held();
@@ -237,6 +257,7 @@ impl Session {
                 );
             }
             Ok(Err(refused)) => {
+                tracing::debug!(topic = %frame.topic, user = %self.claims.sub, "join refused: {}", refused.response());
                 self.shared.presence.untrack(&frame.topic, self.conn);
                 self.reply(&frame, Reply::Error(refused.response().clone()));
             }
@@ -355,11 +376,13 @@ impl Session {
         if ended.is_err() {
             tracing::error!(%topic, "channel terminate handler panicked");
         }
+        tracing::debug!(%topic, user = %self.claims.sub, conn = %self.conn, ?reason, "left");
         self.forget(topic);
     }
 
     /// Drops this socket's presence and subscription on a topic.
     fn forget(&self, topic: &str) {
+        telemetry::joined(false);
         self.shared.presence.untrack(topic, self.conn);
         self.shared.pubsub.unsubscribe(topic, self.conn);
     }

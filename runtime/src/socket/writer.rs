@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::conn::CloseReason;
 use crate::conn::{Lifeline, Queued};
+use crate::telemetry;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
@@ -21,13 +22,18 @@ pub(super) async fn run(mut sink: SplitSink<WebSocket, Message>, mut rx: Queued,
             frame = rx.recv() => frame,
         };
         let Some(first) = first else { break };
+        let waiting = rx.waiting();
         let batch = async {
+            let (mut frames, mut bytes) = (1, first.len() as u64);
             sink.feed(Message::Text(first)).await?;
             for _ in 1..BATCH {
                 let Some(next) = rx.try_recv() else { break };
+                (frames, bytes) = (frames + 1, bytes + next.len() as u64);
                 sink.feed(Message::Text(next)).await?;
             }
-            sink.flush().await
+            sink.flush().await?;
+            telemetry::written(frames, bytes, waiting);
+            Ok::<_, axum::Error>(())
         };
         let written = tokio::select! {
             biased;

@@ -1,0 +1,152 @@
+//! What a running app tells its operators: metrics through the [`metrics`]
+//! facade (free when no recorder is installed), and the Prometheus endpoint
+//! that serves them (feature `prometheus`). Tracing events are written where
+//! things happen, through the `tracing` crate; `docs/operations.md` lists
+//! both and what to watch.
+//!
+//! Labels come from small fixed sets (action kinds and outcomes, close codes,
+//! what was rate limited): never a topic, a user or an id, so a hostile
+//! client cannot grow the label sets.
+//!
+//! ```
+//! // Without a recorder the calls cost next to nothing; an app that wants
+//! // them installs one (Prometheus::install with the `prometheus` feature).
+//! rtux::telemetry::describe();
+//! assert!(rtux::telemetry::names::ALL.contains(&rtux::telemetry::names::SOCKETS));
+//! ```
+
+#[cfg(feature = "prometheus")]
+mod prometheus;
+
+use std::time::Duration;
+
+use metrics::{
+    Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
+};
+
+#[cfg(feature = "prometheus")]
+pub use prometheus::{METRICS_PATH, Prometheus};
+
+/// The metrics rtux records, by name.
+pub mod names {
+    /// Gauge: open sockets on this node.
+    pub const SOCKETS: &str = "rtux_sockets";
+    /// Gauge: channels joined on this node (a socket on three topics counts three).
+    pub const JOINED: &str = "rtux_joined_topics";
+    /// Counter: frames received from clients.
+    pub const FRAMES_IN: &str = "rtux_frames_in_total";
+    /// Counter: frames written to clients.
+    pub const FRAMES_OUT: &str = "rtux_frames_out_total";
+    /// Counter: bytes written to clients.
+    pub const BYTES_OUT: &str = "rtux_bytes_out_total";
+    /// Counter: actions answered, by `kind` and `outcome`.
+    pub const ACTIONS: &str = "rtux_actions_total";
+    /// Histogram: how long an action took to answer, in seconds, by `kind`.
+    pub const ACTION_SECONDS: &str = "rtux_action_duration_seconds";
+    /// Counter: saves that came back as a conflict.
+    pub const CONFLICTS: &str = "rtux_conflicts_total";
+    /// Counter: sockets closed, by close `code` (1000 for a peer that left).
+    pub const CLOSES: &str = "rtux_closes_total";
+    /// Counter: pushes refused by a rate limit, by `what`.
+    pub const RATE_LIMITED: &str = "rtux_rate_limited_total";
+    /// Histogram: how long queueing one broadcast for a topic's local
+    /// subscribers took, in seconds.
+    pub const FANOUT_SECONDS: &str = "rtux_broadcast_fanout_seconds";
+    /// Histogram: frames waiting in a socket's outbound queue when the writer
+    /// takes the next batch.
+    pub const QUEUE_DEPTH: &str = "rtux_outbound_queue_depth";
+    /// Every name above.
+    pub const ALL: [&str; 12] = [
+        SOCKETS,
+        JOINED,
+        FRAMES_IN,
+        FRAMES_OUT,
+        BYTES_OUT,
+        ACTIONS,
+        ACTION_SECONDS,
+        CONFLICTS,
+        CLOSES,
+        RATE_LIMITED,
+        FANOUT_SECONDS,
+        QUEUE_DEPTH,
+    ];
+}
+
+/// Gives each metric its unit and help text (what Prometheus shows beside
+/// it). [`Prometheus::install`] calls it; call it after installing another
+/// recorder.
+pub fn describe() {
+    use names::*;
+    describe_gauge!(SOCKETS, "Open sockets on this node.");
+    describe_gauge!(JOINED, "Channels joined on this node.");
+    describe_counter!(FRAMES_IN, "Frames received from clients.");
+    describe_counter!(FRAMES_OUT, "Frames written to clients.");
+    describe_counter!(BYTES_OUT, Unit::Bytes, "Bytes written to clients.");
+    describe_counter!(ACTIONS, "Actions answered, by kind and outcome.");
+    describe_histogram!(ACTION_SECONDS, Unit::Seconds, "Time to answer an action.");
+    describe_counter!(CONFLICTS, "Saves answered with a conflict.");
+    describe_counter!(CLOSES, "Sockets closed, by close code.");
+    describe_counter!(RATE_LIMITED, "Pushes refused by a rate limit.");
+    describe_histogram!(
+        FANOUT_SECONDS,
+        Unit::Seconds,
+        "Time to queue one broadcast for a topic's local subscribers."
+    );
+    describe_histogram!(
+        QUEUE_DEPTH,
+        "Frames in a socket's outbound queue when its writer takes a batch."
+    );
+}
+
+/// A socket opened.
+pub(crate) fn socket_opened() {
+    gauge!(names::SOCKETS).increment(1.0);
+}
+
+/// A socket closed with `code`.
+pub(crate) fn socket_closed(code: u16) {
+    gauge!(names::SOCKETS).decrement(1.0);
+    counter!(names::CLOSES, "code" => code.to_string()).increment(1);
+}
+
+/// A channel joined (`true`) or left.
+pub(crate) fn joined(on: bool) {
+    let g = gauge!(names::JOINED);
+    if on {
+        g.increment(1.0);
+    } else {
+        g.decrement(1.0);
+    }
+}
+
+/// A frame received.
+pub(crate) fn frame_in() {
+    counter!(names::FRAMES_IN).increment(1);
+}
+
+/// A batch written: `frames` frames of `bytes` bytes, `waiting` more queued
+/// when it was taken.
+pub(crate) fn written(frames: u64, bytes: u64, waiting: usize) {
+    counter!(names::FRAMES_OUT).increment(frames);
+    counter!(names::BYTES_OUT).increment(bytes);
+    histogram!(names::QUEUE_DEPTH).record(waiting as f64);
+}
+
+/// An action answered.
+pub(crate) fn action(kind: &'static str, outcome: &'static str, took: Duration) {
+    counter!(names::ACTIONS, "kind" => kind, "outcome" => outcome).increment(1);
+    histogram!(names::ACTION_SECONDS, "kind" => kind).record(took.as_secs_f64());
+    if outcome == "conflict" {
+        counter!(names::CONFLICTS).increment(1);
+    }
+}
+
+/// A push refused by the limit on `what`.
+pub(crate) fn rate_limited(what: &'static str) {
+    counter!(names::RATE_LIMITED, "what" => what).increment(1);
+}
+
+/// A broadcast queued for a topic's local subscribers in `took`.
+pub(crate) fn fanout(took: Duration) {
+    histogram!(names::FANOUT_SECONDS).record(took.as_secs_f64());
+}

@@ -1,0 +1,58 @@
+//! The Prometheus endpoint: rtux's metrics (and the app's own, recorded
+//! through the same facade) in the text exposition format.
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+/// Where [`Prometheus::router`] serves the metrics.
+pub const METRICS_PATH: &str = "/_rtux/metrics";
+
+/// The installed Prometheus recorder of this process.
+///
+/// ```no_run
+/// let metrics = rtux::telemetry::Prometheus::install().expect("the first recorder");
+/// let app: axum::Router = axum::Router::new().merge(metrics.router());
+/// # let _ = app;
+/// ```
+#[derive(Clone, Debug)]
+pub struct Prometheus {
+    handle: PrometheusHandle,
+}
+
+impl Prometheus {
+    /// Installs the process's metrics recorder (once per process) and
+    /// describes rtux's metrics.
+    ///
+    /// # Errors
+    /// Another recorder is installed already.
+    pub fn install() -> Result<Prometheus, String> {
+        let handle = PrometheusBuilder::new()
+            .install_recorder()
+            .map_err(|e| format!("the metrics recorder could not be installed: {e}"))?;
+        super::describe();
+        Ok(Prometheus { handle })
+    }
+
+    /// The metrics now, in Prometheus's text format.
+    pub fn render(&self) -> String {
+        self.handle.render()
+    }
+
+    /// `GET /_rtux/metrics`: mount it where only the scraper reaches it (or
+    /// behind the app's own guard); the metrics say how busy the app is.
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        let handle = self.handle.clone();
+        Router::new().route(
+            METRICS_PATH,
+            get(move || {
+                let text = handle.render();
+                async move {
+                    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+                }
+            }),
+        )
+    }
+}
