@@ -15,6 +15,7 @@ const BATCH: usize = 64;
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
 
 pub(super) async fn run(mut sink: SplitSink<WebSocket, Message>, mut rx: Queued, life: Lifeline) {
+    let metrics = telemetry::Written::new();
     loop {
         let first = tokio::select! {
             biased;
@@ -32,7 +33,7 @@ pub(super) async fn run(mut sink: SplitSink<WebSocket, Message>, mut rx: Queued,
                 sink.feed(Message::Text(next)).await?;
             }
             sink.flush().await?;
-            telemetry::written(frames, bytes, waiting);
+            metrics.batch(frames, bytes, waiting);
             Ok::<_, axum::Error>(())
         };
         let written = tokio::select! {

@@ -21,11 +21,12 @@ mod prometheus;
 use std::time::Duration;
 
 use metrics::{
-    Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
+    Counter, Histogram, Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge,
+    histogram,
 };
 
 #[cfg(feature = "prometheus")]
-pub use prometheus::{METRICS_PATH, Prometheus};
+pub use prometheus::{METRICS_PATH, Prometheus, UPKEEP_EVERY};
 
 /// The metrics rtux records, by name.
 pub mod names {
@@ -124,12 +125,30 @@ pub(crate) fn frame_in() {
     counter!(names::FRAMES_IN).increment(1);
 }
 
-/// A batch written: `frames` frames of `bytes` bytes, `waiting` more queued
-/// when it was taken.
-pub(crate) fn written(frames: u64, bytes: u64, waiting: usize) {
-    counter!(names::FRAMES_OUT).increment(frames);
-    counter!(names::BYTES_OUT).increment(bytes);
-    histogram!(names::QUEUE_DEPTH).record(waiting as f64);
+/// A socket writer's metrics, looked up once when it starts (it records on
+/// every batch).
+pub(crate) struct Written {
+    frames: Counter,
+    bytes: Counter,
+    depth: Histogram,
+}
+
+impl Written {
+    pub(crate) fn new() -> Written {
+        Written {
+            frames: counter!(names::FRAMES_OUT),
+            bytes: counter!(names::BYTES_OUT),
+            depth: histogram!(names::QUEUE_DEPTH),
+        }
+    }
+
+    /// A batch written: `frames` frames of `bytes` bytes, `waiting` more
+    /// queued when it was taken.
+    pub(crate) fn batch(&self, frames: u64, bytes: u64, waiting: usize) {
+        self.frames.increment(frames);
+        self.bytes.increment(bytes);
+        self.depth.record(waiting as f64);
+    }
 }
 
 /// An action answered.

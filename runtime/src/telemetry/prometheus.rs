@@ -10,6 +10,9 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 /// Where [`Prometheus::router`] serves the metrics.
 pub const METRICS_PATH: &str = "/_rtux/metrics";
 
+/// How often the recorder folds its histograms' samples.
+pub const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The installed Prometheus recorder of this process.
 ///
 /// ```no_run
@@ -24,7 +27,9 @@ pub struct Prometheus {
 
 impl Prometheus {
     /// Installs the process's metrics recorder (once per process) and
-    /// describes rtux's metrics.
+    /// describes rtux's metrics. A thread of its own folds the histograms'
+    /// samples every [`UPKEEP_EVERY`], so they stay bounded when nobody
+    /// scrapes.
     ///
     /// # Errors
     /// Another recorder is installed already.
@@ -33,6 +38,16 @@ impl Prometheus {
             .install_recorder()
             .map_err(|e| format!("the metrics recorder could not be installed: {e}"))?;
         super::describe();
+        let upkeep = handle.clone();
+        std::thread::Builder::new()
+            .name("rtux-metrics-upkeep".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(UPKEEP_EVERY);
+                    upkeep.run_upkeep();
+                }
+            })
+            .map_err(|e| format!("the metrics upkeep thread could not start: {e}"))?;
         Ok(Prometheus { handle })
     }
 

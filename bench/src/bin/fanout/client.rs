@@ -20,6 +20,8 @@ type Ws = rtux::testing::RawSocket;
 pub(crate) enum Kind {
     /// rtux: Phoenix V2 frames, a token, a join.
     Rtux,
+    /// rtux with its metrics recorded (Prometheus) and INFO logs formatted.
+    RtuxObserved,
     /// The bare baseline: any text frame is a broadcast.
     Baseline,
 }
@@ -28,6 +30,7 @@ impl Kind {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Rtux => "rtux",
+            Kind::RtuxObserved => "rtux with metrics and INFO logs",
             Kind::Baseline => "baseline (bare tokio-tungstenite)",
         }
     }
@@ -36,7 +39,7 @@ impl Kind {
 /// Connects, and for rtux joins the topic; returns the open socket.
 pub(crate) async fn connect(kind: Kind, addr: SocketAddr, user: &str) -> Result<Ws, String> {
     let opened = match kind {
-        Kind::Rtux => {
+        Kind::Rtux | Kind::RtuxObserved => {
             let tokens = rtux::auth::Tokens::new(SECRET.as_bytes()).map_err(|e| e.to_string())?;
             let token = tokens.issue(user, None, Duration::from_secs(3600));
             rtux::testing::open_joined(&rtux::testing::socket_url(addr, &token), TOPIC, json!({}))
@@ -102,7 +105,9 @@ pub(crate) async fn shout(
     let t = u64::try_from(epoch.elapsed().as_micros()).unwrap_or(u64::MAX);
     let payload = json!({ "i": i, "t": t });
     let text = match kind {
-        Kind::Rtux => json!(["1", i.to_string(), TOPIC, "shout", payload]).to_string(),
+        Kind::Rtux | Kind::RtuxObserved => {
+            json!(["1", i.to_string(), TOPIC, "shout", payload]).to_string()
+        }
         Kind::Baseline => broadcast_frame(&payload),
     };
     sink.send(Message::text(text))

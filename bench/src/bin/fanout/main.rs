@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run -p rtux-bench --release --bin fanout -- --write docs/benchmarks.md
+//! cargo run -p rtux-bench --release --bin fanout -- --telemetry --write docs/benchmarks.md
 //! ```
 
 mod client;
@@ -26,17 +27,23 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Serve {
     /// Serve an rtux endpoint on 127.0.0.1 and print its address.
-    ServeRtux,
+    #[command(name = "serve-rtux")]
+    Rtux,
     /// Serve the bare tokio-tungstenite baseline on 127.0.0.1 and print its address.
-    ServeBaseline,
+    #[command(name = "serve-baseline")]
+    Baseline,
+    /// Serve rtux with its metrics recorded and INFO logs formatted.
+    #[command(name = "serve-rtux-observed")]
+    RtuxObserved,
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     rtux_bench::run_main(async {
         match cli.serve {
-            Some(Serve::ServeRtux) => servers::serve_rtux().await,
-            Some(Serve::ServeBaseline) => servers::serve_baseline().await,
+            Some(Serve::Rtux) => servers::serve_rtux().await,
+            Some(Serve::Baseline) => servers::serve_baseline().await,
+            Some(Serve::RtuxObserved) => servers::serve_rtux_observed().await,
             None => run::run(cli.run).await,
         }
     })

@@ -66,6 +66,44 @@ fn ms(us: u32) -> String {
     format!("{:.1} ms", f64::from(us) / 1000.0)
 }
 
+/// The cost of observing: rtux beside rtux with metrics and INFO logs on.
+pub(crate) fn telemetry(
+    rounds: &[Round],
+    subscribers: &[usize],
+    deliveries: u64,
+    window: u64,
+) -> String {
+    let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
+    let mut out = String::from("## The cost of metrics and logs\n\n");
+    out.push_str(&format!(
+        "Command: `cargo run -p rtux-bench --release --bin fanout -- --telemetry --subscribers {} --deliveries {deliveries} --window {window}`  \n",
+        counts.join(",")
+    ));
+    out.push_str(&format!(
+        "Machine: {}; client and server share them, on loopback.\n\n",
+        rtux_bench::machine()
+    ));
+    out.push_str("The fan-out above, run twice in fresh processes: rtux as it ships (no metrics recorder, no log subscriber), then with `rtux::telemetry::Prometheus` installed (every counter, gauge and histogram recorded) and a `tracing` subscriber formatting every INFO event (into a sink). The target: at least 0.9× the throughput with them on.\n\n");
+    out.push_str("| subscribers | run | delivered/s | vs off | p50 / p99 loaded | p50 / p99 paced | KiB per idle connection |\n");
+    out.push_str("|---:|---|---:|---:|---:|---:|---:|\n");
+    for r in rounds {
+        let off = rounds
+            .iter()
+            .find(|b| b.kind == Kind::Rtux && b.subscribers == r.subscribers);
+        let run = if r.kind == Kind::Rtux {
+            "off"
+        } else {
+            "metrics + INFO logs"
+        };
+        out.push_str(&format!(
+            "| {} | {run} | {} |\n",
+            r.subscribers,
+            measured(r, off)
+        ));
+    }
+    out
+}
+
 /// The scale-out run: rtux on one node beside rtux on several, same subscribers.
 pub(crate) fn cluster(
     rounds: &[Round],

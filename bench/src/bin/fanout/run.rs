@@ -36,6 +36,10 @@ pub(crate) struct RunArgs {
     /// Nodes of the scale-out run.
     #[arg(long, default_value_t = 3)]
     nodes: usize,
+    /// Measure the cost of observing instead: rtux beside rtux with its
+    /// metrics recorded (Prometheus) and INFO logs formatted.
+    #[arg(long, conflicts_with = "pubsub")]
+    telemetry: bool,
 }
 
 /// Delivery latency percentiles, in µs.
@@ -96,9 +100,10 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
         return Err("--nodes must be at least 2".into());
     }
     // Baseline then rtux; or, scaling out, rtux on one node then on several.
-    let setups: &[(Kind, usize)] = match args.pubsub {
-        None => &[(Kind::Baseline, 1), (Kind::Rtux, 1)],
-        Some(_) => &[(Kind::Rtux, 1), (Kind::Rtux, args.nodes)],
+    let setups: &[(Kind, usize)] = match (&args.pubsub, args.telemetry) {
+        (_, true) => &[(Kind::Rtux, 1), (Kind::RtuxObserved, 1)],
+        (None, false) => &[(Kind::Baseline, 1), (Kind::Rtux, 1)],
+        (Some(_), false) => &[(Kind::Rtux, 1), (Kind::Rtux, args.nodes)],
     };
     let mut rounds = Vec::new();
     for &n in &args.subscribers {
@@ -118,6 +123,10 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
         }
     }
     let (section, markdown) = match &args.pubsub {
+        None if args.telemetry => (
+            "telemetry_fanout",
+            report::telemetry(&rounds, &args.subscribers, args.deliveries, args.window),
+        ),
         None => (
             "fanout",
             report::markdown(&rounds, &args.subscribers, args.deliveries, args.window),
@@ -145,6 +154,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Round, String> {
     let serve = match kind {
         Kind::Rtux => "serve-rtux",
+        Kind::RtuxObserved => "serve-rtux-observed",
         Kind::Baseline => "serve-baseline",
     };
     let servers = Nodes::spawn(&[serve], &[], nodes, args.pubsub.as_deref()).await?;

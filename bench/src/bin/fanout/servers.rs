@@ -77,6 +77,18 @@ pub(crate) async fn serve_rtux() -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// rtux as an operator runs it: metrics recorded by the Prometheus exporter
+/// and every INFO event formatted (into a sink: the cost of logging, not of
+/// a terminal).
+pub(crate) async fn serve_rtux_observed() -> Result<(), String> {
+    rtux::telemetry::Prometheus::install()?;
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(std::io::sink)
+        .init();
+    serve_rtux().await
+}
+
 pub(crate) async fn serve_baseline() -> Result<(), String> {
     let listener = listen().await?;
     let (tx, _) = broadcast::channel::<(u64, Utf8Bytes)>(1024);
