@@ -39,6 +39,23 @@ async fn live(tx: &mut StoreTx, topic: &str, id: &str) -> Result<Result<Record, 
     })
 }
 
+/// The live record for a writer who saw `version`, or the final refusal
+/// (stale when it has moved on).
+async fn live_at(
+    tx: &mut StoreTx,
+    topic: &str,
+    id: &str,
+    version: i64,
+) -> Result<Result<Record, Reply>, Failure> {
+    Ok(live(tx, topic, id).await?.and_then(|current| {
+        if current.version == version {
+            Ok(current)
+        } else {
+            Err(reject(&stale(version, &current), Some(&current)))
+        }
+    }))
+}
+
 impl Resource {
     /// The change itself, inside the transaction.
     pub(super) async fn change(
@@ -105,13 +122,10 @@ impl Resource {
                 Ok((reply, After::Broadcast(removed, released.patches)))
             }
             Action::ConfirmedDelete => {
-                let current = match live(tx, topic, id).await? {
+                let current = match live_at(tx, topic, id, version).await? {
                     Ok(record) => record,
                     Err(refused) => return nothing(refused),
                 };
-                if current.version != version {
-                    return nothing(reject(&stale(version, &current), Some(&current)));
-                }
                 let released = match self.release(tx, topic, id, by).await? {
                     Ok(released) => released,
                     Err(reason) => return nothing(reject(&reason, Some(&current))),
@@ -149,13 +163,10 @@ impl Resource {
                 Err(Failure::Busy)
             }
             Action::Pending(change) | Action::ConfirmFirst(change) => {
-                let current = match live(tx, topic, id).await? {
+                let current = match live_at(tx, topic, id, version).await? {
                     Ok(record) => record,
                     Err(refused) => return nothing(refused),
                 };
-                if current.version != version {
-                    return nothing(reject(&stale(version, &current), Some(&current)));
-                }
                 let data = match change(&current, &req.data) {
                     Ok(data) => data,
                     Err(r) => return nothing(reject(r.reason(), Some(&current))),

@@ -50,14 +50,13 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
         session.conn,
         life.clone(),
     );
-    telemetry::socket_opened();
     tracing::info!(user = %session.claims.sub, conn = %session.conn, "socket connected");
     let reason = session.read(stream, &life).await;
     life.end(reason);
     // The first reason given is the one the client is told.
     let told = life.reason().cloned().unwrap_or(CloseReason::Gone);
-    telemetry::socket_closed(told.code());
     let (user, conn, code) = (&session.claims.sub, session.conn, told.code());
+    telemetry::socket_closed(code);
     match told {
         CloseReason::SlowConsumer => {
             tracing::warn!(%user, %conn, code, "socket closed: a slow consumer (its outbound queue was full)");
@@ -87,6 +86,8 @@ impl Session {
         let burst = NonZeroU32::new(shared.limits.event_burst).unwrap_or(per_second);
         let beats = NonZeroU32::new(shared.limits.heartbeats_per_second).unwrap_or(NonZeroU32::MIN);
         let beat_burst = beats.saturating_mul(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN));
+        // Paired with Drop: the gauge holds however the socket's task ends.
+        telemetry::socket_opened();
         Session {
             conn: ConnId::next(),
             claims,
@@ -447,5 +448,6 @@ impl Drop for Session {
             self.forget(topic);
         }
         self.shared.sockets.remove(&self.claims.sub, self.conn);
+        telemetry::socket_dropped();
     }
 }

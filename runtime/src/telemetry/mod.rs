@@ -104,9 +104,13 @@ pub(crate) fn socket_opened() {
     gauge!(names::SOCKETS).increment(1.0);
 }
 
+/// A socket is gone (its session dropped, however it ended).
+pub(crate) fn socket_dropped() {
+    gauge!(names::SOCKETS).decrement(1.0);
+}
+
 /// A socket closed with `code`.
 pub(crate) fn socket_closed(code: u16) {
-    gauge!(names::SOCKETS).decrement(1.0);
     counter!(names::CLOSES, "code" => code.to_string()).increment(1);
 }
 

@@ -9,15 +9,11 @@ pub(crate) fn markdown(
     deliveries: u64,
     window: u64,
 ) -> String {
-    let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
     let mut out = String::new();
     out.push_str("## Broadcast fan-out and memory per connection\n\n");
     out.push_str("Targets (issue 2): at least 0.7× the baseline's throughput; at most 16 KiB per idle joined connection ");
     out.push_str("(Phoenix's published 2-million-connection run works out near 42 KiB).\n\n");
-    out.push_str(&format!(
-        "Command: `cargo run -p rtux-bench --release --bin fanout -- --subscribers {} --deliveries {deliveries} --window {window}`  \n",
-        counts.join(",")
-    ));
+    out.push_str(&command("", subscribers, deliveries, window));
     out.push_str(&format!(
         "Machine: {}; client and server share them, on loopback.\n\n",
         rtux_bench::machine()
@@ -42,6 +38,16 @@ pub(crate) fn markdown(
         ));
     }
     out
+}
+
+/// The line giving the command that reproduces a run (`flags` before the
+/// common ones).
+fn command(flags: &str, subscribers: &[usize], deliveries: u64, window: u64) -> String {
+    let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
+    format!(
+        "Command: `cargo run -p rtux-bench --release --bin fanout -- {flags}--subscribers {} --deliveries {deliveries} --window {window}`  \n",
+        counts.join(",")
+    )
 }
 
 /// A round's figures from deliveries/s on, with its ratio to `base`:
@@ -73,12 +79,8 @@ pub(crate) fn telemetry(
     deliveries: u64,
     window: u64,
 ) -> String {
-    let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
     let mut out = String::from("## The cost of metrics and logs\n\n");
-    out.push_str(&format!(
-        "Command: `cargo run -p rtux-bench --release --bin fanout -- --telemetry --subscribers {} --deliveries {deliveries} --window {window}`  \n",
-        counts.join(",")
-    ));
+    out.push_str(&command("--telemetry ", subscribers, deliveries, window));
     out.push_str(&format!(
         "Machine: {}; client and server share them, on loopback.\n\n",
         rtux_bench::machine()
@@ -112,7 +114,6 @@ pub(crate) fn cluster(
     window: u64,
     engine: &str,
 ) -> String {
-    let counts: Vec<String> = subscribers.iter().map(ToString::to_string).collect();
     let nodes = rounds.iter().map(|r| r.nodes).max().unwrap_or(1);
     let scheme = engine.split("://").next().unwrap_or(engine);
     let mut out = String::new();
@@ -121,10 +122,8 @@ pub(crate) fn cluster(
 
 ",
     );
-    out.push_str(&format!(
-        "Command: `cargo run -p rtux-bench --release --bin fanout -- --pubsub {engine} --nodes {nodes} --subscribers {} --deliveries {deliveries} --window {window}`  \n",
-        counts.join(",")
-    ));
+    let flags = format!("--pubsub {engine} --nodes {nodes} ");
+    out.push_str(&command(&flags, subscribers, deliveries, window));
     out.push_str(&format!(
         "Machine: {}; the client, every node and the engine share them, on loopback.\n\n",
         rtux_bench::machine()
