@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::action::Resource;
 use crate::auth::{Claims, OriginPolicy, TokenError, Tokens};
 use crate::channel::{Channel, DynChannel, Guard, JoinError, PatternError, Registry};
+use crate::dashboard::Dashboard;
 use crate::model::{Model, ModelBuilder};
 use crate::presence::{Presence, PresenceConfig};
 use crate::pubsub::{Broadcast, LocalPubSub, PubSub};
@@ -72,6 +73,8 @@ pub enum BuildError {
 #[derive(Clone)]
 pub struct Endpoint {
     shared: Arc<Shared>,
+    /// Whether the router serves the dashboard's page.
+    dashboard: bool,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -98,16 +101,23 @@ impl Endpoint {
             views: None,
             guards: Vec::new(),
             connect_check: None,
+            dashboard: None,
         }
     }
 
-    /// The routes to merge into the app: `GET /socket/websocket`, and the
-    /// browser client under `/_rtux/` (see [`crate::assets`]).
+    /// The routes to merge into the app: `GET /socket/websocket`, the
+    /// browser client under `/_rtux/` (see [`crate::assets`]), and with a
+    /// [dashboard](EndpointBuilder::dashboard) its page at `/_rtux/dashboard`.
     pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
-        Router::new()
+        let router = Router::new()
             .route("/socket/websocket", get(socket::upgrade))
             .with_state(self.shared.clone())
-            .merge(crate::assets::router())
+            .merge(crate::assets::router());
+        if self.dashboard {
+            router.merge(crate::dashboard::router())
+        } else {
+            router
+        }
     }
 
     /// Broadcasts an event to every subscriber of a topic (from outside a channel,
@@ -178,6 +188,7 @@ pub struct EndpointBuilder {
     views: Option<Views>,
     guards: Vec<(String, Guard)>,
     connect_check: Option<ConnectCheck>,
+    dashboard: Option<Dashboard>,
 }
 
 /// Builds a registered resource, given the app's views.
@@ -313,6 +324,29 @@ impl EndpointBuilder {
         self
     }
 
+    /// Serves the live dashboard ([`crate::dashboard`]): its channel on
+    /// `rtux:dashboard`, open to whom `dashboard` admits, and its page at
+    /// `/_rtux/dashboard` from [`Endpoint::router`]; `None` leaves it off.
+    /// Operators' figures: in production, keep it off or behind an admin
+    /// claim only you can mint.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use rtux::dashboard::Dashboard;
+    ///
+    /// let development = cfg!(debug_assertions);
+    /// let endpoint = rtux::Endpoint::builder("a development secret of 32 bytes or more")
+    ///     .dashboard(development.then(Dashboard::admins))
+    ///     .build()
+    ///     .expect("endpoint");
+    /// # let _ = endpoint;
+    /// # }
+    /// ```
+    pub fn dashboard(mut self, dashboard: impl Into<Option<Dashboard>>) -> Self {
+        self.dashboard = dashboard.into();
+        self
+    }
+
     /// Replaces the default [`Limits`].
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -377,6 +411,12 @@ impl EndpointBuilder {
             .pubsub
             .unwrap_or_else(|| Arc::new(LocalPubSub::default()));
         let presence = Presence::start(pubsub.clone(), self.presence);
+        let dashboard = self.dashboard.is_some();
+        if let Some(Dashboard { guard }) = self.dashboard {
+            let channel = crate::dashboard::start(presence.clone(), pubsub.clone());
+            channels.add(crate::dashboard::TOPIC, Arc::new(channel))?;
+            channels.guard(crate::dashboard::TOPIC, guard)?;
+        }
         let shared = Arc::new(Shared {
             channels,
             pubsub,
@@ -388,6 +428,6 @@ impl EndpointBuilder {
             connect_check: self.connect_check,
         });
         socket::hear_ended_sessions(&shared);
-        Ok(Endpoint { shared })
+        Ok(Endpoint { shared, dashboard })
     }
 }

@@ -49,6 +49,7 @@ pub mod channel;
 pub mod cluster;
 pub mod conflict;
 mod conn;
+pub mod dashboard;
 mod endpoint;
 pub mod model;
 pub mod presence;

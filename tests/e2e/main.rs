@@ -5,6 +5,7 @@ mod actions;
 mod bad_input;
 mod channels;
 mod conflicts;
+mod dashboard;
 mod derive;
 mod drafts;
 mod example_lobby;

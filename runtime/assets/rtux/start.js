@@ -14,6 +14,7 @@ const start = () => {
   });
   wireForms(root);
   refs(socket, root);
+  live(socket, root);
   socket.connect();
   window.rtux = { socket, client: CLIENT, queued, script: SCRIPT && SCRIPT.src };
 };

@@ -3,6 +3,7 @@
 //! store unavailable) leaves the op unspent, so a retry applies it once.
 
 use serde_json::Value;
+use tracing::Instrument;
 
 use super::payload::{By, Patch, RecordView, Undone, to_json};
 use super::references::Cleared;
@@ -131,15 +132,20 @@ impl Resource {
             user: socket.user_id().to_owned(),
             name: socket.claims().name.clone(),
         };
+        let span = tracing::debug_span!("action", topic = %key.topic, user = %key.user, action = %name, op = %key.op, kind = action.kind());
         let started = std::time::Instant::now();
-        let (reply, outcome) = self.answer(&key, name, action, &req, &by, socket).await;
+        let (reply, outcome, failure) = self
+            .answer(&key, name, action, &req, &by, socket)
+            .instrument(span.clone())
+            .await;
         let took = started.elapsed();
-        telemetry::action(action.kind(), outcome, took);
-        tracing::debug!(topic = %key.topic, user = %key.user, action = %name, kind = action.kind(), outcome, ?took, "action");
+        telemetry::action(&key.topic, action.kind(), outcome, took, failure.as_deref());
+        span.in_scope(|| tracing::debug!(outcome, ?took, "action answered"));
         reply
     }
 
-    /// The action's answer, and its outcome for the metrics.
+    /// The action's answer, its outcome for the metrics, and why it failed
+    /// (when the store failed or stayed busy).
     async fn answer(
         &self,
         key: &OpKey,
@@ -148,7 +154,7 @@ impl Resource {
         req: &ActionRequest,
         by: &By,
         socket: &ChannelSocket,
-    ) -> (Reply, &'static str) {
+    ) -> (Reply, &'static str, Option<String>) {
         match self.apply_once(key, name, action, req, by).await {
             Ok(Applied::Fresh(reply, after)) => {
                 if let After::Broadcast(events, elsewhere) = after {
@@ -160,25 +166,29 @@ impl Resource {
                     }
                 }
                 let outcome = outcome_of(&reply);
-                (reply, outcome)
+                (reply, outcome, None)
             }
-            Ok(Applied::Replayed(stored)) => (from_stored(stored), "replayed"),
+            Ok(Applied::Replayed(stored)) => (from_stored(stored), "replayed", None),
             Ok(Applied::Reused) => (
                 Reply::error(
                     "op id already used for a different action: use a new op id for each action",
                 ),
                 "refused",
+                None,
             ),
             Err(failure) => {
-                let outcome = match &failure {
+                let (outcome, why) = match &failure {
                     Failure::Store(e) => {
                         tracing::error!(topic = %key.topic, action = %name, "action failed in the store: {e}");
-                        "failed"
+                        ("failed", Some(format!("{name} failed in the store: {e}")))
                     }
-                    Failure::Busy => "busy",
-                    Failure::RateLimited(_) => "rate_limited",
+                    Failure::Busy => (
+                        "busy",
+                        Some(format!("{name}: busy, other writers kept winning")),
+                    ),
+                    Failure::RateLimited(_) => ("rate_limited", None),
                 };
-                (failure.reply(), outcome)
+                (failure.reply(), outcome, why)
             }
         }
     }

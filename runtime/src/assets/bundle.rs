@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// The modules of rtux.js, in the order they are served: each sees what the
 /// ones before it define (they share one function scope).
-const MODULES: [(&str, &str); 13] = [
+const MODULES: [(&str, &str); 14] = [
     ("core", include_str!("../../assets/rtux/core.js")),
     ("channel", include_str!("../../assets/rtux/channel.js")),
     ("socket", include_str!("../../assets/rtux/socket.js")),
@@ -22,6 +22,7 @@ const MODULES: [(&str, &str); 13] = [
     ("resource", include_str!("../../assets/rtux/resource.js")),
     ("forms", include_str!("../../assets/rtux/forms.js")),
     ("refs", include_str!("../../assets/rtux/refs.js")),
+    ("live", include_str!("../../assets/rtux/live.js")),
     ("loading", include_str!("../../assets/rtux/loading.js")),
     ("start", include_str!("../../assets/rtux/start.js")),
 ];

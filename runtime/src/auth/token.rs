@@ -39,6 +39,11 @@ pub struct Claims {
     /// whose end closes the sockets it opened; `None` for anonymous visitors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// Whether the token opens the operators' pages ([`Tokens::issue_admin`]):
+    /// the dashboard at `/_rtux/dashboard`. Only a server with the secret can
+    /// set it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub admin: bool,
 }
 
 impl Claims {
@@ -139,7 +144,30 @@ impl Tokens {
 
     /// A token for `user_id`, valid for `ttl` from now.
     pub fn issue(&self, user_id: &str, name: Option<&str>, ttl: impl Into<Duration>) -> String {
-        self.sign(user_id, name, None, ttl.into())
+        self.sign(user_id, name, None, ttl.into(), false)
+    }
+
+    /// A token for an operator, `user_id`, that also opens the dashboard
+    /// ([`Claims::admin`]); valid for `ttl` from now. Give it only to people
+    /// who may see every topic's figures.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use rtux::auth::Tokens;
+    ///
+    /// let tokens = Tokens::new(b"an example secret of at least 32 bytes!").unwrap();
+    /// let admin = tokens.issue_admin("ops", Some("Ops"), Duration::from_secs(3600));
+    /// assert!(tokens.verify(&admin).unwrap().admin);
+    /// let visitor = tokens.issue("ana", None, Duration::from_secs(3600));
+    /// assert!(!tokens.verify(&visitor).unwrap().admin);
+    /// ```
+    pub fn issue_admin(
+        &self,
+        user_id: &str,
+        name: Option<&str>,
+        ttl: impl Into<Duration>,
+    ) -> String {
+        self.sign(user_id, name, None, ttl.into(), true)
     }
 
     /// A token for `user_id` signed in with the session `session_id`: an
@@ -163,10 +191,17 @@ impl Tokens {
         session_id: &str,
         ttl: impl Into<Duration>,
     ) -> String {
-        self.sign(user_id, name, Some(session_id), ttl.into())
+        self.sign(user_id, name, Some(session_id), ttl.into(), false)
     }
 
-    fn sign(&self, user_id: &str, name: Option<&str>, sid: Option<&str>, ttl: Duration) -> String {
+    fn sign(
+        &self,
+        user_id: &str,
+        name: Option<&str>,
+        sid: Option<&str>,
+        ttl: Duration,
+        admin: bool,
+    ) -> String {
         let now = unix_now();
         let claims = Claims {
             sub: user_id.to_owned(),
@@ -176,6 +211,7 @@ impl Tokens {
             aud: AUDIENCE.to_owned(),
             iss: self.issuer.clone(),
             sid: sid.map(str::to_owned),
+            admin,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .unwrap_or_else(|e| unreachable!("HS256 signing of plain claims cannot fail: {e}"))
@@ -247,6 +283,7 @@ mod tests {
             aud: AUDIENCE.into(),
             iss: ISSUER.into(),
             sid: None,
+            admin: false,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding)
             .expect("encode");

@@ -254,6 +254,7 @@ impl Link {
     fn lost(&self, n: usize) {
         let n = u64::try_from(n).unwrap_or(u64::MAX);
         let before = self.undelivered.fetch_add(n, Ordering::Relaxed);
+        crate::telemetry::pubsub_undelivered(n);
         if before == 0 || before / 1000 != (before + n) / 1000 {
             tracing::warn!(
                 undelivered = before + n,

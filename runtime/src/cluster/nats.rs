@@ -28,6 +28,7 @@ pub(super) async fn run(url: String, link: Arc<Link>, mut queued: mpsc::Receiver
                     }
                     (Event::Disconnected, _) => {
                         tracing::warn!("cluster: lost the NATS connection; reconnecting");
+                        crate::telemetry::pubsub_reconnect("nats");
                     }
                     (other, _) => tracing::debug!(event = %other, "cluster: NATS event"),
                 }

@@ -25,6 +25,7 @@ pub(super) async fn run(
             Ok(()) => return,
             Err(e) if connected => {
                 tracing::warn!(error = %e, "cluster: lost the Redis connection; reconnecting");
+                crate::telemetry::pubsub_reconnect("redis");
                 attempt = 0;
             }
             Err(e) => {

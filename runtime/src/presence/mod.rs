@@ -162,6 +162,22 @@ struct Shared {
     _stop_timers: DropGuard,
 }
 
+/// The `n` busiest topics of every shard, busiest first (then by name).
+fn busiest(shared: &Shared, n: usize) -> Vec<(Arc<str>, usize)> {
+    let mut all: Vec<(Arc<str>, usize)> = Vec::new();
+    for tracker in &shared.trackers {
+        all.extend(lock(tracker).users());
+    }
+    let order =
+        |a: &(Arc<str>, usize), b: &(Arc<str>, usize)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+    if all.len() > n && n > 0 {
+        all.select_nth_unstable_by(n - 1, order);
+    }
+    all.truncate(n);
+    all.sort_unstable_by(order);
+    all
+}
+
 impl Presence {
     /// A tracker that sends its diffs through `pubsub`. Starts its timer task on
     /// the current Tokio runtime (it ends when the last handle is dropped).
@@ -183,6 +199,7 @@ impl Presence {
         for shard in 0..SHARDS {
             tokio::spawn(timers::run(Arc::downgrade(&shared), shard, stop.clone()));
         }
+        tokio::spawn(timers::gauges(Arc::downgrade(&shared), stop.clone()));
         if let Some(cluster) = Cluster::of(&*shared.pubsub) {
             let member: Weak<dyn Member> = Arc::downgrade(&shared) as Weak<dyn Member>;
             cluster.join(member);
@@ -260,6 +277,27 @@ impl Presence {
     /// Whether a connection is tracked on a topic.
     pub fn is_tracked(&self, topic: &str, conn: ConnId) -> bool {
         self.tracker(topic).is_tracked(topic, conn)
+    }
+
+    /// The `n` topics with the most users present (on any node), busiest
+    /// first, with how many are.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::sync::Arc;
+    /// use rtux::presence::Presence;
+    /// use rtux::pubsub::LocalPubSub;
+    /// use serde_json::json;
+    ///
+    /// let presence = Presence::start(Arc::new(LocalPubSub::default()), Default::default());
+    /// presence.track("room:a", "ana", rtux::ConnId::next(), json!({})).unwrap();
+    /// presence.track("room:b", "ana", rtux::ConnId::next(), json!({})).unwrap();
+    /// presence.track("room:b", "bo", rtux::ConnId::next(), json!({})).unwrap();
+    /// assert_eq!(presence.busiest(1), vec![("room:b".into(), 2)]);
+    /// # }
+    /// ```
+    pub fn busiest(&self, n: usize) -> Vec<(Arc<str>, usize)> {
+        busiest(&self.shared, n)
     }
 
     /// The topic's presence list, in the shape of a `presence_state` payload.

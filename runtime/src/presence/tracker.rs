@@ -537,6 +537,14 @@ impl Tracker {
         }
     }
 
+    /// Each topic with someone present, and how many users (keys) are.
+    pub(super) fn users(&self) -> impl Iterator<Item = (Arc<str>, usize)> + '_ {
+        self.topics
+            .values()
+            .filter(|tp| !tp.keys.is_empty())
+            .map(|tp| (tp.name.clone(), tp.keys.len()))
+    }
+
     pub(super) fn is_tracked(&self, topic: &str, conn: ConnId) -> bool {
         self.topics
             .get(topic)

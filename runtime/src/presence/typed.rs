@@ -109,7 +109,7 @@ pub type JsonMap = serde_json::Map<String, Value>;
 /// The name a user shows: the token's `name`, or its user id.
 ///
 /// ```
-/// let claims = rtux::auth::Claims { sub: "u1".into(), exp: 0, iat: 0, name: None, aud: "rtux".into(), iss: "rtux".into(), sid: None };
+/// let claims = rtux::auth::Claims { sub: "u1".into(), exp: 0, iat: 0, name: None, aud: "rtux".into(), iss: "rtux".into(), sid: None, admin: false };
 /// assert_eq!(rtux::__private::display_name(&claims), "u1");
 /// ```
 pub fn display_name(claims: &Claims) -> String {

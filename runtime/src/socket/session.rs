@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::Shared;
 use super::writer;
 use crate::auth::Claims;
-use crate::channel::{AnyState, ChannelSocket, DynChannel, LeaveReason, check_topic};
+use crate::channel::{AnyState, ChannelSocket, DynChannel, JoinError, LeaveReason, check_topic};
 use crate::conn::CloseReason;
 use crate::conn::{Activity, ConnId};
 use crate::conn::{Lifeline, Outbox};
@@ -56,7 +56,10 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     // The first reason given is the one the client is told.
     let told = life.reason().cloned().unwrap_or(CloseReason::Gone);
     let (user, conn, code) = (&session.claims.sub, session.conn, told.code());
-    telemetry::socket_closed(code);
+    let reason = told
+        .frame()
+        .map_or_else(|| "the client left".to_owned(), |f| f.reason.to_string());
+    telemetry::socket_closed(code, &reason);
     match told {
         CloseReason::SlowConsumer => {
             tracing::warn!(%user, %conn, code, "socket closed: a slow consumer (its outbound queue was full)");
@@ -193,6 +196,15 @@ impl Session {
         }
     }
 
+    /// Refuses a join (a guard's or the channel's refusal), logged and
+    /// counted among the dashboard's errors.
+    fn refuse(&self, frame: &Frame, refused: &JoinError) {
+        tracing::debug!(topic = %frame.topic, user = %self.claims.sub, "join refused: {}", refused.response());
+        let why = refused.response()["reason"].as_str().unwrap_or("refused");
+        telemetry::channel_failed(&frame.topic, &format!("join refused: {why}"));
+        self.reply(frame, Reply::Error(refused.response().clone()));
+    }
+
     async fn join(&mut self, frame: Frame) {
         if let Err(reason) = check_topic(&frame.topic) {
             return self.reply(&frame, Reply::error(format!("invalid topic: {reason}")));
@@ -201,7 +213,7 @@ impl Session {
             return self.reply(&frame, Reply::error("unmatched topic"));
         };
         if let Err(refused) = self.shared.channels.admit(&frame.topic, &self.claims) {
-            return self.reply(&frame, Reply::Error(refused.response().clone()));
+            return self.refuse(&frame, &refused);
         }
         if let Some(old) = self.joined.remove(&frame.topic) {
             let old_ref = old.socket.join_ref().map(str::to_owned);
@@ -258,12 +270,12 @@ impl Session {
                 );
             }
             Ok(Err(refused)) => {
-                tracing::debug!(topic = %frame.topic, user = %self.claims.sub, "join refused: {}", refused.response());
                 self.shared.presence.untrack(&frame.topic, self.conn);
-                self.reply(&frame, Reply::Error(refused.response().clone()));
+                self.refuse(&frame, &refused);
             }
             Err(_panic) => {
                 tracing::error!(topic = %frame.topic, "channel join handler panicked");
+                telemetry::channel_failed(&frame.topic, "the join handler panicked");
                 self.shared.presence.untrack(&frame.topic, self.conn);
                 self.reply(&frame, Reply::error("join failed: server error"));
             }
@@ -305,6 +317,7 @@ impl Session {
             }
             Err(_panic) => {
                 tracing::error!(topic = %frame.topic, event = %frame.event, "channel handler panicked");
+                telemetry::channel_failed(&frame.topic, "a handler panicked");
                 let join_ref = joined.socket.join_ref().map(str::to_owned);
                 self.forget(&frame.topic);
                 self.push(join_ref.as_deref(), &frame.topic, events::ERROR, &json!({}));

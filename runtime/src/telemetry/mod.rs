@@ -15,6 +15,7 @@
 //! assert!(rtux::telemetry::names::ALL.contains(&rtux::telemetry::names::SOCKETS));
 //! ```
 
+pub(crate) mod activity;
 #[cfg(feature = "prometheus")]
 mod prometheus;
 
@@ -56,8 +57,16 @@ pub mod names {
     /// Histogram: frames waiting in a socket's outbound queue when the writer
     /// takes the next batch.
     pub const QUEUE_DEPTH: &str = "rtux_outbound_queue_depth";
+    /// Counter: times the cluster lost its pub/sub engine and reconnected,
+    /// by `engine` (redis, nats).
+    pub const PUBSUB_RECONNECTS: &str = "rtux_pubsub_reconnects_total";
+    /// Counter: messages this node could not hand to the pub/sub engine.
+    pub const PUBSUB_UNDELIVERED: &str = "rtux_pubsub_undelivered_total";
+    /// Gauge: users present on the busiest topics, by `topic` (the
+    /// [`PRESENCE_TOP`](super::PRESENCE_TOP) busiest only).
+    pub const PRESENCE_USERS: &str = "rtux_presence_users";
     /// Every name above.
-    pub const ALL: [&str; 12] = [
+    pub const ALL: [&str; 15] = [
         SOCKETS,
         JOINED,
         FRAMES_IN,
@@ -70,8 +79,15 @@ pub mod names {
         RATE_LIMITED,
         FANOUT_SECONDS,
         QUEUE_DEPTH,
+        PUBSUB_RECONNECTS,
+        PUBSUB_UNDELIVERED,
+        PRESENCE_USERS,
     ];
 }
+
+/// How many topics [`names::PRESENCE_USERS`] follows: the busiest, so the
+/// label set stays small however many topics there are.
+pub const PRESENCE_TOP: usize = 10;
 
 /// Gives each metric its unit and help text (what Prometheus shows beside
 /// it). [`Prometheus::install`] calls it; call it after installing another
@@ -97,21 +113,36 @@ pub fn describe() {
         QUEUE_DEPTH,
         "Frames in a socket's outbound queue when its writer takes a batch."
     );
+    describe_counter!(
+        PUBSUB_RECONNECTS,
+        "Times the pub/sub engine was lost and reconnected."
+    );
+    describe_counter!(
+        PUBSUB_UNDELIVERED,
+        "Messages that could not reach the pub/sub engine."
+    );
+    describe_gauge!(
+        PRESENCE_USERS,
+        "Users present on the busiest topics of this node."
+    );
 }
 
 /// A socket opened.
 pub(crate) fn socket_opened() {
     gauge!(names::SOCKETS).increment(1.0);
+    activity::socket(1);
 }
 
 /// A socket is gone (its session dropped, however it ended).
 pub(crate) fn socket_dropped() {
     gauge!(names::SOCKETS).decrement(1.0);
+    activity::socket(-1);
 }
 
-/// A socket closed with `code`.
-pub(crate) fn socket_closed(code: u16) {
+/// A socket closed with `code`, for `reason`.
+pub(crate) fn socket_closed(code: u16, reason: &str) {
     counter!(names::CLOSES, "code" => code.to_string()).increment(1);
+    activity::closed(code, reason);
 }
 
 /// A channel joined (`true`) or left.
@@ -119,14 +150,22 @@ pub(crate) fn joined(on: bool) {
     let g = gauge!(names::JOINED);
     if on {
         g.increment(1.0);
+        activity::joined(1);
     } else {
         g.decrement(1.0);
+        activity::joined(-1);
     }
+}
+
+/// A join of `topic` refused, or a channel handler that failed there.
+pub(crate) fn channel_failed(topic: &str, reason: &str) {
+    activity::failed("channel", format!("{topic}: {reason}"));
 }
 
 /// A frame received.
 pub(crate) fn frame_in() {
     counter!(names::FRAMES_IN).increment(1);
+    activity::frame_in();
 }
 
 /// A socket writer's metrics, looked up once when it starts (it records on
@@ -152,21 +191,58 @@ impl Written {
         self.frames.increment(frames);
         self.bytes.increment(bytes);
         self.depth.record(waiting as f64);
+        activity::written(frames, bytes);
     }
 }
 
-/// An action answered.
-pub(crate) fn action(kind: &'static str, outcome: &'static str, took: Duration) {
+/// An action on `topic` answered (`failure` says why, when it failed).
+pub(crate) fn action(
+    topic: &str,
+    kind: &'static str,
+    outcome: &'static str,
+    took: Duration,
+    failure: Option<&str>,
+) {
     counter!(names::ACTIONS, "kind" => kind, "outcome" => outcome).increment(1);
     histogram!(names::ACTION_SECONDS, "kind" => kind).record(took.as_secs_f64());
     if outcome == "conflict" {
         counter!(names::CONFLICTS).increment(1);
+    }
+    activity::action(topic, outcome, took);
+    if let Some(why) = failure {
+        activity::failed("action", format!("{topic}: {why}"));
     }
 }
 
 /// A push refused by the limit on `what`.
 pub(crate) fn rate_limited(what: &'static str) {
     counter!(names::RATE_LIMITED, "what" => what).increment(1);
+}
+
+/// The cluster lost its `engine` and is reconnecting.
+pub(crate) fn pubsub_reconnect(engine: &'static str) {
+    counter!(names::PUBSUB_RECONNECTS, "engine" => engine).increment(1);
+    activity::failed(
+        "pub/sub",
+        format!("lost the {engine} connection; reconnecting"),
+    );
+}
+
+/// `n` messages did not reach the pub/sub engine.
+pub(crate) fn pubsub_undelivered(n: u64) {
+    counter!(names::PUBSUB_UNDELIVERED).increment(n);
+}
+
+/// The users present on the busiest topics (at most [`PRESENCE_TOP`]), and
+/// the topics that left that list since the last call (their gauge goes to
+/// zero).
+pub(crate) fn presence_top(busiest: &[(String, usize)], dropped: &[String]) {
+    for topic in dropped {
+        gauge!(names::PRESENCE_USERS, "topic" => topic.clone()).set(0.0);
+    }
+    for (topic, users) in busiest {
+        gauge!(names::PRESENCE_USERS, "topic" => topic.clone()).set(*users as f64);
+    }
 }
 
 /// A broadcast queued for a topic's local subscribers in `took`.
