@@ -62,6 +62,23 @@ fn get(port: u16, path: &str) -> String {
     response
 }
 
+/// Reads the app's stdout on a thread of its own, so the app may print as
+/// long as it runs: the lines before the one with its address `url`, then
+/// the lines after that one as they come.
+fn lines_of(child: &mut Running, url: &str) -> (Vec<String>, std::sync::mpsc::Receiver<String>) {
+    let stdout = child.0.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let before = rx.iter().take_while(|l| !l.contains(url)).collect();
+    (before, rx)
+}
+
 /// Whether CI runs this (then nothing may skip).
 fn required() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
@@ -152,17 +169,23 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
             .spawn()
             .expect("the app starts"),
     );
-    let stdout = child.0.stdout.take().expect("stdout");
     let url = format!("http://127.0.0.1:{port}");
-    let printed: Vec<String> = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .take_while(|l| !l.contains(&url))
-        .collect();
+    let (printed, after) = lines_of(&mut child, &url);
     for path in paths {
         let page = get(port, path);
         assert!(page.starts_with("HTTP/1.1 200"), "{path}: {page}");
     }
+    // In development: the dashboard, and its URL with an admin token.
+    let dashboard = after
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("a line after the app's address");
+    let link = format!("Dashboard (development only): {url}/_rtux/dashboard#token=ey");
+    assert!(dashboard.starts_with(&link), "{dashboard}");
+    let page = get(port, "/_rtux/dashboard");
+    assert!(
+        page.starts_with("HTTP/1.1 200") && page.contains(r#"data-rtux-live="rtux:dashboard""#),
+        "{page}"
+    );
     drop(child);
     // LOG_FORMAT=json: one JSON object a line, for a log collector.
     let mut child = Running(
@@ -177,12 +200,10 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
             .spawn()
             .expect("the app starts"),
     );
-    let stdout = child.0.stdout.take().expect("stdout");
-    let logged: Vec<serde_json::Value> = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .take_while(|l| !l.contains(&url))
-        .filter_map(|l| serde_json::from_str(&l).ok())
+    let logged: Vec<serde_json::Value> = lines_of(&mut child, &url)
+        .0
+        .iter()
+        .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
     assert!(
         logged.iter().any(|l| l["level"] == "DEBUG"
@@ -204,6 +225,35 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
         !refused.status.success() && said.contains("set RTUX_SECRET"),
         "{said}"
     );
+    // In production (with a secret) there is no dashboard.
+    let mut child = Running(
+        Command::new(&app.binary)
+            .current_dir(dir)
+            .env("PORT", port.to_string())
+            .env("DATABASE_URL", &app.database_url)
+            .env("RTUX_ENV", "production")
+            .env(
+                "RTUX_SECRET",
+                "a production secret of at least 32 bytes, for this test",
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts"),
+    );
+    let (_, after) = lines_of(&mut child, &url);
+    let page = get(port, "/_rtux/dashboard");
+    assert!(
+        page.starts_with("HTTP/1.1 404"),
+        "no dashboard in production: {page}"
+    );
+    assert!(
+        after
+            .recv_timeout(std::time::Duration::from_millis(300))
+            .is_err(),
+        "no dashboard URL printed in production"
+    );
+    drop(child);
     browse(&app, browser);
     assert!(
         printed.iter().any(|l| l.contains("development secret")),

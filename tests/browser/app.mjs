@@ -12,6 +12,9 @@ export const URL_ = `http://127.0.0.1:${APP_PORT}`;
 
 let child = null;
 
+// Every line the app printed on stdout, across restarts.
+export const printed = [];
+
 // Starts the app; resolves once it prints the URL it serves.
 export const start = () => new Promise((resolve, reject) => {
   const env = { ...process.env, PORT: APP_PORT, DATABASE_URL: APP_DATABASE_URL };
@@ -20,6 +23,7 @@ export const start = () => new Promise((resolve, reject) => {
   const lines = createInterface({ input: child.stdout });
   const timer = setTimeout(() => reject(new Error("the app did not print its URL within 30 s")), 30000);
   lines.on("line", (line) => {
+    printed.push(line);
     if (line.includes(URL_)) { clearTimeout(timer); resolve(); }
   });
   child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`the app exited (${code}) before serving`)); });

@@ -1,13 +1,14 @@
 // The app `rtux new` generates, in real browser windows, as a person sees it:
 // presence, the empty state, an optimistic insert and toggle, a conflict panel
 // naming who saved, delete with undo; the server killed and started again
-// (banner, offline queue, new-version notice); a slow and a failed list load.
+// (banner, offline queue, new-version notice); a slow and a failed list load;
+// the development dashboard while a load runs.
 // Every page fails its test on any console error (a favicon 404 included).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./chromium.mjs";
 import { visible, hidden, style, shot, watchErrors, teachSeen, REFUSED_SOCKET } from "./see.mjs";
-import { URL_, start, kill } from "./app.mjs";
+import { URL_, start, kill, printed } from "./app.mjs";
 
 let browser;
 const windows = [];
@@ -205,5 +206,96 @@ test("a slow list shows its skeleton for a while; a failed one says so and retri
   await ana.page.click("[data-rtux-retry]");
   await visible(ana.page.locator("ul.notes"), "the list after Retry");
   await hidden(failed, "the failure after Retry");
+  await ana.close();
+});
+
+// A page at `url` as a person opens it (not waiting for a socket).
+const openAt = async (url) => {
+  const context = await browser.newContext();
+  await teachSeen(context);
+  const page = await context.newPage();
+  const watch = watchErrors(page);
+  await page.goto(url);
+  return { page, watch, close: async () => { await context.close(); watch.check(); } };
+};
+
+// Teaches the page `window.figure(label)`: the number on the dashboard's
+// tile labelled `label`, as shown.
+const teachFigures = (page) => page.evaluate(() => {
+  window.figure = (label) => {
+    const tile = [...document.querySelectorAll(".dash-tile")].find((t) => t.querySelector("span")?.textContent === label);
+    return tile ? Number(tile.querySelector("b").textContent) : NaN;
+  };
+});
+
+test("the dashboard: admins only, and its figures move on screen while a load runs", async () => {
+  let line;
+  for (let i = 0; i < 50 && !line; i++) {
+    line = printed.find((l) => l.startsWith("Dashboard (development only): "));
+    if (!line) await sleep(100);
+  }
+  assert.ok(line, `the app printed the dashboard's URL:\n${printed.join("\n")}`);
+  const url = line.slice(line.indexOf("http"));
+  assert.ok(url.startsWith(`${URL_}/_rtux/dashboard#token=`), line);
+
+  // Without a token the page says how to get one; a visitor's token is refused.
+  const bare = await openAt(`${URL_}/_rtux/dashboard`);
+  await visible(bare.page.getByText("This page needs an admin token"), "how to get in");
+  await hidden(bare.page.locator(".dash-tile"), "any figure");
+  await bare.close();
+  const ana = await open("Ana");
+  const visitorToken = await ana.page.evaluate(() => window.rtux.socket.token);
+  const visitor = await openAt(`${URL_}/_rtux/dashboard#token=${visitorToken}`);
+  await visible(visitor.page.getByText("the dashboard needs an admin token"), "the refusal, for a visitor");
+  await hidden(visitor.page.locator(".dash-tile"), "any figure, for a visitor");
+  await visitor.close();
+
+  const ops = await openAt(url);
+  await ops.page.waitForSelector("[data-rtux-app].rtux-connected");
+  await visible(ops.page.locator(".dash-tile", { hasText: "sockets" }), "the sockets figure");
+  await visible(ops.page.getByText("1 person viewing"), "the operator, present on the dashboard");
+  await visible(ops.page.getByText("this node (this one)"), "the node");
+  await visible(ops.page.getByText("join refused: the dashboard needs an admin token"), "the visitor's refusal among the errors");
+  // The board is at most a second old: wait for the operator's own socket.
+  await teachFigures(ops.page);
+  await ops.page.waitForFunction(() => window.figure("sockets") >= 2, null, { timeout: 5000 });
+  const before = await ops.page.evaluate(() => window.figure("sockets"));
+
+  // The load: three more visitors, each adding notes as fast as the app lets
+  // them (one with an empty title, refused).
+  const load = [await open("Cy"), await open("Di"), await open("Ed")];
+  const pushes = load.map(({ page }, n) => page.evaluate(async (n) => {
+    const ch = window.rtux.socket.channel("notes:board");
+    const client = `load-${n}-${Date.now()}`;
+    const statuses = [];
+    for (let i = 0; i < 40; i++) {
+      const title = i === 0 ? " " : `Load ${n}.${i}`;
+      const r = await ch.push("add", { client, op: `op-${i}`, at: Date.now(), temp_id: `t-${n}-${i}`, data: { title } });
+      statuses.push(r.status);
+      await new Promise((done) => setTimeout(done, 40));
+    }
+    return statuses;
+  }, n));
+  await ops.page.waitForFunction((b) => window.figure("sockets") >= b + 3 && window.figure("actions/s") > 0, before, { timeout: 10000 });
+  const present = ops.page.locator(".dash-table", { hasText: "Presence per topic" });
+  await visible(present.getByText("notes:board"), "the board's topic among the present");
+  await hidden(present.getByText("rtux:nodes"), "rtux's own topics, among the present");
+  await visible(ops.page.locator(".dash-table", { hasText: "Slowest topics" }).getByText("notes:board"), "the board's topic among the slowest");
+  await visible(ops.page.locator(".dash-chart svg polyline").first(), "a sparkline");
+  await shot(ops.page, "dashboard-under-load", { fullPage: true });
+  const statuses = (await Promise.all(pushes)).flat();
+  assert.ok(statuses.filter((s) => s === "ok").length >= 30, `most adds applied: ${statuses}`);
+  const legend = ops.page.locator(".dash-legend");
+  await visible(legend.getByText(/^applied \d+$/), "applied actions in the legend");
+  await visible(legend.getByText(/^refused \d+$/), "the refused adds in the legend");
+  const applied = Number((await legend.getByText(/^applied \d+$/).textContent()).split(" ")[1]);
+  assert.ok(applied >= 30, `the legend counts the load's adds: ${applied}`);
+
+  // The load leaves: its sockets go, the closes are listed with their reason.
+  for (const w of load) await w.close();
+  await ops.page.waitForFunction((b) => window.figure("sockets") <= b, before, { timeout: 10000 });
+  await visible(ops.page.locator(".dash-table", { hasText: "Recent closes" }).getByText("the client left"), "the closes and their reason");
+  await shot(ops.page, "dashboard-after-load", { fullPage: true });
+  await ops.close();
   await ana.close();
 });

@@ -125,16 +125,26 @@ impl Locks {
         conn: ConnId,
         active: bool,
     ) -> Result<Grant, LockError> {
-        self.acquire_at(
-            topic,
-            record,
-            section,
-            holder,
-            &conn.global(),
-            active,
-            now_ms(),
-        )
-        .await
+        let got = self
+            .acquire_at(
+                topic,
+                record,
+                section,
+                holder,
+                &conn.global(),
+                active,
+                now_ms(),
+            )
+            .await;
+        match &got {
+            Ok(grant) => {
+                tracing::debug!(topic, record, section, user = %holder.user, generation = grant.generation, "lock granted");
+            }
+            Err(refused) => {
+                tracing::debug!(topic, record, section, user = %holder.user, "lock refused: {refused}")
+            }
+        }
+        got
     }
 
     #[allow(
@@ -207,7 +217,10 @@ impl Locks {
             .lock_release((topic, record, section), &conn.global())
             .await?
         {
-            true => Ok(()),
+            true => {
+                tracing::debug!(topic, record, section, %conn, "lock released");
+                Ok(())
+            }
             false => Err(LockError::NotHeld),
         }
     }
@@ -217,7 +230,12 @@ impl Locks {
     /// then expire at their TTL).
     pub async fn release_conn(&self, topic: &str, conn: ConnId) -> Vec<(String, String)> {
         match self.store.lock_release_conn(topic, &conn.global()).await {
-            Ok(gone) => gone,
+            Ok(gone) => {
+                if !gone.is_empty() {
+                    tracing::debug!(topic, %conn, locks = gone.len(), "a leaving connection's locks released");
+                }
+                gone
+            }
             Err(e) => {
                 tracing::error!(
                     topic,

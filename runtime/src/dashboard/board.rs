@@ -75,12 +75,17 @@ impl Board {
     /// `{"parts": [{"id", "html"}]}`: the board now.
     fn parts(&self, history: &History) -> Value {
         let (closes, errors) = activity::recent();
+        // The app's topics: rtux's own (the dashboard, the nodes) are not
+        // what an operator looks for here.
+        let mut present = self.presence.busiest(telemetry::PRESENCE_TOP + 2);
+        present.retain(|(topic, _)| ![TOPIC, NODES_TOPIC].contains(&&**topic));
+        present.truncate(telemetry::PRESENCE_TOP);
         let html = render::board(
             history,
             &Around {
                 node: &self.node,
                 nodes: &self.presence.list(NODES_TOPIC),
-                present: &self.presence.busiest(telemetry::PRESENCE_TOP),
+                present: &present,
                 closes: &closes,
                 errors: &errors,
             },

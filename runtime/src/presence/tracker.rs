@@ -218,6 +218,9 @@ impl TopicPresence {
         };
         self.pending.record(!large);
         if large {
+            if self.summary.is_none() {
+                tracing::debug!(topic = %self.name, metas, "presence: a large room; a summary per interval from now on");
+            }
             self.waiting.clear();
             let payload = summary(&self.keys, |e| &e.meta);
             if self.summary.as_ref().is_some_and(|s| s.payload == payload) {
@@ -235,12 +238,14 @@ impl TopicPresence {
                 frame: frame.into(),
             });
         } else if self.summary.take().is_some() {
+            tracing::debug!(topic = %self.name, metas, "presence: back under the summary threshold; the whole state sent");
             self.waiting.clear();
             let state = serde_json::to_value(ListView(Some(&self.keys)))
                 .unwrap_or_else(|e| unreachable!("string-keyed JSON: {e}"));
             broadcast(pubsub, &self.name, events::PRESENCE_STATE, state);
         } else {
             if !self.waiting.is_empty() {
+                tracing::debug!(topic = %self.name, joiners = self.waiting.len(), "presence: one state encoded for every joiner of the window");
                 let state = ListView(Some(&self.keys));
                 let frame = Utf8Bytes::from(encode_push(
                     None,
@@ -253,6 +258,8 @@ impl TopicPresence {
                 }
             }
             if let Some(diff) = diff {
+                let count = |side: &str| diff[side].as_object().map_or(0, serde_json::Map::len);
+                tracing::debug!(topic = %self.name, joins = count("joins"), leaves = count("leaves"), "presence: the window's changes coalesced into one diff");
                 broadcast(pubsub, &self.name, events::PRESENCE_DIFF, diff);
             }
         }

@@ -220,6 +220,7 @@ pub(crate) fn rate_limited(what: &'static str) {
 }
 
 /// The cluster lost its `engine` and is reconnecting.
+#[cfg(any(feature = "redis", feature = "nats"))]
 pub(crate) fn pubsub_reconnect(engine: &'static str) {
     counter!(names::PUBSUB_RECONNECTS, "engine" => engine).increment(1);
     activity::failed(

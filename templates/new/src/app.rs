@@ -1,6 +1,7 @@
 //! The router: pages, the socket, the resources' channels.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -8,6 +9,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::AppendHeaders;
 use axum::routing::get;
 use rtux::Endpoint;
+use rtux::dashboard::Dashboard;
 use rtux::presence::PresenceMeta;
 use rtux::store::Store;
 use rtux::ui::Html;
@@ -80,6 +82,9 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
         .pubsub(pubsub)
         .presence(Viewer::config())
         .views(views::env())
+        // The live dashboard at /_rtux/dashboard (admin tokens only), in
+        // development only: `run` prints its URL.
+        .dashboard((!config.production).then(Dashboard::admins))
         // The one board's topic only: no visitor can make a collection of their own.
         .resource::<Note>(views::BOARD_TOPIC, &store)
         // rtux:channels (rtux gen adds channels above this line)
@@ -117,7 +122,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
     if config.development_secret && config.production {
         return Err(Error::DevelopmentSecretInProduction);
     }
-    let app = router(&config).await?;
+    let (app, endpoint) = build(&config).await?;
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .map_err(|source| Error::Listen { addr: config.addr.clone(), source })?;
@@ -125,6 +130,11 @@ pub async fn run(config: Config) -> Result<(), Error> {
         println!("Using the development secret: set RTUX_SECRET (32+ random bytes) in production.");
     }
     println!("<< title >> is running on http://{}: open it in two windows. Ctrl-C stops it.", config.addr);
+    if !config.production {
+        // An admin token for whoever reads this terminal, valid for 12 hours.
+        let token = endpoint.tokens().issue_admin("developer", Some("Developer"), Duration::from_secs(12 * 3600));
+        println!("Dashboard (development only): http://{}{}#token={token}", config.addr, rtux::dashboard::PATH);
+    }
     // With the client's address, for limits per address (sign-in attempts).
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
