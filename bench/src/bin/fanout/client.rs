@@ -11,9 +11,9 @@ use serde_json::json;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::servers::{SECRET, TOPIC, broadcast_frame};
+use crate::servers::{SECRET, TOPIC, TRACKED_TOPIC, broadcast_frame};
 
-type Ws = rtux::testing::RawSocket;
+pub(crate) type Ws = rtux::testing::RawSocket;
 
 /// Which server a client talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,8 +22,14 @@ pub(crate) enum Kind {
     Rtux,
     /// rtux with its metrics recorded (Prometheus) and INFO logs formatted.
     RtuxObserved,
+    /// rtux on a topic whose channel tracks each joiner's presence.
+    RtuxPresence,
     /// The bare baseline: any text frame is a broadcast.
     Baseline,
+    /// socketioxide (Rust): Socket.IO over Engine.IO 4, in a room.
+    Socketioxide,
+    /// Node's socket.io 4.8: the same protocol.
+    SocketIoNode,
 }
 
 impl Kind {
@@ -31,7 +37,21 @@ impl Kind {
         match self {
             Kind::Rtux => "rtux",
             Kind::RtuxObserved => "rtux with metrics and INFO logs",
+            Kind::RtuxPresence => "rtux, presence tracked",
             Kind::Baseline => "baseline (bare tokio-tungstenite)",
+            Kind::Socketioxide => "socketioxide 0.18 (Rust)",
+            Kind::SocketIoNode => "socket.io 4.8 (Node)",
+        }
+    }
+
+    /// The subcommand that serves it.
+    pub(crate) fn serve(self) -> &'static str {
+        match self {
+            Kind::Rtux | Kind::RtuxPresence => "serve-rtux",
+            Kind::RtuxObserved => "serve-rtux-observed",
+            Kind::Baseline => "serve-baseline",
+            Kind::Socketioxide => "serve-socketioxide",
+            Kind::SocketIoNode => "serve-socketio-node",
         }
     }
 }
@@ -39,20 +59,60 @@ impl Kind {
 /// Connects, and for rtux joins the topic; returns the open socket.
 pub(crate) async fn connect(kind: Kind, addr: SocketAddr, user: &str) -> Result<Ws, String> {
     let opened = match kind {
-        Kind::Rtux | Kind::RtuxObserved => {
+        Kind::Rtux | Kind::RtuxObserved | Kind::RtuxPresence => {
             let tokens = rtux::auth::Tokens::new(SECRET.as_bytes()).map_err(|e| e.to_string())?;
             let token = tokens.issue(user, None, Duration::from_secs(3600));
-            rtux::testing::open_joined(&rtux::testing::socket_url(addr, &token), TOPIC, json!({}))
+            let topic = if kind == Kind::RtuxPresence {
+                TRACKED_TOPIC
+            } else {
+                TOPIC
+            };
+            rtux::testing::open_joined(&rtux::testing::socket_url(addr, &token), topic, json!({}))
                 .await
         }
         Kind::Baseline => tokio_tungstenite::connect_async(format!("ws://{addr}/"))
             .await
             .map(|(ws, _)| ws)
             .map_err(|e| format!("connect: {e}")),
+        Kind::Socketioxide | Kind::SocketIoNode => socket_io(addr).await,
     };
     opened.map_err(|e| {
         format!("{e} (for 10,000 clients, raise the open-files limit: ulimit -n 25000)")
     })
+}
+
+/// A Socket.IO connection over a WebSocket (Engine.IO 4, no polling first):
+/// the server's open packet, then the default namespace's connect, answered
+/// once the server has put the socket in the room.
+async fn socket_io(addr: SocketAddr) -> Result<Ws, String> {
+    let url = format!("ws://{addr}/socket.io/?EIO=4&transport=websocket");
+    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    // Waits for a packet starting with `wanted`, answering pings (socketioxide
+    // sends its first at once).
+    let packet = async |ws: &mut Ws, wanted: &str| -> Result<(), String> {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Text(t))) if t.starts_with(wanted) => return Ok(()),
+                Some(Ok(Message::Text(t))) if t.as_str() == "2" => ws
+                    .send(Message::text("3"))
+                    .await
+                    .map_err(|e| format!("socket.io pong: {e}"))?,
+                other => {
+                    return Err(format!(
+                        "socket.io: expected a {wanted} packet, got {other:?}"
+                    ));
+                }
+            }
+        }
+    };
+    packet(&mut ws, "0{").await?;
+    ws.send(Message::text("40"))
+        .await
+        .map_err(|e| format!("socket.io connect: {e}"))?;
+    packet(&mut ws, "40{").await?;
+    Ok(ws)
 }
 
 /// Reads `expected` shouts, counting each in `delivered`; returns the delivery
@@ -105,10 +165,11 @@ pub(crate) async fn shout(
     let t = u64::try_from(epoch.elapsed().as_micros()).unwrap_or(u64::MAX);
     let payload = json!({ "i": i, "t": t });
     let text = match kind {
-        Kind::Rtux | Kind::RtuxObserved => {
+        Kind::Rtux | Kind::RtuxObserved | Kind::RtuxPresence => {
             json!(["1", i.to_string(), TOPIC, "shout", payload]).to_string()
         }
         Kind::Baseline => broadcast_frame(&payload),
+        Kind::Socketioxide | Kind::SocketIoNode => format!(r#"42["shout",{payload}]"#),
     };
     sink.send(Message::text(text))
         .await

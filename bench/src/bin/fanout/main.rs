@@ -1,12 +1,16 @@
 //! `fanout`: broadcast fan-out and memory per idle connection, rtux beside a bare
-//! tokio-tungstenite broadcast server, each run as a child process on loopback.
+//! tokio-tungstenite broadcast server (or, with `--peers`, beside socketioxide
+//! and Node's socket.io too), each run as a child process on loopback.
 //!
 //! ```text
 //! cargo run -p rtux-bench --release --bin fanout -- --write docs/benchmarks.md
 //! cargo run -p rtux-bench --release --bin fanout -- --telemetry --write docs/benchmarks.md
+//! npm ci --prefix bench/peers/socketio
+//! cargo run -p rtux-bench --release --bin fanout -- --peers --write docs/benchmarks.md
 //! ```
 
 mod client;
+mod peers;
 mod report;
 mod run;
 mod servers;
@@ -35,6 +39,12 @@ enum Serve {
     /// Serve rtux with its metrics recorded and INFO logs formatted.
     #[command(name = "serve-rtux-observed")]
     RtuxObserved,
+    /// Serve socketioxide on 127.0.0.1 and print its address.
+    #[command(name = "serve-socketioxide")]
+    Socketioxide,
+    /// Become Node's socket.io server (bench/peers/socketio), which prints its address.
+    #[command(name = "serve-socketio-node")]
+    SocketIoNode,
 }
 
 fn main() -> std::process::ExitCode {
@@ -44,6 +54,8 @@ fn main() -> std::process::ExitCode {
             Some(Serve::Rtux) => servers::serve_rtux().await,
             Some(Serve::Baseline) => servers::serve_baseline().await,
             Some(Serve::RtuxObserved) => servers::serve_rtux_observed().await,
+            Some(Serve::Socketioxide) => servers::serve_socketioxide().await,
+            Some(Serve::SocketIoNode) => servers::serve_socketio_node(),
             None => run::run(cli.run).await,
         }
     })

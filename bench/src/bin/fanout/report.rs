@@ -1,6 +1,7 @@
 //! The results as Markdown, for docs/benchmarks.md.
 
 use crate::client::Kind;
+use crate::peers::{RoundTrips, STORM_AT_ONCE, Storm};
 use crate::run::Round;
 
 pub(crate) fn markdown(
@@ -147,4 +148,191 @@ pub(crate) fn cluster(
         ));
     }
     out
+}
+
+/// The chart [`peers_chart`] draws, written beside docs/benchmarks.md.
+pub(crate) const PEERS_CHART: &str = "peers_fanout.svg";
+
+/// What a fan-out run was asked for.
+pub(crate) struct Runs<'a> {
+    pub(crate) subscribers: &'a [usize],
+    pub(crate) deliveries: u64,
+    pub(crate) window: u64,
+    /// Clients a storm, requests timed.
+    pub(crate) storm: usize,
+    pub(crate) asks: u64,
+}
+
+/// rtux beside the servers people would pick instead.
+pub(crate) fn peers(
+    rounds: &[Round],
+    storms: &[Storm],
+    trips: &[RoundTrips],
+    runs: &Runs<'_>,
+) -> String {
+    let Runs {
+        subscribers,
+        deliveries,
+        window,
+        storm,
+        asks,
+    } = *runs;
+    let mut out =
+        String::from("## Fan-out beside the peers: socketioxide and Node's socket.io\n\n");
+    out.push_str("Targets (issue 19): at least 1.5× socket.io's deliveries/s and at most 0.5× its memory per idle connection; at least socketioxide's on every row.\n\n");
+    out.push_str("```sh\nnpm ci --prefix bench/peers/socketio\n```\n\n");
+    let flags = format!("--peers --storm {storm} --asks {asks} ");
+    out.push_str(&command(&flags, subscribers, deliveries, window));
+    out.push_str(&format!(
+        "Machine: {}; client and server share them, on loopback.\n\n",
+        rtux_bench::machine()
+    ));
+    out.push_str("The fan-out above, with the same client harness against each server in a fresh process: one room (a topic for rtux), every subscriber joined, a publisher whose message goes to everyone else in it. ");
+    out.push_str("socketioxide 0.18 (Rust, on axum) and socket.io 4.8 (Node) speak Socket.IO over a WebSocket (Engine.IO 4, no polling), each set up as its docs recommend for production (socket.io: `bufferutil` and `utf-8-validate`, the connection's HTTP request dropped, no client bundle, no compression, `NODE_ENV=production`; bench/peers/socketio/server.mjs); both ping every 5 minutes instead of 25 s, since the benchmark's idle clients do not answer pings. ");
+    out.push_str("rtux's figures include its protocol's work: a signed token checked at connect, a join authorized per topic, per-socket rate and queue bounds.\n\n");
+    out.push_str(&format!(
+        "![deliveries a second and memory per connection, by server]({PEERS_CHART})\n\n"
+    ));
+    out.push_str("| subscribers | server | delivered/s | rtux ÷ this | p50 / p99 loaded | p50 / p99 paced | KiB per idle connection | rtux's memory ÷ this |\n");
+    out.push_str("|---:|---|---:|---:|---:|---:|---:|---:|\n");
+    for r in rounds {
+        let rtux = rounds
+            .iter()
+            .find(|b| b.kind == Kind::Rtux && b.subscribers == r.subscribers);
+        let (speed, memory) = rtux.map_or(("—".into(), "—".into()), |x| {
+            (
+                format!("{:.2}×", x.throughput() / r.throughput()),
+                format!(
+                    "{:.2}×",
+                    x.kib_per_connection() / r.kib_per_connection().max(0.1)
+                ),
+            )
+        });
+        out.push_str(&format!(
+            "| {} | {} | {:.0} | {speed} | {} / {} | {} / {} | {:.1} | {memory} |\n",
+            r.subscribers,
+            r.kind.name(),
+            r.throughput(),
+            ms(r.loaded.p50_us),
+            ms(r.loaded.p99_us),
+            ms(r.paced.p50_us),
+            ms(r.paced.p99_us),
+            r.kib_per_connection(),
+        ));
+    }
+    out.push_str(&format!("\n**Connect-and-join storm.** {storm} clients open a socket and join the room as fast as they can ({STORM_AT_ONCE} being opened at any moment), each server fresh, three times (the median run is shown); a join's time runs from opening the TCP connection to the join's answer (Socket.IO: the namespace's connect, after which the server has put the socket in the room). Each client then reads what the server sends until the last has joined. rtux runs twice: a topic without presence, and one whose channel tracks every joiner's presence (the others in the room hear of it: diffs, then summaries past 1,000).\n\n"));
+    out.push_str("| server | joins/s | rtux ÷ this | join p50 / p99 |\n|---|---:|---:|---:|\n");
+    let rtux = storms.iter().find(|s| s.kind == Kind::Rtux);
+    for s in storms {
+        let ratio = rtux.map_or("—".into(), |x| {
+            format!("{:.2}×", x.per_second() / s.per_second())
+        });
+        out.push_str(&format!(
+            "| {} | {:.0} | {ratio} | {:.1} / {:.1} ms |\n",
+            s.kind.name(),
+            s.per_second(),
+            s.p_ms(50.0),
+            s.p_ms(99.0)
+        ));
+    }
+    out.push_str(&format!("\n**Request/reply.** One client sends {asks} pushes, one after another, each answered by the server (rtux: a channel's `Reply::ok`; Socket.IO: an acknowledgement); the round trip runs from sending to reading the answer.\n\n"));
+    out.push_str("| server | round trip p50 / p99 | rtux's p50 ÷ this |\n|---|---:|---:|\n");
+    let rtux = trips.iter().find(|t| t.kind == Kind::Rtux);
+    for t in trips {
+        let ratio = rtux.map_or("—".into(), |x| {
+            format!("{:.2}×", x.p_ms(50.0) / t.p_ms(50.0).max(0.001))
+        });
+        out.push_str(&format!(
+            "| {} | {:.3} / {:.3} ms | {ratio} |\n",
+            t.kind.name(),
+            t.p_ms(50.0),
+            t.p_ms(99.0)
+        ));
+    }
+    out
+}
+
+/// A chart's title, the figure it draws and how its bars are labelled.
+type Panel = (&'static str, fn(&Round) -> f64, fn(f64) -> String);
+
+/// Two bar charts as one SVG: deliveries a second, and KiB per idle
+/// connection, a group of bars per subscriber count, a bar per server.
+pub(crate) fn peers_chart(rounds: &[Round]) -> String {
+    const W: f64 = 760.0;
+    const PANEL: f64 = 200.0;
+    const LEFT: f64 = 60.0;
+    const COLOURS: [(Kind, &str); 4] = [
+        (Kind::Baseline, "#94a3b8"),
+        (Kind::Rtux, "#2563eb"),
+        (Kind::Socketioxide, "#f59e0b"),
+        (Kind::SocketIoNode, "#16a34a"),
+    ];
+    let mut counts: Vec<usize> = rounds.iter().map(|r| r.subscribers).collect();
+    counts.dedup();
+    let height = 2.0 * PANEL + 125.0;
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height}" viewBox="0 0 {W} {height}" font-family="sans-serif" font-size="12"><rect width="{W}" height="{height}" fill="#fff"/>"##
+    );
+    let panels: [Panel; 2] = [
+        (
+            "Deliveries a second (more is better)",
+            Round::throughput,
+            |v| format!("{:.0}k", v / 1000.0),
+        ),
+        (
+            "KiB per idle connection (less is better)",
+            Round::kib_per_connection,
+            |v| format!("{v:.1}"),
+        ),
+    ];
+    for (p, (title, value, label)) in panels.iter().enumerate() {
+        let top = 30.0 + p as f64 * (PANEL + 40.0);
+        let max = rounds.iter().map(value).fold(0.0_f64, f64::max).max(1.0);
+        svg.push_str(&format!(
+            r##"<text x="{LEFT}" y="{:.0}" font-size="14" font-weight="bold">{title}</text>"##,
+            top - 8.0
+        ));
+        let group = (W - LEFT - 20.0) / counts.len().max(1) as f64;
+        for (g, n) in counts.iter().enumerate() {
+            let x0 = LEFT + g as f64 * group;
+            let bar = (group - 40.0) / COLOURS.len() as f64;
+            for (b, (kind, colour)) in COLOURS.iter().enumerate() {
+                let Some(r) = rounds
+                    .iter()
+                    .find(|r| r.kind == *kind && r.subscribers == *n)
+                else {
+                    continue;
+                };
+                let v = value(r);
+                let h = v / max * (PANEL - 40.0);
+                let (x, y) = (x0 + 20.0 + b as f64 * bar, top + PANEL - 20.0 - h);
+                svg.push_str(&format!(
+                    r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{colour}"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"##,
+                    bar - 6.0,
+                    x + (bar - 6.0) / 2.0,
+                    y - 4.0,
+                    label(v)
+                ));
+            }
+            svg.push_str(&format!(
+                r##"<text x="{:.1}" y="{:.0}" text-anchor="middle">{n} subscribers</text>"##,
+                x0 + group / 2.0,
+                top + PANEL - 4.0
+            ));
+        }
+    }
+    for (i, (kind, colour)) in COLOURS.iter().enumerate() {
+        let (x, legend_y) = (
+            LEFT + (i % 2) as f64 * 330.0,
+            2.0 * PANEL + 95.0 + (i / 2) as f64 * 18.0,
+        );
+        svg.push_str(&format!(
+            r##"<rect x="{x}" y="{:.0}" width="12" height="12" fill="{colour}"/><text x="{:.0}" y="{legend_y:.0}">{}</text>"##,
+            legend_y - 10.0,
+            x + 16.0,
+            kind.name()
+        ));
+    }
+    svg.push_str("</svg>\n");
+    svg
 }

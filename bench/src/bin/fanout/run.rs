@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use tokio::time::Instant;
 
 use crate::client::{self, Kind};
-use crate::report;
+use crate::{peers, report};
 use rtux_bench::{Nodes, percentile, rss_sum_kib};
 
 /// What to measure.
@@ -40,6 +40,17 @@ pub(crate) struct RunArgs {
     /// metrics recorded (Prometheus) and INFO logs formatted.
     #[arg(long, conflicts_with = "pubsub")]
     telemetry: bool,
+    /// Measure the peers instead: the baseline, rtux, socketioxide and
+    /// Node's socket.io 4.8 (`npm ci --prefix bench/peers/socketio` first),
+    /// with a chart beside the file `--write` names.
+    #[arg(long, conflicts_with_all = ["pubsub", "telemetry"])]
+    peers: bool,
+    /// Clients in each connect-and-join storm (`--peers`).
+    #[arg(long, default_value_t = peers::STORM, requires = "peers")]
+    storm: usize,
+    /// Request/reply round trips timed (`--peers`).
+    #[arg(long, default_value_t = peers::ASKS, requires = "peers")]
+    asks: u64,
 }
 
 /// Delivery latency percentiles, in µs.
@@ -101,6 +112,12 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
     }
     // Baseline then rtux; or, scaling out, rtux on one node then on several.
     let setups: &[(Kind, usize)] = match (&args.pubsub, args.telemetry) {
+        _ if args.peers => &[
+            (Kind::Baseline, 1),
+            (Kind::Rtux, 1),
+            (Kind::Socketioxide, 1),
+            (Kind::SocketIoNode, 1),
+        ],
         (_, true) => &[(Kind::Rtux, 1), (Kind::RtuxObserved, 1)],
         (None, false) => &[(Kind::Baseline, 1), (Kind::Rtux, 1)],
         (Some(_), false) => &[(Kind::Rtux, 1), (Kind::Rtux, args.nodes)],
@@ -123,6 +140,26 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
         }
     }
     let (section, markdown) = match &args.pubsub {
+        None if args.peers => {
+            let (storms, trips) = peers::storms_and_trips(args.storm, args.asks).await?;
+            let chart = report::peers_chart(&rounds);
+            if let Some(path) = &args.write {
+                let at = path.with_file_name(report::PEERS_CHART);
+                std::fs::write(&at, chart).map_err(|e| format!("write {}: {e}", at.display()))?;
+                eprintln!("Wrote {}.", at.display());
+            }
+            let runs = report::Runs {
+                subscribers: &args.subscribers,
+                deliveries: args.deliveries,
+                window: args.window,
+                storm: args.storm,
+                asks: args.asks,
+            };
+            (
+                "peers_fanout",
+                report::peers(&rounds, &storms, &trips, &runs),
+            )
+        }
         None if args.telemetry => (
             "telemetry_fanout",
             report::telemetry(&rounds, &args.subscribers, args.deliveries, args.window),
@@ -152,12 +189,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 }
 
 async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Round, String> {
-    let serve = match kind {
-        Kind::Rtux => "serve-rtux",
-        Kind::RtuxObserved => "serve-rtux-observed",
-        Kind::Baseline => "serve-baseline",
-    };
-    let servers = Nodes::spawn(&[serve], &[], nodes, args.pubsub.as_deref()).await?;
+    let servers = Nodes::spawn(&[kind.serve()], &[], nodes, args.pubsub.as_deref()).await?;
     let addrs = &servers.addrs;
     let addr = addrs[0];
     tokio::time::sleep(Duration::from_millis(300)).await;

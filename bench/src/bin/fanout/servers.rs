@@ -6,10 +6,13 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use rtux::{Channel, ChannelSocket, Endpoint, JoinError, Limits, Reply};
 use serde_json::{Value, json};
+use socketioxide::SocketIo;
+use socketioxide::extract::{AckSender, Data, SocketRef};
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -19,9 +22,38 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 pub(crate) const SECRET: &str = "rtux benchmark secret, loopback only, 32+ bytes";
 /// The topic every subscriber joins.
 pub(crate) const TOPIC: &str = "bench:fanout";
+/// The topic whose joiners are present (the storm's rtux with presence).
+pub(crate) const TRACKED_TOPIC: &str = "tracked:storm";
 
-/// `bench:*`: join without presence; `shout` goes to everyone else.
+/// `bench:*`: join without presence; `shout` goes to everyone else, `ask`
+/// is answered.
 struct Fanout;
+
+/// `tracked:*`: each joiner tracked in the topic's presence, as a page of an
+/// app made by `rtux new` is (its meta: a name).
+struct Tracked;
+
+impl Channel for Tracked {
+    type State = ();
+
+    async fn join(
+        &self,
+        _: &str,
+        _: Value,
+        socket: &mut ChannelSocket,
+    ) -> Result<((), Value), JoinError> {
+        let name = socket.user_id().to_owned();
+        socket
+            .presence()
+            .track(json!({ "name": name }))
+            .map_err(|e| JoinError::new(e.to_string()))?;
+        Ok(((), json!({})))
+    }
+
+    async fn handle_in(&self, _: &str, _: Value, _: &mut (), _: &mut ChannelSocket) -> Reply {
+        Reply::error("nothing to do here")
+    }
+}
 
 impl Channel for Fanout {
     type State = ();
@@ -42,6 +74,9 @@ impl Channel for Fanout {
         _: &mut (),
         socket: &mut ChannelSocket,
     ) -> Reply {
+        if event == "ask" {
+            return Reply::ok(payload);
+        }
         socket.broadcast_from(event, payload);
         Reply::NoReply
     }
@@ -68,6 +103,7 @@ pub(crate) async fn serve_rtux() -> Result<(), String> {
     let endpoint = Endpoint::builder(SECRET)
         .pubsub(pubsub)
         .channel("bench:*", Fanout)
+        .channel("tracked:*", Tracked)
         .limits(limits)
         .build()
         .map_err(|e| e.to_string())?;
@@ -130,6 +166,57 @@ pub(crate) async fn serve_baseline() -> Result<(), String> {
             writer.abort();
         });
     }
+}
+
+/// How often the Socket.IO peers ping: every 5 minutes instead of 25 s, as
+/// the benchmark's idle clients do not answer (liveness only; the same for
+/// both peers, see bench/peers/socketio/server.mjs).
+const SOCKET_IO_PING: Duration = Duration::from_secs(300);
+
+/// socketioxide as its docs show it on axum: one namespace, every socket in
+/// the room; a `shout` goes to the room but its sender, an `ask` is answered
+/// through its ack.
+pub(crate) async fn serve_socketioxide() -> Result<(), String> {
+    async fn on_connect(socket: SocketRef) {
+        socket.join(TOPIC);
+        socket.on("shout", on_shout);
+        socket.on("ask", on_ask);
+    }
+    async fn on_shout(socket: SocketRef, Data(payload): Data<Value>) {
+        let _dropped = socket.to(TOPIC).emit("shout", &payload).await;
+    }
+    async fn on_ask(Data(payload): Data<Value>, ack: AckSender) {
+        let _gone = ack.send(&payload);
+    }
+    let (layer, io) = SocketIo::builder()
+        .ping_interval(SOCKET_IO_PING)
+        .ping_timeout(Duration::from_secs(60))
+        .build_layer();
+    io.ns("/", on_connect);
+    let listener = listen().await?;
+    axum::serve(listener, axum::Router::new().layer(layer))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Node's socket.io 4.8 (bench/peers/socketio): this process becomes
+/// `node server.mjs` (same pid, so its memory is measured as the others').
+pub(crate) fn serve_socketio_node() -> Result<(), String> {
+    use std::os::unix::process::CommandExt;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("peers/socketio");
+    if !dir.join("node_modules/socket.io").is_dir() {
+        return Err(format!(
+            "socket.io is not installed: npm ci --prefix {}",
+            dir.display()
+        ));
+    }
+    let failed = std::process::Command::new("node")
+        .arg(dir.join("server.mjs"))
+        .env("NODE_ENV", "production")
+        .exec();
+    Err(format!(
+        "cannot run node (install Node.js 18 or later): {failed}"
+    ))
 }
 
 /// The baseline's WebSocket buffers: the same as rtux's defaults (4 KiB read,
