@@ -41,7 +41,9 @@ class PresenceView {
     });
     this.wireInputs();
     this.wireActivity();
-    if (root.hasAttribute("data-rtux-cursors")) this.wireCursors();
+    // Cursors move in the element marked data-rtux-cursors: this one or one around it.
+    const area = root.closest("[data-rtux-cursors]");
+    if (area) this.wireCursors(area);
   }
   send(event, payload = {}) { return this.channel.push(`presence:${event}`, payload); }
   // The app's fields this view speaks for: all of them, or those naming its topic.
@@ -144,13 +146,13 @@ class PresenceView {
     active();
     setInterval(() => { if (!document.hidden) this.send("refresh"); }, REFRESH_EVERY);
   }
-  wireCursors() {
+  wireCursors(area) {
     this.cursorLayer = el("div", "rtux-cursors");
-    this.root.append(this.cursorLayer);
+    area.append(this.cursorLayer);
     let last = 0, held = null, timer = null;
     const flush = () => { clearTimeout(timer); timer = null; last = Date.now(); if (held) { this.send("cursor", held); held = null; } };
-    this.root.addEventListener("pointermove", (e) => {
-      const box = this.root.getBoundingClientRect();
+    area.addEventListener("pointermove", (e) => {
+      const box = area.getBoundingClientRect();
       held = { x: Math.round(e.clientX - box.left), y: Math.round(e.clientY - box.top) };
       const wait = CURSOR_EVERY - (Date.now() - last);
       if (wait <= 0) flush(); else if (!timer) timer = setTimeout(flush, wait);
@@ -159,6 +161,8 @@ class PresenceView {
   renderCursors(others) {
     this.cursorLayer.replaceChildren(...others.flatMap((p) => p.cursors.map((c) => {
       const m = el("span", "rtux-cursor", p.name || p.key);
+      // Idle (no input for a while) or away (its page hidden or asleep: stale).
+      m.classList.toggle("rtux-cursor--idle", p.status === "idle" || !!p.stale);
       m.style.setProperty("--rtux-color", p.color);
       m.style.transform = `translate(${Number(c.x) || 0}px, ${Number(c.y) || 0}px)`;
       return m;
