@@ -60,7 +60,7 @@ fn every_peer_answers_the_same_harness() {
         "the baseline's fan-out:\n{table}"
     );
     assert!(
-        table.contains("--peers --storm 200 --asks 50 --subscribers 50"),
+        table.contains("--peers --repeat 1 --storm 200 --asks 50 --subscribers 50"),
         "the command that reproduces it:\n{table}"
     );
 }

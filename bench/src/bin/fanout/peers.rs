@@ -15,13 +15,13 @@ use rtux_bench::{Nodes, percentile};
 
 /// Clients in a storm, by default.
 pub(crate) const STORM: usize = 5000;
-/// Storms per server, each in a fresh process: the median is reported
-/// (the first connections of a run pay for the machine warming up).
-pub(crate) const STORMS: usize = 3;
 /// Connections being opened at any moment of the storm.
 pub(crate) const STORM_AT_ONCE: usize = 256;
 /// Round trips timed, one after another, by default.
-pub(crate) const ASKS: u64 = 2000;
+pub(crate) const ASKS: u64 = 5000;
+/// Round trips before the timed ones (the first requests of a process pay
+/// for code paths and allocations warming up, on every server).
+pub(crate) const WARM_ASKS: u64 = 200;
 
 /// A storm's figures.
 #[derive(Debug, Clone)]
@@ -60,28 +60,23 @@ fn micros(d: Duration) -> u32 {
 }
 
 /// The storm for rtux (without and with presence) and both peers, then the
-/// round trips for rtux and both peers, each printed as it ends.
+/// round trips for rtux and both peers, each `repeat` times with the servers
+/// taking turns, each printed as it ends; each server's median run is kept.
 pub(crate) async fn storms_and_trips(
     clients: usize,
     asks: u64,
+    repeat: usize,
 ) -> Result<(Vec<Storm>, Vec<RoundTrips>), String> {
-    let mut storms = Vec::new();
-    for kind in [
+    const STORMED: [Kind; 4] = [
         Kind::Rtux,
         Kind::RtuxPresence,
         Kind::Socketioxide,
         Kind::SocketIoNode,
-    ] {
-        eprintln!(
-            "{}: {clients} clients joining at once, {STORMS} times…",
-            kind.name()
-        );
-        let mut runs = Vec::with_capacity(STORMS);
-        for _ in 0..STORMS {
-            runs.push(storm(kind, clients).await?);
-        }
-        runs.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
-        let s = runs.swap_remove(STORMS / 2);
+    ];
+    let mut storms = Vec::new();
+    for &kind in STORMED.iter().cycle().take(STORMED.len() * repeat) {
+        eprintln!("{}: {clients} clients joining at once…", kind.name());
+        let s = storm(kind, clients).await?;
         eprintln!(
             "  {:.0} joins/s; join p50 {:.1} ms, p99 {:.1} ms",
             s.per_second(),
@@ -90,14 +85,30 @@ pub(crate) async fn storms_and_trips(
         );
         storms.push(s);
     }
+    const ASKED: [Kind; 3] = [Kind::Rtux, Kind::Socketioxide, Kind::SocketIoNode];
     let mut trips = Vec::new();
-    for kind in [Kind::Rtux, Kind::Socketioxide, Kind::SocketIoNode] {
+    for &kind in ASKED.iter().cycle().take(ASKED.len() * repeat) {
         eprintln!("{}: {asks} requests, one after another…", kind.name());
         let t = round_trips(kind, asks).await?;
         eprintln!("  p50 {:.3} ms, p99 {:.3} ms", t.p_ms(50.0), t.p_ms(99.0));
         trips.push(t);
     }
+    let storms = STORMED
+        .iter()
+        .filter_map(|&k| median(&storms, |s| s.kind == k, |s| s.per_second()))
+        .collect();
+    let trips = ASKED
+        .iter()
+        .filter_map(|&k| median(&trips, |t| t.kind == k, |t| t.p_ms(50.0)))
+        .collect();
     Ok((storms, trips))
+}
+
+/// The median by `key` of the runs `mine` picks.
+fn median<T: Clone>(runs: &[T], mine: impl Fn(&T) -> bool, key: impl Fn(&T) -> f64) -> Option<T> {
+    let mut picked: Vec<&T> = runs.iter().filter(|r| mine(r)).collect();
+    picked.sort_by(|a, b| key(a).total_cmp(&key(b)));
+    picked.get(picked.len() / 2).map(|r| (*r).clone())
 }
 
 /// `clients` connecting and joining at once ([`STORM_AT_ONCE`] in flight),
@@ -144,8 +155,11 @@ async fn storm(kind: Kind, clients: usize) -> Result<Storm, String> {
 async fn round_trips(kind: Kind, asks: u64) -> Result<RoundTrips, String> {
     let server = Nodes::spawn(&[kind.serve()], &[], 1, None).await?;
     let mut ws = client::connect(kind, server.addrs[0], "asker").await?;
+    for i in 0..WARM_ASKS {
+        ask(kind, &mut ws, i).await?;
+    }
     let mut us = Vec::with_capacity(usize::try_from(asks).unwrap_or(0));
-    for i in 0..asks {
+    for i in WARM_ASKS..WARM_ASKS + asks {
         let at = Instant::now();
         ask(kind, &mut ws, i).await?;
         us.push(micros(at.elapsed()));

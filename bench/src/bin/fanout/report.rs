@@ -1,7 +1,7 @@
 //! The results as Markdown, for docs/benchmarks.md.
 
 use crate::client::Kind;
-use crate::peers::{RoundTrips, STORM_AT_ONCE, Storm};
+use crate::peers::{RoundTrips, STORM_AT_ONCE, Storm, WARM_ASKS};
 use crate::run::Round;
 
 pub(crate) fn markdown(
@@ -161,6 +161,8 @@ pub(crate) struct Runs<'a> {
     /// Clients a storm, requests timed.
     pub(crate) storm: usize,
     pub(crate) asks: u64,
+    /// Runs of each round (the median kept).
+    pub(crate) repeat: usize,
 }
 
 /// rtux beside the servers people would pick instead.
@@ -176,12 +178,13 @@ pub(crate) fn peers(
         window,
         storm,
         asks,
+        repeat,
     } = *runs;
     let mut out =
         String::from("## Fan-out beside the peers: socketioxide and Node's socket.io\n\n");
     out.push_str("Targets (issue 19): at least 1.5× socket.io's deliveries/s and at most 0.5× its memory per idle connection; at least socketioxide's on every row.\n\n");
     out.push_str("```sh\nnpm ci --prefix bench/peers/socketio\n```\n\n");
-    let flags = format!("--peers --storm {storm} --asks {asks} ");
+    let flags = format!("--peers --repeat {repeat} --storm {storm} --asks {asks} ");
     out.push_str(&command(&flags, subscribers, deliveries, window));
     out.push_str(&format!(
         "Machine: {}; client and server share them, on loopback.\n\n",
@@ -189,7 +192,8 @@ pub(crate) fn peers(
     ));
     out.push_str("The fan-out above, with the same client harness against each server in a fresh process: one room (a topic for rtux), every subscriber joined, a publisher whose message goes to everyone else in it. ");
     out.push_str("socketioxide 0.18 (Rust, on axum) and socket.io 4.8 (Node) speak Socket.IO over a WebSocket (Engine.IO 4, no polling), each set up as its docs recommend for production (socket.io: `bufferutil` and `utf-8-validate`, the connection's HTTP request dropped, no client bundle, no compression, `NODE_ENV=production`; bench/peers/socketio/server.mjs); both ping every 5 minutes instead of 25 s, since the benchmark's idle clients do not answer pings. ");
-    out.push_str("rtux's figures include its protocol's work: a signed token checked at connect, a join authorized per topic, per-socket rate and queue bounds.\n\n");
+    out.push_str("rtux's figures include its protocol's work: a signed token checked at connect, a join authorized per topic, per-socket rate and queue bounds. ");
+    out.push_str(&format!("Every round below ran {repeat} time(s), the servers taking turns, each in a fresh process; each server's median run is shown (by deliveries/s, joins/s, round-trip p50).\n\n"));
     out.push_str(&format!(
         "![deliveries a second and memory per connection, by server]({PEERS_CHART})\n\n"
     ));
@@ -220,7 +224,7 @@ pub(crate) fn peers(
             r.kib_per_connection(),
         ));
     }
-    out.push_str(&format!("\n**Connect-and-join storm.** {storm} clients open a socket and join the room as fast as they can ({STORM_AT_ONCE} being opened at any moment), each server fresh, three times (the median run is shown); a join's time runs from opening the TCP connection to the join's answer (Socket.IO: the namespace's connect, after which the server has put the socket in the room). Each client then reads what the server sends until the last has joined. rtux runs twice: a topic without presence, and one whose channel tracks every joiner's presence (the others in the room hear of it: diffs, then summaries past 1,000).\n\n"));
+    out.push_str(&format!("\n**Connect-and-join storm.** {storm} clients open a socket and join the room as fast as they can ({STORM_AT_ONCE} being opened at any moment), each server fresh; a join's time runs from opening the TCP connection to the join's answer (Socket.IO: the namespace's connect, after which the server has put the socket in the room). Each client then reads what the server sends until the last has joined. rtux runs twice: a topic without presence, and one whose channel tracks every joiner's presence (the others in the room hear of it: diffs, then summaries past 1,000).\n\n"));
     out.push_str("| server | joins/s | rtux ÷ this | join p50 / p99 |\n|---|---:|---:|---:|\n");
     let rtux = storms.iter().find(|s| s.kind == Kind::Rtux);
     for s in storms {
@@ -235,7 +239,7 @@ pub(crate) fn peers(
             s.p_ms(99.0)
         ));
     }
-    out.push_str(&format!("\n**Request/reply.** One client sends {asks} pushes, one after another, each answered by the server (rtux: a channel's `Reply::ok`; Socket.IO: an acknowledgement); the round trip runs from sending to reading the answer.\n\n"));
+    out.push_str(&format!("\n**Request/reply.** One client sends {asks} pushes, one after another (after {WARM_ASKS} untimed ones), each answered by the server (rtux: a channel's `Reply::ok`; Socket.IO: an acknowledgement); the round trip runs from sending to reading the answer.\n\n"));
     out.push_str("| server | round trip p50 / p99 | rtux's p50 ÷ this |\n|---|---:|---:|\n");
     let rtux = trips.iter().find(|t| t.kind == Kind::Rtux);
     for t in trips {

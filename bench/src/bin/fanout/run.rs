@@ -51,6 +51,12 @@ pub(crate) struct RunArgs {
     /// Request/reply round trips timed (`--peers`).
     #[arg(long, default_value_t = peers::ASKS, requires = "peers")]
     asks: u64,
+    /// Runs every round this many times, the servers taking turns, and keeps
+    /// each one's median (by deliveries/s; joins/s and round-trip p50 for
+    /// `--peers`): on a shared machine one run of a server can land in a
+    /// noisy moment.
+    #[arg(long, default_value_t = 1)]
+    repeat: usize,
 }
 
 /// Delivery latency percentiles, in µs.
@@ -110,6 +116,9 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
     if args.nodes < 2 {
         return Err("--nodes must be at least 2".into());
     }
+    if args.repeat == 0 {
+        return Err("--repeat must be at least 1".into());
+    }
     // Baseline then rtux; or, scaling out, rtux on one node then on several.
     let setups: &[(Kind, usize)] = match (&args.pubsub, args.telemetry) {
         _ if args.peers => &[
@@ -122,9 +131,9 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
         (None, false) => &[(Kind::Baseline, 1), (Kind::Rtux, 1)],
         (Some(_), false) => &[(Kind::Rtux, 1), (Kind::Rtux, args.nodes)],
     };
-    let mut rounds = Vec::new();
+    let mut all = Vec::new();
     for &n in &args.subscribers {
-        for &(kind, nodes) in setups {
+        for &(kind, nodes) in setups.iter().cycle().take(setups.len() * args.repeat) {
             eprintln!("{} on {nodes} node(s) with {n} subscribers…", kind.name());
             let r = round(kind, nodes, n, &args).await?;
             eprintln!(
@@ -136,12 +145,25 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
                 r.paced.p99_us,
                 r.kib_per_connection()
             );
-            rounds.push(r);
+            all.push(r);
+        }
+    }
+    // Each setup's median round at each count, in the order they ran.
+    let mut rounds: Vec<Round> = Vec::new();
+    for &n in &args.subscribers {
+        for &(kind, nodes) in setups {
+            let mut runs: Vec<&Round> = all
+                .iter()
+                .filter(|r| r.subscribers == n && r.kind == kind && r.nodes == nodes)
+                .collect();
+            runs.sort_by(|a, b| a.throughput().total_cmp(&b.throughput()));
+            rounds.extend(runs.get(runs.len() / 2).map(|r| (*r).clone()));
         }
     }
     let (section, markdown) = match &args.pubsub {
         None if args.peers => {
-            let (storms, trips) = peers::storms_and_trips(args.storm, args.asks).await?;
+            let (storms, trips) =
+                peers::storms_and_trips(args.storm, args.asks, args.repeat).await?;
             let chart = report::peers_chart(&rounds);
             if let Some(path) = &args.write {
                 let at = path.with_file_name(report::PEERS_CHART);
@@ -154,6 +176,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
                 window: args.window,
                 storm: args.storm,
                 asks: args.asks,
+                repeat: args.repeat,
             };
             (
                 "peers_fanout",
