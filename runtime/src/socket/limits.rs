@@ -29,7 +29,9 @@ pub struct Limits {
     pub max_topics: usize,
     /// A socket that sends no frame for this long is closed (60 s).
     pub heartbeat_timeout: Duration,
-    /// The WebSocket read buffer per connection, in bytes (4 KiB).
+    /// The WebSocket read buffer per connection, in bytes (1 KiB): every
+    /// connection keeps it, so it is most of what an idle one costs; a larger
+    /// frame grows it (up to `max_frame_bytes`), read in more than one go.
     pub read_buffer_bytes: usize,
     /// Bytes buffered before a write reaches the socket (8 KiB); frames are
     /// flushed in batches anyway.
@@ -47,7 +49,7 @@ impl Default for Limits {
             heartbeats_per_second: 2,
             max_topics: 100,
             heartbeat_timeout: Duration::from_secs(60),
-            read_buffer_bytes: 4 * 1024,
+            read_buffer_bytes: 1024,
             write_buffer_bytes: 8 * 1024,
         }
     }
