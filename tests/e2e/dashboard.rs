@@ -6,18 +6,8 @@ use std::time::Duration;
 
 use rtux::dashboard::{Dashboard, PATH, RENDER_EVENT, TOPIC};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use rtux_tests::{Client, TestServer, backends, op, todo_topic, todos};
-
-async fn get(addr: std::net::SocketAddr, path: &str) -> String {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.expect("read");
-    answer
-}
+use rtux_tests::{Client, TestServer, backends, http_get, op, todo_topic, todos};
 
 /// The board's HTML in a join reply or a render event.
 fn board(payload: &Value) -> String {
@@ -68,7 +58,7 @@ async fn the_dashboard_shows_a_live_server_to_admins_only() {
         TestServer::with(move |b| b.channel("todo:*", todos).dashboard(Dashboard::admins())).await;
 
     // The page: no figure in it, never cached or framed.
-    let page = get(server.addr, PATH).await;
+    let page = http_get(server.addr, PATH).await;
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     for header in ["cache-control: no-store", "x-frame-options: DENY"] {
         assert!(

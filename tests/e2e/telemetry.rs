@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use rtux::telemetry::{METRICS_PATH, Prometheus, names};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use rtux_tests::{Client, backends, op, todo_server, todo_topic};
+use rtux_tests::{Client, backends, http_get, op, todo_server, todo_topic};
 
 /// The one recorder of this test binary.
 fn metrics() -> &'static Prometheus {
@@ -24,15 +23,6 @@ fn value(text: &str, name: &str, labels: &[&str]) -> f64 {
         .filter(|l| l.starts_with(name) && labels.iter().all(|label| l.contains(label)))
         .find_map(|l| l.rsplit(' ').next()?.parse().ok())
         .unwrap_or(0.0)
-}
-
-async fn get(addr: std::net::SocketAddr, path: &str) -> String {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.expect("read");
-    answer
 }
 
 #[tokio::test]
@@ -108,7 +98,7 @@ async fn sockets_frames_actions_and_closes_are_counted_and_served() {
     let addr = listener.local_addr().expect("addr");
     let app: axum::Router = metrics.router();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let served = get(addr, METRICS_PATH).await;
+    let served = http_get(addr, METRICS_PATH).await;
     assert!(served.starts_with("HTTP/1.1 200"), "{served}");
     assert!(
         served.contains("text/plain; version=0.0.4") && served.contains(names::ACTIONS),

@@ -3,6 +3,7 @@
 
 mod delayed;
 mod docs;
+mod http;
 mod node;
 mod notes;
 mod page;
@@ -16,6 +17,7 @@ mod todos;
 
 pub use delayed::Delayed;
 pub use docs::{docs, docs_with_template};
+pub use http::http_get;
 pub use node::NodeSuite;
 pub use notes::{Note, Rename, To, Viewer, note_views};
 pub use page::{PAGE_ASYNC_TODOS, PAGE_DOCS, PAGE_EMPTY_TODOS, PAGE_TODOS, PAGE_TOPIC, PageServer};

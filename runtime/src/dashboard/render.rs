@@ -36,15 +36,7 @@ fn env() -> &'static Environment<'static> {
 }
 
 fn render(name: &str, ctx: minijinja::Value) -> Html {
-    let html = env()
-        .get_template(name)
-        .and_then(|t| t.render(ctx))
-        .unwrap_or_else(|e| {
-            debug_assert!(false, "dashboard template {name} failed to render: {e:#}");
-            tracing::error!("dashboard template {name} failed to render: {e:#}");
-            String::new()
-        });
-    Html::from_trusted(html)
+    crate::ui::render_builtin(env(), name, ctx)
 }
 
 /// The page: the board's place (filled once the socket joins), the viewers'

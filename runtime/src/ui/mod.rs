@@ -70,13 +70,19 @@ fn shown(value: minijinja::Value) -> String {
 }
 
 fn render(name: &str, ctx: minijinja::Value) -> Html {
-    let html = env()
+    render_builtin(env(), name, ctx)
+}
+
+/// Renders one of rtux's own templates (the components', the dashboard's):
+/// they render any context, so a failure is a bug in rtux, logged (and an
+/// assertion in debug builds), leaving the part empty.
+pub(crate) fn render_builtin(env: &Environment<'_>, name: &str, ctx: minijinja::Value) -> Html {
+    let html = env
         .get_template(name)
         .and_then(|t| t.render(ctx))
         .unwrap_or_else(|e| {
-            // Built-in templates render any context; a failure is a bug in rtux.
-            debug_assert!(false, "component {name} failed to render: {e:#}");
-            tracing::error!("component {name} failed to render: {e:#}");
+            debug_assert!(false, "built-in template {name} failed to render: {e:#}");
+            tracing::error!("built-in template {name} failed to render: {e:#}");
             String::new()
         });
     Html::from_trusted(html)
