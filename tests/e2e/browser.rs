@@ -53,3 +53,24 @@ async fn the_cursors_example_works_in_chromium() {
     .await;
     server.abort();
 }
+
+/// examples/kanban on a fresh SQLite file, served in this process, in two
+/// Chromium windows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kanban_example_works_in_chromium() {
+    let db = std::env::temp_dir().join(format!("rtux-kanban-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let store = rtux::store::Store::sqlite(&db)
+        .await
+        .expect("a SQLite file");
+    kanban::seed(&store).await.expect("seed the board");
+    let app = kanban::app(rtux_tests::SECRET, store).expect("the example builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    in_chromium("example_kanban.test.mjs", 1, addr, Duration::from_secs(180)).await;
+    server.abort();
+    let _ = std::fs::remove_file(&db);
+}

@@ -24,15 +24,19 @@ const replaceKeepingInput = (old, html) => {
   const active = document.activeElement;
   const focus = active && old.contains(active) && "value" in active ? active : null;
   const caret = focus && [focus.selectionStart, focus.selectionEnd];
-  const edited = $$(old, "input,textarea,select").filter((i) => i === focus
-    || (i.name && (i.type === "checkbox" ? i.checked !== i.defaultChecked : i.value !== i.defaultValue)));
+  const edited = $$(old, "input,textarea,select").filter((i) => i.name
+    && (i.type === "checkbox" ? i.checked !== i.defaultChecked : i.value !== i.defaultValue));
   old.replaceWith(next);
-  for (const i of edited) {
+  // A focused field keeps focus and caret; it shows the new value unless the
+  // user changed it.
+  for (const i of new Set([...edited, focus].filter(Boolean))) {
     const key = i.id ? `#${CSS.escape(i.id)}` : i.name ? `[name="${CSS.escape(i.name)}"]` : null;
     const twin = key && (next.matches(key) ? next : next.querySelector(key));
     if (!twin) continue;
-    if (i.type === "checkbox") twin.checked = i.checked; else twin.value = i.value;
-    if (i.form && twin.form && i.form.dataset.rtuxVersion) twin.form.dataset.rtuxVersion = i.form.dataset.rtuxVersion;
+    if (edited.includes(i)) {
+      if (i.type === "checkbox") twin.checked = i.checked; else twin.value = i.value;
+      if (i.form && twin.form && i.form.dataset.rtuxVersion) twin.form.dataset.rtuxVersion = i.form.dataset.rtuxVersion;
+    }
     if (i === focus) { twin.focus(); try { twin.setSelectionRange(caret[0], caret[1]); } catch (_) { /* not a text input */ } }
   }
   return next;

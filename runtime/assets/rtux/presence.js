@@ -85,7 +85,8 @@ class PresenceView {
       const holder = input.parentElement.querySelector(`[data-rtux-badges="${CSS.escape(field)}"]`) ||
         (() => { const b = el("span", "rtux-field-badges"); b.dataset.rtuxBadges = field; input.after(b); return b; })();
       holder.replaceChildren(...others.filter((p) => p.fields.includes(field)).map((p) => {
-        const badge = el("span", "rtux-field-badge", (p.name || p.key).split(" ")[0]);
+        const name = (p.name || p.key).split(" ")[0];
+        const badge = el("span", "rtux-field-badge", input.dataset.rtuxDoing ? say(input.dataset.rtuxDoing, { name }) : name);
         badge.style.setProperty("--rtux-color", p.color);
         return badge;
       }));

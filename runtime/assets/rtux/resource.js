@@ -140,15 +140,20 @@ class ResourceView {
       if (f.hasAttribute("data-rtux-insert")) f.reset();
     });
     socket.onState((state) => { if (state !== "connected") root.setAttribute("data-rtux-updating", ""); });
+    wireSortable(this);
   }
-  // One action: optimistic change now, pending until its final answer, rollback on refusal.
-  act(origin, data) {
+  // One action: optimistic change now, pending until its final answer, rollback
+  // on refusal (the optimistic commands, and `rollback` when given).
+  act(origin, data, event = origin.dataset.rtuxAction, rollback = () => {}) {
     const d = origin.dataset;
     if (d.rtuxConfirm && !window.confirm(d.rtuxConfirm)) return;
     const payload = { client: CLIENT, op: crypto.randomUUID(), at: Date.now(), data };
     if (d.rtuxId) payload.id = d.rtuxId;
     if (d.rtuxVersion) payload.version = Number(d.rtuxVersion);
-    let temp = null, undo = () => {};
+    let temp = null, undo = rollback;
+    // An insert into a sorted list goes after its last item.
+    const into = d.rtuxInto !== undefined && this.root.querySelector(`[data-rtux-list="${CSS.escape(d.rtuxInto)}"]`);
+    if (into) data.rank = rankBetween(($$(into, ":scope > [data-rtux-rank]").pop() || { dataset: { rtuxRank: "" } }).dataset.rtuxRank, null);
     if (d.rtuxInsert !== undefined) {
       payload.temp_id = `tmp-${payload.op}`;
       const tpl = this.root.querySelector("template[data-rtux-temp]");
@@ -157,8 +162,9 @@ class ResourceView {
       $$(temp, "[data-rtux-text]").forEach((n) => { n.textContent = data[n.dataset.rtuxText] ?? ""; });
       temp.classList.add("rtux-pending");
       this.list.append(temp);
+      if (into) { Object.assign(temp.dataset, { rtuxIn: d.rtuxInto, rtuxRank: data.rank }); place(this.root, temp); }
     }
-    if (d.rtuxOptimistic) undo = applyCommands(origin, JSON.parse(d.rtuxOptimistic));
+    if (d.rtuxOptimistic) { const commands = applyCommands(origin, JSON.parse(d.rtuxOptimistic)); undo = () => { commands(); rollback(); }; }
     const record = origin.closest("[id]");
     const busy = [origin, origin.form, record].filter(Boolean);
     busy.forEach((n) => n.classList.add("rtux-loading", "rtux-pending"));
@@ -168,7 +174,7 @@ class ResourceView {
     if (dw) { dw.textContent = dw.dataset.rtuxDisableWith; dw.disabled = true; }
     const release = () => { if (dw) { dw.textContent = label; dw.disabled = false; } };
     const settle = () => { busy.forEach((n) => n.classList.remove("rtux-loading", "rtux-pending", "rtux-queued")); release(); };
-    const entry = { topic: this.channel.topic, event: d.rtuxAction, payload };
+    const entry = { topic: this.channel.topic, event, payload };
     saveQueue([...queued(), entry]);
     this.live.set(keyOf(entry), { temp, undo, settle, origin });
     if (this.channel.joined) this.deliver(entry);
@@ -211,6 +217,7 @@ class ResourceView {
   // its action was in flight.
   current(n) {
     if (n.isConnected) return n;
+    if (n.id && document.getElementById(n.id)) return document.getElementById(n.id);
     const d = n.dataset, id = d.rtuxId ? `[data-rtux-id="${CSS.escape(d.rtuxId)}"]` : "";
     return this.root.querySelector(`${n.tagName}[data-rtux-action="${CSS.escape(d.rtuxAction)}"]${id}`) || n;
   }
@@ -246,6 +253,7 @@ class ResourceView {
     if (existing && html) node = replaceKeepingInput(existing, html);
     else if (!existing && html && r.temp_id) this.list.append(node = fragment(html));
     else if (temp) temp.classList.remove("rtux-pending");
+    place(this.root, node);
     if (rec && !r.deleted) this.know({ id: rec.id, version: rec.version, dom_id: id, html }, node);
     if (rec) this.drafts.delete(rec.id);
   }
@@ -290,6 +298,7 @@ class ResourceView {
     if (restore) restore();
     let node = r.dom_id && document.getElementById(r.dom_id);
     if (!node && r.html) this.list.append(node = fragment(r.html));
+    place(this.root, node);
     if (r.record) this.know({ ...r.record, dom_id: r.dom_id, html: r.html }, node);
   }
   // Replays the queued actions of this topic, in order, with their original op ids.
@@ -316,10 +325,10 @@ class ResourceView {
         node = fragment(rec.html);
         if (prev) prev.after(node); else list.prepend(node);
       }
-      if (node) { node.dataset.rtuxV = rec.version; prev = node; }
+      if (node) { node.dataset.rtuxV = rec.version; prev = node; place(this.root, node); }
     }
     const mine = this.domId("");
-    $$(list, `[id^="${CSS.escape(mine)}"]`).forEach((n) => { if (n.parentElement === list && !ids.has(n.id)) n.remove(); });
+    $$(this.root, "[data-rtux-list]").forEach((l) => $$(l, `:scope > [id^="${CSS.escape(mine)}"]`).forEach((n) => { if (!ids.has(n.id)) n.remove(); }));
     // "Load more" after the list while the topic has more.
     let more = this.root.querySelector("[data-rtux-more]");
     if (this.more && !more) { more = el("button", "rtux-more", say("load_more")); more.type = "button"; more.dataset.rtuxMore = ""; list.after(more); }
@@ -359,7 +368,7 @@ class ResourceView {
     if (rec) this.know({ id: rec.id, version: rec.version, dom_id: p.dom_id, html: p.html }, null);
     const existing = document.getElementById(p.dom_id);
     if (existing) {
-      if (p.html) { const n = replaceKeepingInput(existing, p.html); if (rec) n.dataset.rtuxV = rec.version; highlight(n); }
+      if (p.html) { const n = replaceKeepingInput(existing, p.html); if (rec) n.dataset.rtuxV = rec.version; place(this.root, n); highlight(n); }
       return;
     }
     if (p.op !== "insert" || !p.html || this.root.querySelector("[data-rtux-async][aria-busy]")) return;
@@ -367,6 +376,7 @@ class ResourceView {
     if (rec) node.dataset.rtuxV = rec.version;
     const after = p.after && document.getElementById(p.after);
     if (after) after.after(node); else if (p.at === 0) this.list.prepend(node); else this.list.append(node);
+    place(this.root, node);
     highlight(node);
   }
 }

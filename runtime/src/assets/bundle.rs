@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// The modules of rtux.js, in the order they are served: each sees what the
 /// ones before it define (they share one function scope).
-const MODULES: [(&str, &str); 14] = [
+const MODULES: [(&str, &str); 15] = [
     ("core", include_str!("../../assets/rtux/core.js")),
     ("channel", include_str!("../../assets/rtux/channel.js")),
     ("socket", include_str!("../../assets/rtux/socket.js")),
@@ -19,6 +19,7 @@ const MODULES: [(&str, &str); 14] = [
     ),
     ("patches", include_str!("../../assets/rtux/patches.js")),
     ("outbox", include_str!("../../assets/rtux/outbox.js")),
+    ("sortable", include_str!("../../assets/rtux/sortable.js")),
     ("resource", include_str!("../../assets/rtux/resource.js")),
     ("forms", include_str!("../../assets/rtux/forms.js")),
     ("refs", include_str!("../../assets/rtux/refs.js")),

@@ -124,12 +124,14 @@ mod tests {
         let (js, css) = sources();
         let total = gzipped(js) + gzipped(css);
         eprintln!("rtux.js + rtux.css as served, gzipped: {total} bytes");
-        // Phoenix LiveView with phoenix.js is ~46 KiB. 12 KiB held until
-        // cross-device drafts and the signed-out banner (about 370 bytes),
-        // 12.5 KiB until live reference selects (about 420).
+        // Phoenix LiveView with phoenix.js is ~46 KiB (without drag and
+        // drop: apps add a sortable library). 12 KiB held until cross-device
+        // drafts and the signed-out banner (about 370 bytes), 12.5 KiB until
+        // live reference selects (about 420), 13 KiB until sorted lists with
+        // drag and drop (about 1,170).
         assert!(
-            total <= 13 * 1024,
-            "{total} bytes gzipped; the budget is 13 KiB"
+            total <= 14 * 1024 + 512,
+            "{total} bytes gzipped; the budget is 14.5 KiB"
         );
     }
 

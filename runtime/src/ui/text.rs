@@ -12,7 +12,7 @@ pub const AVATARS_SHOWN: usize = 5;
 /// let (_, typing) = rtux::ui::WORDS.iter().find(|(k, _)| *k == "typing_one").unwrap();
 /// assert_eq!(*typing, "{a} is typing");
 /// ```
-pub const WORDS: [(&str, &str); 13] = [
+pub const WORDS: [(&str, &str); 14] = [
     ("typing_one", "{a} is typing"),
     ("typing_two", "{a} and {b} are typing"),
     ("typing_many", "{a} and {n} others are typing"),
@@ -21,6 +21,7 @@ pub const WORDS: [(&str, &str); 13] = [
     ("overflow", "+{n}"),
     ("editing", "{name} is editing"),
     ("editing_mine", "You are editing"),
+    ("dragging", "{name} is dragging…"),
     ("someone", "Someone"),
     ("not_saved", "Not saved"),
     ("undo_within", "Deleted. Undo within {n} s"),

@@ -1,0 +1,85 @@
+// rtux.js, sortable: Lists kept in order by rank, items moved by dragging.
+// An item names its list (data-rtux-in) and its rank (data-rtux-rank): every
+// page orders a list by (rank, DOM id), so two people moving cards at once
+// converge on one order, whatever arrives first.
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+// A rank strictly between a and b ("" and null for the ends), in base 36,
+// never ending in 0 (so there is always room below it).
+const rankBetween = (a, b) => {
+  if (b != null && b <= a) b = null;
+  let out = "";
+  for (let i = 0; ; i++) {
+    const lo = i < a.length ? DIGITS.indexOf(a[i]) : 0;
+    const hi = b == null ? 36 : DIGITS.indexOf(b[i]);
+    if (lo === hi) { out += DIGITS[lo]; continue; }
+    const mid = (lo + hi) >> 1;
+    if (mid > lo) return out + DIGITS[mid];
+    out += DIGITS[lo];
+    b = null;
+  }
+};
+const ranked = (n) => n.dataset && n.dataset.rtuxRank !== undefined;
+const before = (x, y) => x.dataset.rtuxRank < y.dataset.rtuxRank || (x.dataset.rtuxRank === y.dataset.rtuxRank && x.id < y.id);
+// Puts a ranked item into its list, at its place.
+const place = (root, node) => {
+  if (!node || !ranked(node)) return;
+  const list = root.querySelector(`[data-rtux-list="${CSS.escape(node.dataset.rtuxIn || "")}"]`) || node.parentElement;
+  const next = Array.from(list.children).find((n) => n !== node && ranked(n) && before(node, n));
+  if (next ? node.nextElementSibling === next : list.lastElementChild === node) return;
+  // Moving an element blurs what it holds: the person typing there keeps focus.
+  const typing = node.contains(document.activeElement) && document.activeElement;
+  list.insertBefore(node, next || null);
+  if (typing) typing.focus({ preventScroll: true });
+};
+// Dragging an item of a list[data-rtux-sortable="move"] over such lists moves
+// it there; the drop sends that action with {list, rank} (optimistic, put back
+// if refused), and others see "Ana is dragging…" on its [data-rtux-field].
+const wireSortable = (view) => {
+  const root = view.root;
+  let dragged = null, from = null;
+  const field = (n) => n.querySelector("[data-rtux-field]");
+  root.addEventListener("dragstart", (e) => {
+    const n = e.target.closest && e.target.closest("[data-rtux-sortable] > [data-rtux-rank]");
+    if (!n) return;
+    dragged = n;
+    from = [n.dataset.rtuxIn, n.dataset.rtuxRank];
+    e.dataTransfer.effectAllowed = "move";
+    e.dataTransfer.setData("text/plain", n.id);
+    n.classList.add("rtux-dragging");
+    const f = field(n);
+    if (f) view.channel.push("presence:focus", { field: f.dataset.rtuxField });
+  });
+  root.addEventListener("dragover", (e) => {
+    const list = dragged && e.target.closest && e.target.closest("[data-rtux-sortable]");
+    if (!list) return;
+    e.preventDefault();
+    const next = Array.from(list.children).find((n) => n !== dragged && ranked(n) && e.clientY < n.getBoundingClientRect().top + n.offsetHeight / 2);
+    if (next ? dragged.nextElementSibling !== next : dragged.parentElement !== list || list.lastElementChild !== dragged) list.insertBefore(dragged, next || null);
+  });
+  root.addEventListener("drop", (e) => {
+    const list = dragged && e.target.closest && e.target.closest("[data-rtux-sortable]");
+    if (!list) return;
+    e.preventDefault();
+    const n = dragged, d = n.dataset, [was, rank] = from;
+    let prev = n.previousElementSibling, next = n.nextElementSibling;
+    while (prev && !ranked(prev)) prev = prev.previousElementSibling;
+    while (next && !ranked(next)) next = next.nextElementSibling;
+    const stays = list.dataset.rtuxList === was && (!prev || before(prev, n)) && (!next || before(n, next));
+    from = null;
+    if (stays) return;
+    d.rtuxIn = list.dataset.rtuxList;
+    d.rtuxRank = rankBetween(prev ? prev.dataset.rtuxRank : "", next ? next.dataset.rtuxRank : null);
+    view.act(n, { list: d.rtuxIn, rank: d.rtuxRank }, list.dataset.rtuxSortable, () => {
+      const now = view.current(n);
+      Object.assign(now.dataset, { rtuxIn: was, rtuxRank: rank });
+      place(root, now);
+    });
+  });
+  root.addEventListener("dragend", () => {
+    if (!dragged) return;
+    dragged.classList.remove("rtux-dragging");
+    if (from) { Object.assign(dragged.dataset, { rtuxIn: from[0], rtuxRank: from[1] }); place(root, dragged); }
+    if (field(dragged)) view.channel.push("presence:blur", {});
+    dragged = from = null;
+  });
+};

@@ -1,0 +1,157 @@
+// examples/kanban in real browser windows, as two people use it: cards
+// dragged between columns and within one (optimistic, the same order on both
+// screens, also when both move cards at once), "Ana is dragging…", a title
+// renamed by both (the conflict panel) and renamed while moved (merged), a
+// card added, a delete undone and one that runs. Every page fails its test on
+// any console error.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch } from "./chromium.mjs";
+import { visible, hidden, shot, watchErrors, teachSeen } from "./see.mjs";
+
+const BASE = process.env.RTUX_BASE;
+if (!BASE) throw new Error("run through `cargo test -p rtux-tests --test browser`, which serves the example");
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser.close(); });
+
+const open = async (name) => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  await teachSeen(context);
+  const page = await context.newPage();
+  const watch = watchErrors(page);
+  await page.goto(`${BASE}/?name=${name}`);
+  await page.waitForSelector("[data-rtux-app].rtux-connected");
+  return { page, close: async () => { await context.close(); watch.check(); } };
+};
+
+// What a person sees: each column's card titles, top to bottom.
+const board = (page) => page.evaluate(() => Object.fromEntries(
+  [...document.querySelectorAll("[data-rtux-list]")].map((l) => [l.dataset.rtuxList,
+    [...l.querySelectorAll(":scope > .card")].filter((c) => window.seen(c))
+      .map((c) => (c.querySelector("input[name=title]") || c).value ?? c.textContent.trim())]),
+));
+const card = (page, title) => page.locator(".card", { has: page.locator(`input[name=title][value="${title}"]`) });
+// The title input of `title`'s card, by the card's id: it stays that card's
+// whatever is typed or saved there.
+const titleOf = async (page, title) => page.locator(`#${await card(page, title).getAttribute("id")} input[name=title]`);
+// Waits until the page shows `expected` (a column's titles, or the whole board).
+const shows = async (page, expected, what, column = null) => {
+  const deadline = Date.now() + 5000;
+  let now;
+  while (Date.now() < deadline) {
+    now = await board(page);
+    if (JSON.stringify(column ? now[column] : now) === JSON.stringify(expected)) return now;
+    await page.waitForTimeout(50);
+  }
+  assert.deepEqual(column ? now[column] : now, expected, what);
+};
+// Drags `title`'s card onto the middle of `target` (a card: above its middle
+// lands before it; a list: at its end), in small steps as a hand would.
+const drag = async (page, title, target, { above = true, during } = {}) => {
+  const from = await card(page, title).locator(".card__grip").boundingBox();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  const to = await target.boundingBox();
+  const y = above ? to.y + 4 : to.y + to.height - 4;
+  for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + (to.x + 20 - from.x) * i / 10, from.y + (y - from.y) * i / 10);
+  if (during) await during();
+  await page.mouse.up();
+};
+
+test("two people move, rename, add and delete cards, and always see the same board", async () => {
+  const ana = await open("Ana");
+  const bo = await open("Bo");
+  await visible(ana.page.getByText("2 people viewing"), "2 people viewing, for Ana");
+  await visible(bo.page.getByText("2 people viewing"), "2 people viewing, for Bo");
+  await shows(bo.page, {
+    todo: ["Sketch the columns", "Write the README"], doing: ["Store cards in SQLite"], done: ["Say hello"],
+  }, "the seeded board");
+
+  // Ana drags "Say hello" above "Store cards in SQLite": Bo sees who is
+  // dragging while she holds it, then both see it there.
+  await drag(ana.page, "Say hello", card(ana.page, "Store cards in SQLite"), {
+    during: async () => {
+      await visible(card(bo.page, "Say hello").getByText("Ana is dragging…"), "Ana is dragging…, for Bo");
+      await shot(bo.page, "example-kanban-dragging");
+    },
+  });
+  assert.deepEqual((await board(ana.page)).doing, ["Say hello", "Store cards in SQLite"], "moved at once for Ana");
+  await shows(bo.page, ["Say hello", "Store cards in SQLite"], "Ana's move, for Bo", "doing");
+  await hidden(card(bo.page, "Say hello").getByText("Ana is dragging…"), "the dragging badge gone after the drop");
+  await shows(bo.page, [], "done is empty", "done");
+  await visible(bo.page.locator('[data-rtux-list="done"] [data-rtux-empty]'), "Done's empty state, for Bo");
+
+  // Reordering within a column: Bo drags "Write the README" above "Sketch the columns".
+  await drag(bo.page, "Write the README", card(bo.page, "Sketch the columns"));
+  await shows(ana.page, ["Write the README", "Sketch the columns"], "Bo's reorder, for Ana", "todo");
+
+  // Both drop a card at the end of Done at the same moment: the same order on
+  // both screens, and after a reload (the server's order).
+  const done = (p) => p.locator('[data-rtux-list="done"]');
+  await Promise.all([
+    drag(ana.page, "Sketch the columns", done(ana.page), { above: false }),
+    drag(bo.page, "Store cards in SQLite", done(bo.page), { above: false }),
+  ]);
+  const settled = (p) => p.waitForFunction(() => document.querySelectorAll('[data-rtux-list="done"] > .card:not(.rtux-pending)').length === 2);
+  await Promise.all([settled(ana.page), settled(bo.page)]);
+  const anaSees = await board(ana.page);
+  await shows(bo.page, anaSees, "both see one board after simultaneous moves");
+  await bo.page.reload();
+  await bo.page.waitForSelector("[data-rtux-app].rtux-connected");
+  await shows(bo.page, anaSees, "the server keeps that order");
+
+  // Bo renames "Say hello" while Ana moves it to To do: the rename merges.
+  const boTitle = await titleOf(bo.page, "Say hello");
+  await boTitle.fill("Say hello to Bo");
+  await drag(ana.page, "Say hello", card(ana.page, "Write the README"));
+  await shows(bo.page, ["Say hello to Bo", "Write the README"], "moved for Bo, his text kept", "todo");
+  assert.ok(await bo.page.evaluate(() => document.activeElement && document.activeElement.value === "Say hello to Bo"), "Bo still types there");
+  await boTitle.press("Enter");
+  await shows(ana.page, ["Say hello to Bo", "Write the README"], "Bo's rename merged with Ana's move", "todo");
+  assert.equal(await bo.page.locator(".rtux-conflict").count(), 0, "no conflict for a rename and a move");
+
+  // Both rename the same card: Ana saves first, Bo gets the conflict panel and keeps his.
+  const anaTitle = await titleOf(ana.page, "Write the README");
+  const boReadme = await titleOf(bo.page, "Write the README");
+  await boReadme.fill("Write the README twice");
+  await anaTitle.fill("Write the README once");
+  await anaTitle.press("Enter");
+  await shows(ana.page, ["Say hello to Bo", "Write the README once"], "Ana's rename", "todo");
+  await boReadme.press("Enter");
+  const panel = bo.page.locator(".rtux-conflict");
+  await visible(panel, "the conflict panel, for Bo");
+  await visible(panel.getByText("Ana saved this while you were editing"), "who saved, for Bo");
+  await shot(bo.page, "example-kanban-conflict");
+  await panel.locator('[data-rtux-choose="yours"]').first().click();
+  await panel.locator("[data-rtux-resolve]").click();
+  await hidden(bo.page.locator(".rtux-conflict"), "the panel gone once resolved");
+  // Ana's caret is still in her saved field: the new title shows there all the same.
+  assert.ok(await ana.page.evaluate(() => document.activeElement && document.activeElement.name === "title"), "Ana's focus stays in the title");
+  await shows(ana.page, ["Say hello to Bo", "Write the README twice"], "Bo's resolved title, for Ana", "todo");
+
+  // Ana adds a card to Doing: at its end at once, then for Bo.
+  const add = ana.page.locator('.column[aria-label="Doing"] form.add');
+  await add.locator("input[name=title]").fill("Review the board");
+  await add.locator("input[name=title]").press("Enter");
+  assert.deepEqual((await board(ana.page)).doing.length, 1, "the new card at once");
+  await shows(bo.page, ["Review the board"], "Ana's new card, for Bo", "doing");
+
+  // Ana deletes it and undoes; then deletes "Say hello to Bo" for good.
+  await card(ana.page, "Review the board").locator(".card__delete").click();
+  await hidden(card(ana.page, "Review the board"), "deleted at once for Ana");
+  await ana.page.getByRole("button", { name: "Undo" }).click();
+  await visible(card(ana.page, "Review the board"), "back after Undo");
+  await card(ana.page, "Say hello to Bo").locator(".card__delete").click();
+  await hidden(card(ana.page, "Say hello to Bo"), "deleted at once for Ana");
+  await hidden(card(bo.page, "Say hello to Bo"), "gone for Bo once the undo window ends", 9000);
+  await shows(bo.page, {
+    todo: ["Write the README twice"], doing: ["Review the board"], done: anaSees.done,
+  }, "the board, for Bo");
+  await shows(ana.page, await board(bo.page), "the same board, for Ana");
+  await shot(bo.page, "example-kanban");
+
+  await ana.close();
+  await bo.close();
+});
