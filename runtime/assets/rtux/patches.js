@@ -1,6 +1,7 @@
 // rtux.js, patches: Patches: server fragments by DOM id, keeping what the user is typing.
 // A form's fields, typed: checkboxes as booleans (unchecked too), number
-// inputs as numbers, date-times with their seconds.
+// inputs as numbers, date-times with their seconds, lists split on
+// data-rtux-split ("a, b" as ["a", "b"]).
 const fields = (f) => {
   const out = {};
   for (const i of f.elements) {
@@ -8,6 +9,7 @@ const fields = (f) => {
     if (i.type === "checkbox") out[i.name] = i.checked;
     else if (i.type === "radio") { if (i.checked) out[i.name] = i.value; }
     else if (i.type === "number") out[i.name] = i.value === "" ? null : Number(i.value);
+    else if (i.dataset.rtuxSplit) out[i.name] = i.value.split(i.dataset.rtuxSplit).map((v) => v.trim()).filter(Boolean);
     // Browsers drop ":00" seconds; send a full local date-time.
     else if (i.type === "datetime-local") out[i.name] = /T\d\d:\d\d$/.test(i.value) ? `${i.value}:00` : i.value;
     else if (i.type !== "submit" && i.type !== "button") out[i.name] = i.value;
