@@ -13,7 +13,7 @@ pub fn docs(store: Store, lock_ttl: Duration) -> Resource {
         .expect("the docs resource builds")
 }
 
-/// [`docs`] with an item template.
+/// [`docs()`] with an item template.
 pub fn docs_with_template(store: Store, lock_ttl: Duration, template: &str) -> Resource {
     builder(store, lock_ttl)
         .item_template(template)
