@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use rtux_tests::{NodeSuite, PageServer, Relay};
+use rtux_tests::{NodeSuite, PageServer, Relay, fresh_store, serve_app};
 use tokio::task::JoinHandle;
 
 /// The browser tests are timed: one at a time, never sharing the CPU.
@@ -41,28 +41,6 @@ async fn in_chromium(
     suite.run(file, &env, tests, limit).await;
 }
 
-/// Serves `app` on a loopback port until the handle is aborted.
-async fn serve(app: Router) -> (SocketAddr, JoinHandle<std::io::Result<()>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a loopback port");
-    let addr = listener.local_addr().expect("addr");
-    (
-        addr,
-        tokio::spawn(async move { axum::serve(listener, app).await }),
-    )
-}
-
-/// A fresh SQLite store in the temp folder, for one example's run.
-async fn fresh_store(name: &str) -> (rtux::store::Store, PathBuf) {
-    let file = std::env::temp_dir().join(format!("rtux-{name}-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&file);
-    let store = rtux::store::Store::sqlite(&file)
-        .await
-        .expect("a SQLite file");
-    (store, file)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_browser_client_works_in_chromium() {
     let server = PageServer::start().await;
@@ -80,7 +58,7 @@ async fn the_browser_client_works_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cursors_example_works_in_chromium() {
     let app = cursors::app(rtux_tests::SECRET).expect("the example builds");
-    let (addr, server) = serve(app).await;
+    let (addr, server) = serve_app(app).await;
     in_chromium(
         "example_cursors.test.mjs",
         1,
@@ -99,7 +77,7 @@ async fn the_kanban_example_works_in_chromium() {
     let (store, file) = fresh_store("kanban").await;
     kanban::seed(&store).await.expect("seed the board");
     let app = kanban::app(rtux_tests::SECRET, store).expect("the example builds");
-    let (addr, server) = serve(app).await;
+    let (addr, server) = serve_app(app).await;
     in_chromium(
         "example_kanban.test.mjs",
         1,
@@ -112,15 +90,9 @@ async fn the_kanban_example_works_in_chromium() {
     let _ = std::fs::remove_file(&file);
 }
 
-/// examples/docs on a fresh SQLite file, in two Chromium windows that reach
-/// it through a relay the test cuts (`GET $RTUX_CONTROL/outage?ms=N`), to see
-/// the reconnect banners.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_docs_example_works_in_chromium() {
-    let (store, file) = fresh_store("docs").await;
-    docs::seed(&store).await.expect("seed the document");
-    let app = docs::app(rtux_tests::SECRET, store).expect("the example builds");
-    let (addr, server) = serve(app).await;
+/// A relay to `addr` that a browser test cuts with `GET $RTUX_CONTROL/outage?ms=N`
+/// (the control server's address is the second value).
+async fn cuttable(addr: SocketAddr) -> (Arc<Relay>, SocketAddr, JoinHandle<std::io::Result<()>>) {
     let relay = Arc::new(Relay::start(addr).await);
     let control = Router::new().route(
         "/outage",
@@ -131,10 +103,50 @@ async fn the_docs_example_works_in_chromium() {
             },
         ),
     );
-    let (control, control_server) = serve(control.with_state(relay.clone())).await;
+    let (control, server) = serve_app(control.with_state(relay.clone())).await;
+    (relay, control, server)
+}
+
+/// examples/docs on a fresh SQLite file, in two Chromium windows that reach
+/// it through a relay the test cuts (`GET $RTUX_CONTROL/outage?ms=N`), to see
+/// the reconnect banners.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_docs_example_works_in_chromium() {
+    let (store, file) = fresh_store("docs").await;
+    docs::seed(&store).await.expect("seed the document");
+    let app = docs::app(rtux_tests::SECRET, store).expect("the example builds");
+    let (addr, server) = serve_app(app).await;
+    let (relay, control, control_server) = cuttable(addr).await;
     let env = [("RTUX_CONTROL", format!("http://{control}"))];
     in_chromium(
         "example_docs.test.mjs",
+        1,
+        relay.addr,
+        &env,
+        Duration::from_secs(180),
+    )
+    .await;
+    server.abort();
+    control_server.abort();
+    let _ = std::fs::remove_file(&file);
+}
+
+/// examples/chat on a fresh SQLite file, in two Chromium windows: Ana's
+/// reaches it through a relay the test cuts, Bo's directly (`RTUX_DIRECT`),
+/// so Bo sees what Ana sent offline arrive when she is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chat_example_works_in_chromium() {
+    let (store, file) = fresh_store("chat").await;
+    chat::seed(&store).await.expect("seed the first room");
+    let app = chat::app(rtux_tests::SECRET, store).expect("the example builds");
+    let (addr, server) = serve_app(app).await;
+    let (relay, control, control_server) = cuttable(addr).await;
+    let env = [
+        ("RTUX_CONTROL", format!("http://{control}")),
+        ("RTUX_DIRECT", format!("http://{addr}")),
+    ];
+    in_chromium(
+        "example_chat.test.mjs",
         1,
         relay.addr,
         &env,

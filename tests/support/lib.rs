@@ -3,6 +3,7 @@
 
 mod delayed;
 mod docs;
+mod example;
 mod http;
 mod node;
 mod notes;
@@ -17,6 +18,7 @@ mod todos;
 
 pub use delayed::Delayed;
 pub use docs::{docs, docs_with_template};
+pub use example::{fresh_store, page_socket, serve_app};
 pub use http::http_get;
 pub use node::NodeSuite;
 pub use notes::{Note, Rename, To, Viewer, note_views};

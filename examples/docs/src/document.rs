@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 /// The longest title or section heading, in characters.
 pub const MAX_TITLE: usize = 120;
 
-/// The longest section body, in characters.
-pub const MAX_BODY: usize = 20_000;
+/// The longest section body, in characters: a save must fit the 16 KiB of
+/// data a resource takes in one action (4,000 characters of up to 4 bytes).
+pub const MAX_BODY: usize = 4_000;
 
 /// At most this many tags, each of 1 to [`MAX_TAG`] characters.
 pub const MAX_TAGS: usize = 12;

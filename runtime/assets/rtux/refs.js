@@ -1,4 +1,14 @@
-// rtux.js, refs: A select[data-rtux-ref] offers the records of another topic, kept live.
+// rtux.js, refs: Other topics' records, kept live. A select[data-rtux-ref]
+// offers them; a [data-rtux-unread] badge counts those newer than the newest
+// this browser has shown (ids are time-ordered: the store's UUIDv7).
+const SEEN = (topic) => `rtux:seen:${ME}:${topic}`;
+const newest = (ids) => [...ids].reduce((a, x) => (x > a ? x : a), "");
+const markSeen = (topic, id) => {
+  const mark = localStorage.getItem(SEEN(topic));
+  if (mark !== null && mark >= id) return;
+  localStorage.setItem(SEEN(topic), id);
+  document.dispatchEvent(new CustomEvent("rtux:seen"));
+};
 const refs = (socket, root) => {
   // topic → {records: Map(id → record), v: how many times they changed}
   const lists = new Map();
@@ -11,8 +21,20 @@ const refs = (socket, root) => {
     list.records.forEach((r) => s.add(new Option(r.data[s.dataset.rtuxLabel] ?? r.id, r.id, false, r.id === v)));
     if (s.selectedIndex < 0) s.selectedIndex = 0;
   };
-  const scan = () => $$(root, "select[data-rtux-ref]").forEach((s) => {
-    const topic = s.dataset.rtuxRef;
+  // First sight of a topic marks what it has as seen: only what comes later counts.
+  const count = (b) => {
+    const topic = b.dataset.rtuxUnread, list = lists.get(topic);
+    if (!list || !list.records) return;
+    const ids = [...list.records.keys()];
+    if (localStorage.getItem(SEEN(topic)) === null) localStorage.setItem(SEEN(topic), newest(ids));
+    const mark = localStorage.getItem(SEEN(topic));
+    const n = ids.filter((id) => id > mark).length;
+    const text = n > 99 ? "99+" : String(n);
+    if (b.textContent !== text) b.textContent = text;
+    b.hidden = !n;
+  };
+  const scan = () => $$(root, "select[data-rtux-ref], [data-rtux-unread]").forEach((s) => {
+    const topic = s.dataset.rtuxRef || s.dataset.rtuxUnread;
     if (!lists.has(topic)) {
       const list = { records: null, v: 0 };
       lists.set(topic, list);
@@ -34,8 +56,9 @@ const refs = (socket, root) => {
         changed(list.records);
       });
     }
-    fill(s);
+    if (s.dataset.rtuxRef) fill(s); else count(s);
   });
   new MutationObserver(scan).observe(root, { childList: true, subtree: true });
+  document.addEventListener("rtux:seen", scan);
   scan();
 };

@@ -30,6 +30,7 @@ class ResourceView {
       $$(root, "form[data-rtux-change]").forEach((f) => { if (f.dataset.rtuxChanged) this.change(f); });
     });
     root.addEventListener("rtux:loaded", () => this.reconcile());
+    document.addEventListener("visibilitychange", () => this.records && this.seen(this.records.keys()));
     // Further pages of a long list, on demand.
     root.addEventListener("click", async (e) => {
       const b = e.target.closest("[data-rtux-more]");
@@ -262,6 +263,11 @@ class ResourceView {
   know(rec, node) {
     if (this.records) this.records.set(rec.id, rec);
     if (node) node.dataset.rtuxV = rec.version;
+    this.seen([rec.id]);
+  }
+  // What a visible page shows of its topic counts as seen ([data-rtux-unread]).
+  seen(ids) {
+    if (document.visibilityState === "visible") markSeen(this.channel.topic, newest(ids));
   }
   undoToast(r, entry, undo) {
     // A replay (after a reload) shows what is left of the window.
@@ -333,6 +339,7 @@ class ResourceView {
     let more = this.root.querySelector("[data-rtux-more]");
     if (this.more && !more) { more = el("button", "rtux-more", say("load_more")); more.type = "button"; more.dataset.rtuxMore = ""; list.after(more); }
     if (more) more.hidden = !this.more;
+    this.seen(this.records.keys());
     this.drafted();
   }
   // The drafts the server kept for this user, filled into their records'

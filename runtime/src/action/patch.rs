@@ -78,8 +78,11 @@ impl Renderer {
     /// render, which is logged: a page must not break over one fragment).
     pub(crate) fn html(&self, topic: &str, record: &Record) -> Option<String> {
         let (views, name) = self.template.as_ref()?;
-        let ctx =
-            context! { record => RecordView::from(record), dom_id => dom_id(topic, &record.id) };
+        let ctx = context! {
+            record => RecordView::from(record),
+            dom_id => dom_id(topic, &record.id),
+            by => record.updated_by,
+        };
         let rendered = views.get_template(name).and_then(|t| t.render(ctx));
         match rendered {
             Ok(html) => Some(html),
@@ -159,6 +162,20 @@ mod tests {
             html,
             r#"<li id="todo-a-1">&lt;script&gt;x&lt;&#x2f;script&gt;</li>"#
         );
+    }
+
+    #[test]
+    fn the_writer_comes_from_the_record_not_its_data() {
+        let source = r#"<li>{{ by.name }}: {{ record.data.text }}</li>"#;
+        let r = Renderer::new(ItemTemplate::Source(source.into()), None).expect("template");
+        let mut said = rec(json!({"text": "hi", "by": {"name": "Mallory"}}));
+        said.updated_by = Some(json!({"user": "u-1", "name": "<i>Ana</i>"}));
+        assert_eq!(
+            r.html("chat:a", &said).expect("html"),
+            "<li>&lt;i&gt;Ana&lt;&#x2f;i&gt;: hi</li>"
+        );
+        let unknown = r.html("chat:a", &rec(json!({"text": "seeded"})));
+        assert_eq!(unknown.as_deref(), Some("<li>: seeded</li>"));
     }
 
     #[test]

@@ -1,0 +1,41 @@
+//! `cargo run -p chat`: the chat on http://127.0.0.1:4000 (`CHAT_ADDR` for
+//! another address), its messages in `chat.db` (`CHAT_DB` for another SQLite
+//! file).
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let secret = std::env::var("RTUX_SECRET").unwrap_or_else(|_| {
+        eprintln!("RTUX_SECRET is not set: using a development secret (never in production).");
+        "chat example: a development secret of 32 bytes or more".into()
+    });
+    let addr = std::env::var("CHAT_ADDR").unwrap_or_else(|_| "127.0.0.1:4000".into());
+    let db = std::env::var("CHAT_DB").unwrap_or_else(|_| "chat.db".into());
+    let store = rtux::store::Store::sqlite(&db)
+        .await
+        .map_err(|e| format!("cannot open {db}: {e}. Set CHAT_DB to a writable file."))?;
+    chat::seed(&store)
+        .await
+        .map_err(|e| format!("cannot seed {db}: {e}"))?;
+    let app = chat::app(&secret, store).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| {
+        format!(
+            "cannot listen on {addr}: {e}. Set CHAT_ADDR to a free address, such as 127.0.0.1:4001."
+        )
+    })?;
+    println!(
+        "The chat is on http://{addr}: open http://{addr}/?name=Ana and http://{addr}/?name=Bo side by side. Messages are kept in {db}. Ctrl-C stops it."
+    );
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
+}
