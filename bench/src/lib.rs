@@ -17,6 +17,10 @@ use tokio::process::{Child, Command};
 /// assert_eq!(code, std::process::ExitCode::SUCCESS);
 /// ```
 pub fn run_main(work: impl Future<Output = Result<(), String>>) -> std::process::ExitCode {
+    // Before the runtime: its threads inherit the core.
+    if let Some(core) = std::env::var(CORE_ENV).ok().and_then(|c| c.parse().ok()) {
+        pin_to_core(core);
+    }
     let outcome = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime.block_on(work),
         Err(e) => Err(format!("cannot start the Tokio runtime: {e}")),
@@ -28,6 +32,27 @@ pub fn run_main(work: impl Future<Output = Result<(), String>>) -> std::process:
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The environment variable that pins a server child (and every thread it
+/// starts) to one core: `RTUX_BENCH_CORE=1`. [`run_main`] reads it.
+pub const CORE_ENV: &str = "RTUX_BENCH_CORE";
+
+/// Pins the calling thread (and the threads it starts from now on) to core
+/// `core`, when the machine has more than one; returns whether it did.
+/// Latency rows run the client on one core and the server on another, so
+/// neither waits for the other's threads to be scheduled.
+///
+/// ```
+/// std::thread::spawn(|| rtux_bench::pin_to_core(0)).join().unwrap();
+/// ```
+pub fn pin_to_core(core: usize) -> bool {
+    let cores = core_affinity::get_core_ids().unwrap_or_default();
+    cores.len() > 1
+        && cores
+            .into_iter()
+            .find(|c| c.id == core)
+            .is_some_and(core_affinity::set_for_current)
 }
 
 /// Starts this program again as a server child (`args` name what it serves,

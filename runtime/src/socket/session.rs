@@ -11,6 +11,7 @@ use futures_util::{FutureExt, StreamExt};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::{Value, json};
+use tokio::time::Instant;
 
 use super::Shared;
 use super::writer;
@@ -108,19 +109,31 @@ impl Session {
         let timeout = self.shared.limits.heartbeat_timeout;
         // A token's expiry applies to the socket it opened, not only to connects.
         let expiry = tokio::time::sleep(self.claims.lifetime());
-        tokio::pin!(expiry);
+        // One timer for silence, moved on lazily when it fires: a timer set
+        // and cancelled around every frame costs a request/reply its share.
+        let silence = tokio::time::sleep(timeout);
+        let ended = life.ended();
+        tokio::pin!(expiry, silence, ended);
+        let mut heard = Instant::now();
         loop {
             let next = tokio::select! {
                 biased;
-                () = life.ended() => return life.reason().cloned().unwrap_or(CloseReason::Gone),
+                () = &mut ended => return life.reason().cloned().unwrap_or(CloseReason::Gone),
                 () = &mut expiry => return CloseReason::TokenExpired,
-                next = tokio::time::timeout(timeout, stream.next()) => next,
+                () = &mut silence => {
+                    if heard.elapsed() >= timeout {
+                        return CloseReason::HeartbeatTimeout(timeout);
+                    }
+                    silence.as_mut().reset(heard + timeout);
+                    continue;
+                }
+                next = stream.next() => next,
             };
+            heard = Instant::now();
             let message = match next {
-                Err(_elapsed) => return CloseReason::HeartbeatTimeout(timeout),
-                Ok(None) => return CloseReason::Gone,
-                Ok(Some(Err(e))) => return self.read_error(e),
-                Ok(Some(Ok(message))) => message,
+                None => return CloseReason::Gone,
+                Some(Err(e)) => return self.read_error(e),
+                Some(Ok(message)) => message,
             };
             match message {
                 // Boxed: the future of handling a frame (a join, an action)
@@ -128,7 +141,7 @@ impl Session {
                 // task does not carry its size.
                 Message::Text(text) => {
                     telemetry::frame_in();
-                    Box::pin(self.handle_text(&text)).await;
+                    self.handle_text(&text).await;
                 }
                 Message::Binary(_) => self.socket_error(
                     None,
@@ -184,8 +197,11 @@ impl Session {
                 &frame,
                 Reply::error("unknown socket event: the `phoenix` topic only takes heartbeats"),
             ),
-            (_, events::JOIN) => self.join(frame).await,
-            (_, events::LEAVE) => self.leave(&frame).await,
+            // Boxed: joining and leaving take large futures that live only
+            // while they run, so neither an idle socket's task nor a push
+            // (the hot path, kept inline) carries their size.
+            (_, events::JOIN) => Box::pin(self.join(frame)).await,
+            (_, events::LEAVE) => Box::pin(self.leave(&frame)).await,
             (_, event) if events::server_only(event) => {
                 self.reply(
                     &frame,
@@ -292,33 +308,35 @@ impl Session {
         self.push(join_ref.as_deref(), &frame.topic, events::CLOSE, &json!({}));
     }
 
-    async fn handle_in(&mut self, frame: Frame) {
-        let Some(mut joined) = self.take_joined(&frame) else {
+    async fn handle_in(&mut self, mut frame: Frame) {
+        if !self.is_joined(&frame) {
             return;
-        };
+        }
         if let Some(helper) = frame.event.strip_prefix(PRESENCE_PREFIX) {
             let reply = self.presence_event(&frame.topic, helper, &frame.payload);
-            self.joined.insert(frame.topic.clone(), joined);
             return self.reply(&frame, reply);
         }
-        let Joined {
+        let payload = std::mem::take(&mut frame.payload);
+        let Some(Joined {
             channel,
             state,
             socket,
-        } = &mut joined;
-        let handled =
-            AssertUnwindSafe(channel.handle_in(&frame.event, frame.payload.clone(), state, socket))
-                .catch_unwind()
-                .await;
+        }) = self.joined.get_mut(&frame.topic)
+        else {
+            return;
+        };
+        let handled = AssertUnwindSafe(channel.handle_in(&frame.event, payload, state, socket))
+            .catch_unwind()
+            .await;
         match handled {
-            Ok(reply) => {
-                self.joined.insert(frame.topic.clone(), joined);
-                self.reply(&frame, reply);
-            }
+            Ok(reply) => self.reply(&frame, reply),
             Err(_panic) => {
                 tracing::error!(topic = %frame.topic, event = %frame.event, "channel handler panicked");
                 telemetry::channel_failed(&frame.topic, "a handler panicked");
-                let join_ref = joined.socket.join_ref().map(str::to_owned);
+                let join_ref = self
+                    .joined
+                    .remove(&frame.topic)
+                    .and_then(|j| j.socket.join_ref().map(str::to_owned));
                 self.forget(&frame.topic);
                 self.push(join_ref.as_deref(), &frame.topic, events::ERROR, &json!({}));
             }
@@ -361,20 +379,27 @@ impl Session {
 
     /// The join a push is for; replies with an error when there is none.
     fn take_joined(&mut self, frame: &Frame) -> Option<Joined> {
-        let Some(joined) = self.joined.remove(&frame.topic) else {
-            self.reply(frame, Reply::error("unmatched topic"));
+        if !self.is_joined(frame) {
             return None;
+        }
+        self.joined.remove(&frame.topic)
+    }
+
+    /// Whether the push is for the topic's current join; replies with an
+    /// error when it is not (no join, or an earlier one's `join_ref`).
+    fn is_joined(&self, frame: &Frame) -> bool {
+        let Some(joined) = self.joined.get(&frame.topic) else {
+            self.reply(frame, Reply::error("unmatched topic"));
+            return false;
         };
         let stale = matches!((&frame.join_ref, joined.socket.join_ref()), (Some(sent), Some(current)) if sent != current);
         if stale {
-            self.joined.insert(frame.topic.clone(), joined);
             self.reply(
                 frame,
                 Reply::error("stale join_ref: this push belongs to an earlier join of the topic"),
             );
-            return None;
         }
-        Some(joined)
+        !stale
     }
 
     /// Ends a join: the channel's `terminate`, then presence and subscription.

@@ -16,10 +16,12 @@ const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
 
 pub(super) async fn run(mut sink: SplitSink<WebSocket, Message>, mut rx: Queued, life: Lifeline) {
     let metrics = telemetry::Written::new();
+    let ended = life.ended();
+    tokio::pin!(ended);
     loop {
         let first = tokio::select! {
             biased;
-            () = life.ended() => break,
+            () = &mut ended => break,
             frame = rx.recv() => frame,
         };
         let Some(first) = first else { break };
@@ -38,7 +40,7 @@ pub(super) async fn run(mut sink: SplitSink<WebSocket, Message>, mut rx: Queued,
         };
         let written = tokio::select! {
             biased;
-            () = life.ended() => break,
+            () = &mut ended => break,
             written = batch => written,
         };
         if written.is_err() {

@@ -1,5 +1,5 @@
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{Status, events};
 
@@ -19,7 +19,17 @@ pub fn encode_reply(
     status: Status,
     response: &Value,
 ) -> String {
-    let payload = json!({ "status": status.as_str(), "response": response });
+    // Serialized in place (no copy of the response), keys in the order
+    // serde_json's map gives them.
+    #[derive(Serialize)]
+    struct Payload<'a> {
+        response: &'a Value,
+        status: &'static str,
+    }
+    let payload = Payload {
+        response,
+        status: status.as_str(),
+    };
     encode(join_ref, msg_ref, topic, events::REPLY, &payload)
 }
 

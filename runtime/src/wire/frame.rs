@@ -46,6 +46,19 @@ impl Frame {
     /// # Errors
     /// A [`Malformed`] saying what is wrong, carrying the ref and topic if readable.
     pub fn decode(text: &str) -> Result<Frame, Malformed> {
+        // A well-formed frame reads straight into its parts; anything else is
+        // read again as JSON, to say what is wrong with it.
+        type Parts = (Option<String>, Option<String>, String, String, Value);
+        if let Ok((join_ref, msg_ref, topic, event, payload)) = serde_json::from_str::<Parts>(text)
+        {
+            return Ok(Frame {
+                join_ref,
+                msg_ref,
+                topic,
+                event,
+                payload,
+            });
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| Malformed {
             msg_ref: None,
             join_ref: None,

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::client::{self, Kind, Ws};
 use crate::servers::TOPIC;
-use rtux_bench::{Nodes, percentile};
+use rtux_bench::{CORE_ENV, Nodes, percentile, pin_to_core};
 
 /// Clients in a storm, by default.
 pub(crate) const STORM: usize = 5000;
@@ -21,7 +21,7 @@ pub(crate) const STORM_AT_ONCE: usize = 256;
 pub(crate) const ASKS: u64 = 5000;
 /// Round trips before the timed ones (the first requests of a process pay
 /// for code paths and allocations warming up, on every server).
-pub(crate) const WARM_ASKS: u64 = 200;
+pub(crate) const WARM_ASKS: u64 = 2000;
 
 /// A storm's figures.
 #[derive(Debug, Clone)]
@@ -42,16 +42,17 @@ impl Storm {
     }
 }
 
-/// A request/reply run's round trips, sorted, in µs.
+/// A request/reply run's round trips, sorted, in ns (a round trip on
+/// loopback is a few µs: whole µs would round away the differences).
 #[derive(Debug, Clone)]
 pub(crate) struct RoundTrips {
     pub(crate) kind: Kind,
-    pub(crate) us: Vec<u32>,
+    pub(crate) ns: Vec<u32>,
 }
 
 impl RoundTrips {
-    pub(crate) fn p_ms(&self, p: f64) -> f64 {
-        f64::from(percentile(&self.us, p)) / 1000.0
+    pub(crate) fn p_us(&self, p: f64) -> f64 {
+        f64::from(percentile(&self.ns, p)) / 1000.0
     }
 }
 
@@ -89,8 +90,22 @@ pub(crate) async fn storms_and_trips(
     let mut trips = Vec::new();
     for &kind in ASKED.iter().cycle().take(ASKED.len() * repeat) {
         eprintln!("{}: {asks} requests, one after another…", kind.name());
-        let t = round_trips(kind, asks).await?;
-        eprintln!("  p50 {:.3} ms, p99 {:.3} ms", t.p_ms(50.0), t.p_ms(99.0));
+        // On a single-threaded runtime of a thread of its own, on core 0 (the
+        // server on core 1): the client's reads and clock never hop between
+        // threads, and neither side waits for the other to be scheduled.
+        let client = std::thread::spawn(move || {
+            pin_to_core(0);
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("the client's runtime: {e}"))?
+                .block_on(round_trips(kind, asks))
+        });
+        let t = tokio::task::spawn_blocking(move || client.join())
+            .await
+            .map_err(|e| format!("the round trips' thread: {e}"))?
+            .map_err(|_| "the round trips' thread panicked".to_owned())??;
+        eprintln!("  p50 {:.1} µs, p99 {:.1} µs", t.p_us(50.0), t.p_us(99.0));
         trips.push(t);
     }
     let storms = STORMED
@@ -99,7 +114,7 @@ pub(crate) async fn storms_and_trips(
         .collect();
     let trips = ASKED
         .iter()
-        .filter_map(|&k| median(&trips, |t| t.kind == k, |t| t.p_ms(50.0)))
+        .filter_map(|&k| median(&trips, |t| t.kind == k, |t| t.p_us(50.0)))
         .collect();
     Ok((storms, trips))
 }
@@ -153,7 +168,7 @@ async fn storm(kind: Kind, clients: usize) -> Result<Storm, String> {
 
 /// `asks` pushes answered by the server, one after another, on one socket.
 async fn round_trips(kind: Kind, asks: u64) -> Result<RoundTrips, String> {
-    let server = Nodes::spawn(&[kind.serve()], &[], 1, None).await?;
+    let server = Nodes::spawn(&[kind.serve()], &[(CORE_ENV, "1")], 1, None).await?;
     let mut ws = client::connect(kind, server.addrs[0], "asker").await?;
     // socketioxide runs its connect handler in a task of its own, so the first
     // ask can arrive before `on("ask")` is in place and go unanswered (until
@@ -162,7 +177,8 @@ async fn round_trips(kind: Kind, asks: u64) -> Result<RoundTrips, String> {
     for i in 0..WARM_ASKS {
         let mut tries = 0;
         loop {
-            match tokio::time::timeout(Duration::from_secs(1), ask(kind, &mut ws, i)).await {
+            let asked = Ask::new(kind, i).exchange(&mut ws);
+            match tokio::time::timeout(Duration::from_secs(1), asked).await {
                 Ok(answered) => break answered?,
                 Err(_) if tries < 10 => tries += 1,
                 Err(_) => {
@@ -174,37 +190,77 @@ async fn round_trips(kind: Kind, asks: u64) -> Result<RoundTrips, String> {
             }
         }
     }
-    let mut us = Vec::with_capacity(usize::try_from(asks).unwrap_or(0));
+    let mut ns = Vec::with_capacity(usize::try_from(asks).unwrap_or(0));
     for i in WARM_ASKS..WARM_ASKS + asks {
+        // Built before the clock starts: only the wire and the server are timed.
+        let asked = Ask::new(kind, i);
         let at = Instant::now();
-        ask(kind, &mut ws, i).await?;
-        us.push(micros(at.elapsed()));
+        asked.exchange(&mut ws).await?;
+        ns.push(u32::try_from(at.elapsed().as_nanos()).unwrap_or(u32::MAX));
     }
-    us.sort_unstable();
+    ns.sort_unstable();
     drop(server);
-    Ok(RoundTrips { kind, us })
+    Ok(RoundTrips { kind, ns })
 }
 
-/// Sends ask number `i` and waits for its answer.
-async fn ask(kind: Kind, ws: &mut Ws, i: u64) -> Result<(), String> {
-    let reference = (i + 2).to_string();
-    let (frame, answer) = match kind {
-        Kind::Socketioxide | Kind::SocketIoNode => {
-            (format!(r#"42{i}["ask",{{"n":{i}}}]"#), format!("43{i}["))
+/// One ask: its frame, and how its answer starts and ends.
+struct Ask {
+    kind: Kind,
+    i: u64,
+    frame: String,
+    starts: String,
+    ends: &'static str,
+}
+
+impl Ask {
+    /// Ask number `i`, in the server's protocol: rtux's answer must be an ok
+    /// reply, Socket.IO's the ack of that number.
+    fn new(kind: Kind, i: u64) -> Ask {
+        let reference = (i + 2).to_string();
+        let (frame, starts, ends) = match kind {
+            Kind::Socketioxide | Kind::SocketIoNode => (
+                format!(r#"42{i}["ask",{{"n":{i}}}]"#),
+                format!("43{i}["),
+                "]",
+            ),
+            _ => (
+                json!(["1", reference, TOPIC, "ask", { "n": i }]).to_string(),
+                format!(r#"["1","{reference}","{TOPIC}","phx_reply""#),
+                r#""status":"ok"}]"#,
+            ),
+        };
+        Ask {
+            kind,
+            i,
+            frame,
+            starts,
+            ends,
         }
-        _ => (
-            json!(["1", reference, TOPIC, "ask", { "n": i }]).to_string(),
-            format!(r#"["1","{reference}","{TOPIC}","phx_reply""#),
-        ),
-    };
-    ws.send(Message::text(frame))
-        .await
-        .map_err(|e| format!("ask: {e}"))?;
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(t))) if t.starts_with(&answer) => return Ok(()),
-            Some(Ok(_)) => {}
-            other => return Err(format!("{}: no answer to ask {i}: {other:?}", kind.name())),
+    }
+
+    /// Sends it and waits for its answer.
+    async fn exchange(self, ws: &mut Ws) -> Result<(), String> {
+        ws.send(Message::text(self.frame))
+            .await
+            .map_err(|e| format!("ask: {e}"))?;
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Text(t))) if t.starts_with(&self.starts) => {
+                    return if t.ends_with(self.ends) {
+                        Ok(())
+                    } else {
+                        Err(format!("{}: ask {} answered {t}", self.kind.name(), self.i))
+                    };
+                }
+                Some(Ok(_)) => {}
+                other => {
+                    return Err(format!(
+                        "{}: no answer to ask {}: {other:?}",
+                        self.kind.name(),
+                        self.i
+                    ));
+                }
+            }
         }
     }
 }

@@ -239,18 +239,18 @@ pub(crate) fn peers(
             s.p_ms(99.0)
         ));
     }
-    out.push_str(&format!("\n**Request/reply.** One client sends {asks} pushes, one after another (after {WARM_ASKS} untimed ones), each answered by the server (rtux: a channel's `Reply::ok`; Socket.IO: an acknowledgement); the round trip runs from sending to reading the answer.\n\n"));
+    out.push_str(&format!("\n**Request/reply.** One client sends {asks} pushes, one after another (after {WARM_ASKS} untimed ones), each answered by the server (rtux: a channel's `Reply::ok`; Socket.IO: an acknowledgement); the round trip runs from sending the frame (built beforehand) to reading the answer (rtux's checked to be `ok`). The client runs on a single-threaded runtime on core 0 and the server on core 1, so neither waits for the other's threads to be scheduled: without that, runs of one server differed by 2× on this machine.\n\n"));
     out.push_str("| server | round trip p50 / p99 | rtux's p50 ÷ this |\n|---|---:|---:|\n");
     let rtux = trips.iter().find(|t| t.kind == Kind::Rtux);
     for t in trips {
         let ratio = rtux.map_or("—".into(), |x| {
-            format!("{:.2}×", x.p_ms(50.0) / t.p_ms(50.0).max(0.001))
+            format!("{:.2}×", x.p_us(50.0) / t.p_us(50.0).max(0.001))
         });
         out.push_str(&format!(
-            "| {} | {:.3} / {:.3} ms | {ratio} |\n",
+            "| {} | {:.1} / {:.1} µs | {ratio} |\n",
             t.kind.name(),
-            t.p_ms(50.0),
-            t.p_ms(99.0)
+            t.p_us(50.0),
+            t.p_us(99.0)
         ));
     }
     out
