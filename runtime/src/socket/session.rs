@@ -141,7 +141,7 @@ impl Session {
                 // task does not carry its size.
                 Message::Text(text) => {
                     telemetry::frame_in();
-                    self.handle_text(&text).await;
+                    Box::pin(self.handle_text(&text)).await;
                 }
                 Message::Binary(_) => self.socket_error(
                     None,
@@ -197,11 +197,8 @@ impl Session {
                 &frame,
                 Reply::error("unknown socket event: the `phoenix` topic only takes heartbeats"),
             ),
-            // Boxed: joining and leaving take large futures that live only
-            // while they run, so neither an idle socket's task nor a push
-            // (the hot path, kept inline) carries their size.
-            (_, events::JOIN) => Box::pin(self.join(frame)).await,
-            (_, events::LEAVE) => Box::pin(self.leave(&frame)).await,
+            (_, events::JOIN) => self.join(frame).await,
+            (_, events::LEAVE) => self.leave(&frame).await,
             (_, event) if events::server_only(event) => {
                 self.reply(
                     &frame,
