@@ -21,16 +21,18 @@ const refs = (socket, root) => {
     list.records.forEach((r) => s.add(new Option(r.data[s.dataset.rtuxLabel] ?? r.id, r.id, false, r.id === v)));
     if (s.selectedIndex < 0) s.selectedIndex = 0;
   };
-  // First sight of a topic marks what it has as seen: only what comes later counts.
+  // First sight of a topic marks what it has as seen: only what comes later
+  // counts. Counted again only when the records or the mark changed (scans
+  // follow every change to the page).
   const count = (b) => {
     const topic = b.dataset.rtuxUnread, list = lists.get(topic);
     if (!list || !list.records) return;
-    const ids = [...list.records.keys()];
-    if (localStorage.getItem(SEEN(topic)) === null) localStorage.setItem(SEEN(topic), newest(ids));
-    const mark = localStorage.getItem(SEEN(topic));
-    const n = ids.filter((id) => id > mark).length;
-    const text = n > 99 ? "99+" : String(n);
-    if (b.textContent !== text) b.textContent = text;
+    if (localStorage.getItem(SEEN(topic)) === null) localStorage.setItem(SEEN(topic), newest(list.records.keys()));
+    const mark = localStorage.getItem(SEEN(topic)), v = `${list.v}:${mark}`;
+    if (b.rtuxV === v) return;
+    b.rtuxV = v;
+    const n = [...list.records.keys()].filter((id) => id > mark).length;
+    b.textContent = n > 99 ? "99+" : String(n);
     b.hidden = !n;
   };
   const scan = () => $$(root, "select[data-rtux-ref], [data-rtux-unread]").forEach((s) => {
