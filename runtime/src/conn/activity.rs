@@ -23,9 +23,11 @@ impl Default for Activity {
 }
 
 impl Activity {
-    /// The user did something now.
-    pub(crate) fn touch(&self) {
-        let ms = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    /// The user did something at `at` (a frame's arrival: the reader has
+    /// read the clock already).
+    pub(crate) fn touch(&self, at: Instant) {
+        let ms =
+            u64::try_from(at.saturating_duration_since(self.start).as_millis()).unwrap_or(u64::MAX);
         self.last.store(ms, Ordering::Relaxed);
     }
 

@@ -1,12 +1,16 @@
 //! The bounded queue between everything that sends to a socket and its writer task.
 
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll, Waker};
 
 use axum::extract::ws::Utf8Bytes;
-use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
+use futures_util::task::AtomicWaker;
+use pin_project_lite::pin_project;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
 use super::CloseReason;
 use crate::sync::lock;
@@ -21,8 +25,10 @@ const KEEP_FRAMES: usize = 16;
 #[derive(Debug)]
 struct Queue {
     frames: Mutex<VecDeque<Utf8Bytes>>,
-    /// Wakes the writer: a frame queued, or the last sender gone.
-    ready: Notify,
+    /// Wakes the writer (the one task that takes frames): a frame queued,
+    /// or the last sender gone. Lock-free, where a `Notify` locks its list
+    /// of waiters on every wake.
+    ready: AtomicWaker,
     /// Bytes queued and not yet taken by the writer.
     bytes: AtomicUsize,
     /// Outboxes alive: none left ends the writer's `recv`.
@@ -55,7 +61,7 @@ impl Clone for Outbox {
 impl Drop for Outbox {
     fn drop(&mut self) {
         if self.queue.senders.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.queue.ready.notify_one();
+            self.queue.ready.wake();
         }
     }
 }
@@ -64,34 +70,40 @@ impl Drop for Outbox {
 #[derive(Debug)]
 pub(crate) struct Queued {
     queue: Arc<Queue>,
+    /// Frames left behind the one last taken, counted under the same lock.
+    left: usize,
 }
 
 impl Queued {
     /// The next frame, waiting for one; `None` once the queue is empty and
     /// every sender is gone.
     pub(crate) async fn recv(&mut self) -> Option<Utf8Bytes> {
-        loop {
+        std::future::poll_fn(|cx| {
+            // Registered before looking: a frame queued (or the last sender
+            // gone) after the look wakes this task, so no wake is lost.
+            self.queue.ready.register(cx.waker());
             if let Some(frame) = self.try_recv() {
-                return Some(frame);
+                return Poll::Ready(Some(frame));
             }
             if self.queue.senders.load(Ordering::Acquire) == 0 {
                 // The last sender may have queued a frame before it went.
-                return self.try_recv();
+                return Poll::Ready(self.try_recv());
             }
-            // A frame queued since the look above left a permit: no wake is lost.
-            self.queue.ready.notified().await;
-        }
+            Poll::Pending
+        })
+        .await
     }
 
-    /// Frames queued and not yet taken.
+    /// Frames that were queued behind the one last taken, when it was taken.
     pub(crate) fn waiting(&self) -> usize {
-        lock(&self.queue.frames).len()
+        self.left
     }
 
     /// The next frame if one is queued.
     pub(crate) fn try_recv(&mut self) -> Option<Utf8Bytes> {
         let mut frames = lock(&self.queue.frames);
         let frame = frames.pop_front();
+        self.left = frames.len();
         if frames.is_empty() && frames.capacity() > KEEP_FRAMES {
             *frames = VecDeque::new();
         }
@@ -108,7 +120,7 @@ impl Outbox {
         let life = Lifeline::default();
         let queue = Arc::new(Queue {
             frames: Mutex::new(VecDeque::new()),
-            ready: Notify::new(),
+            ready: AtomicWaker::new(),
             bytes: AtomicUsize::new(0),
             senders: AtomicUsize::new(1),
             max_frames: frames.max(1),
@@ -118,7 +130,7 @@ impl Outbox {
             queue: queue.clone(),
             life: life.clone(),
         };
-        (outbox, Queued { queue }, life)
+        (outbox, Queued { queue, left: 0 }, life)
     }
 
     /// Ends the socket as a slow consumer: more was queued for it than its
@@ -129,7 +141,9 @@ impl Outbox {
 
     /// Queues one text frame; returns false if the socket is ending.
     pub(crate) fn send(&self, frame: Utf8Bytes) -> bool {
-        if self.life.token.is_cancelled() {
+        // An atomic load: the token's own check takes a lock, once per
+        // subscriber of every broadcast.
+        if self.life.reason().is_some() {
             return false;
         }
         let q = &self.queue;
@@ -144,7 +158,7 @@ impl Outbox {
         }
         frames.push_back(frame);
         drop(frames);
-        q.ready.notify_one();
+        q.ready.wake();
         true
     }
 }
@@ -163,8 +177,13 @@ impl Lifeline {
         self.token.cancel();
     }
 
-    pub(crate) async fn ended(&self) {
-        self.token.cancelled().await;
+    /// Resolves once the socket is ending.
+    pub(crate) fn ended(&self) -> Ended<'_> {
+        Ended {
+            life: self,
+            cancelled: self.token.cancelled(),
+            waiting: None,
+        }
     }
 
     pub(crate) fn reason(&self) -> Option<&CloseReason> {
@@ -172,9 +191,47 @@ impl Lifeline {
     }
 }
 
+pin_project! {
+    /// [`Lifeline::ended`]: a socket's reader and writer poll it every time
+    /// they wake, so a poll by a task already waiting costs one atomic load
+    /// (the token's own poll takes two locks). The reason is set before the
+    /// token is cancelled, and the cancellation wakes the task that waits.
+    pub(crate) struct Ended<'a> {
+        life: &'a Lifeline,
+        #[pin]
+        cancelled: WaitForCancellationFuture<'a>,
+        // The task whose waker the token holds.
+        waiting: Option<Waker>,
+    }
+}
+
+impl Future for Ended<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.project();
+        if this.life.reason().is_some() {
+            return Poll::Ready(());
+        }
+        if this
+            .waiting
+            .as_ref()
+            .is_some_and(|w| w.will_wake(cx.waker()))
+        {
+            return Poll::Pending;
+        }
+        let polled = this.cancelled.poll(cx);
+        if polled.is_pending() {
+            *this.waiting = Some(cx.waker().clone());
+        }
+        polled
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::sync::Notify;
 
     fn frame(n: usize) -> Utf8Bytes {
         Utf8Bytes::from("x".repeat(n))
@@ -186,8 +243,8 @@ mod tests {
         let other = outbox.clone();
         assert!(outbox.send(frame(1)) && other.send(frame(2)));
         drop(outbox);
-        assert_eq!(rx.waiting(), 2);
         assert_eq!(rx.recv().await.map(|f| f.len()), Some(1));
+        assert_eq!(rx.waiting(), 1, "one frame was behind it");
         // The last sender queues one more and goes: the frame is not lost.
         assert!(other.send(frame(3)));
         drop(other);
@@ -209,6 +266,36 @@ mod tests {
         let (outbox, _rx, life) = Outbox::new(100, 10);
         assert!(!outbox.send(frame(11)), "over the bytes bound");
         assert_eq!(life.reason(), Some(&CloseReason::SlowConsumer));
+    }
+
+    #[tokio::test]
+    async fn ending_wakes_a_task_that_polled_ended_again_and_again() {
+        let life = Lifeline::default();
+        let poke = Arc::new(Notify::new());
+        let (theirs, pokes) = (life.clone(), poke.clone());
+        let waiter = tokio::spawn(async move {
+            let ended = theirs.ended();
+            tokio::pin!(ended);
+            let mut woken = 0;
+            loop {
+                tokio::select! {
+                    biased;
+                    () = &mut ended => return woken,
+                    () = pokes.notified() => woken += 1,
+                }
+            }
+        });
+        for _ in 0..3 {
+            poke.notify_one();
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        life.end(CloseReason::Disconnected);
+        let woken = tokio::time::timeout(std::time::Duration::from_secs(5), waiter).await;
+        assert!(
+            matches!(woken, Ok(Ok(n)) if n >= 1),
+            "polled again after other wakes, then woken by the end: {woken:?}"
+        );
+        assert_eq!(life.reason(), Some(&CloseReason::Disconnected));
     }
 
     #[tokio::test]

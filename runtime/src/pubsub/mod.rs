@@ -8,6 +8,7 @@ mod local;
 
 pub use local::LocalPubSub;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::ws::Utf8Bytes;
@@ -109,12 +110,16 @@ impl Subscriber {
 #[derive(Debug)]
 pub(crate) struct Gate {
     held: Mutex<Option<Vec<Utf8Bytes>>>,
+    /// Set once what was held has been sent: later broadcasts go straight
+    /// to the outbox without the lock (they are most of a socket's life).
+    open: AtomicBool,
 }
 
 impl Default for Gate {
     fn default() -> Gate {
         Gate {
             held: Mutex::new(Some(Vec::new())),
+            open: AtomicBool::new(false),
         }
     }
 }
@@ -124,6 +129,10 @@ const GATE_LIMIT: usize = 1024;
 
 impl Gate {
     fn deliver(&self, outbox: &Outbox, frame: Utf8Bytes) {
+        if self.open.load(Ordering::Acquire) {
+            outbox.send(frame);
+            return;
+        }
         let mut held = lock(&self.held);
         match held.as_mut() {
             Some(frames) if frames.len() >= GATE_LIMIT => outbox.overflow(),
@@ -140,6 +149,8 @@ impl Gate {
         for frame in held.take().unwrap_or_default() {
             outbox.send(frame);
         }
+        // Under the lock, after the held frames: no broadcast overtakes them.
+        self.open.store(true, Ordering::Release);
     }
 }
 
@@ -168,5 +179,61 @@ pub trait PubSub: Send + Sync + 'static {
     /// [`Cluster`](crate::cluster::Cluster)); `None` unless the kind offers it.
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taken(rx: &mut crate::conn::Queued) -> Vec<String> {
+        std::iter::from_fn(|| rx.try_recv())
+            .map(|f| f.as_str().to_owned())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_joining_subscriber_gets_the_held_broadcasts_after_its_reply_then_the_rest() {
+        let (outbox, mut rx, _life) = Outbox::new(16, usize::MAX);
+        let (subscriber, gate) = Subscriber::held(ConnId::next(), outbox.clone());
+        subscriber.deliver(Utf8Bytes::from_static("1"));
+        subscriber.deliver(Utf8Bytes::from_static("2"));
+        assert!(taken(&mut rx).is_empty(), "held until the join reply");
+        outbox.send(Utf8Bytes::from_static("reply"));
+        gate.open(&outbox);
+        subscriber.deliver(Utf8Bytes::from_static("3"));
+        assert_eq!(taken(&mut rx), ["reply", "1", "2", "3"]);
+    }
+
+    #[test]
+    fn no_broadcast_overtakes_the_held_ones_while_the_gate_opens() {
+        // No more than a gate holds: half come before it opens, half while.
+        const SENT: usize = GATE_LIMIT;
+        let (outbox, mut rx, _life) = Outbox::new(SENT + 1, usize::MAX);
+        let (subscriber, gate) = Subscriber::held(ConnId::next(), outbox.clone());
+        let halfway = Arc::new(std::sync::Barrier::new(2));
+        let publisher = std::thread::spawn({
+            let halfway = halfway.clone();
+            move || {
+                for i in 0..SENT {
+                    if i == SENT / 2 {
+                        halfway.wait();
+                    }
+                    subscriber.deliver(Utf8Bytes::from(i.to_string()));
+                }
+            }
+        });
+        halfway.wait();
+        gate.open(&outbox);
+        assert!(publisher.join().is_ok());
+        let order: Vec<usize> = taken(&mut rx)
+            .iter()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        assert_eq!(
+            order,
+            (0..SENT).collect::<Vec<_>>(),
+            "every broadcast once, in order"
+        );
     }
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::stream::SplitStream;
@@ -29,6 +30,8 @@ use crate::wire::{
 
 /// Events under this prefix are presence helpers handled by rtux itself.
 const PRESENCE_PREFIX: &str = "presence:";
+/// Far enough away to mean never, for a timer that needs an instant.
+const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 /// Events a client sends by itself, not because its user did something.
 const HOUSEKEEPING: [&str; 2] = ["presence:refresh", "lock"];
 
@@ -107,24 +110,32 @@ impl Session {
     /// Reads frames until the socket ends; returns why it ended.
     async fn read(&mut self, mut stream: SplitStream<WebSocket>, life: &Lifeline) -> CloseReason {
         let timeout = self.shared.limits.heartbeat_timeout;
-        // A token's expiry applies to the socket it opened, not only to connects.
-        let expiry = tokio::time::sleep(self.claims.lifetime());
-        // One timer for silence, moved on lazily when it fires: a timer set
-        // and cancelled around every frame costs a request/reply its share.
-        let silence = tokio::time::sleep(timeout);
-        let ended = life.ended();
-        tokio::pin!(expiry, silence, ended);
         let mut heard = Instant::now();
+        // A token's expiry applies to the socket it opened, not only to connects.
+        let expires = heard.checked_add(self.claims.lifetime());
+        let due = |heard: Instant| {
+            let silent = heard.checked_add(timeout).unwrap_or(heard + NEVER);
+            expires.map_or(silent, |at| at.min(silent))
+        };
+        // One timer for both, moved on lazily when it fires: a timer set and
+        // cancelled around every frame costs a request/reply its share, and
+        // every timer is polled each time a frame wakes the reader.
+        let watch = tokio::time::sleep_until(due(heard));
+        let ended = life.ended();
+        tokio::pin!(watch, ended);
         loop {
             let next = tokio::select! {
                 biased;
                 () = &mut ended => return life.reason().cloned().unwrap_or(CloseReason::Gone),
-                () = &mut expiry => return CloseReason::TokenExpired,
-                () = &mut silence => {
-                    if heard.elapsed() >= timeout {
+                () = &mut watch => {
+                    let now = Instant::now();
+                    if expires.is_some_and(|at| now >= at) {
+                        return CloseReason::TokenExpired;
+                    }
+                    if now.duration_since(heard) >= timeout {
                         return CloseReason::HeartbeatTimeout(timeout);
                     }
-                    silence.as_mut().reset(heard + timeout);
+                    watch.as_mut().reset(due(heard));
                     continue;
                 }
                 next = stream.next() => next,
@@ -141,7 +152,7 @@ impl Session {
                 // task does not carry its size.
                 Message::Text(text) => {
                     telemetry::frame_in();
-                    Box::pin(self.handle_text(&text)).await;
+                    Box::pin(self.handle_text(&text, heard)).await;
                 }
                 Message::Binary(_) => self.socket_error(
                     None,
@@ -167,7 +178,8 @@ impl Session {
         }
     }
 
-    async fn handle_text(&mut self, text: &str) {
+    /// Handles a text frame that arrived at `at`.
+    async fn handle_text(&mut self, text: &str, at: Instant) {
         let frame = match Frame::decode(text) {
             Ok(frame) => frame,
             Err(malformed) => return self.malformed(malformed),
@@ -189,7 +201,7 @@ impl Session {
             return self.reply(&frame, reply);
         }
         if !heartbeat && !HOUSEKEEPING.contains(&frame.event.as_str()) {
-            self.activity.touch();
+            self.activity.touch(at.into_std());
         }
         match (frame.topic.as_str(), frame.event.as_str()) {
             (SOCKET_TOPIC, events::HEARTBEAT) => self.reply(&frame, Reply::ok(json!({}))),
