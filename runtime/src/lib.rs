@@ -35,7 +35,7 @@
 //!     let secret = std::env::var("RTUX_SECRET").expect("set RTUX_SECRET to 32+ random bytes");
 //!     let endpoint = Endpoint::builder(secret).channel("room:*", Room).build().expect("endpoint");
 //!     let app = axum::Router::new().merge(endpoint.router());
-//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:4000").await.expect("port 4000");
+//!     let listener = rtux::listen("127.0.0.1:4000").await.expect("port 4000");
 //!     axum::serve(listener, app).await.expect("server");
 //! }
 //! ```
@@ -51,6 +51,7 @@ pub mod conflict;
 mod conn;
 pub mod dashboard;
 mod endpoint;
+mod listen;
 pub mod model;
 pub mod presence;
 pub mod pubsub;
@@ -66,6 +67,7 @@ pub mod wire;
 pub use channel::{Channel, ChannelSocket, JoinError, LeaveReason};
 pub use conn::ConnId;
 pub use endpoint::{BuildError, Endpoint, EndpointBuilder};
+pub use listen::{BACKLOG, listen};
 pub use socket::Limits;
 pub use wire::Reply;
 

@@ -23,7 +23,9 @@ io.on("connection", (socket) => {
   socket.on("shout", (payload) => socket.to(ROOM).emit("shout", payload));
   socket.on("ask", (payload, ack) => { if (typeof ack === "function") ack(payload); });
 });
-http.listen(0, "127.0.0.1", () => {
+// The same queue of connections not yet accepted as every server of the
+// benchmark (rtux::BACKLOG; Node's default is 511).
+http.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => {
   const { address, port } = http.address();
   console.log(`${address}:${port}`);
 });

@@ -15,7 +15,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let listener = match tokio::net::TcpListener::bind(&addr).await {
+    let listener = match rtux::listen(&addr).await {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!(

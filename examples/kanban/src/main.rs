@@ -29,7 +29,7 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot seed {db}: {e}"))?;
     let app = kanban::app(&secret, store).map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| {
+    let listener = rtux::listen(&addr).await.map_err(|e| {
         format!("cannot listen on {addr}: {e}. Set KANBAN_ADDR to a free address, such as 127.0.0.1:4001.")
     })?;
     println!(

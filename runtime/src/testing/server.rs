@@ -44,7 +44,7 @@ impl TestServer {
     /// # Panics
     /// If no loopback port can be bound.
     pub async fn serve_app(endpoint: Endpoint, app: axum::Router) -> TestServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = crate::listen("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let addr = listener.local_addr().expect("local addr");

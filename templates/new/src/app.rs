@@ -123,7 +123,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
         return Err(Error::DevelopmentSecretInProduction);
     }
     let (app, endpoint) = build(&config).await?;
-    let listener = tokio::net::TcpListener::bind(&config.addr)
+    let listener = rtux::listen(&config.addr)
         .await
         .map_err(|source| Error::Listen { addr: config.addr.clone(), source })?;
     if config.development_secret {

@@ -82,8 +82,12 @@ impl Channel for Fanout {
     }
 }
 
+/// Every server, the peers too, listens with rtux's queue of connections not
+/// yet accepted ([`rtux::BACKLOG`]; Node's is set to the same): with
+/// `TcpListener::bind`'s 128, a storm's 256 clients connecting at once
+/// overflowed it, and the dropped ones retried a second later.
 async fn listen() -> Result<TcpListener, String> {
-    let listener = TcpListener::bind("127.0.0.1:0")
+    let listener = rtux::listen("127.0.0.1:0")
         .await
         .map_err(|e| format!("bind: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;

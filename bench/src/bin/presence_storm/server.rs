@@ -43,7 +43,7 @@ pub(crate) async fn serve(summary_above: usize) -> Result<(), String> {
         .channel("room:*", PresenceChannel::<Viewer>::new())
         .build()
         .map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let listener = rtux::listen("127.0.0.1:0")
         .await
         .map_err(|e| format!("bind: {e}"))?;
     println!("{}", listener.local_addr().map_err(|e| e.to_string())?);
