@@ -4,7 +4,7 @@
 //! and a join that misses no change.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use rtux::action::{Reject, Resource};
@@ -191,13 +191,22 @@ async fn a_join_reply_does_not_list_a_record_being_deleted() {
     }
 }
 
-/// A resource whose `slow_bump` takes 100 ms while `contended` is set: long
-/// enough for another writer to get in first every time.
-fn contended(store: Store, contended: Arc<AtomicBool>) -> Resource {
+/// Asks the rival writer for one change of the record and waits until it
+/// has made it.
+type Rival = std::sync::Mutex<Option<std::sync::mpsc::SyncSender<std::sync::mpsc::SyncSender<()>>>>;
+
+/// A resource whose `slow_bump`, while a rival is set, has the rival change
+/// the record between its read and its write: every try loses, as under real
+/// contention, however the machine schedules the two writers.
+fn contended(store: Store, rival: Arc<Rival>) -> Resource {
     Resource::builder(store)
         .server_corrects("slow_bump", move |todo: &Value, _: &Value| {
-            if contended.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(100));
+            let asked = rival.lock().ok().and_then(|r| r.clone());
+            if let Some(rival) = asked {
+                let (done, changed) = std::sync::mpsc::sync_channel(1);
+                if rival.send(done).is_ok() {
+                    let _waited = changed.recv_timeout(Duration::from_secs(5));
+                }
             }
             let mut todo = todo.clone();
             todo["count"] = json!(todo["count"].as_i64().unwrap_or(0) + 1);
@@ -214,17 +223,17 @@ async fn a_busy_refusal_is_not_recorded_and_the_same_op_applies_once_later() {
         return;
     };
     let store = Store::open(&url).await.expect("postgres");
-    let busy = Arc::new(AtomicBool::new(true));
-    let resource = contended(store.clone(), busy.clone());
+    let (ask, asked) = std::sync::mpsc::sync_channel::<std::sync::mpsc::SyncSender<()>>(1);
+    let rival = Arc::new(std::sync::Mutex::new(Some(ask)));
+    let resource = contended(store.clone(), rival.clone());
     let server = TestServer::with(move |b| b.channel("todo:*", resource)).await;
     let topic = todo_topic("r");
     let todo = seed(&store, &topic, "contended").await;
     let bumps = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    // The other writer runs on a thread of its own: the slow handler blocks
-    // one of the test runtime's threads, and must not stall it.
+    // The rival runs on a thread of its own (the handler blocks one of the
+    // test runtime's threads while it waits), one change per ask.
     let writer = {
-        let (busy, topic, id, bumps) =
-            (busy.clone(), topic.clone(), todo.id.clone(), bumps.clone());
+        let (topic, id, bumps) = (topic.clone(), todo.id.clone(), bumps.clone());
         let url = url.clone();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -233,19 +242,18 @@ async fn a_busy_refusal_is_not_recorded_and_the_same_op_applies_once_later() {
                 .expect("runtime");
             runtime.block_on(async move {
                 let store = Store::open(&url).await.expect("postgres");
-                while busy.load(Ordering::SeqCst) {
+                while let Ok(done) = asked.recv() {
                     if let Ok(Some(r)) = store.get(&topic, &id).await
                         && let Ok(rtux::store::Written::Applied(_)) =
                             store.update(&topic, &id, r.version, r.data).await
                     {
                         bumps.fetch_add(1, Ordering::SeqCst);
                     }
-                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    let _told = done.send(());
                 }
             });
         })
     };
-    tokio::time::sleep(Duration::from_millis(50)).await;
     let mut alice = Client::joined(&server, "alice", &topic, json!({})).await;
     let bump = op(&topic, "a", "1", json!({"id": todo.id}));
     let first = alice.push(&topic, "slow_bump", bump.clone()).await;
@@ -255,7 +263,8 @@ async fn a_busy_refusal_is_not_recorded_and_the_same_op_applies_once_later() {
         "{first} (the other writer got in {} times)",
         bumps.load(Ordering::SeqCst)
     );
-    busy.store(false, Ordering::SeqCst);
+    // No rival any more: the asking side hangs up, the rival's loop ends.
+    rival.lock().expect("rival").take();
     writer.join().expect("writer");
     let before = store
         .get(&topic, &todo.id)
