@@ -60,6 +60,53 @@ async fn every_push_gets_exactly_one_reply_with_its_ref() {
     assert_ne!(replies[0][1], quiet.as_str());
 }
 
+/// A reply may be written by the socket's reader itself, past the queue:
+/// never before what its handler pushed or broadcast to the same socket.
+#[tokio::test]
+async fn a_reply_never_overtakes_what_its_handler_sent() {
+    let server = TestServer::start().await;
+    let mut c = Client::connect(&server, "alice").await;
+    c.join_ok("room:a").await;
+    // Inside the default burst of 100 events.
+    const ASKS: u64 = 80;
+    for i in 0..ASKS {
+        let event = if i % 2 == 0 {
+            "push_then_reply"
+        } else {
+            "shout"
+        };
+        c.push_nowait("room:a", event, json!({ "i": i })).await;
+    }
+    let mut seen = Vec::new();
+    while seen.len() < 2 * ASKS as usize {
+        // Presence and the join's welcome come and go on their own time.
+        let f = c
+            .next_matching(|f| {
+                f[2] == "room:a"
+                    && ["pushed", "shouted", "phx_reply"]
+                        .contains(&f[3].as_str().unwrap_or_default())
+            })
+            .await;
+        let i = if f[3] == "phx_reply" {
+            f[4]["response"]["i"].as_u64()
+        } else {
+            f[4]["i"].as_u64()
+        };
+        seen.push((f[3].as_str().unwrap_or_default().to_owned(), i));
+    }
+    let expected: Vec<(String, Option<u64>)> = (0..ASKS)
+        .flat_map(|i| {
+            let sent = if i % 2 == 0 { "pushed" } else { "shouted" };
+            let reply = if i % 2 == 0 { Some(i) } else { None };
+            [(sent.to_owned(), Some(i)), ("phx_reply".to_owned(), reply)]
+        })
+        .collect();
+    assert_eq!(
+        seen, expected,
+        "each handler's frame, then its reply, in order"
+    );
+}
+
 #[tokio::test]
 async fn heartbeat_is_answered_on_the_phoenix_topic() {
     let server = TestServer::start().await;

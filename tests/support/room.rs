@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 ///   is tracked with `{"name": <token name>}`.
 /// - Events: `echo` replies with its payload; `shout` broadcasts to all,
 ///   `shout_from` to all but the sender; `push_back` pushes `pushed` to the
-///   sender; `quiet` sends no reply; `count` replies with how many events this
-///   join has handled; `crash` panics.
+///   sender; `push_then_reply` pushes `pushed`, then replies; `quiet` sends no
+///   reply; `count` replies with how many events this join has handled;
+///   `crash` panics.
 #[derive(Debug, Clone, Copy)]
 pub struct Room;
 
@@ -65,6 +66,10 @@ impl Channel for Room {
             "push_back" => {
                 socket.push("pushed", payload);
                 Reply::NoReply
+            }
+            "push_then_reply" => {
+                socket.push("pushed", payload.clone());
+                Reply::ok(payload)
             }
             "quiet" => Reply::NoReply,
             "count" => Reply::ok(json!({ "count": *count })),

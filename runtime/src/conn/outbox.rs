@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, Waker};
 
@@ -31,8 +31,11 @@ struct Queue {
     ready: AtomicWaker,
     /// Bytes queued and not yet taken by the writer.
     bytes: AtomicUsize,
-    /// Outboxes alive: none left ends the writer's `recv`.
+    /// Outboxes alive: none left ends the writer's wait.
     senders: AtomicUsize,
+    /// A frame written past the queue left bytes the kernel could not take
+    /// yet: the writer flushes them.
+    flush: AtomicBool,
     max_frames: usize,
     max_bytes: usize,
 }
@@ -75,23 +78,43 @@ pub(crate) struct Queued {
 }
 
 impl Queued {
-    /// The next frame, waiting for one; `None` once the queue is empty and
-    /// every sender is gone.
-    pub(crate) async fn recv(&mut self) -> Option<Utf8Bytes> {
+    /// Waits for work: true once a frame is queued or a flush is asked for,
+    /// false once nothing is queued and every sender is gone.
+    pub(crate) async fn ready(&mut self) -> bool {
         std::future::poll_fn(|cx| {
             // Registered before looking: a frame queued (or the last sender
             // gone) after the look wakes this task, so no wake is lost.
             self.queue.ready.register(cx.waker());
-            if let Some(frame) = self.try_recv() {
-                return Poll::Ready(Some(frame));
+            let queued = !lock(&self.queue.frames).is_empty();
+            if queued || self.queue.flush.load(Ordering::Acquire) {
+                return Poll::Ready(true);
             }
+            // The last sender may have queued a frame before it went: seen above.
             if self.queue.senders.load(Ordering::Acquire) == 0 {
-                // The last sender may have queued a frame before it went.
-                return Poll::Ready(self.try_recv());
+                return Poll::Ready(!lock(&self.queue.frames).is_empty());
             }
             Poll::Pending
         })
         .await
+    }
+
+    /// The next frame, waiting for one; `None` once the queue is empty and
+    /// every sender is gone (for a queue nothing writes past).
+    pub(crate) async fn recv(&mut self) -> Option<Utf8Bytes> {
+        loop {
+            if !self.ready().await {
+                return None;
+            }
+            if let Some(frame) = self.try_recv() {
+                return Some(frame);
+            }
+            self.take_flush();
+        }
+    }
+
+    /// Whether a flush was asked for ([`Outbox::flush_later`]); clears it.
+    pub(crate) fn take_flush(&mut self) -> bool {
+        self.queue.flush.swap(false, Ordering::AcqRel)
     }
 
     /// Frames that were queued behind the one last taken, when it was taken.
@@ -123,6 +146,7 @@ impl Outbox {
             ready: AtomicWaker::new(),
             bytes: AtomicUsize::new(0),
             senders: AtomicUsize::new(1),
+            flush: AtomicBool::new(false),
             max_frames: frames.max(1),
             max_bytes,
         });
@@ -131,6 +155,18 @@ impl Outbox {
             life: life.clone(),
         };
         (outbox, Queued { queue, left: 0 }, life)
+    }
+
+    /// Whether nothing is queued and no flush is owed: a frame written now
+    /// overtakes nothing.
+    pub(crate) fn is_idle(&self) -> bool {
+        lock(&self.queue.frames).is_empty() && !self.queue.flush.load(Ordering::Acquire)
+    }
+
+    /// Asks the writer to flush what a frame written past the queue left.
+    pub(crate) fn flush_later(&self) {
+        self.queue.flush.store(true, Ordering::Release);
+        self.queue.ready.wake();
     }
 
     /// Ends the socket as a slow consumer: more was queued for it than its
@@ -237,20 +273,48 @@ mod tests {
         Utf8Bytes::from("x".repeat(n))
     }
 
+    async fn next(rx: &mut Queued) -> Option<usize> {
+        rx.recv().await.map(|f| f.len())
+    }
+
     #[tokio::test]
     async fn frames_come_out_in_order_and_the_writer_ends_with_the_last_sender() {
         let (outbox, mut rx, _life) = Outbox::new(8, 1024);
         let other = outbox.clone();
         assert!(outbox.send(frame(1)) && other.send(frame(2)));
         drop(outbox);
-        assert_eq!(rx.recv().await.map(|f| f.len()), Some(1));
+        assert_eq!(next(&mut rx).await, Some(1));
         assert_eq!(rx.waiting(), 1, "one frame was behind it");
         // The last sender queues one more and goes: the frame is not lost.
         assert!(other.send(frame(3)));
         drop(other);
-        assert_eq!(rx.recv().await.map(|f| f.len()), Some(2));
-        assert_eq!(rx.recv().await.map(|f| f.len()), Some(3));
-        assert_eq!(rx.recv().await, None);
+        assert_eq!(next(&mut rx).await, Some(2));
+        assert_eq!(next(&mut rx).await, Some(3));
+        assert_eq!(next(&mut rx).await, None);
+    }
+
+    #[tokio::test]
+    async fn a_flush_asked_for_wakes_the_writer_and_makes_the_queue_busy() {
+        let (outbox, mut rx, _life) = Outbox::new(8, 1024);
+        assert!(outbox.is_idle());
+        let writer = tokio::spawn(async move {
+            let woke = rx.ready().await;
+            (woke, rx.take_flush(), rx.take_flush())
+        });
+        tokio::task::yield_now().await;
+        outbox.flush_later();
+        assert!(
+            !outbox.is_idle(),
+            "nothing may be written past an owed flush"
+        );
+        let woke = tokio::time::timeout(std::time::Duration::from_secs(5), writer).await;
+        assert!(
+            matches!(woke, Ok(Ok((true, true, false)))),
+            "woken once for the flush, which is then taken: {woke:?}"
+        );
+        assert!(outbox.is_idle());
+        outbox.send(frame(1));
+        assert!(!outbox.is_idle(), "a queued frame goes first");
     }
 
     #[tokio::test]
@@ -307,7 +371,7 @@ mod tests {
         while rx.try_recv().is_some() {}
         assert_eq!(lock(&rx.queue.frames).capacity(), 0);
         // A waiting writer wakes for the next frame.
-        let waiter = tokio::spawn(async move { rx.recv().await.map(|f| f.len()) });
+        let waiter = tokio::spawn(async move { next(&mut rx).await });
         tokio::task::yield_now().await;
         outbox.send(frame(7));
         assert_eq!(waiter.await.ok().flatten(), Some(7));

@@ -1,5 +1,6 @@
 //! One WebSocket connection: the upgrade, the reader (frames → channels) and the
-//! writer (bounded outbound queue → socket).
+//! writer (bounded outbound queue → socket; the reader writes a reply itself
+//! when nothing is queued).
 
 mod limits;
 mod registry;

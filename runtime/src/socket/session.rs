@@ -46,8 +46,14 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     let (sink, stream) = ws.split();
     let limits = &shared.limits;
     let (outbox, rx, life) = Outbox::new(limits.outbound_queue, limits.outbound_bytes);
-    tokio::spawn(writer::run(sink, rx, life.clone()));
-    let mut session = Session::new(shared, Arc::new(claims), outbox);
+    let wire = Arc::new(writer::Wire::new(sink));
+    tokio::spawn(writer::run(wire.clone(), rx, life.clone()));
+    let sending = Sending {
+        outbox,
+        wire,
+        life: life.clone(),
+    };
+    let mut session = Session::new(shared, Arc::new(claims), sending);
     session.shared.sockets.add(
         &session.claims.sub,
         session.claims.sid.as_deref(),
@@ -74,10 +80,20 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     Box::pin(session.shutdown()).await;
 }
 
+/// Where a socket's frames go: its queue, and the wire its reader writes a
+/// reply to straight away when nothing is queued before it.
+struct Sending {
+    outbox: Outbox,
+    wire: Arc<writer::Wire>,
+    life: Lifeline,
+}
+
 struct Session {
     conn: ConnId,
     claims: Arc<Claims>,
     outbox: Outbox,
+    wire: Arc<writer::Wire>,
+    life: Lifeline,
     shared: Arc<Shared>,
     joined: HashMap<String, Joined>,
     limiter: DefaultDirectRateLimiter,
@@ -87,7 +103,7 @@ struct Session {
 }
 
 impl Session {
-    fn new(shared: Arc<Shared>, claims: Arc<Claims>, outbox: Outbox) -> Session {
+    fn new(shared: Arc<Shared>, claims: Arc<Claims>, sending: Sending) -> Session {
         let per_second =
             NonZeroU32::new(shared.limits.events_per_second).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(shared.limits.event_burst).unwrap_or(per_second);
@@ -98,7 +114,9 @@ impl Session {
         Session {
             conn: ConnId::next(),
             claims,
-            outbox,
+            outbox: sending.outbox,
+            wire: sending.wire,
+            life: sending.life,
             shared,
             joined: HashMap::new(),
             limiter: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
@@ -444,14 +462,22 @@ impl Session {
                 status,
                 &response,
             );
-            self.outbox.send(Utf8Bytes::from(text));
+            self.send(Utf8Bytes::from(text));
         }
     }
 
     fn push(&self, join_ref: Option<&str>, topic: &str, event: &str, payload: &Value) {
-        self.outbox.send(Utf8Bytes::from(encode_push(
+        self.send(Utf8Bytes::from(encode_push(
             join_ref, topic, event, payload,
         )));
+    }
+
+    /// Sends a frame of the reader's own (a reply, a push): written at once
+    /// when nothing is queued before it, else queued.
+    fn send(&self, frame: Utf8Bytes) {
+        if let Err(frame) = self.wire.write_now(frame, &self.outbox, &self.life) {
+            self.outbox.send(frame);
+        }
     }
 
     fn malformed(&self, malformed: Malformed) {
@@ -465,7 +491,7 @@ impl Session {
                     ReplyStatus::Error,
                     &response,
                 );
-                self.outbox.send(Utf8Bytes::from(text));
+                self.send(Utf8Bytes::from(text));
             }
             _ => self.socket_error(malformed.msg_ref.as_deref(), &malformed.reason),
         }
