@@ -87,15 +87,27 @@ test("two people move, rename, add and delete cards, and always see the same boa
   await drag(bo.page, "Write the README", card(bo.page, "Sketch the columns"));
   await shows(ana.page, ["Write the README", "Sketch the columns"], "Bo's reorder, for Ana", "todo");
 
-  // Both drop a card at the end of Done at the same moment: the same order on
-  // both screens, and after a reload (the server's order).
+  // Ana holds a card still over the empty Done while Bo drops his there: his
+  // card comes under her pointer, and her drop lands all the same. Both see
+  // one order, which a reload keeps (the server's order).
   const done = (p) => p.locator('[data-rtux-list="done"]');
-  await Promise.all([
-    drag(ana.page, "Sketch the columns", done(ana.page), { above: false }),
-    drag(bo.page, "Store cards in SQLite", done(bo.page), { above: false }),
-  ]);
-  const settled = (p) => p.waitForFunction(() => document.querySelectorAll('[data-rtux-list="done"] > .card:not(.rtux-pending)').length === 2);
-  await Promise.all([settled(ana.page), settled(bo.page)]);
+  await drag(ana.page, "Sketch the columns", done(ana.page), {
+    above: false,
+    during: async () => {
+      await drag(bo.page, "Store cards in SQLite", done(bo.page), { above: false });
+      await visible(done(ana.page).locator(".card:not(.rtux-dragging)", { has: ana.page.locator('input[value="Store cards in SQLite"]') }),
+        "Bo's card in Done, under Ana's still pointer");
+    },
+  });
+  // Both cards in Done, neither pending; if not, what each screen shows.
+  const settled = (p, who) => p.waitForFunction(() => document.querySelectorAll('[data-rtux-list="done"] > .card:not(.rtux-pending)').length === 2, null, { timeout: 5000 })
+    .catch(async (e) => {
+      await shot(p, `example-kanban-unsettled-${who}`);
+      const cards = await p.evaluate(() => [...document.querySelectorAll(".card")].map((c) =>
+        `${c.dataset.rtuxIn}/${c.dataset.rtuxRank} ${c.className} ${c.querySelector("input[name=title]")?.value}`));
+      assert.fail(`${who}'s Done did not settle on two cards: ${JSON.stringify(cards)} (${e.message})`);
+    });
+  await Promise.all([settled(ana.page, "Ana"), settled(bo.page, "Bo")]);
   const anaSees = await board(ana.page);
   await shows(bo.page, anaSees, "both see one board after simultaneous moves");
   await bo.page.reload();

@@ -49,17 +49,24 @@ const wireSortable = (view) => {
     const f = field(n);
     if (f) view.channel.push("presence:focus", { field: f.dataset.rtuxField });
   });
-  root.addEventListener("dragover", (e) => {
+  // A list takes the drag on dragenter as well as dragover: when a patch puts
+  // a new element under a still pointer, the browser enters it, and a drop
+  // before the next dragover lands only if that enter was accepted.
+  const over = (e) => {
     const list = dragged && e.target.closest && e.target.closest("[data-rtux-sortable]");
+    if (list) e.preventDefault();
+    return list;
+  };
+  root.addEventListener("dragenter", over);
+  root.addEventListener("dragover", (e) => {
+    const list = over(e);
     if (!list) return;
-    e.preventDefault();
     const next = Array.from(list.children).find((n) => n !== dragged && ranked(n) && e.clientY < n.getBoundingClientRect().top + n.offsetHeight / 2);
     if (next ? dragged.nextElementSibling !== next : dragged.parentElement !== list || list.lastElementChild !== dragged) list.insertBefore(dragged, next || null);
   });
   root.addEventListener("drop", (e) => {
-    const list = dragged && e.target.closest && e.target.closest("[data-rtux-sortable]");
+    const list = over(e);
     if (!list) return;
-    e.preventDefault();
     const n = dragged, d = n.dataset, [was, rank] = from;
     let prev = n.previousElementSibling, next = n.nextElementSibling;
     while (prev && !ranked(prev)) prev = prev.previousElementSibling;
