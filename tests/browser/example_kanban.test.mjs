@@ -47,15 +47,20 @@ const shows = async (page, expected, what, column = null) => {
   }
   assert.deepEqual(column ? now[column] : now, expected, what);
 };
-// Drags `title`'s card onto the middle of `target` (a card: above its middle
-// lands before it; a list: at its end), in small steps as a hand would.
-const drag = async (page, title, target, { above = true, during } = {}) => {
+// Picks up `title`'s card and holds it over `target` (a card: above its
+// middle lands before it; a list: at its end), moved in small steps as a hand
+// would.
+const hold = async (page, title, target, { above = true } = {}) => {
   const from = await card(page, title).locator(".card__grip").boundingBox();
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   const to = await target.boundingBox();
   const y = above ? to.y + 4 : to.y + to.height - 4;
   for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + (to.x + 20 - from.x) * i / 10, from.y + (y - from.y) * i / 10);
+};
+// Drags `title`'s card onto `target` (as `hold`), doing `during` before the drop.
+const drag = async (page, title, target, { above = true, during } = {}) => {
+  await hold(page, title, target, { above });
   if (during) await during();
   await page.mouse.up();
 };
@@ -163,6 +168,21 @@ test("two people move, rename, add and delete cards, and always see the same boa
   }, "the board, for Bo");
   await shows(ana.page, await board(bo.page), "the same board, for Ana");
   await shot(bo.page, "example-kanban");
+
+  // Both hold a card over the end of Done and let go at the same moment: the
+  // drops may take one rank (ordered by id then), and whichever move arrives
+  // first, both screens and the server end with one order.
+  await hold(ana.page, "Write the README twice", done(ana.page), { above: false });
+  await hold(bo.page, "Review the board", done(bo.page), { above: false });
+  await Promise.all([ana.page.mouse.up(), bo.page.mouse.up()]);
+  const four = (p) => p.waitForFunction(() => document.querySelectorAll('[data-rtux-list="done"] > .card:not(.rtux-pending)').length === 4, null, { timeout: 5000 });
+  await Promise.all([four(ana.page), four(bo.page)]);
+  const last = await board(ana.page);
+  assert.deepEqual([last.todo, last.doing], [[], []], "both cards moved, for Ana");
+  await shows(bo.page, last, "one board after moves at the same moment");
+  await bo.page.reload();
+  await bo.page.waitForSelector("[data-rtux-app].rtux-connected");
+  await shows(bo.page, last, "the server keeps that order");
 
   await ana.close();
   await bo.close();
