@@ -184,6 +184,25 @@ test("two people move, rename, add and delete cards, and always see the same boa
   await bo.page.waitForSelector("[data-rtux-app].rtux-connected");
   await shows(bo.page, last, "the server keeps that order");
 
+  // Bo renames the card Ana holds: his save replaces it on her screen while
+  // she drags it, and her drop still moves that one card, with his title.
+  await hold(ana.page, "Review the board", ana.page.locator('[data-rtux-list="todo"]'), { above: false });
+  const review = await titleOf(bo.page, "Review the board");
+  await review.fill("Review the board again");
+  await review.press("Enter");
+  await visible(card(ana.page, "Review the board again"), "Bo's title on the card Ana holds");
+  await ana.page.mouse.up();
+  for (const [who, p] of [["Ana", ana.page], ["Bo", bo.page]]) {
+    await shows(p, ["Review the board again"], `moved with Bo's title, for ${who}`, "todo");
+    assert.equal(Object.values(await board(p)).flat().length, 4, `four cards on screen, none twice, for ${who}`);
+    assert.equal(await p.locator(`#${await card(p, "Review the board again").getAttribute("id")}`).count(), 1, `one element for the card, for ${who}`);
+    await p.waitForFunction(() => !document.querySelector(".card.rtux-pending, .card.rtux-dragging"), null, { timeout: 5000 });
+  }
+  assert.equal(await ana.page.locator(".rtux-conflict").count(), 0, "no conflict for a move and a rename");
+  await bo.page.reload();
+  await bo.page.waitForSelector("[data-rtux-app].rtux-connected");
+  await shows(bo.page, await board(ana.page), "the server has what Ana sees");
+
   await ana.close();
   await bo.close();
 });

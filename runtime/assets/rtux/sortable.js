@@ -36,38 +36,55 @@ const place = (root, node) => {
 // if refused), and others see "Ana is dragging…" on its [data-rtux-field].
 const wireSortable = (view) => {
   const root = view.root;
-  let dragged = null, from = null;
+  let held = null, from = null, focused = false;
   const field = (n) => n.querySelector("[data-rtux-field]");
+  // The held item as the page has it now. A patch may have replaced it (its
+  // new element takes over the drag, from where the server put it) or
+  // removed it (nothing is held any more).
+  const dragged = () => {
+    if (held && !held.isConnected) {
+      held = held.id ? document.getElementById(held.id) : null;
+      if (held) held.classList.add("rtux-dragging");
+      if (held && from) from = [held.dataset.rtuxIn, held.dataset.rtuxRank];
+    }
+    return held;
+  };
+  // Puts the held item into `list` where the pointer is: before the first
+  // item whose middle is below it.
+  const follow = (list, n, y) => {
+    const next = Array.from(list.children).find((c) => c !== n && ranked(c) && y < c.getBoundingClientRect().top + c.offsetHeight / 2);
+    if (next ? n.nextElementSibling !== next : n.parentElement !== list || list.lastElementChild !== n) list.insertBefore(n, next || null);
+  };
   root.addEventListener("dragstart", (e) => {
     const n = e.target.closest && e.target.closest("[data-rtux-sortable] > [data-rtux-rank]");
     if (!n) return;
-    dragged = n;
+    held = n;
     from = [n.dataset.rtuxIn, n.dataset.rtuxRank];
     e.dataTransfer.effectAllowed = "move";
     e.dataTransfer.setData("text/plain", n.id);
     n.classList.add("rtux-dragging");
     const f = field(n);
+    focused = !!f;
     if (f) view.channel.push("presence:focus", { field: f.dataset.rtuxField });
   });
   // A list takes the drag on dragenter as well as dragover: when a patch puts
   // a new element under a still pointer, the browser enters it, and a drop
   // before the next dragover lands only if that enter was accepted.
   const over = (e) => {
-    const list = dragged && e.target.closest && e.target.closest("[data-rtux-sortable]");
+    const list = dragged() && e.target.closest && e.target.closest("[data-rtux-sortable]");
     if (list) e.preventDefault();
     return list;
   };
   root.addEventListener("dragenter", over);
   root.addEventListener("dragover", (e) => {
     const list = over(e);
-    if (!list) return;
-    const next = Array.from(list.children).find((n) => n !== dragged && ranked(n) && e.clientY < n.getBoundingClientRect().top + n.offsetHeight / 2);
-    if (next ? dragged.nextElementSibling !== next : dragged.parentElement !== list || list.lastElementChild !== dragged) list.insertBefore(dragged, next || null);
+    if (list) follow(list, held, e.clientY);
   });
   root.addEventListener("drop", (e) => {
     const list = over(e);
     if (!list) return;
-    const n = dragged, d = n.dataset, [was, rank] = from;
+    const n = held, d = n.dataset, [was, rank] = from;
+    follow(list, n, e.clientY);
     let prev = n.previousElementSibling, next = n.nextElementSibling;
     while (prev && !ranked(prev)) prev = prev.previousElementSibling;
     while (next && !ranked(next)) next = next.nextElementSibling;
@@ -83,10 +100,13 @@ const wireSortable = (view) => {
     });
   });
   root.addEventListener("dragend", () => {
-    if (!dragged) return;
-    dragged.classList.remove("rtux-dragging");
-    if (from) { Object.assign(dragged.dataset, { rtuxIn: from[0], rtuxRank: from[1] }); place(root, dragged); }
-    if (field(dragged)) view.channel.push("presence:blur", {});
-    dragged = from = null;
+    const n = dragged();
+    if (n) {
+      n.classList.remove("rtux-dragging");
+      if (from) { Object.assign(n.dataset, { rtuxIn: from[0], rtuxRank: from[1] }); place(root, n); }
+    }
+    if (focused) view.channel.push("presence:blur", {});
+    held = from = null;
+    focused = false;
   });
 };
