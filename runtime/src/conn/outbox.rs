@@ -163,6 +163,11 @@ impl Outbox {
         lock(&self.queue.frames).is_empty() && !self.queue.flush.load(Ordering::Acquire)
     }
 
+    /// The life of the socket this queue belongs to.
+    pub(crate) fn life(&self) -> &Lifeline {
+        &self.life
+    }
+
     /// Asks the writer to flush what a frame written past the queue left.
     pub(crate) fn flush_later(&self) {
         self.queue.flush.store(true, Ordering::Release);

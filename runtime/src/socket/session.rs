@@ -48,12 +48,7 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     let (outbox, rx, life) = Outbox::new(limits.outbound_queue, limits.outbound_bytes);
     let wire = Arc::new(writer::Wire::new(sink));
     tokio::spawn(writer::run(wire.clone(), rx, life.clone()));
-    let sending = Sending {
-        outbox,
-        wire,
-        life: life.clone(),
-    };
-    let mut session = Session::new(shared, Arc::new(claims), sending);
+    let mut session = Session::new(shared, Arc::new(claims), outbox, wire);
     session.shared.sockets.add(
         &session.claims.sub,
         session.claims.sid.as_deref(),
@@ -80,20 +75,13 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     Box::pin(session.shutdown()).await;
 }
 
-/// Where a socket's frames go: its queue, and the wire its reader writes a
-/// reply to straight away when nothing is queued before it.
-struct Sending {
-    outbox: Outbox,
-    wire: Arc<writer::Wire>,
-    life: Lifeline,
-}
-
 struct Session {
     conn: ConnId,
     claims: Arc<Claims>,
     outbox: Outbox,
+    /// The wire the reader writes a reply to straight away when nothing is
+    /// queued before it.
     wire: Arc<writer::Wire>,
-    life: Lifeline,
     shared: Arc<Shared>,
     joined: HashMap<String, Joined>,
     limiter: DefaultDirectRateLimiter,
@@ -103,7 +91,12 @@ struct Session {
 }
 
 impl Session {
-    fn new(shared: Arc<Shared>, claims: Arc<Claims>, sending: Sending) -> Session {
+    fn new(
+        shared: Arc<Shared>,
+        claims: Arc<Claims>,
+        outbox: Outbox,
+        wire: Arc<writer::Wire>,
+    ) -> Session {
         let per_second =
             NonZeroU32::new(shared.limits.events_per_second).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(shared.limits.event_burst).unwrap_or(per_second);
@@ -114,9 +107,8 @@ impl Session {
         Session {
             conn: ConnId::next(),
             claims,
-            outbox: sending.outbox,
-            wire: sending.wire,
-            life: sending.life,
+            outbox,
+            wire,
             shared,
             joined: HashMap::new(),
             limiter: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
@@ -475,7 +467,7 @@ impl Session {
     /// Sends a frame of the reader's own (a reply, a push): written at once
     /// when nothing is queued before it, else queued.
     fn send(&self, frame: Utf8Bytes) {
-        if let Err(frame) = self.wire.write_now(frame, &self.outbox, &self.life) {
+        if let Err(frame) = self.wire.write_now(frame, &self.outbox) {
             self.outbox.send(frame);
         }
     }

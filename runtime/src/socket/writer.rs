@@ -40,15 +40,11 @@ impl Wire {
     /// nothing is queued: a reply leaves without a hop through the writer
     /// task. Gives the frame back when it must be queued instead. Bytes the
     /// kernel could not take yet are left for the writer to flush.
-    pub(super) fn write_now(
-        &self,
-        frame: Utf8Bytes,
-        outbox: &Outbox,
-        life: &Lifeline,
-    ) -> Result<(), Utf8Bytes> {
+    pub(super) fn write_now(&self, frame: Utf8Bytes, outbox: &Outbox) -> Result<(), Utf8Bytes> {
         let Ok(mut sink) = self.sink.try_lock() else {
             return Err(frame);
         };
+        let life = outbox.life();
         if life.reason().is_some() || !outbox.is_idle() {
             return Err(frame);
         }
