@@ -47,6 +47,21 @@ const shows = async (page, expected, what, column = null) => {
   }
   assert.deepEqual(column ? now[column] : now, expected, what);
 };
+// Waits until Done holds `n` cards, none pending; if not, fails naming what
+// `who`'s screen shows (each card's list, rank and classes) beside a screenshot.
+const settled = (page, who, n) => page.waitForFunction((n) => document.querySelectorAll('[data-rtux-list="done"] > .card:not(.rtux-pending)').length === n, n, { timeout: 5000 })
+  .catch(async (e) => {
+    await shot(page, `example-kanban-unsettled-${who}`);
+    const cards = await page.evaluate(() => [...document.querySelectorAll(".card")].map((c) =>
+      `${c.dataset.rtuxIn}/${c.dataset.rtuxRank} ${c.className} ${c.querySelector("input[name=title]")?.value}`));
+    assert.fail(`${who}'s Done did not settle on ${n} cards: ${JSON.stringify(cards)} (${e.message})`);
+  });
+// Reloads `page` and waits until it shows `expected` again (the server's board).
+const reloaded = async (page, expected, what) => {
+  await page.reload();
+  await page.waitForSelector("[data-rtux-app].rtux-connected");
+  await shows(page, expected, what);
+};
 // Picks up `title`'s card and holds it over `target` (a card: above its
 // middle lands before it; a list: at its end), moved in small steps as a hand
 // would.
@@ -104,20 +119,10 @@ test("two people move, rename, add and delete cards, and always see the same boa
         "Bo's card in Done, under Ana's still pointer");
     },
   });
-  // Both cards in Done, neither pending; if not, what each screen shows.
-  const settled = (p, who) => p.waitForFunction(() => document.querySelectorAll('[data-rtux-list="done"] > .card:not(.rtux-pending)').length === 2, null, { timeout: 5000 })
-    .catch(async (e) => {
-      await shot(p, `example-kanban-unsettled-${who}`);
-      const cards = await p.evaluate(() => [...document.querySelectorAll(".card")].map((c) =>
-        `${c.dataset.rtuxIn}/${c.dataset.rtuxRank} ${c.className} ${c.querySelector("input[name=title]")?.value}`));
-      assert.fail(`${who}'s Done did not settle on two cards: ${JSON.stringify(cards)} (${e.message})`);
-    });
-  await Promise.all([settled(ana.page, "Ana"), settled(bo.page, "Bo")]);
+  await Promise.all([settled(ana.page, "Ana", 2), settled(bo.page, "Bo", 2)]);
   const anaSees = await board(ana.page);
   await shows(bo.page, anaSees, "both see one board after simultaneous moves");
-  await bo.page.reload();
-  await bo.page.waitForSelector("[data-rtux-app].rtux-connected");
-  await shows(bo.page, anaSees, "the server keeps that order");
+  await reloaded(bo.page, anaSees, "the server keeps that order");
 
   // Bo renames "Say hello" while Ana moves it to To do: the rename merges.
   const boTitle = await titleOf(bo.page, "Say hello");
@@ -175,14 +180,11 @@ test("two people move, rename, add and delete cards, and always see the same boa
   await hold(ana.page, "Write the README twice", done(ana.page), { above: false });
   await hold(bo.page, "Review the board", done(bo.page), { above: false });
   await Promise.all([ana.page.mouse.up(), bo.page.mouse.up()]);
-  const four = (p) => p.waitForFunction(() => document.querySelectorAll('[data-rtux-list="done"] > .card:not(.rtux-pending)').length === 4, null, { timeout: 5000 });
-  await Promise.all([four(ana.page), four(bo.page)]);
+  await Promise.all([settled(ana.page, "Ana", 4), settled(bo.page, "Bo", 4)]);
   const last = await board(ana.page);
   assert.deepEqual([last.todo, last.doing], [[], []], "both cards moved, for Ana");
   await shows(bo.page, last, "one board after moves at the same moment");
-  await bo.page.reload();
-  await bo.page.waitForSelector("[data-rtux-app].rtux-connected");
-  await shows(bo.page, last, "the server keeps that order");
+  await reloaded(bo.page, last, "the server keeps that order");
 
   // Bo renames the card Ana holds: his save replaces it on her screen while
   // she drags it, and her drop still moves that one card, with his title.
@@ -199,9 +201,7 @@ test("two people move, rename, add and delete cards, and always see the same boa
     await p.waitForFunction(() => !document.querySelector(".card.rtux-pending, .card.rtux-dragging"), null, { timeout: 5000 });
   }
   assert.equal(await ana.page.locator(".rtux-conflict").count(), 0, "no conflict for a move and a rename");
-  await bo.page.reload();
-  await bo.page.waitForSelector("[data-rtux-app].rtux-connected");
-  await shows(bo.page, await board(ana.page), "the server has what Ana sees");
+  await reloaded(bo.page, await board(ana.page), "the server has what Ana sees");
 
   await ana.close();
   await bo.close();
