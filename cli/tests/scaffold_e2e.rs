@@ -51,10 +51,15 @@ fn check(app: &Path) {
 }
 
 fn get(port: u16, path: &str) -> String {
+    get_as(port, path, &format!("127.0.0.1:{port}"))
+}
+
+/// `GET path` with this `Host` header.
+fn get_as(port: u16, path: &str, host: &str) -> String {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .expect("send");
     let mut response = String::new();
@@ -212,6 +217,38 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
         "JSON log lines before the app's address: {logged:?}"
     );
     drop(child);
+    // RUST_LOG=tower_http=debug logs each request, but never a socket token.
+    let mut child = Running(
+        Command::new(&app.binary)
+            .current_dir(dir)
+            .env("PORT", port.to_string())
+            .env("DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "tower_http=debug")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts"),
+    );
+    let (_, after) = lines_of(&mut child, &url);
+    let secret = "eyJhbGciOiJIUzI1NiJ9.a-token-that-must-not-be-logged.sig";
+    get(port, &format!("/socket/websocket?vsn=2.0.0&token={secret}"));
+    let mut logged = Vec::new();
+    while let Ok(line) = after.recv_timeout(std::time::Duration::from_secs(2)) {
+        logged.push(line);
+    }
+    assert!(
+        logged
+            .iter()
+            .any(|l| l.contains("/socket/websocket") && l.contains("token=<redacted>")),
+        "the request is logged: {logged:?}"
+    );
+    assert!(
+        logged
+            .iter()
+            .all(|l| !l.contains("a-token-that-must-not-be-logged")),
+        "no token in the request log: {logged:?}"
+    );
+    drop(child);
     // In production the development secret is refused, with how to fix it.
     let refused = Command::new(&app.binary)
         .current_dir(dir)
@@ -225,6 +262,23 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
         !refused.status.success() && said.contains("set RTUX_SECRET"),
         "{said}"
     );
+    // In production PUBLIC_URL is required too.
+    let refused = Command::new(&app.binary)
+        .current_dir(dir)
+        .env("PORT", port.to_string())
+        .env("RTUX_ENV", "production")
+        .env(
+            "RTUX_SECRET",
+            "a production secret of at least 32 bytes, for this test",
+        )
+        .env_remove("PUBLIC_URL")
+        .output()
+        .expect("the app runs");
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && said.contains("set PUBLIC_URL"),
+        "{said}"
+    );
     // In production (with a secret) there is no dashboard.
     let mut child = Running(
         Command::new(&app.binary)
@@ -232,6 +286,7 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
             .env("PORT", port.to_string())
             .env("DATABASE_URL", &app.database_url)
             .env("RTUX_ENV", "production")
+            .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
             .env(
                 "RTUX_SECRET",
                 "a production secret of at least 32 bytes, for this test",
@@ -246,6 +301,32 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
     assert!(
         page.starts_with("HTTP/1.1 404"),
         "no dashboard in production: {page}"
+    );
+    // Production pages: the visitor cookie Secure, HttpOnly and a week long
+    // (not a token), the page private to its person; other hosts refused.
+    let home = get(port, "/");
+    let head = home
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    let visitor = head
+        .lines()
+        .find(|l| l.starts_with("set-cookie: rtux_visitor="))
+        .unwrap_or_else(|| panic!("a visitor cookie: {head}"));
+    for part in ["secure", "httponly", "samesite=lax", "max-age=604800"] {
+        assert!(visitor.contains(part), "{part} in {visitor}");
+    }
+    for header in [
+        "cache-control: no-store",
+        "content-security-policy: frame-ancestors 'none'",
+    ] {
+        assert!(head.contains(header), "{header} in {head}");
+    }
+    let rebound = get_as(port, "/", &format!("rebound.example:{port}"));
+    assert!(
+        rebound.starts_with("HTTP/1.1 421"),
+        "another host: {rebound}"
     );
     assert!(
         after

@@ -17,6 +17,7 @@ pub(crate) const RESOURCE_KEYS: &[&str] = &[
     "validate",
     "undo_window",
     "drafts",
+    "locks",
     "action",
 ];
 /// Field keys of `#[derive(Model)]`.
@@ -63,6 +64,8 @@ pub(crate) struct Resource<'a> {
     pub(crate) undo_window: Option<Spanned<Duration>>,
     /// `drafts` (kept 30 days) or `drafts = "7d"`: `Some(None)` and `Some(Some(ttl))`.
     pub(crate) drafts: Option<Option<Duration>>,
+    /// `locks`: records may be locked while someone edits them.
+    pub(crate) locks: bool,
     pub(crate) actions: Vec<ActionAttrs>,
     pub(crate) fields: Vec<ResourceField<'a>>,
     /// An unknown struct key was reported (it may have been the topic).
@@ -187,6 +190,7 @@ impl<'a> Resource<'a> {
         let mut validate = Attr::none(cx, "validate");
         let mut undo_window = Attr::none(cx, "undo_window");
         let mut drafts = Attr::none(cx, "drafts");
+        let mut locks = Attr::none(cx, "locks");
         let mut actions = Vec::new();
         let mut unknown_keys = false;
         each_key(cx, &input.attrs, |meta| {
@@ -215,6 +219,8 @@ impl<'a> Resource<'a> {
                 } else {
                     drafts.set(p, None);
                 }
+            } else if p.is_ident("locks") {
+                locks.set(p, ());
             } else if p.is_ident("action") {
                 meta.parse_nested_meta(|one| {
                     if let Some(action) = ActionAttrs::parse(cx, &one)? {
@@ -249,6 +255,7 @@ impl<'a> Resource<'a> {
             validate: validate.get(),
             undo_window: undo_window.get(),
             drafts: drafts.get(),
+            locks: locks.get().is_some(),
             actions,
             fields,
             unknown_keys,

@@ -159,6 +159,7 @@ pub(crate) fn resource<'a>(cx: &Ctxt, r: &Resource<'a>) -> Option<ResourceModel<
         validate: r.validate.clone(),
         undo_window: r.undo_window.as_ref().map(|w| w.value),
         drafts: r.drafts,
+        locks: r.locks,
         actions,
         rules,
         shapes,

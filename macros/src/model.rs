@@ -16,6 +16,8 @@ pub(crate) struct ResourceModel<'a> {
     pub(crate) undo_window: Option<Duration>,
     /// Drafts kept: `Some(None)` for the default time, `Some(Some(ttl))`.
     pub(crate) drafts: Option<Option<Duration>>,
+    /// Records may be locked (`lock`, `unlock`).
+    pub(crate) locks: bool,
     pub(crate) actions: Vec<(String, Op)>,
     pub(crate) rules: Vec<(String, Rule)>,
     pub(crate) shapes: Vec<Shape>,

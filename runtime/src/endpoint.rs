@@ -425,6 +425,7 @@ impl EndpointBuilder {
             limits: self.limits,
             origins: self.origins,
             sockets: socket::Sockets::default(),
+            slots: socket::Slots::default(),
             connect_check: self.connect_check,
         });
         socket::hear_ended_sessions(&shared);

@@ -151,33 +151,35 @@ async fn sign_up_in_and_out_on_every_backend() {
 }
 
 #[tokio::test]
-async fn sign_in_attempts_are_limited_per_account_and_per_address() {
+async fn sign_in_attempts_are_limited_per_address_and_nobody_locks_the_owner_out() {
     let at = backends().await.remove(0);
     let store = at.open().await;
     let limits = AttemptLimits {
-        sign_in_per_account: 3,
+        sign_in_per_account_and_address: 3,
         sign_in_per_address: 5,
+        failures_per_account: 4,
         sign_up_per_address: 10,
     };
     let accounts = Accounts::new(&store, SECRET.as_bytes())
         .expect("accounts")
         .attempt_limits(limits);
     let email = email();
-    let from = unique("addr");
+    let owner = unique("addr");
     accounts
-        .sign_up(&email, "Ana", PASSWORD, &from)
+        .sign_up(&email, "Ana", PASSWORD, &owner)
         .await
         .expect("sign up");
+    // Eve guesses from one address: three tries, then she waits.
+    let eve = unique("addr");
     for _ in 0..3 {
         let e = accounts
-            .sign_in(&email, "wrong horse battery", &unique("addr"))
+            .sign_in(&email, "wrong horse battery", &eve)
             .await
             .expect_err("wrong");
         assert!(matches!(e, AccountError::WrongCredentials), "{e:?}");
     }
-    // The fourth, from anywhere, even with the right password: wait.
     let limited = accounts
-        .sign_in(&email, PASSWORD, &unique("addr"))
+        .sign_in(&email, "wrong horse battery", &eve)
         .await
         .expect_err("limited");
     let AccountError::TooManyAttempts(wait) = limited else {
@@ -190,6 +192,27 @@ async fn sign_in_attempts_are_limited_per_account_and_per_address() {
     assert!(
         limited.to_string().starts_with("Too many attempts: wait "),
         "{limited}"
+    );
+    // From ten more addresses she fails the account more than it allows:
+    // sign-ins to it slow down, but the owner, from their own address, is
+    // never refused.
+    for _ in 0..10 {
+        let e = accounts
+            .sign_in(&email, "wrong horse battery", &unique("addr"))
+            .await
+            .expect_err("wrong");
+        assert!(matches!(e, AccountError::WrongCredentials), "{e:?}");
+    }
+    let started = std::time::Instant::now();
+    let signed = accounts.sign_in(&email, PASSWORD, &owner).await;
+    assert!(
+        signed.is_ok(),
+        "the owner signs in during the attack: {signed:?}"
+    );
+    assert!(
+        started.elapsed() <= rtux::accounts::SLOWDOWN + Duration::from_secs(3),
+        "slowed down at most by the slowdown: {:?}",
+        started.elapsed()
     );
 
     // One address trying many accounts is limited too.
@@ -206,6 +229,91 @@ async fn sign_in_attempts_are_limited_per_account_and_per_address() {
         .await
         .expect_err("limited");
     assert!(matches!(e, AccountError::TooManyAttempts(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_password_change_needs_the_current_one_and_ends_every_other_session() {
+    let store = backends().await.remove(0).open().await;
+    let accounts = Accounts::new(&store, SECRET.as_bytes()).expect("accounts");
+    let email = email();
+    let here = accounts
+        .sign_up(&email, "Ana", PASSWORD, "10.0.0.1")
+        .await
+        .expect("sign up");
+    let other = accounts
+        .sign_in(&email, PASSWORD, "10.0.0.2")
+        .await
+        .expect("another browser");
+    let wrong = accounts
+        .change_password(
+            &here.session,
+            "not my password",
+            "a brand new passphrase",
+            "10.0.0.1",
+        )
+        .await
+        .expect_err("wrong current");
+    assert!(matches!(wrong, AccountError::WrongPassword), "{wrong:?}");
+    let weak = accounts
+        .change_password(&here.session, PASSWORD, "short", "10.0.0.1")
+        .await
+        .expect_err("too short");
+    assert!(
+        matches!(weak, AccountError::Invalid(ref p) if p[0].field == "new_password"),
+        "{weak:?}"
+    );
+    let ended = accounts
+        .change_password(
+            &here.session,
+            PASSWORD,
+            "a brand new passphrase",
+            "10.0.0.1",
+        )
+        .await
+        .expect("changed");
+    assert_eq!(ended, vec![other.session.id.clone()]);
+    let cookie = |s: &SignedIn| {
+        let mut h = axum::http::HeaderMap::new();
+        let c = s
+            .cookie
+            .to_str()
+            .expect("ascii")
+            .split(';')
+            .next()
+            .expect("c")
+            .to_owned();
+        h.insert("cookie", c.parse().expect("header"));
+        h
+    };
+    assert!(
+        accounts
+            .session(&cookie(&here))
+            .await
+            .expect("store")
+            .is_some(),
+        "this browser stays"
+    );
+    assert!(
+        accounts
+            .session(&cookie(&other))
+            .await
+            .expect("store")
+            .is_none(),
+        "the other is out"
+    );
+    assert!(
+        accounts
+            .sign_in(&email, PASSWORD, "10.0.0.3")
+            .await
+            .is_err(),
+        "the old password is gone"
+    );
+    assert!(
+        accounts
+            .sign_in(&email, "a brand new passphrase", "10.0.0.3")
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]

@@ -76,7 +76,7 @@ async fn an_insert_maps_the_temp_id_and_the_others_get_escaped_html() {
             .await;
         assert_eq!(
             refused,
-            json!({"status": "error", "response": {"reason": "a todo needs a title of 1 to 200 characters", "record": null}})
+            json!({"status": "error", "response": {"code": "invalid", "reason": "a todo needs a title of 1 to 200 characters", "record": null}})
         );
         assert_eq!(
             store.list(&topic).await.expect("list").len(),
@@ -172,7 +172,7 @@ async fn server_corrects_applies_to_the_current_record_whatever_the_client_saw()
             .await;
         assert_eq!(
             missing["response"],
-            json!({"reason": "not found", "record": null})
+            json!({"code": "not_found", "reason": "not found", "record": null})
         );
     }
 }

@@ -257,7 +257,8 @@ async fn invalid_utf8_closes_with_1007() {
 async fn unknown_topics_and_events_on_unjoined_topics_are_refused() {
     let server = TestServer::start().await;
     let mut c = Client::connect(&server, "lost").await;
-    let unmatched = json!({"status": "error", "response": {"reason": "unmatched topic"}});
+    let unmatched =
+        json!({"status": "error", "response": {"code": "not_found", "reason": "unmatched topic"}});
     assert_eq!(c.join("nowhere:1", json!({})).await, unmatched);
     assert_eq!(
         c.push("room:never-joined", "echo", json!({})).await,

@@ -213,7 +213,7 @@ async fn leave_replies_ok_closes_the_channel_and_stops_broadcasts() {
     let after = c.push("room:a", "echo", json!({})).await;
     assert_eq!(
         after,
-        json!({"status": "error", "response": {"reason": "unmatched topic"}})
+        json!({"status": "error", "response": {"code": "not_found", "reason": "unmatched topic"}})
     );
     let frames = c.drain(Duration::from_millis(200)).await;
     assert!(frames.iter().all(|f| f[3] != "news"), "{frames:?}");
@@ -268,7 +268,7 @@ async fn joins_are_authorized_per_topic_from_the_token() {
     let reply = alice.join("elsewhere:1", json!({})).await;
     assert_eq!(
         reply,
-        json!({"status": "error", "response": {"reason": "unmatched topic"}})
+        json!({"status": "error", "response": {"code": "not_found", "reason": "unmatched topic"}})
     );
     assert_eq!(
         server.endpoint.presence().list("room:private-bob"),

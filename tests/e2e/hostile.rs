@@ -205,7 +205,7 @@ async fn locks_are_claims_the_server_enforces_and_cannot_be_squatted() {
     .await;
     let topic = format!("doc:{}", unique("lock"));
     let mut ids = Vec::new();
-    for n in 0..10 {
+    for n in 0..26 {
         let doc = json!({"title": format!("doc {n}"), "body": "", "tags": []});
         ids.push(store.insert(&topic, None, doc).await.expect("seed").id);
     }
@@ -214,28 +214,34 @@ async fn locks_are_claims_the_server_enforces_and_cannot_be_squatted() {
     let lock = |id: &str, section: &str| json!({"id": id, "section": section});
 
     let ghost = eve.push(&topic, "lock", lock("nope", "form")).await;
-    assert_eq!(
-        ghost["response"]["reason"],
-        "no record \"nope\" in this topic"
-    );
+    assert_eq!(ghost["response"]["code"], "not_found");
     let bogus = eve.push(&topic, "lock", lock(&ids[0], "secret")).await;
+    assert_eq!(bogus["response"]["code"], "invalid");
     assert!(
         bogus["response"]["reason"]
             .as_str()
             .is_some_and(|r| r.starts_with("no section \"secret\""))
     );
-    for id in &ids[..8] {
-        assert_eq!(
-            eve.push(&topic, "lock", lock(id, "form")).await["status"],
-            "ok"
-        );
+    // Eve on three sockets tries to lock 24 records: 8 in all, whichever
+    // socket asks.
+    let mut more = [
+        Client::joined(&server, "eve", &topic, json!({})).await,
+        Client::joined(&server, "eve", &topic, json!({})).await,
+    ];
+    let mut granted = 0;
+    for (n, id) in ids[..24].iter().enumerate() {
+        let socket = match n % 3 {
+            0 => &mut eve,
+            k => &mut more[k - 1],
+        };
+        let reply = socket.push(&topic, "lock", lock(id, "form")).await;
+        if reply["status"] == "ok" {
+            granted += 1;
+        } else {
+            assert_eq!(reply["response"]["code"], "full", "{reply}");
+        }
     }
-    let ninth = eve.push(&topic, "lock", lock(&ids[8], "form")).await;
-    assert_eq!(
-        ninth["response"]["reason"],
-        "too many locks: a connection may hold at most 8; release one first"
-    );
-
+    assert_eq!(granted, 8, "eight locks per person, not per socket");
     // Ana saves a document Eve has locked: refused by the server.
     let save = op(
         &topic,
@@ -262,23 +268,23 @@ async fn locks_are_claims_the_server_enforces_and_cannot_be_squatted() {
     );
     // A field lock refuses only the edits of that field.
     assert_eq!(
-        eve.push(&topic, "lock", lock(&ids[9], "body")).await["status"],
+        eve.push(&topic, "lock", lock(&ids[24], "body")).await["status"],
         "error",
         "still at the cap"
     );
     assert_eq!(
-        eve.push(&topic, "unlock", lock(&ids[1], "form")).await["status"],
+        eve.push(&topic, "unlock", lock(&ids[3], "form")).await["status"],
         "ok"
     );
     assert_eq!(
-        eve.push(&topic, "lock", lock(&ids[9], "body")).await["status"],
+        eve.push(&topic, "lock", lock(&ids[24], "body")).await["status"],
         "ok"
     );
     let title = op(
         &topic,
         "ana",
         "s2",
-        json!({"id": ids[9], "version": 1, "data": {"title": "renamed", "body": "", "tags": []}}),
+        json!({"id": ids[24], "version": 1, "data": {"title": "renamed", "body": "", "tags": []}}),
     );
     assert_eq!(
         ana.push(&topic, "save", title).await["status"],
@@ -289,7 +295,7 @@ async fn locks_are_claims_the_server_enforces_and_cannot_be_squatted() {
         &topic,
         "ana",
         "s3",
-        json!({"id": ids[9], "version": 2, "data": {"title": "renamed", "body": "mine", "tags": []}}),
+        json!({"id": ids[24], "version": 2, "data": {"title": "renamed", "body": "mine", "tags": []}}),
     );
     assert_eq!(
         ana.push(&topic, "save", body).await["status"],
@@ -362,11 +368,14 @@ async fn a_join_storm_on_one_topic_does_not_stall_presence_on_another() {
         quiet.push(typing(&mut ana, &calm).await);
     }
     let joiners = tokio::spawn({
-        let (url, storm) = (server.url("x"), storm.clone());
+        // 600 people: one person's sockets are bounded (32).
+        let urls: Vec<String> = (0..600)
+            .map(|n| server.url(&format!("storm-{n}")))
+            .collect();
+        let storm = storm.clone();
         async move {
             let mut joined = Vec::new();
-            for n in 0..600 {
-                let url = url.replace("token=", &format!("n={n}&token="));
+            for url in urls {
                 let rtux_tests::Connect::Open(mut c) = Client::try_url(&url, None).await else {
                     panic!("connect");
                 };

@@ -3,6 +3,7 @@
 mod accounts;
 mod actions;
 mod bad_input;
+mod bounds;
 mod channels;
 mod conflicts;
 mod dashboard;
@@ -11,6 +12,7 @@ mod drafts;
 mod example_bounds;
 mod example_chat;
 mod hostile;
+mod http;
 mod interop;
 mod presence;
 mod references;

@@ -335,7 +335,12 @@ async fn old_ops_are_refused_and_the_sweeper_bounds_the_tables() {
         let reply = alice.push(&topic, "bump", old).await;
         assert_eq!(reply["status"], "error");
         let reason = reply["response"]["reason"].as_str().unwrap_or_default();
-        assert!(reason.starts_with("too old to apply safely: this action was made 8 days ago and the server remembers actions for 7 days"), "{reason}");
+        assert_eq!(reply["response"]["code"], "too_old");
+        assert!(reason.starts_with("too old: this action was made 8 days ago and the server remembers actions for 7 days"), "{reason}");
+        assert!(
+            !reason.contains("do it again"),
+            "the outcome is unknown: never an invitation to do it again ({reason})"
+        );
         let mut ahead = op(
             &topic,
             "a",

@@ -30,6 +30,7 @@ fn builder(store: Store, lock_ttl: Duration) -> ResourceBuilder {
             doc,
         )
         .lock_ttl(lock_ttl)
+        .locks()
 }
 
 fn doc(params: &Value) -> Result<Value, Reject> {

@@ -187,11 +187,16 @@ pub(crate) fn run(args: &GenArgs) -> Result<(), String> {
 fn gen_auth(a: &AuthArgs) -> Result<(), String> {
     let (root, crate_name) = app_root()?;
     let plan = crate::scaffold::auth(&root, &crate_name)?;
+    let public = crate::scaffold::public_resources(Path::new(&root))?;
     finish(
         &plan,
         a.dry_run,
-        "cargo run        # then open http://127.0.0.1:4000/sign-up
-  Resources you add now are for signed-in people (`rtux gen resource … --public` for anyone).",
+        &format!(
+            "cargo run        # then open http://127.0.0.1:4000/sign-up
+  Resources you add now are for signed-in people (`rtux gen resource … --public` for anyone).
+{}",
+            crate::scaffold::public_note(&public)
+        ),
     )
 }
 

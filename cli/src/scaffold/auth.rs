@@ -10,7 +10,12 @@ use super::views::ViewTest;
 use super::{formatted, manifest, markers, read, render, rustfmt};
 
 /// The views `rtux gen auth` adds, under views/.
-const VIEWS: [&str; 3] = ["auth/sign_up.html", "auth/sign_in.html", "auth/nav.html"];
+const VIEWS: [&str; 4] = [
+    "auth/sign_up.html",
+    "auth/sign_in.html",
+    "auth/nav.html",
+    "auth/password.html",
+];
 
 /// A signed-in person, as the view tests render the account links for.
 fn signed_in() -> serde_json::Value {
@@ -32,6 +37,22 @@ fn view_tests() -> Vec<ViewTest> {
         ViewTest::new("auth_sign_up", "auth/sign_up.html", blank),
         ViewTest::new("auth_sign_up_refused", "auth/sign_up.html", refused),
         ViewTest::new("auth_sign_in_wrong", "auth/sign_in.html", wrong),
+        ViewTest::new(
+            "auth_password_wrong",
+            "auth/password.html",
+            json!({
+                "csrf": "FORM-TOKEN", "done": null, "error": null,
+                "problems": { "current_password": "That is not your current password." },
+            }),
+        ),
+        ViewTest::new(
+            "auth_password_changed",
+            "auth/password.html",
+            json!({
+                "csrf": "FORM-TOKEN", "error": null, "problems": {},
+                "done": "Your password is changed, and your other session is signed out.",
+            }),
+        ),
         ViewTest::new(
             "auth_nav_signed_in",
             "auth/nav.html",
@@ -174,6 +195,83 @@ fn app_views(root: &Path) -> Result<Vec<(String, String)>, String> {
         }
     }
     Ok(views)
+}
+
+/// A resource of the app that anyone may join: its type, and the guard that
+/// would require sign-in for it (when its topic can be read from the code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Public {
+    pub(crate) model: String,
+    pub(crate) guard: Option<String>,
+}
+
+/// The resources src/app.rs registers without a sign-in guard after them.
+pub(crate) fn public_resources(root: &Path) -> Result<Vec<Public>, String> {
+    let app = read(root, "src/app.rs")?;
+    let lines: Vec<&str> = app.lines().map(str::trim).collect();
+    let mut public = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        let Some(rest) = line.strip_prefix(".resource::<") else {
+            continue;
+        };
+        let guarded = lines[n + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with(".resource::<"))
+            .any(|l| l.starts_with(".guard(") && l.contains("signed_in"));
+        if guarded {
+            continue;
+        }
+        let Some((model, args)) = rest.split_once(">(") else {
+            continue;
+        };
+        let topic = args.split(',').next().unwrap_or_default().trim();
+        public.push(Public {
+            model: model.rsplit("::").next().unwrap_or(model).to_owned(),
+            guard: topic_value(root, topic)
+                .and_then(|t| t.split_once(':').map(|(prefix, _)| prefix.to_owned()))
+                .map(|prefix| format!(".guard(\"{prefix}:*\", crate::auth::signed_in)")),
+        });
+    }
+    Ok(public)
+}
+
+/// The string a topic constant such as `views::BOARD_TOPIC` or
+/// `crate::task::PAGE_TOPIC` holds, read from its module's file.
+fn topic_value(root: &Path, path: &str) -> Option<String> {
+    let path = path.trim_start_matches("crate::");
+    let (module, name) = path.rsplit_once("::")?;
+    let source = std::fs::read_to_string(
+        root.join("src")
+            .join(format!("{}.rs", module.replace("::", "/"))),
+    )
+    .ok()?;
+    let line = source
+        .lines()
+        .find(|l| l.contains(&format!("const {name}: &str = \"")))?;
+    Some(line.split('"').nth(1)?.to_owned())
+}
+
+/// What `rtux gen auth` says of the resources that stay open to anyone.
+pub(crate) fn public_note(public: &[Public]) -> String {
+    if public.is_empty() {
+        return String::new();
+    }
+    let mut note = String::from("\nThese resources stay open to anyone, signed in or not:\n");
+    for p in public {
+        note.push_str(&format!("  {}\n", p.model));
+    }
+    note.push_str("To require sign-in for one, add its guard after its `.resource::<…>` line in src/app.rs:\n");
+    for p in public {
+        match &p.guard {
+            Some(guard) => note.push_str(&format!("  {guard}    // {}\n", p.model)),
+            None => note.push_str(&format!(
+                "  .guard(\"<its topic>:*\", crate::auth::signed_in)    // {}\n",
+                p.model
+            )),
+        }
+    }
+    note.push_str("and take `SignedIn` instead of `Person` in its page's handler (src/auth.rs), so the page sends people to sign in first.\n");
+    note
 }
 
 fn replace_view(views: &mut [(String, String)], name: &str, source: &str) {

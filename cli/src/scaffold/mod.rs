@@ -13,7 +13,7 @@ mod resource_tests;
 mod views;
 
 pub(crate) use app::{NewApp, new_app};
-pub(crate) use auth::auth;
+pub(crate) use auth::{auth, public_note, public_resources};
 pub(crate) use plan::Plan;
 pub(crate) use presence::{NewPresence, presence};
 pub(crate) use resource::{NewResource, resource};

@@ -63,7 +63,8 @@ pub struct Heading {
     topic = "sections:*",
     view = "section.html",
     presence = "crate::Viewer",
-    drafts
+    drafts,
+    locks
 )]
 #[rtux(validate = "Section::check")]
 #[rtux(action(save(kind = "editable")))]

@@ -94,6 +94,9 @@ fn steps(m: &ResourceModel) -> Vec<TokenStream> {
         Some(None) => steps.push(quote!(.configure(|b| b.drafts(::rtux::action::DRAFT_TTL)))),
         None => {}
     }
+    if m.locks {
+        steps.push(quote!(.configure(|b| b.locks())));
+    }
     for (name, op) in &m.actions {
         steps.push(match op {
             Op::Create => quote!(.create(#name)),

@@ -133,7 +133,7 @@ fn every_action_kind() {
 fn resource_options() {
     insta::assert_snapshot!(resource(parse_quote! {
         #[rtux(topic = "notes:*", view = "note.html", presence = "crate::Viewer")]
-        #[rtux(validate = "Note::validate", undo_window = "8s", drafts = "7d")]
+        #[rtux(validate = "Note::validate", undo_window = "8s", drafts = "7d", locks)]
         #[rtux(action(delete(kind = "undoable_delete")))]
         struct Note {
             id: String,

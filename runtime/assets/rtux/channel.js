@@ -22,7 +22,7 @@ class Channel {
       });
   }
   push(event, payload) {
-    if (!this.joined) return Promise.resolve({ status: "error", response: { reason: "not connected" } });
+    if (!this.joined) return Promise.resolve({ status: "error", response: { code: "offline", reason: "not connected" } });
     return this.socket.send([this.joinRef, this.socket.ref(), this.topic, event, payload]);
   }
 }

@@ -17,7 +17,7 @@ const saveQueue = (q) => localStorage.setItem(QUEUE, JSON.stringify(q));
 const keyOf = (e) => `${e.payload.op}${e.event === "undo" ? "#undo" : ""}`;
 const dequeue = (e) => saveQueue(queued().filter((q) => keyOf(q) !== keyOf(e)));
 // Not an answer yet: the op is sent again, with the same id.
-const offline = (r) => r.status === "error" && ["disconnected", "not connected"].includes(r.response.reason);
+const offline = (r) => r.status === "error" && r.response.code === "offline";
 const retryable = (r) => r.status === "timeout" || offline(r)
   || (r.status === "error" && (r.response.retry || r.response.retry_after_ms !== undefined));
 // The version of a record's element, as far as the page can tell.

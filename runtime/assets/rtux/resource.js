@@ -72,15 +72,22 @@ class ResourceView {
       if (!f || f.dataset.rtuxHeld || f.dataset.rtuxLockedBy) return;
       f.dataset.rtuxHeld = "1";
       const take = () => this.channel.push("lock", lockOf(f)).then((r) => {
-        const why = r.status === "error" ? r.response.reason || "" : "";
-        // Renewals stop at 10 minutes (acquire again) or when idle (let it go).
-        if (why.startsWith("held for")) this.channel.push("unlock", lockOf(f)).then(take);
-        else if (why.startsWith("not renewed")) { clearInterval(renew); delete f.dataset.rtuxHeld; }
-        else if (why && why !== "disconnected" && why !== "not connected") toast(this.socket.root, why, { error: true });
+        const code = r.status === "error" ? r.response.code : "";
+        // The server ends a lock held 10 minutes, or not edited for a minute.
+        if (code === "held_too_long" || code === "idle") { clearInterval(renew); delete f.dataset.rtuxHeld; }
+        else if (code) toast(this.socket.root, r.response.reason, { error: true });
       });
       take();
       clearInterval(renew);
       renew = setInterval(take, 10000);
+    });
+    // Typing in a held form is what keeps its lock (at most one preview every 2 s).
+    root.addEventListener("input", (e) => {
+      const f = e.target.closest && e.target.closest("form[data-rtux-lock]");
+      if (!f || !f.dataset.rtuxHeld || !e.target.name || Date.now() - (f.rtuxEdit || 0) < 2000) return;
+      f.rtuxEdit = Date.now();
+      const v = String(e.target.value);
+      this.channel.push("field", { id: f.dataset.rtuxId, field: e.target.name, value: v.length > 2000 ? null : v });
     });
     root.addEventListener("focusout", (e) => {
       const f = e.target.closest("form[data-rtux-lock]");
@@ -250,12 +257,14 @@ class ResourceView {
     const html = r.html, rec = r.record;
     const id = rec && this.domId(rec.id);
     const existing = temp || document.getElementById(r.temp_id || "-") || (id && document.getElementById(id));
+    // Deleted (also: a replay whose record is gone since).
+    if (r.deleted) { if (existing) existing.remove(); if (this.records) this.records.delete(rec.id); return; }
     let node = null;
     if (existing && html) node = replaceKeepingInput(existing, html);
     else if (!existing && html && r.temp_id) this.list.append(node = fragment(html));
     else if (temp) temp.classList.remove("rtux-pending");
     place(this.root, node);
-    if (rec && !r.deleted) this.know({ id: rec.id, version: rec.version, dom_id: id, html }, node);
+    if (rec) this.know({ id: rec.id, version: rec.version, dom_id: id, html }, node);
     if (rec) this.drafts.delete(rec.id);
   }
   domId(id) { return `${this.channel.topic}-${id}`.replace(/[^A-Za-z0-9_-]/g, "-"); }

@@ -22,7 +22,7 @@ class Socket {
   isOpen() { return this.ws && this.ws.readyState === WebSocket.OPEN; }
   send(frame) {
     return new Promise((resolve) => {
-      if (!this.isOpen()) return resolve({ status: "error", response: { reason: "not connected" } });
+      if (!this.isOpen()) return resolve({ status: "error", response: { code: "offline", reason: "not connected" } });
       this.pending.set(frame[1], resolve);
       this.ws.send(JSON.stringify(frame));
       setTimeout(() => { if (this.pending.delete(frame[1])) resolve({ status: "timeout", response: {} }); }, 10000);
@@ -70,7 +70,7 @@ class Socket {
       // it first, at once.
       if (e.code > 4000) { this.tries = 0; this.renew = 1; }
       clearInterval(this.beat);
-      this.pending.forEach((resolve) => resolve({ status: "error", response: { reason: "disconnected" } }));
+      this.pending.forEach((resolve) => resolve({ status: "error", response: { code: "offline", reason: "disconnected" } }));
       this.pending.clear();
       this.channels.forEach((ch) => { ch.joined = false; });
       this.setState(opened ? "disconnected" : "error");

@@ -11,9 +11,14 @@
 //!   connect once it has ended ([`Accounts::connect_check`]), and
 //!   [`Endpoint::end_session`](crate::Endpoint::end_session) closes the open ones.
 //! - Every form carries a token bound to the browser ([`Accounts::form_token`]).
-//! - Sign-in attempts are limited per account and per address, in the store,
-//!   so every node counts against one budget; messages never say whether an
-//!   email has an account, except sign-up's, which cannot help it.
+//! - Sign-in attempts are limited per (account, address) and per address, in
+//!   the store, so every node counts against one budget; failures to one
+//!   account from anywhere slow its next sign-ins down, never refuse them, so
+//!   nobody can lock an owner out of their account (OWASP's authentication
+//!   cheat sheet). Messages never say whether an email has an account, except
+//!   sign-up's, which cannot help it.
+//! - A signed-in person changes their password with the current one; every
+//!   other session of theirs ends ([`Accounts::change_password`]).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -110,9 +115,13 @@ pub enum AccountError {
     /// No account with this email and password (which one is wrong is not said).
     #[error("Wrong email or password.")]
     WrongCredentials,
-    /// Too many attempts for this account or from this address.
+    /// Too many attempts to this account from this address, or from this
+    /// address to any account.
     #[error("Too many attempts: wait {} seconds, then try again.", .0.as_secs().max(1))]
     TooManyAttempts(Duration),
+    /// A password change whose current password is not the account's.
+    #[error("That is not your current password.")]
+    WrongPassword,
     /// The store failed (log it; show the person a short apology).
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
@@ -125,10 +134,15 @@ pub enum AccountError {
 /// then one each `60 s / n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptLimits {
-    /// Sign-ins to one account (by email), from anywhere: 5.
-    pub sign_in_per_account: u32,
+    /// Sign-ins (and password changes) to one account from one address: 5;
+    /// past it that address waits.
+    pub sign_in_per_account_and_address: u32,
     /// Sign-ins from one address, to any account: 20.
     pub sign_in_per_address: u32,
+    /// Failed sign-ins to one account, from anywhere: 10. Past it, every
+    /// sign-in to the account waits up to [`SLOWDOWN`] before its password is
+    /// checked — slower, never refused, so the owner still gets in.
+    pub failures_per_account: u32,
     /// Sign-ups from one address: 10.
     pub sign_up_per_address: u32,
 }
@@ -136,12 +150,16 @@ pub struct AttemptLimits {
 impl Default for AttemptLimits {
     fn default() -> AttemptLimits {
         AttemptLimits {
-            sign_in_per_account: 5,
+            sign_in_per_account_and_address: 5,
             sign_in_per_address: 20,
+            failures_per_account: 10,
             sign_up_per_address: 10,
         }
     }
 }
+
+/// The longest a sign-in waits when its account has failed too often.
+pub const SLOWDOWN: Duration = Duration::from_secs(2);
 
 /// Accounts and sessions in a store. Cheap to clone.
 #[derive(Clone)]
@@ -295,13 +313,14 @@ impl Accounts {
         let account_key = hex(&Sha256::digest(email.as_bytes()));
         self.take(&[
             (
-                "sign_in:account",
-                &account_key,
-                self.limits.sign_in_per_account,
+                "sign_in:account_address",
+                &format!("{account_key}/{address}"),
+                self.limits.sign_in_per_account_and_address,
             ),
             ("sign_in:address", address, self.limits.sign_in_per_address),
         ])
         .await?;
+        self.slow_down(&account_key).await?;
         let mut conn = self.store.conn().await?;
         let account = rows::account_by_email(&mut conn, &email).await?;
         drop(conn);
@@ -311,8 +330,113 @@ impl Accounts {
             .map_err(AccountError::Hashing)?;
         match account {
             Some(account) if matched => self.start(account).await,
-            _ => Err(AccountError::WrongCredentials),
+            _ => {
+                self.failed(&account_key).await?;
+                Err(AccountError::WrongCredentials)
+            }
         }
+    }
+
+    /// Changes a signed-in person's password, checking their current one
+    /// first (attempts limited per account and address, like sign-ins), and
+    /// ends every other session of theirs; the ids of the sessions ended
+    /// (close their sockets on every node with
+    /// [`Endpoint::end_session`](crate::Endpoint::end_session)).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// # use rtux::accounts::Accounts;
+    /// # let dir = std::env::temp_dir().join(format!("rtux-password-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let store = rtux::store::Store::sqlite(dir.join("app.db")).await.unwrap();
+    /// # let accounts = Accounts::new(&store, b"an example secret of at least 32 bytes!").unwrap();
+    /// let here = accounts.sign_up("ana@example.com", "Ana", "correct horse battery", "10.0.0.1").await.unwrap();
+    /// let there = accounts.sign_in("ana@example.com", "correct horse battery", "10.0.0.2").await.unwrap();
+    /// let ended = accounts
+    ///     .change_password(&here.session, "correct horse battery", "staple battery horse", "10.0.0.1")
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(ended, vec![there.session.id]);
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`AccountError::Invalid`] for a new password to fix,
+    /// [`AccountError::WrongPassword`], [`AccountError::TooManyAttempts`], or
+    /// a store or hashing failure.
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        current: &str,
+        new: &str,
+        address: &str,
+    ) -> Result<Vec<String>, AccountError> {
+        if let Some(problem) = rules::password(new, &session.account.email) {
+            return Err(AccountError::Invalid(vec![Problem {
+                field: "new_password",
+                message: problem.message,
+            }]));
+        }
+        if current.chars().count() > MAX_PASSWORD_CHARS {
+            return Err(AccountError::WrongPassword);
+        }
+        let account_key = hex(&Sha256::digest(session.account.email.as_bytes()));
+        self.take(&[(
+            "sign_in:account_address",
+            &format!("{account_key}/{address}"),
+            self.limits.sign_in_per_account_and_address,
+        )])
+        .await?;
+        let stored =
+            rows::password_hash(&mut *self.store.conn().await?, &session.account.id).await?;
+        let matched = password::verify(current.to_owned(), stored)
+            .await
+            .map_err(AccountError::Hashing)?;
+        if !matched {
+            return Err(AccountError::WrongPassword);
+        }
+        let hash = password::hash(new.to_owned())
+            .await
+            .map_err(AccountError::Hashing)?;
+        let mut tx = self.store.begin().await?;
+        let ended = rows::set_password(&mut tx, &session.account.id, &hash, &session.id).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(ended)
+    }
+
+    /// Waits (at most [`SLOWDOWN`]) when the account has failed more sign-ins
+    /// than [`AttemptLimits::failures_per_account`] lately.
+    async fn slow_down(&self, account_key: &str) -> Result<(), AccountError> {
+        let per_minute = self.limits.failures_per_account;
+        let mut conn = self.store.conn().await?;
+        let wait = quotas::wait(
+            &mut conn,
+            "sign_in:failures",
+            account_key,
+            per_minute,
+            now_ms(),
+        )
+        .await?;
+        drop(conn);
+        if let Some(wait) = wait {
+            tokio::time::sleep(wait.min(SLOWDOWN)).await;
+        }
+        Ok(())
+    }
+
+    /// Counts a failed sign-in against its account (a full count stays full).
+    async fn failed(&self, account_key: &str) -> Result<(), AccountError> {
+        let per_minute = self.limits.failures_per_account;
+        let mut conn = self.store.conn().await?;
+        let _ = quotas::take(
+            &mut conn,
+            "sign_in:failures",
+            account_key,
+            per_minute,
+            now_ms(),
+        )
+        .await?;
+        Ok(())
     }
 
     /// The session of the request's cookie, if it is signed and still live.

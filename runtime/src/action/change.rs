@@ -12,7 +12,7 @@ use super::{Action, FIELDS_EVENT, PATCH_EVENT, Resource};
 use crate::conflict::Merge;
 use crate::store::records::{self, Found};
 use crate::store::{OpKey, Record, StoreTx, Written, history, now_ms};
-use crate::wire::Reply;
+use crate::wire::{Code, Reply};
 
 /// How often a write that lost a race is retried against the new record.
 const RETRIES: usize = 8;
@@ -33,9 +33,9 @@ async fn live(tx: &mut StoreTx, topic: &str, id: &str) -> Result<Result<Record, 
             let reason = format!(
                 "being deleted: this record was deleted and can be restored with Undo for {left} more s; nothing was changed"
             );
-            Err(reject(&reason, Some(&record)))
+            Err(reject(Code::Deleting, &reason, Some(&record)))
         }
-        Found::Missing => Err(reject("not found", None)),
+        Found::Missing => Err(reject(Code::NotFound, "not found", None)),
     })
 }
 
@@ -51,7 +51,11 @@ async fn live_at(
         if current.version == version {
             Ok(current)
         } else {
-            Err(reject(&stale(version, &current), Some(&current)))
+            Err(reject(
+                Code::Stale,
+                &stale(version, &current),
+                Some(&current),
+            ))
         }
     }))
 }
@@ -76,11 +80,11 @@ impl Resource {
                         "full: this list holds {} records, the most it may; delete some first",
                         self.max_records
                     );
-                    nothing(reject(&reason, None))
+                    nothing(reject(Code::Full, &reason, None))
                 }
                 Ok(data) => {
                     if let Err(reason) = self.references_hold(tx, None, &data).await? {
-                        return nothing(reject(&reason, None));
+                        return nothing(reject(Code::Invalid, &reason, None));
                     }
                     let record =
                         records::insert(tx, topic, None, &data, Some(&to_json(by))).await?;
@@ -94,7 +98,7 @@ impl Resource {
                     };
                     self.confirmed(tx, &record, patch, extra).await
                 }
-                Err(r) => nothing(reject(r.reason(), None)),
+                Err(r) => nothing(reject(Code::Invalid, r.reason(), None)),
             },
             Action::UndoableDelete(window) => {
                 let current = match live(tx, topic, id).await? {
@@ -103,7 +107,9 @@ impl Resource {
                 };
                 let released = match self.release(tx, topic, id, by).await? {
                     Ok(released) => released,
-                    Err(reason) => return nothing(reject(&reason, Some(&current))),
+                    Err(reason) => {
+                        return nothing(reject(Code::Referenced, &reason, Some(&current)));
+                    }
                 };
                 let window = window.unwrap_or(self.undo_window);
                 let ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
@@ -128,7 +134,9 @@ impl Resource {
                 };
                 let released = match self.release(tx, topic, id, by).await? {
                     Ok(released) => released,
-                    Err(reason) => return nothing(reject(&reason, Some(&current))),
+                    Err(reason) => {
+                        return nothing(reject(Code::Referenced, &reason, Some(&current)));
+                    }
                 };
                 // The row is this transaction's now: the delete applies.
                 let Written::Applied(record) =
@@ -151,7 +159,9 @@ impl Resource {
                     };
                     let data = match change(&current, &req.data) {
                         Ok(data) => data,
-                        Err(r) => return nothing(reject(r.reason(), Some(&current))),
+                        Err(r) => {
+                            return nothing(reject(Code::Invalid, r.reason(), Some(&current)));
+                        }
                     };
                     if let Some(done) = self
                         .write(tx, &current, current.version, &data, Extra::default(), by)
@@ -169,10 +179,10 @@ impl Resource {
                 };
                 let data = match change(&current, &req.data) {
                     Ok(data) => data,
-                    Err(r) => return nothing(reject(r.reason(), Some(&current))),
+                    Err(r) => return nothing(reject(Code::Invalid, r.reason(), Some(&current))),
                 };
                 if let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await? {
-                    return nothing(reject(&reason, Some(&current)));
+                    return nothing(reject(Code::Locked, &reason, Some(&current)));
                 }
                 match self
                     .write(tx, &current, version, &data, Extra::default(), by)
@@ -181,9 +191,11 @@ impl Resource {
                     Some(done) => Ok(done),
                     None => match live(tx, topic, id).await? {
                         Err(refused) => nothing(refused),
-                        Ok(now) => {
-                            nothing(reject("stale: the record changed while saving", Some(&now)))
-                        }
+                        Ok(now) => nothing(reject(
+                            Code::Stale,
+                            "stale: the record changed while saving",
+                            Some(&now),
+                        )),
                     },
                 }
             }
@@ -197,7 +209,7 @@ impl Resource {
                         self.save(tx, merge.as_ref(), current, yours, version, by)
                             .await
                     }
-                    Err(r) => nothing(reject(r.reason(), Some(&current))),
+                    Err(r) => nothing(reject(Code::Invalid, r.reason(), Some(&current))),
                 }
             }
         }
@@ -248,7 +260,7 @@ impl Resource {
                 (m.value, m.merged)
             };
             if let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await? {
-                return nothing(reject(&reason, Some(&current)));
+                return nothing(reject(Code::Locked, &reason, Some(&current)));
             }
             let extra = Extra {
                 merged: Some(merged),
@@ -279,7 +291,10 @@ impl Resource {
         by: &By,
     ) -> Result<Option<(Reply, After)>, Failure> {
         if let Err(reason) = self.references_hold(tx, Some(&current.data), data).await? {
-            return Ok(Some((reject(&reason, Some(current)), After::Nothing)));
+            return Ok(Some((
+                reject(Code::Invalid, &reason, Some(current)),
+                After::Nothing,
+            )));
         }
         let stamp = to_json(by);
         match records::update(tx, &current.kind, &current.id, version, data, Some(&stamp)).await? {

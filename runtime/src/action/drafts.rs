@@ -8,9 +8,10 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::Resource;
+use super::reply::{rate_limited, retry};
 use crate::channel::ChannelSocket;
 use crate::store::{Draft, StoreError, drafts, now_ms};
-use crate::wire::Reply;
+use crate::wire::{Code, Reply};
 
 /// How long a draft is kept by default: 30 days.
 pub const DRAFT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -19,70 +20,93 @@ pub const DRAFT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// the server refuses a write less than 1.5 s after the last (three quarters
 /// of this, leaving room for network jitter).
 pub const DRAFT_EVERY: Duration = Duration::from_secs(2);
+/// How many drafts one user keeps at most, across every resource of the
+/// store: past it a new draft is refused (`full`) until one is saved or
+/// discarded.
+pub const DRAFTS_PER_USER: u64 = 50;
+/// How many bytes of drafts one user keeps at most, across every resource.
+pub const DRAFT_BYTES_PER_USER: u64 = 256 * 1024;
 
 impl Resource {
     /// `draft:save {id, data}`: keeps `data` as the user's draft of record `id`.
     pub(super) async fn save_draft(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
         let Some(ttl) = self.drafts else {
-            return Reply::error("this resource keeps no drafts");
+            return Reply::refuse(Code::Invalid, "this resource keeps no drafts");
         };
         let (Some(id), Some(data)) = (payload["id"].as_str(), payload.get("data")) else {
-            return Reply::error(
+            return Reply::refuse(
+                Code::Invalid,
                 "invalid draft: send {\"id\": <the record's id>, \"data\": {<field>: <value>}}",
             );
         };
         if !data.is_object() {
-            return Reply::error("invalid draft: data must be an object of the form's fields");
+            return Reply::refuse(
+                Code::Invalid,
+                "invalid draft: data must be an object of the form's fields",
+            );
         }
         let size = data.to_string().len();
         if size > self.max_data_bytes {
-            return Reply::error(format!(
-                "draft is {size} bytes; this resource takes at most {}",
-                self.max_data_bytes
-            ));
+            return Reply::refuse(
+                Code::Invalid,
+                format!(
+                    "draft is {size} bytes; this resource takes at most {}",
+                    self.max_data_bytes
+                ),
+            );
         }
         let (topic, user) = (socket.topic(), socket.user_id());
         let saved = async {
-            let mut conn = self.store.conn().await?;
-            if crate::store::records::get(&mut conn, topic, id)
+            let mut tx = self.store.begin().await?;
+            if crate::store::records::get(&mut tx, topic, id)
                 .await?
                 .is_none()
             {
-                return Ok(Err(
-                    "no such record: a draft keeps what is typed into an existing record's form"
-                        .to_owned(),
-                ));
+                return Ok(Err(Reply::refuse(
+                    Code::NotFound,
+                    "no such record: a draft keeps what is typed into an existing record's form",
+                )));
             }
             let now = now_ms();
             let least = i64::try_from(DRAFT_EVERY.as_millis() * 3 / 4).unwrap_or(i64::MAX);
-            if let Some(at) = drafts::saved_at(&mut conn, user, topic, id).await?
+            if let Some(at) = drafts::saved_at(&mut tx, user, topic, id).await?
                 && now - at < least
             {
-                return Ok(Err(format!(
-                    "draft saved {} ms ago: send at most one every {} s",
-                    now - at,
-                    DRAFT_EVERY.as_secs()
+                let wait = Duration::from_millis(u64::try_from(least - (now - at)).unwrap_or(0));
+                return Ok(Err(rate_limited(
+                    &format!(
+                        "draft saved {} ms ago: send at most one every {} s",
+                        now - at,
+                        DRAFT_EVERY.as_secs()
+                    ),
+                    wait,
+                )));
+            }
+            let (count, bytes) = drafts::usage(&mut tx, user, (topic, id), now).await?;
+            let size = u64::try_from(size).unwrap_or(u64::MAX);
+            if count >= DRAFTS_PER_USER || bytes.saturating_add(size) > DRAFT_BYTES_PER_USER {
+                return Ok(Err(Reply::refuse(
+                    Code::Full,
+                    format!(
+                        "too many drafts: you keep {count} ({} KiB); a person keeps at most {DRAFTS_PER_USER} ({} KiB): save or discard some; this one stays in this browser",
+                        bytes.div_ceil(1024),
+                        DRAFT_BYTES_PER_USER / 1024
+                    ),
                 )));
             }
             let ttl = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
-            drafts::save(
-                &mut conn,
-                user,
-                topic,
-                id,
-                data,
-                now,
-                now.saturating_add(ttl),
-            )
-            .await?;
+            let keep = (topic, id);
+            drafts::save(&mut tx, user, keep, data, now, now.saturating_add(ttl)).await?;
+            tx.commit().await?;
             Ok::<_, StoreError>(Ok(now))
         };
         match saved.await {
             Ok(Ok(at)) => Reply::ok(json!({ "saved_at": at })),
-            Ok(Err(reason)) => Reply::error(reason),
+            Ok(Err(refused)) => refused,
             Err(e) => {
                 tracing::error!(%topic, "saving a draft failed: {e}");
-                Reply::error(
+                retry(
+                    Code::Unavailable,
                     "store unavailable: the draft was not saved; it is kept in this browser",
                 )
             }
@@ -92,7 +116,10 @@ impl Resource {
     /// `draft:discard {id}`: removes the user's draft of record `id`.
     pub(super) async fn discard_draft(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
         let Some(id) = payload["id"].as_str() else {
-            return Reply::error("invalid draft: send {\"id\": <the record's id>}");
+            return Reply::refuse(
+                Code::Invalid,
+                "invalid draft: send {\"id\": <the record's id>}",
+            );
         };
         let removed = async {
             let mut conn = self.store.conn().await?;
@@ -102,7 +129,10 @@ impl Resource {
             Ok(n) => Reply::ok(json!({ "discarded": n > 0 })),
             Err(e) => {
                 tracing::error!(topic = %socket.topic(), "discarding a draft failed: {e}");
-                Reply::error("store unavailable: the draft was not discarded; try again")
+                retry(
+                    Code::Unavailable,
+                    "store unavailable: the draft was not discarded; try again",
+                )
             }
         }
     }

@@ -11,13 +11,13 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::payload::{By, Done, FieldPreview, LockRefused, Locked, Unlocked, to_json};
-use super::reply::{rate_limited, retry};
+use super::reply::{rate_limited, rate_limited_with, retry};
 use super::{MAX_ID_BYTES, Resource};
 use crate::channel::ChannelSocket;
 use crate::conflict::{Holder, LockError};
 use crate::store::locks;
 use crate::store::{Record, StoreError, StoreTx, now_ms};
-use crate::wire::Reply;
+use crate::wire::{Code, Reply};
 
 /// The shortest time between two previews of one (record, field) from one
 /// connection: 10 a second.
@@ -26,16 +26,38 @@ pub const FIELD_EVERY: Duration = Duration::from_millis(100);
 pub const FIELD_MAX_BYTES: usize = 2 * 1024;
 /// Bytes of previews one connection may send per second (twice that at once).
 pub const FIELD_BYTES_PER_SECOND: u32 = 16 * 1024;
-/// A lock is renewed only for a holder active within this long.
+/// A lock is renewed only for a holder who edited its record (a `field`
+/// preview, a `draft:save`, an action on it) or took the lock within this long.
 pub const LOCK_ACTIVE: Duration = Duration::from_secs(60);
 /// The section that stands for a whole record (any field locks it too).
 pub const WHOLE: &str = "form";
 
 /// What a resource keeps for one joined connection: when each of its
-/// (record, field) previews last went out, and its preview bytes budget.
+/// (record, field) previews last went out, its preview bytes budget, and when
+/// it last edited each record (what keeps its locks).
 pub struct Participant {
     previews: HashMap<(String, String), Instant>,
     bytes: DefaultDirectRateLimiter,
+    edits: HashMap<String, Instant>,
+}
+
+impl Participant {
+    /// The connection edited record `id` (or took a lock on it) just now.
+    pub(super) fn edited(&mut self, id: &str) {
+        let now = Instant::now();
+        if self.edits.len() >= PREVIEW_KEYS {
+            self.edits
+                .retain(|_, at| now.duration_since(*at) < LOCK_ACTIVE);
+        }
+        self.edits.insert(id.to_owned(), now);
+    }
+
+    /// Whether the connection edited record `id` within [`LOCK_ACTIVE`].
+    fn active_on(&self, id: &str) -> bool {
+        self.edits
+            .get(id)
+            .is_some_and(|at| at.elapsed() < LOCK_ACTIVE)
+    }
 }
 
 impl std::fmt::Debug for Participant {
@@ -53,6 +75,7 @@ impl Default for Participant {
         Participant {
             previews: HashMap::new(),
             bytes: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+            edits: HashMap::new(),
         }
     }
 }
@@ -113,43 +136,65 @@ impl Resource {
     async fn existing(&self, socket: &ChannelSocket, id: &str) -> Result<Record, Reply> {
         match self.store.get(socket.topic(), id).await {
             Ok(Some(record)) => Ok(record),
-            Ok(None) => Err(Reply::error(format!("no record {id:?} in this topic"))),
+            Ok(None) => Err(Reply::refuse(
+                Code::NotFound,
+                format!("no record {id:?} in this topic"),
+            )),
             Err(e) => {
                 tracing::error!(topic = %socket.topic(), "a lock or preview could not read its record: {e}");
-                Err(retry("store unavailable: try again"))
+                Err(retry(Code::Unavailable, "store unavailable: try again"))
             }
         }
     }
 
     /// `lock {id, section}`: acquires (or, for its holder, renews) the lock,
-    /// on a record of the topic and a section it has.
-    pub(super) async fn lock(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
+    /// on a record of the topic and a section it has, on a resource that
+    /// declares locks. A renewal needs an edit of the record within
+    /// [`LOCK_ACTIVE`].
+    pub(super) async fn lock(
+        &self,
+        payload: &Value,
+        me: &mut Participant,
+        socket: &ChannelSocket,
+    ) -> Reply {
+        if !self.lockable {
+            return Reply::refuse(
+                Code::Invalid,
+                "this resource has no locks: declare them with #[rtux(locks)] or ResourceBuilder::locks",
+            );
+        }
         let s = match section(payload) {
             Ok(s) => s,
-            Err(reason) => return Reply::error(reason),
+            Err(reason) => return Reply::refuse(Code::Invalid, reason),
         };
         let record = match self.existing(socket, &s.id).await {
             Ok(record) => record,
             Err(refused) => return refused,
         };
         if !self.declares(&record, &s.section) {
-            return Reply::error(format!(
-                "no section {:?}: lock {WHOLE:?} (the whole record) or one of its fields",
-                s.section
-            ));
+            return Reply::refuse(
+                Code::Invalid,
+                format!(
+                    "no section {:?}: lock {WHOLE:?} (the whole record) or one of its fields",
+                    s.section
+                ),
+            );
         }
         let holder = Holder {
             user: socket.user_id().to_owned(),
             name: socket.claims().name.clone(),
         };
         let topic = socket.topic().to_owned();
-        let active = socket.idle_for() < LOCK_ACTIVE;
+        let active = me.active_on(&s.id);
         match self
             .locks
             .acquire(&topic, &s.id, &s.section, &holder, socket.conn_id(), active)
             .await
         {
             Ok(grant) => {
+                if !grant.renewed {
+                    me.edited(&s.id);
+                }
                 let ttl_ms = u64::try_from(grant.ttl.as_millis()).unwrap_or(u64::MAX);
                 let locked = to_json(&Locked {
                     id: s.id.clone(),
@@ -172,9 +217,21 @@ impl Resource {
             }
             Err(LockError::HeldBy(holder)) => {
                 let reason = LockError::HeldBy(holder.clone()).to_string();
-                Reply::Error(to_json(&LockRefused { reason, holder }))
+                Reply::Error(to_json(&LockRefused {
+                    code: Code::Locked,
+                    reason,
+                    holder,
+                }))
             }
-            Err(e) => Reply::error(e.to_string()),
+            Err(LockError::HeldTooLong) => {
+                // The lock ended for everyone: the others may edit now.
+                socket.broadcast_from(UNLOCK_EVENT, unlocked(s.id, s.section, "held too long"));
+                Reply::refuse(Code::HeldTooLong, LockError::HeldTooLong.to_string())
+            }
+            Err(e @ LockError::Resting(wait)) => {
+                rate_limited_with(Code::HeldTooLong, &e.to_string(), wait)
+            }
+            Err(e) => Reply::refuse(lock_code(&e), e.to_string()),
         }
     }
 
@@ -182,7 +239,7 @@ impl Resource {
     pub(super) async fn unlock(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
         let s = match section(payload) {
             Ok(s) => s,
-            Err(reason) => return Reply::error(reason),
+            Err(reason) => return Reply::refuse(Code::Invalid, reason),
         };
         match self
             .locks
@@ -193,7 +250,7 @@ impl Resource {
                 socket.broadcast_from(UNLOCK_EVENT, unlocked(s.id, s.section, "released"));
                 Reply::Ok(to_json(&Done {}))
             }
-            Err(e) => Reply::error(e.to_string()),
+            Err(e) => Reply::refuse(lock_code(&e), e.to_string()),
         }
     }
 
@@ -245,17 +302,21 @@ impl Resource {
         let edit: FieldEdit = match serde_json::from_value(payload.clone()) {
             Ok(edit) => edit,
             Err(e) => {
-                return Reply::error(format!("invalid field payload {{id, field, value}}: {e}"));
+                return Reply::refuse(
+                    Code::Invalid,
+                    format!("invalid field payload {{id, field, value}}: {e}"),
+                );
             }
         };
         if let Err(reason) = short("id", &edit.id).and_then(|()| short("field", &edit.field)) {
-            return Reply::error(reason);
+            return Reply::refuse(Code::Invalid, reason);
         }
         let size = edit.value.to_string().len();
         if size > FIELD_MAX_BYTES {
-            return Reply::error(format!(
-                "field value is {size} bytes; a preview takes at most {FIELD_MAX_BYTES}"
-            ));
+            return Reply::refuse(
+                Code::Invalid,
+                format!("field value is {size} bytes; a preview takes at most {FIELD_MAX_BYTES}"),
+            );
         }
         let key = (edit.id.clone(), edit.field.clone());
         let now = Instant::now();
@@ -278,6 +339,7 @@ impl Resource {
                 .retain(|_, at| now.duration_since(*at) < FIELD_EVERY);
         }
         me.previews.insert(key, now);
+        me.edited(&edit.id);
         let preview = FieldPreview {
             id: edit.id,
             field: edit.field,
@@ -295,6 +357,18 @@ impl Resource {
 /// A refusal to slow down, with when to try again.
 fn throttled(what: &str, wait: Duration) -> Reply {
     rate_limited(&format!("rate limited: too many {what}"), wait)
+}
+
+/// The code of a lock refusal.
+fn lock_code(e: &LockError) -> Code {
+    match e {
+        LockError::HeldBy(_) => Code::Locked,
+        LockError::NotHeld => Code::NotHeld,
+        LockError::TooMany(_) => Code::Full,
+        LockError::HeldTooLong | LockError::Resting(_) => Code::HeldTooLong,
+        LockError::Idle => Code::Idle,
+        LockError::Store => Code::Unavailable,
+    }
 }
 
 /// `rtux:unlock` for a section.

@@ -46,6 +46,7 @@
 //! # }
 //! ```
 
+mod answer;
 mod change;
 mod drafts;
 mod live;
@@ -57,7 +58,7 @@ mod reply;
 mod request;
 mod run;
 
-pub use drafts::{DRAFT_EVERY, DRAFT_TTL};
+pub use drafts::{DRAFT_BYTES_PER_USER, DRAFT_EVERY, DRAFT_TTL, DRAFTS_PER_USER};
 pub use live::{
     FIELD_BYTES_PER_SECOND, FIELD_EVERY, FIELD_MAX_BYTES, LOCK_ACTIVE, LOCK_EVENT, Participant,
     UNLOCK_EVENT, WHOLE,
@@ -193,6 +194,7 @@ pub struct ResourceBuilder {
     keeps_history: bool,
     presence: Option<Track>,
     lock_sections: Vec<String>,
+    lockable: bool,
     max_records: u64,
     inserts_per_minute: u32,
     drafts: Option<Duration>,
@@ -295,9 +297,30 @@ impl ResourceBuilder {
         self.action(name, Action::Editable(merge, check))
     }
 
-    /// Sections of a record that may be locked besides [`WHOLE`] and its fields.
+    /// Records may be locked while someone edits them ("Ana is editing"):
+    /// the whole record ([`WHOLE`]) or one of its fields. A lock refuses
+    /// others' edits of what it covers; a resource without locks refuses
+    /// `lock` (so nobody can squat what others edit).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// # let dir = std::env::temp_dir().join(format!("rtux-locks-builder-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let store = rtux::store::Store::sqlite(dir.join("app.db")).await.unwrap();
+    /// let sections = rtux::action::Resource::builder(store).locks().build().unwrap();
+    /// # let _ = sections;
+    /// # }
+    /// ```
+    pub fn locks(mut self) -> Self {
+        self.lockable = true;
+        self
+    }
+
+    /// Sections of a record that may be locked besides [`WHOLE`] and its
+    /// fields (the resource then has [locks](Self::locks)).
     pub fn lock_sections(mut self, sections: &[&str]) -> Self {
         self.lock_sections = sections.iter().map(|s| (*s).to_owned()).collect();
+        self.lockable = true;
         self
     }
 
@@ -515,6 +538,7 @@ impl ResourceBuilder {
             presence: self.presence,
             locks: Locks::new(self.store.clone(), self.lock_ttl),
             lock_sections: self.lock_sections,
+            lockable: self.lockable,
             max_records: self.max_records,
             inserts_per_minute: self.inserts_per_minute.max(1),
             drafts: self.drafts,
@@ -579,6 +603,8 @@ pub struct Resource {
     presence: Option<Track>,
     locks: Locks,
     lock_sections: Vec<String>,
+    /// Whether records may be locked at all.
+    lockable: bool,
     max_records: u64,
     /// Inserts per user per topic per minute, counted in the store.
     inserts_per_minute: u32,
@@ -612,6 +638,7 @@ impl Resource {
             keeps_history: false,
             presence: None,
             lock_sections: Vec::new(),
+            lockable: false,
             max_records: MAX_RECORDS,
             inserts_per_minute: INSERTS_PER_MINUTE,
             drafts: None,
@@ -635,10 +662,13 @@ impl Resource {
     fn unknown(&self, event: &str) -> Reply {
         let mut names: Vec<&str> = self.actions.keys().map(String::as_str).collect();
         names.sort_unstable();
-        Reply::error(format!(
-            "unknown action {event:?}; this resource has: {}",
-            names.join(", ")
-        ))
+        Reply::refuse(
+            crate::wire::Code::NotFound,
+            format!(
+                "unknown action {event:?}; this resource has: {}",
+                names.join(", ")
+            ),
+        )
     }
 }
 
@@ -682,25 +712,36 @@ impl Channel for Resource {
         socket: &mut ChannelSocket,
     ) -> Reply {
         match event {
-            "lock" => return self.lock(&payload, socket).await,
+            "lock" => return self.lock(&payload, me, socket).await,
             "unlock" => return self.unlock(&payload, socket).await,
             "field" => return self.field(&payload, me, socket).await,
             "page" => return self.next_page(payload, socket.topic()).await,
-            "draft:save" => return self.save_draft(&payload, socket).await,
+            "draft:save" => {
+                let reply = self.save_draft(&payload, socket).await;
+                if let (Reply::Ok(_), Some(id)) = (&reply, payload["id"].as_str()) {
+                    me.edited(id);
+                }
+                return reply;
+            }
             "draft:discard" => return self.discard_draft(&payload, socket).await,
             _ => {}
         }
         let request = match ActionRequest::parse(payload) {
             Ok(request) => request,
-            Err(reason) => return Reply::error(reason),
+            Err(reason) => return Reply::refuse(crate::wire::Code::Invalid, reason),
         };
         if event == UNDO_EVENT {
             return self.undo(&request, socket).await;
         }
-        match self.actions.get(event) {
-            Some(action) => self.act(event, action, request, socket).await,
-            None => self.unknown(event),
+        let Some(action) = self.actions.get(event) else {
+            return self.unknown(event);
+        };
+        let id = request.id.clone();
+        let reply = self.act(event, action, request, socket).await;
+        if let (Reply::Ok(_), Some(id)) = (&reply, id) {
+            me.edited(&id);
         }
+        reply
     }
 
     async fn terminate(&self, _reason: LeaveReason, _: Participant, socket: &mut ChannelSocket) {

@@ -10,7 +10,7 @@ use super::Resource;
 use super::payload::{Page, to_json};
 use super::reply::retry;
 use crate::store::StoreError;
-use crate::wire::Reply;
+use crate::wire::{Code, Reply};
 
 /// Most records in one page.
 pub const PAGE_RECORDS: u64 = 200;
@@ -56,12 +56,14 @@ impl Resource {
     /// `page {after}`: the next page of the topic.
     pub(super) async fn next_page(&self, payload: Value, topic: &str) -> Reply {
         let Ok(After { after }) = serde_json::from_value(payload) else {
-            return Reply::error(
+            return Reply::refuse(
+                Code::Invalid,
                 "invalid page payload: send {after: <the `more` of the last page>}",
             );
         };
         let Some(position) = parse(&after) else {
-            return Reply::error(
+            return Reply::refuse(
+                Code::Invalid,
                 "invalid page cursor: send the `more` of the last page as it came",
             );
         };
@@ -69,7 +71,7 @@ impl Resource {
             Ok(page) => Reply::Ok(to_json(&page)),
             Err(e) => {
                 tracing::error!(%topic, "a page could not be read: {e}");
-                retry("store unavailable: try again")
+                retry(Code::Unavailable, "store unavailable: try again")
             }
         }
     }

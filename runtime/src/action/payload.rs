@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::patch::dom_id;
 use crate::conflict::{FieldConflict, Holder};
 use crate::store::Record;
+use crate::wire::Code;
 
 /// Who made a change, from their token: the same `{user, name}` as a lock's
 /// holder.
@@ -184,6 +185,7 @@ pub(crate) struct Undone {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub(crate) struct Rejected {
+    pub code: Code,
     pub reason: String,
     pub record: Option<RecordView>,
 }
@@ -192,6 +194,7 @@ pub(crate) struct Rejected {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub(crate) struct Retry {
+    pub code: Code,
     pub reason: String,
     pub retry: bool,
 }
@@ -200,6 +203,7 @@ pub(crate) struct Retry {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub(crate) struct RateLimited {
+    pub code: Code,
     pub reason: String,
     pub retry_after_ms: u64,
 }
@@ -222,6 +226,7 @@ pub(crate) struct Conflict {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub(crate) struct Conflicted {
+    pub code: Code,
     pub reason: String,
     pub record: RecordView,
     pub conflict: Conflict,
@@ -262,6 +267,7 @@ pub(crate) struct Locked {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub(crate) struct LockRefused {
+    pub code: Code,
     pub reason: String,
     pub holder: Holder,
 }

@@ -92,7 +92,7 @@ impl Reference {
 }
 
 /// A referring field a delete cleared (in the delete's reply, for its undo).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, serde(deny_unknown_fields))]
 pub(crate) struct Cleared {
     pub topic: String,

@@ -1,5 +1,6 @@
-//! The reply layer: an action's outcome as the `phx_reply` its client gets,
-//! and as the ledger keeps it for replays.
+//! The reply layer: an action's outcome as the `phx_reply` its client gets
+//! (and, for rows written before the ledger kept compact answers, as the
+//! ledger kept it).
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use serde_json::Value;
 
 use super::payload::{Conflict, Conflicted, RateLimited, RecordView, Rejected, Retry, to_json};
 use crate::store::Record;
-use crate::wire::{Reply, Status};
+use crate::wire::{Code, Reply, Status};
 
 /// `ok` with a payload.
 pub(super) fn confirm<T: Serialize>(payload: &T) -> Reply {
@@ -16,16 +17,18 @@ pub(super) fn confirm<T: Serialize>(payload: &T) -> Reply {
 }
 
 /// A final refusal, with the record to roll back to.
-pub(super) fn reject(reason: &str, record: Option<&Record>) -> Reply {
+pub(super) fn reject(code: Code, reason: &str, record: Option<&Record>) -> Reply {
     Reply::Error(to_json(&Rejected {
+        code,
         reason: reason.to_owned(),
         record: record.map(RecordView::from),
     }))
 }
 
 /// A transient refusal: the same op may be sent again.
-pub(super) fn retry(reason: &str) -> Reply {
+pub(super) fn retry(code: Code, reason: &str) -> Reply {
     Reply::Error(to_json(&Retry {
+        code,
         reason: reason.to_owned(),
         retry: true,
     }))
@@ -33,7 +36,13 @@ pub(super) fn retry(reason: &str) -> Reply {
 
 /// A refusal to slow down, with when to try again.
 pub(super) fn rate_limited(reason: &str, wait: Duration) -> Reply {
+    rate_limited_with(Code::RateLimited, reason, wait)
+}
+
+/// A refusal with `code` that says when to try again.
+pub(super) fn rate_limited_with(code: Code, reason: &str, wait: Duration) -> Reply {
     Reply::Error(to_json(&RateLimited {
+        code,
         reason: reason.to_owned(),
         retry_after_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
     }))
@@ -44,6 +53,7 @@ pub(super) fn rate_limited(reason: &str, wait: Duration) -> Reply {
 pub(super) fn conflicted(reason: String, current: &Record, conflict: Conflict) -> Reply {
     let panel = crate::ui::conflict_panel(&to_json(&conflict)).into_string();
     Reply::Error(to_json(&Conflicted {
+        code: Code::Conflict,
         reason,
         record: current.into(),
         conflict,
@@ -51,26 +61,15 @@ pub(super) fn conflicted(reason: String, current: &Record, conflict: Conflict) -
     }))
 }
 
-/// A reply as the ledger keeps it.
-#[derive(Serialize, Deserialize, Default)]
+/// A reply as ledger rows written before answers were compact keep it.
+#[derive(Deserialize, Default)]
 #[serde(default)]
 struct Stored {
     status: String,
     response: Value,
 }
 
-/// The reply as stored in the ledger: `{status, response}`.
-pub(super) fn stored(reply: &Reply) -> Value {
-    match reply.clone().into_parts() {
-        Some((status, response)) => to_json(&Stored {
-            status: status.as_str().to_owned(),
-            response,
-        }),
-        None => Value::Null,
-    }
-}
-
-/// A stored reply, as it was sent.
+/// A reply a ledger row kept whole, as it was sent.
 pub(super) fn from_stored(stored: Value) -> Reply {
     let Stored { status, response } = serde_json::from_value(stored).unwrap_or_default();
     if status == Status::Ok.as_str() {

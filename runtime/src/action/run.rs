@@ -1,19 +1,22 @@
-//! Running one action exactly once: ledger, change and reply in one transaction,
-//! then the patch. Only final answers are recorded; a transient refusal (busy,
-//! store unavailable) leaves the op unspent, so a retry applies it once.
+//! Running one action exactly once: ledger, change and answer in one
+//! transaction, then the patch. A replay is looked up first, before any age or
+//! bound check, so an op already applied always gets its answer. Only applied
+//! ops are recorded (compactly: `answer`); a refusal rolls back and changes
+//! nothing, so its op may be sent again and is answered afresh, still applying
+//! at most once.
 
 use serde_json::Value;
 use tracing::Instrument;
 
+use super::answer::{Answer, Row, kept};
 use super::payload::{By, Patch, RecordView, Undone, to_json};
-use super::references::Cleared;
-use super::reply::{confirm, from_stored, rate_limited, retry, stored};
+use super::reply::{confirm, rate_limited, retry};
 use super::request::ActionRequest;
 use super::{Action, PATCH_EVENT, Resource};
 use crate::channel::ChannelSocket;
 use crate::store::{OpKey, StoreError, drafts, ledger, now_ms, quotas, records};
 use crate::telemetry;
-use crate::wire::Reply;
+use crate::wire::{Code, Reply};
 
 /// What to do once the transaction has committed.
 pub(super) enum After {
@@ -31,8 +34,8 @@ pub(super) enum Failure {
     Store(StoreError),
     /// Other writers kept winning the record.
     Busy,
-    /// The user is inserting faster than the resource allows.
-    RateLimited(std::time::Duration),
+    /// The user is writing (or inserting) faster than allowed.
+    RateLimited(&'static str, std::time::Duration),
 }
 
 impl From<StoreError> for Failure {
@@ -52,12 +55,16 @@ impl Failure {
     /// client to send the same op again later.
     fn reply(&self) -> Reply {
         match self {
-            Failure::Store(_) => {
-                retry("store unavailable: nothing was written; retry with the same op id")
-            }
-            Failure::Busy => retry("busy: too many concurrent writers; retry with the same op id"),
-            Failure::RateLimited(wait) => rate_limited(
-                "rate limited: too many new records from you; nothing was written",
+            Failure::Store(_) => retry(
+                Code::Unavailable,
+                "store unavailable: nothing was written; retry with the same op id",
+            ),
+            Failure::Busy => retry(
+                Code::Busy,
+                "busy: too many concurrent writers; retry with the same op id",
+            ),
+            Failure::RateLimited(what, wait) => rate_limited(
+                &format!("rate limited: too many {what} from you; nothing was written"),
                 *wait,
             ),
         }
@@ -67,7 +74,7 @@ impl Failure {
 /// An action applied for the first time, or found in the ledger.
 enum Applied {
     Fresh(Reply, After),
-    Replayed(Value),
+    Replayed(Reply),
     Reused,
 }
 
@@ -115,17 +122,7 @@ impl Resource {
         socket: &mut ChannelSocket,
     ) -> Reply {
         if let Err(reason) = check(name, action, &req) {
-            return Reply::error(reason);
-        }
-        let size = req.data.to_string().len();
-        if size > self.max_data_bytes {
-            return Reply::error(format!(
-                "action data is {size} bytes; this resource takes at most {}",
-                self.max_data_bytes
-            ));
-        }
-        if let Some(reason) = self.store.op_too_old(req.at) {
-            return Reply::error(reason);
+            return Reply::refuse(Code::Invalid, reason);
         }
         let key = key_of(&req, socket);
         let by = By {
@@ -168,9 +165,10 @@ impl Resource {
                 let outcome = outcome_of(&reply);
                 (reply, outcome, None)
             }
-            Ok(Applied::Replayed(stored)) => (from_stored(stored), "replayed", None),
+            Ok(Applied::Replayed(reply)) => (reply, "replayed", None),
             Ok(Applied::Reused) => (
-                Reply::error(
+                Reply::refuse(
+                    Code::Reused,
                     "op id already used for a different action: use a new op id for each action",
                 ),
                 "refused",
@@ -186,7 +184,7 @@ impl Resource {
                         "busy",
                         Some(format!("{name}: busy, other writers kept winning")),
                     ),
-                    Failure::RateLimited(_) => ("rate_limited", None),
+                    Failure::RateLimited(..) => ("rate_limited", None),
                 };
                 (failure.reply(), outcome, why)
             }
@@ -206,29 +204,32 @@ impl Resource {
             req.legacy_fingerprint(name),
         ];
         let mut tx = self.store.begin().await?;
+        // A replay first: an op already applied gets its answer at any age
+        // the ledger still holds, whatever bound it would meet now.
         if let Some(found) = ledger::get(&mut tx, key).await? {
-            return Ok(replay(found, &fingerprints));
+            return Ok(self
+                .replay(&mut tx, found, &fingerprints, &key.topic)
+                .await?);
         }
-        if matches!(action, Action::Insert(_)) {
-            // Counted in the store, in this transaction: one quota per user
-            // whichever nodes they connect to, spent only by inserts that apply.
-            let scope = format!("insert:{}", key.topic);
-            let quota = self.inserts_per_minute;
-            if let Err(wait) = quotas::take(&mut tx, &scope, &key.user, quota, now_ms()).await? {
-                return Err(Failure::RateLimited(wait));
-            }
+        if let Some(refused) = self.bounds(&mut tx, key, action, req).await? {
+            return Ok(Applied::Fresh(refused, After::Nothing));
         }
         let (reply, after) = self.change(&mut tx, action, req, key, by).await?;
+        // A refusal changed nothing and is not recorded: the transaction
+        // (and any quota it took) rolls back.
+        let Some(answer) = Answer::of(&reply) else {
+            return Ok(Applied::Fresh(reply, After::Nothing));
+        };
         // A save makes the saver's draft of the record moot.
         if self.drafts.is_some()
             && matches!(action, Action::Editable(..) | Action::Pending(_))
-            && matches!(reply, Reply::Ok(_))
             && let Some(id) = &req.id
         {
             drafts::remove(&mut tx, Some(&key.user), &key.topic, id).await?;
         }
+        let cap = self.store.ledger_rows_per_user();
         let written = async {
-            ledger::put(&mut tx, key, &fingerprints[0], &stored(&reply), req.at).await?;
+            ledger::put(&mut tx, key, &fingerprints[0], &kept(&answer), req.at, cap).await?;
             tx.commit().await?;
             Ok::<_, StoreError>(())
         }
@@ -237,11 +238,81 @@ impl Resource {
             Ok(()) => Ok(Applied::Fresh(reply, after)),
             // The same op, sent twice at once (two sockets of one client): the
             // other one won the ledger row; answer as it did.
-            Err(e) => match ledger::get(&mut *self.store.pool().acquire().await?, key).await? {
-                Some(found) => Ok(replay(found, &fingerprints)),
-                None => Err(e.into()),
-            },
+            Err(e) => {
+                let mut tx = self.store.begin().await?;
+                match ledger::get(&mut tx, key).await? {
+                    Some(found) => Ok(self
+                        .replay(&mut tx, found, &fingerprints, &key.topic)
+                        .await?),
+                    None => Err(e.into()),
+                }
+            }
         }
+    }
+
+    /// The refusal of an op that is not in the ledger, if a bound stops it:
+    /// its data's size, its age, the user's writes (and inserts) per minute.
+    /// Quotas are taken in the action's transaction, so a refused action
+    /// spends none.
+    async fn bounds(
+        &self,
+        tx: &mut crate::store::StoreTx,
+        key: &OpKey,
+        action: &Action,
+        req: &ActionRequest,
+    ) -> Result<Option<Reply>, Failure> {
+        let size = req.data.to_string().len();
+        if size > self.max_data_bytes {
+            return Ok(Some(Reply::refuse(
+                Code::Invalid,
+                format!(
+                    "action data is {size} bytes; this resource takes at most {}",
+                    self.max_data_bytes
+                ),
+            )));
+        }
+        let floor = ledger::floor(tx, &key.user).await?;
+        if let Some((code, reason)) = self.store.op_too_old(req.at, floor) {
+            return Ok(Some(Reply::refuse(code, reason)));
+        }
+        let now = now_ms();
+        let writes = self.store.writes_per_minute();
+        if let Err(wait) = quotas::take(tx, "write", &key.user, writes, now).await? {
+            return Err(Failure::RateLimited("writes", wait));
+        }
+        if matches!(action, Action::Insert(_)) {
+            // Counted in the store, in this transaction: one quota per user
+            // whichever nodes they connect to, spent only by inserts that apply.
+            let scope = format!("insert:{}", key.topic);
+            let quota = self.inserts_per_minute;
+            if let Err(wait) = quotas::take(tx, &scope, &key.user, quota, now).await? {
+                return Err(Failure::RateLimited("new records", wait));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The answer to a replay: the op's first answer, or the refusal of an op
+    /// id used for another action.
+    async fn replay(
+        &self,
+        tx: &mut crate::store::StoreTx,
+        found: ledger::Entry,
+        fingerprints: &[String; 2],
+        topic: &str,
+    ) -> Result<Applied, StoreError> {
+        let expected = if found.legacy {
+            &fingerprints[1]
+        } else {
+            &fingerprints[0]
+        };
+        if &found.fingerprint != expected {
+            return Ok(Applied::Reused);
+        }
+        let reply = Row::read(found.reply)
+            .replay(tx, topic, &self.renderer)
+            .await?;
+        Ok(Applied::Replayed(reply))
     }
 
     /// `undo {client, op, at}`: cancels the deletion that op scheduled, if its
@@ -271,7 +342,11 @@ impl Resource {
         let key = delete.companion("undo");
         let mut tx = self.store.begin().await?;
         if let Some(found) = ledger::get(&mut tx, &key).await? {
-            return Ok((from_stored(found.reply), None, Vec::new()));
+            return Ok((
+                self.undo_replay(&mut tx, found, &key.topic).await?,
+                None,
+                Vec::new(),
+            ));
         }
         let Some(record) = records::unmark_deleting(&mut tx, &key.topic, &delete.mark()).await?
         else {
@@ -279,11 +354,16 @@ impl Resource {
             // first still ran) may have restored the record and recorded its
             // answer while this one waited on the row: answer as it did.
             if let Some(found) = ledger::get(&mut tx, &key).await? {
-                return Ok((from_stored(found.reply), None, Vec::new()));
+                return Ok((
+                    self.undo_replay(&mut tx, found, &key.topic).await?,
+                    None,
+                    Vec::new(),
+                ));
             }
             // Not recorded: the delete may still be on its way.
             return Ok((
-                Reply::error(
+                Reply::refuse(
+                    Code::NotFound,
                     "nothing to undo: the undo window has passed (the record is deleted) or no undoable action has this op id",
                 ),
                 None,
@@ -302,46 +382,46 @@ impl Resource {
         });
         // The references the delete cleared point at the record again.
         let cleared = match ledger::get(&mut tx, delete).await? {
-            Some(found) => cleared_by(found.reply),
+            Some(found) => Row::read(found.reply).cleared(),
             None => Vec::new(),
         };
         let elsewhere = self
             .restore(&mut tx, &cleared, &record.id, &to_json(by))
             .await?;
-        ledger::put(&mut tx, &key, "undo", &stored(&reply), at).await?;
+        let answer = Answer::Undone {
+            undone: delete.op.clone(),
+            id: record.id.clone(),
+            version: record.version,
+        };
+        let cap = self.store.ledger_rows_per_user();
+        ledger::put(&mut tx, &key, "undo", &kept(&answer), at, cap).await?;
         tx.commit().await?;
         Ok((reply, Some(patch), elsewhere))
+    }
+
+    /// The first answer of an undo already applied.
+    async fn undo_replay(
+        &self,
+        tx: &mut crate::store::StoreTx,
+        found: ledger::Entry,
+        topic: &str,
+    ) -> Result<Reply, StoreError> {
+        Row::read(found.reply)
+            .replay(tx, topic, &self.renderer)
+            .await
     }
 }
 
 /// What a final answer was: `applied`, `conflict`, `stale` or `refused`.
 fn outcome_of(reply: &Reply) -> &'static str {
-    match reply {
-        Reply::Error(e) if e.get("conflict").is_some() => "conflict",
-        Reply::Error(e) if e["reason"].as_str().is_some_and(|r| r.starts_with("stale")) => "stale",
-        Reply::Error(_) => "refused",
-        _ => "applied",
+    match reply.code() {
+        None if matches!(reply, Reply::Ok(_)) => "applied",
+        Some("conflict") => "conflict",
+        Some("stale") => "stale",
+        _ => "refused",
     }
 }
 
 /// An undo's reply, the record's patch, and patches of records on other
 /// topics whose references came back.
 type Undid = (Reply, Option<Patch>, Vec<(String, Value)>);
-
-/// The references an undoable delete cleared, from its stored reply.
-fn cleared_by(stored: Value) -> Vec<Cleared> {
-    serde_json::from_value(stored["response"]["cleared"].clone()).unwrap_or_default()
-}
-
-fn replay(found: ledger::Entry, fingerprints: &[String; 2]) -> Applied {
-    let expected = if found.legacy {
-        &fingerprints[1]
-    } else {
-        &fingerprints[0]
-    };
-    if &found.fingerprint == expected {
-        Applied::Replayed(found.reply)
-    } else {
-        Applied::Reused
-    }
-}

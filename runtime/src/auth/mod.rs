@@ -11,6 +11,7 @@ mod visitor;
 pub use origin::OriginPolicy;
 pub use token::{
     AUDIENCE, Claims, ISSUER, MAX_USER_ID_BYTES, MIN_SECRET_BYTES, TokenError, Tokens,
+    VISITOR_AUDIENCE,
 };
 #[cfg(feature = "accounts")]
 pub(crate) use visitor::request_cookies;

@@ -10,6 +10,10 @@ pub const MAX_USER_ID_BYTES: usize = 256;
 /// The audience of socket tokens: a JWT minted for anything else with the same
 /// secret is refused.
 pub const AUDIENCE: &str = "rtux";
+/// The audience of visitor cookies ([`Visitor`](crate::auth::Visitor)):
+/// signed like tokens, but never accepted as one (a stolen cookie does not
+/// open a socket; it only gets a short-lived token from the app's own page).
+pub const VISITOR_AUDIENCE: &str = "rtux-visitor";
 /// The issuer socket tokens name unless [`Tokens::with_issuer`] says otherwise.
 pub const ISSUER: &str = "rtux";
 
@@ -89,6 +93,7 @@ pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    visitor_validation: Validation,
     issuer: String,
 }
 
@@ -112,6 +117,7 @@ impl Tokens {
             encoding: EncodingKey::from_secret(secret).map_err(invalid)?,
             decoding: DecodingKey::from_secret(secret).map_err(invalid)?,
             validation: Validation::new(Algorithm::HS256),
+            visitor_validation: Validation::new(Algorithm::HS256),
             issuer: String::new(),
         };
         Ok(tokens.with_issuer(ISSUER))
@@ -132,12 +138,16 @@ impl Tokens {
     /// ```
     #[must_use]
     pub fn with_issuer(mut self, issuer: &str) -> Tokens {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 5;
-        validation.set_required_spec_claims(&["exp", "sub", "aud", "iss"]);
-        validation.set_audience(&[AUDIENCE]);
-        validation.set_issuer(&[issuer]);
-        self.validation = validation;
+        let validation = |audience: &str| {
+            let mut validation = Validation::new(Algorithm::HS256);
+            validation.leeway = 5;
+            validation.set_required_spec_claims(&["exp", "sub", "aud", "iss"]);
+            validation.set_audience(&[audience]);
+            validation.set_issuer(&[issuer]);
+            validation
+        };
+        self.validation = validation(AUDIENCE);
+        self.visitor_validation = validation(VISITOR_AUDIENCE);
         self.issuer = issuer.to_owned();
         self
     }
@@ -145,6 +155,17 @@ impl Tokens {
     /// A token for `user_id`, valid for `ttl` from now.
     pub fn issue(&self, user_id: &str, name: Option<&str>, ttl: impl Into<Duration>) -> String {
         self.sign(user_id, name, None, ttl.into(), false)
+    }
+
+    /// The value of a visitor cookie for `user_id` (audience
+    /// [`VISITOR_AUDIENCE`]), valid for `ttl`.
+    pub(crate) fn issue_visitor(&self, user_id: &str, name: &str, ttl: Duration) -> String {
+        self.sign_for(VISITOR_AUDIENCE, user_id, Some(name), None, ttl, false)
+    }
+
+    /// The claims of a visitor cookie's value (never of a socket token).
+    pub(crate) fn verify_visitor(&self, value: &str) -> Result<Claims, TokenError> {
+        self.decode(value, &self.visitor_validation)
     }
 
     /// A token for an operator, `user_id`, that also opens the dashboard
@@ -202,13 +223,25 @@ impl Tokens {
         ttl: Duration,
         admin: bool,
     ) -> String {
+        self.sign_for(AUDIENCE, user_id, name, sid, ttl, admin)
+    }
+
+    fn sign_for(
+        &self,
+        audience: &str,
+        user_id: &str,
+        name: Option<&str>,
+        sid: Option<&str>,
+        ttl: Duration,
+        admin: bool,
+    ) -> String {
         let now = unix_now();
         let claims = Claims {
             sub: user_id.to_owned(),
             exp: now + ttl.as_secs(),
             iat: now,
             name: name.map(str::to_owned),
-            aud: AUDIENCE.to_owned(),
+            aud: audience.to_owned(),
             iss: self.issuer.clone(),
             sid: sid.map(str::to_owned),
             admin,
@@ -222,11 +255,16 @@ impl Tokens {
     /// # Errors
     /// [`TokenError::Expired`], [`TokenError::BadUserId`] or [`TokenError::Invalid`].
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| match e.kind() {
+        self.decode(token, &self.validation)
+    }
+
+    fn decode(&self, token: &str, validation: &Validation) -> Result<Claims, TokenError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, validation).map_err(
+            |e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid(e.to_string()),
-            })?;
+            },
+        )?;
         let claims = data.claims;
         if claims.sub.is_empty() || claims.sub.len() > MAX_USER_ID_BYTES {
             return Err(TokenError::BadUserId);

@@ -13,14 +13,18 @@ use super::Tokens;
 
 /// The cookie that holds a visitor's identity.
 pub const VISITOR_COOKIE: &str = "rtux_visitor";
-/// How long a visitor cookie lasts: a year (renewed on each visit).
-pub const VISITOR_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
+/// How long a visitor cookie lasts: 7 days, renewed by every page and token
+/// renewal (a visitor away for longer comes back as a new one; their ops
+/// older than the ledger's 7 days could not be replayed anyway).
+pub const VISITOR_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 /// The longest display name kept, in characters.
 pub const MAX_NAME_CHARS: usize = 40;
 
 /// An anonymous visitor: a random user id kept in a signed, HttpOnly cookie
-/// (a token signed with the server's secret, so it cannot be forged or
-/// edited), and a display name.
+/// (signed with the server's secret for the audience
+/// [`VISITOR_AUDIENCE`](crate::auth::VISITOR_AUDIENCE), so it cannot be
+/// forged or edited, and is not a socket token: the app's page exchanges it
+/// for a short-lived one), and a display name.
 ///
 /// ```
 /// use rtux::auth::{Tokens, Visitor};
@@ -71,10 +75,11 @@ impl Visitor {
     }
 
     /// The `Set-Cookie` value that keeps this visitor (send it with every
-    /// page, which renews it): HttpOnly, SameSite=Lax, for a year, and
-    /// `Secure` when the app is served over HTTPS.
+    /// page and token renewal, which renews it): HttpOnly, SameSite=Lax, for
+    /// [`VISITOR_TTL`], and `Secure` when the app is served over HTTPS (pass
+    /// `true` in production).
     pub fn cookie(&self, tokens: &Tokens, secure: bool) -> HeaderValue {
-        let token = tokens.issue(&self.id, Some(&self.name), VISITOR_TTL);
+        let token = tokens.issue_visitor(&self.id, &self.name, VISITOR_TTL);
         let cookie = Cookie::build((VISITOR_COOKIE, token))
             .path("/")
             .http_only(true)
@@ -93,7 +98,7 @@ impl Visitor {
 fn kept(tokens: &Tokens, headers: &HeaderMap) -> Option<super::Claims> {
     request_cookies(headers)
         .get(VISITOR_COOKIE)
-        .and_then(|c| tokens.verify(c.value()).ok())
+        .and_then(|c| tokens.verify_visitor(c.value()).ok())
 }
 
 /// The cookies a request came with (every `Cookie` header).
@@ -155,7 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn the_cookie_is_http_only_lax_and_a_year_long() {
+    fn the_cookie_is_http_only_lax_a_week_long_and_no_socket_token() {
         let v = Visitor::from_headers(&tokens(), &HeaderMap::new(), Some("Bo"));
         let cookie = v.cookie(&tokens(), true);
         let text = cookie.to_str().expect("ascii");
@@ -164,9 +169,28 @@ mod tests {
             "SameSite=Lax",
             "Secure",
             "Path=/",
-            "Max-Age=31536000",
+            "Max-Age=604800",
         ] {
             assert!(text.contains(part), "{text}");
         }
+        let value = text
+            .split(';')
+            .next()
+            .and_then(|c| c.strip_prefix("rtux_visitor="))
+            .expect("the cookie's value");
+        assert!(
+            tokens().verify(value).is_err(),
+            "a visitor cookie never opens a socket"
+        );
+        let token = tokens().issue(&v.id, Some("Bo"), std::time::Duration::from_secs(60));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("{VISITOR_COOKIE}={token}")).expect("header"),
+        );
+        assert!(
+            Visitor::returning(&tokens(), &headers).is_none(),
+            "nor is a socket token a visitor cookie"
+        );
     }
 }

@@ -58,7 +58,10 @@ impl<C: Channel> DynChannel for C {
             // The state was made by this channel's `join`, so the type matches.
             match state.downcast_mut::<C::State>() {
                 Some(state) => Channel::handle_in(self, event, payload, state, socket).await,
-                None => Reply::error("internal error: channel state of another type"),
+                None => Reply::refuse(
+                    crate::wire::Code::Internal,
+                    "internal error: channel state of another type",
+                ),
             }
         })
     }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Channel, ChannelSocket};
 use crate::presence::PresenceMeta;
-use crate::wire::{JoinError, Reply};
+use crate::wire::{Code, JoinError, Reply};
 
 /// Tracks the joining connection with its typed meta.
 pub(crate) fn track_joining<M: PresenceMeta>(
@@ -80,8 +80,11 @@ impl<M: PresenceMeta> Channel for PresenceChannel<M> {
         _: &mut (),
         _socket: &mut ChannelSocket,
     ) -> Reply {
-        Reply::error(format!(
-            "unknown event {event:?}: this topic has presence only (presence:typing, presence:stop_typing, presence:focus, presence:blur, presence:status, presence:cursor, presence:refresh)"
-        ))
+        Reply::refuse(
+            Code::NotFound,
+            format!(
+                "unknown event {event:?}: this topic has presence only (presence:typing, presence:stop_typing, presence:focus, presence:blur, presence:status, presence:cursor, presence:refresh)"
+            ),
+        )
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::conn::ConnId;
-use crate::store::locks::LockRow;
+use crate::store::locks::{self, LockRow};
 use crate::store::{Store, StoreError, now_ms};
 
 /// Who holds a lock: a user (one of their connections holds it; their other
@@ -32,14 +32,23 @@ pub enum LockError {
     /// The caller does not hold it.
     #[error("not locked by you")]
     NotHeld,
-    /// The connection holds as many locks as it may.
-    #[error("too many locks: a connection may hold at most {0}; release one first")]
+    /// The user holds as many locks as a person may, on any of their
+    /// connections and nodes.
+    #[error("too many locks: a person may hold at most {0} at once; finish editing one first")]
     TooMany(usize),
-    /// Held for [`MAX_HOLD`] since it was acquired: renewals stop there.
-    #[error("held for 10 minutes: release it and lock it again to keep editing")]
+    /// Held for [`MAX_HOLD`] since it was acquired: the lock ends (others may
+    /// take it), and its holder may take it again only after [`LOCK_REST`].
+    #[error(
+        "held for 10 minutes: others may edit it now; you may lock it again in {} s",
+        LOCK_REST.as_secs()
+    )]
     HeldTooLong,
-    /// A renewal from a holder who has done nothing for a while.
-    #[error("not renewed: no activity from the holder; lock it again when editing")]
+    /// A lock held for as long as a lock may be, asked again by its last
+    /// holder before [`LOCK_REST`] has passed.
+    #[error("you held this for 10 minutes: others may edit it now; lock it again in {} s", .0.as_secs().max(1))]
+    Resting(Duration),
+    /// A renewal from a holder who has not edited the record for a while.
+    #[error("not renewed: you have not edited this for a while; lock it again when editing")]
     Idle,
     /// The store could not be reached: nothing was granted.
     #[error("store unavailable: try again")]
@@ -53,10 +62,13 @@ impl From<StoreError> for LockError {
     }
 }
 
-/// The most locks one connection holds at once.
-pub const MAX_LOCKS_PER_CONN: usize = 8;
+/// The most locks one user holds at once, across their connections and nodes.
+pub const MAX_LOCKS_PER_USER: usize = 8;
 /// The longest a lock is held without a new acquire.
 pub const MAX_HOLD: Duration = Duration::from_secs(10 * 60);
+/// How long the holder of a lock that reached [`MAX_HOLD`] waits before they
+/// may take it again (others may take it at once).
+pub const LOCK_REST: Duration = Duration::from_secs(60);
 
 fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
@@ -97,6 +109,8 @@ pub struct Grant {
     pub generation: i64,
     /// How long until it expires unless renewed.
     pub ttl: Duration,
+    /// Whether the connection held it already (a renewal, not a new lock).
+    pub renewed: bool,
 }
 
 impl Locks {
@@ -109,13 +123,15 @@ impl Locks {
 
     /// Acquires the lock for `holder` on connection `conn`, or renews it for
     /// that connection (if the holder is `active`, and for at most
-    /// [`MAX_HOLD`] since it acquired it). A connection holds at most
-    /// [`MAX_LOCKS_PER_CONN`]. Exactly one of many concurrent callers, on any
-    /// node, wins.
+    /// [`MAX_HOLD`] since it acquired it: then the lock ends, and the holder
+    /// may take it again after [`LOCK_REST`]). A user holds at most
+    /// [`MAX_LOCKS_PER_USER`], counted across every connection and node.
+    /// Exactly one of many concurrent callers, on any node, wins.
     ///
     /// # Errors
     /// [`LockError::HeldBy`] with the holder, [`LockError::TooMany`],
-    /// [`LockError::HeldTooLong`], [`LockError::Idle`] or [`LockError::Store`].
+    /// [`LockError::HeldTooLong`], [`LockError::Resting`], [`LockError::Idle`]
+    /// or [`LockError::Store`].
     pub async fn acquire(
         &self,
         topic: &str,
@@ -162,24 +178,45 @@ impl Locks {
         now: i64,
     ) -> Result<Grant, LockError> {
         let key = (topic, record, section);
-        let current = self.store.lock_get(key).await?;
+        let mut tx = self.store.begin().await?;
+        // One user's acquires one at a time, on any node: their count holds.
+        locks::one_user_at_a_time(&mut tx, self.store.backend(), &holder.user).await?;
+        let current = locks::get(&mut tx, key).await?;
         let live = current.as_ref().filter(|c| c.expires_at > now);
-        match live {
+        let renewed = match live {
             Some(c) if c.conn != conn => return Err(LockError::HeldBy(holder_of(c))),
             Some(c) => {
                 if !active {
                     return Err(LockError::Idle);
                 }
                 if now - c.acquired_at >= ms(MAX_HOLD) {
+                    // The lock ends here, for everyone: its holder rests.
+                    locks::end(&mut tx, key, &c.conn).await?;
+                    locks::rest(
+                        &mut tx,
+                        key,
+                        &holder.user,
+                        now.saturating_add(ms(LOCK_REST)),
+                    )
+                    .await?;
+                    tx.commit().await.map_err(StoreError::from)?;
                     return Err(LockError::HeldTooLong);
                 }
+                true
             }
             None => {
-                if self.store.locks_of(conn, key, now).await? >= MAX_LOCKS_PER_CONN {
-                    return Err(LockError::TooMany(MAX_LOCKS_PER_CONN));
+                if let Some(until) = locks::resting(&mut tx, key, &holder.user, now).await? {
+                    let left = u64::try_from(until - now).unwrap_or(0);
+                    return Err(LockError::Resting(Duration::from_millis(left)));
                 }
+                if locks::count_of_user(&mut tx, &holder.user, key, now).await?
+                    >= MAX_LOCKS_PER_USER
+                {
+                    return Err(LockError::TooMany(MAX_LOCKS_PER_USER));
+                }
+                false
             }
-        }
+        };
         let wanted = LockRow {
             user: holder.user.clone(),
             name: holder.name.clone(),
@@ -188,16 +225,21 @@ impl Locks {
             acquired_at: now,
             expires_at: now.saturating_add(ms(self.ttl)),
         };
-        match self.store.lock_put(key, &wanted, now).await? {
-            Some(generation) => Ok(Grant {
+        let granted = locks::put(&mut tx, key, &wanted, now).await?;
+        let held_by = match granted {
+            Some(_) => None,
+            // Someone else took it between the read and the write.
+            None => locks::get(&mut tx, key).await?,
+        };
+        tx.commit().await.map_err(StoreError::from)?;
+        match (granted, held_by) {
+            (Some(generation), _) => Ok(Grant {
                 generation,
                 ttl: self.ttl,
+                renewed,
             }),
-            // Someone else took it between the read and the write.
-            None => match self.store.lock_get(key).await? {
-                Some(c) => Err(LockError::HeldBy(holder_of(&c))),
-                None => Err(LockError::Store),
-            },
+            (None, Some(c)) => Err(LockError::HeldBy(holder_of(&c))),
+            (None, None) => Err(LockError::Store),
         }
     }
 
@@ -269,7 +311,7 @@ impl Locks {
         section: &str,
     ) -> Result<Option<Holder>, LockError> {
         let now = now_ms();
-        let current = self.store.lock_get((topic, record, section)).await?;
+        let current = locks::get(&mut *self.store.conn().await?, (topic, record, section)).await?;
         Ok(current
             .filter(|c| c.expires_at > now)
             .map(|c| holder_of(&c)))
@@ -385,53 +427,94 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_connection_holds_at_most_eight_locks_for_at_most_ten_minutes() {
+    async fn a_user_holds_at_most_eight_locks_on_all_their_connections() {
         let locks = locks().await;
-        let ana = who("ana");
+        let (ana, bo) = (who("ana"), who("bo"));
         let t0 = now_ms();
-        for n in 0..MAX_LOCKS_PER_CONN {
+        // Ana's eight locks, spread over three connections (tabs, nodes).
+        for n in 0..MAX_LOCKS_PER_USER {
+            let conn = ["a1", "a2", "a3"][n % 3];
             locks
-                .acquire_at("t", &format!("r{n}"), "s", &ana, "a", true, t0)
+                .acquire_at("t", &format!("r{n}"), "s", &ana, conn, true, t0)
                 .await
                 .expect("under the cap");
         }
-        assert_eq!(
-            locks.acquire_at("t", "r9", "s", &ana, "a", true, t0).await,
-            Err(LockError::TooMany(8))
+        for conn in ["a1", "a4"] {
+            assert_eq!(
+                locks.acquire_at("t", "r9", "s", &ana, conn, true, t0).await,
+                Err(LockError::TooMany(8)),
+                "a ninth on {conn}"
+            );
+        }
+        let renewal = locks.acquire_at("t", "r0", "s", &ana, "a1", true, t0).await;
+        assert!(
+            renewal.is_ok_and(|g| g.renewed),
+            "a renewal is not a new lock"
         );
         assert!(
             locks
-                .acquire_at("t", "r0", "s", &ana, "a", true, t0)
+                .acquire_at("t", "r9", "s", &bo, "b", true, t0)
                 .await
                 .is_ok(),
-            "a renewal is not a new lock"
+            "another user's locks are theirs"
         );
         assert_eq!(
-            locks.acquire_at("t", "r0", "s", &ana, "a", false, t0).await,
+            locks
+                .acquire_at("t", "r0", "s", &ana, "a1", false, t0)
+                .await,
             Err(LockError::Idle)
         );
+    }
+
+    #[tokio::test]
+    async fn ten_minutes_end_a_lock_and_its_holder_rests_before_taking_it_again() {
+        let locks = locks().await;
+        let (ana, bo) = (who("ana"), who("bo"));
+        let t0 = now_ms();
         let mut at = t0;
-        for _ in 0..21 {
+        locks
+            .acquire_at("t", "r0", "s", &ana, "a", true, at)
+            .await
+            .expect("free");
+        for _ in 0..20 {
             at += 29_000;
-            let _ = locks.acquire_at("t", "r0", "s", &ana, "a", true, at).await;
+            locks
+                .acquire_at("t", "r0", "s", &ana, "a", true, at)
+                .await
+                .expect("renewed while active");
         }
+        at += 29_000;
         assert_eq!(
             locks.acquire_at("t", "r0", "s", &ana, "a", true, at).await,
             Err(LockError::HeldTooLong)
         );
-        assert!(
+        assert_eq!(
             locks
-                .store
-                .lock_release(("t", "r0", "s"), "a")
-                .await
-                .expect("store")
+                .acquire_at("t", "r0", "s", &ana, "a2", true, at + 1)
+                .await,
+            Err(LockError::Resting(Duration::from_millis(
+                ms(LOCK_REST) as u64 - 1
+            ))),
+            "not again at once, from another tab either"
         );
+        let theirs = locks
+            .acquire_at("t", "r0", "s", &bo, "b", true, at + 2)
+            .await;
+        assert!(
+            theirs.is_ok_and(|g| !g.renewed),
+            "others may take it at once"
+        );
+        locks
+            .store
+            .lock_release(("t", "r0", "s"), "b")
+            .await
+            .expect("store");
         assert!(
             locks
-                .acquire_at("t", "r0", "s", &ana, "a", true, at)
+                .acquire_at("t", "r0", "s", &ana, "a", true, at + ms(LOCK_REST))
                 .await
                 .is_ok(),
-            "a new acquire starts over"
+            "after the rest, a new acquire starts over"
         );
     }
 }

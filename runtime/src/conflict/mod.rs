@@ -5,5 +5,5 @@
 mod locks;
 mod merge;
 
-pub use locks::{Grant, Holder, LockError, Locks, MAX_HOLD, MAX_LOCKS_PER_CONN};
+pub use locks::{Grant, Holder, LOCK_REST, LockError, Locks, MAX_HOLD, MAX_LOCKS_PER_USER};
 pub use merge::{FieldConflict, FieldMerge, FieldRule, Merge, Merged};

@@ -160,8 +160,9 @@ impl Channel for DashboardChannel {
         _state: &mut (),
         _socket: &mut ChannelSocket,
     ) -> Reply {
-        Reply::error(format!(
-            "the dashboard is read-only: {event:?} does nothing here"
-        ))
+        Reply::refuse(
+            crate::wire::Code::Forbidden,
+            format!("the dashboard is read-only: {event:?} does nothing here"),
+        )
     }
 }

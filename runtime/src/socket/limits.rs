@@ -36,6 +36,14 @@ pub struct Limits {
     /// Bytes buffered before a write reaches the socket (8 KiB); frames are
     /// flushed in batches anyway.
     pub write_buffer_bytes: usize,
+    /// Sockets one user may keep open on this server at once (32): tabs,
+    /// devices; past it a connect is refused with HTTP 429.
+    pub sockets_per_user: usize,
+    /// Sockets one client address may keep open on this server at once
+    /// (256, for the people behind one network address); counted when the
+    /// app is served with the client's address (`rtux::serve`, or axum's
+    /// `into_make_service_with_connect_info`).
+    pub sockets_per_address: usize,
 }
 
 impl Default for Limits {
@@ -51,6 +59,8 @@ impl Default for Limits {
             heartbeat_timeout: Duration::from_secs(60),
             read_buffer_bytes: 1024,
             write_buffer_bytes: 8 * 1024,
+            sockets_per_user: 32,
+            sockets_per_address: 256,
         }
     }
 }

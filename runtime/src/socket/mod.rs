@@ -6,10 +6,12 @@ mod limits;
 mod registry;
 mod session;
 mod shared;
+mod slots;
 mod upgrade;
 mod writer;
 
 pub use limits::Limits;
 pub(crate) use registry::{Sockets, end_session, hear_ended_sessions};
 pub(crate) use shared::{ConnectCheck, Shared};
+pub(crate) use slots::Slots;
 pub(crate) use upgrade::upgrade;

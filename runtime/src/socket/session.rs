@@ -25,7 +25,8 @@ use crate::presence::{PresenceError, Status};
 use crate::pubsub::Subscriber;
 use crate::telemetry;
 use crate::wire::{
-    Frame, Malformed, Reply, SOCKET_TOPIC, Status as ReplyStatus, encode_push, encode_reply, events,
+    Code, Frame, Malformed, Reply, SOCKET_TOPIC, Status as ReplyStatus, encode_push, encode_reply,
+    events,
 };
 
 /// Events under this prefix are presence helpers handled by rtux itself.
@@ -42,7 +43,14 @@ struct Joined {
 }
 
 /// Runs one socket until it closes.
-pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
+/// `slot` is the socket's place among its user's and address's sockets,
+/// given back when it ends.
+pub(super) async fn run(
+    ws: WebSocket,
+    shared: Arc<Shared>,
+    claims: Claims,
+    slot: super::slots::Slot,
+) {
     let (sink, stream) = ws.split();
     let limits = &shared.limits;
     let (outbox, rx, life) = Outbox::new(limits.outbound_queue, limits.outbound_bytes);
@@ -73,6 +81,7 @@ pub(super) async fn run(ws: WebSocket, shared: Arc<Shared>, claims: Claims) {
     }
     // Boxed, as frame handling is: only a closing socket needs its size.
     Box::pin(session.shutdown()).await;
+    drop(slot);
 }
 
 struct Session {
@@ -205,6 +214,7 @@ impl Session {
             telemetry::rate_limited(what);
             tracing::debug!(user = %self.claims.sub, conn = %self.conn, "rate limited: too many {what}");
             let reply = Reply::Error(json!({
+                "code": Code::RateLimited,
                 "reason": format!("rate limited: too many {what} on this socket"),
                 "retry_after_ms": u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
             }));
@@ -217,14 +227,20 @@ impl Session {
             (SOCKET_TOPIC, events::HEARTBEAT) => self.reply(&frame, Reply::ok(json!({}))),
             (SOCKET_TOPIC, _) => self.reply(
                 &frame,
-                Reply::error("unknown socket event: the `phoenix` topic only takes heartbeats"),
+                Reply::refuse(
+                    Code::NotFound,
+                    "unknown socket event: the `phoenix` topic only takes heartbeats",
+                ),
             ),
             (_, events::JOIN) => self.join(frame).await,
             (_, events::LEAVE) => self.leave(&frame).await,
             (_, event) if events::server_only(event) => {
                 self.reply(
                     &frame,
-                    Reply::error(format!("event {event} is reserved for the server")),
+                    Reply::refuse(
+                        Code::Forbidden,
+                        format!("event {event} is reserved for the server"),
+                    ),
                 );
             }
             _ => self.handle_in(frame).await,
@@ -242,10 +258,13 @@ impl Session {
 
     async fn join(&mut self, frame: Frame) {
         if let Err(reason) = check_topic(&frame.topic) {
-            return self.reply(&frame, Reply::error(format!("invalid topic: {reason}")));
+            return self.reply(
+                &frame,
+                Reply::refuse(Code::Invalid, format!("invalid topic: {reason}")),
+            );
         }
         let Some(channel) = self.shared.channels.find(&frame.topic) else {
-            return self.reply(&frame, Reply::error("unmatched topic"));
+            return self.reply(&frame, Reply::refuse(Code::NotFound, "unmatched topic"));
         };
         if let Err(refused) = self.shared.channels.admit(&frame.topic, &self.claims) {
             return self.refuse(&frame, &refused);
@@ -261,12 +280,17 @@ impl Session {
                 "too many topics: a socket may join at most {}",
                 self.shared.limits.max_topics
             );
-            return self.reply(&frame, Reply::error(reason));
+            return self.reply(&frame, Reply::refuse(Code::Full, reason));
         }
         let payload = match frame.payload.clone() {
             Value::Null => json!({}),
             object @ Value::Object(_) => object,
-            _ => return self.reply(&frame, Reply::error("join payload must be a JSON object")),
+            _ => {
+                return self.reply(
+                    &frame,
+                    Reply::refuse(Code::Invalid, "join payload must be a JSON object"),
+                );
+            }
         };
         let mut socket = ChannelSocket::joining(
             &frame.topic,
@@ -312,7 +336,10 @@ impl Session {
                 tracing::error!(topic = %frame.topic, "channel join handler panicked");
                 telemetry::channel_failed(&frame.topic, "the join handler panicked");
                 self.shared.presence.untrack(&frame.topic, self.conn);
-                self.reply(&frame, Reply::error("join failed: server error"));
+                self.reply(
+                    &frame,
+                    Reply::refuse(Code::Internal, "join failed: server error"),
+                );
             }
         }
     }
@@ -392,7 +419,7 @@ impl Session {
         };
         match result {
             Ok(()) => Reply::ok(json!({})),
-            Err(e) => Reply::error(e.to_string()),
+            Err(e) => Reply::refuse(Code::Invalid, e.to_string()),
         }
     }
 
@@ -408,14 +435,17 @@ impl Session {
     /// error when it is not (no join, or an earlier one's `join_ref`).
     fn is_joined(&self, frame: &Frame) -> bool {
         let Some(joined) = self.joined.get(&frame.topic) else {
-            self.reply(frame, Reply::error("unmatched topic"));
+            self.reply(frame, Reply::refuse(Code::NotFound, "unmatched topic"));
             return false;
         };
         let stale = matches!((&frame.join_ref, joined.socket.join_ref()), (Some(sent), Some(current)) if sent != current);
         if stale {
             self.reply(
                 frame,
-                Reply::error("stale join_ref: this push belongs to an earlier join of the topic"),
+                Reply::refuse(
+                    Code::Stale,
+                    "stale join_ref: this push belongs to an earlier join of the topic",
+                ),
             );
         }
         !stale

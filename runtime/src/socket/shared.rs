@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::{Limits, Sockets};
+use super::{Limits, Slots, Sockets};
 use crate::auth::{Claims, OriginPolicy, Tokens};
 use crate::channel::Registry;
 use crate::presence::Presence;
@@ -20,6 +20,8 @@ pub(crate) struct Shared {
     pub(crate) limits: Limits,
     pub(crate) origins: OriginPolicy,
     pub(crate) sockets: Sockets,
+    /// Sockets open and opening, per user and per address.
+    pub(crate) slots: Slots,
     pub(crate) connect_check: Option<ConnectCheck>,
 }
 

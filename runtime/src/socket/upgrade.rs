@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
+use std::net::SocketAddr;
+
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{Extensions, HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -24,6 +26,7 @@ pub(crate) async fn upgrade(
     State(shared): State<Arc<Shared>>,
     Query(params): Query<ConnectParams>,
     headers: HeaderMap,
+    extensions: Extensions,
     ws: WebSocketUpgrade,
 ) -> Response {
     if params.vsn.as_deref() != Some(VSN) {
@@ -49,9 +52,25 @@ pub(crate) async fn upgrade(
         return (StatusCode::FORBIDDEN, msg).into_response();
     }
     let limits = &shared.limits;
+    let address = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(at)| at.ip());
+    let slot = match shared.slots.take(
+        &claims.sub,
+        address,
+        limits.sockets_per_user,
+        limits.sockets_per_address,
+    ) {
+        Ok(slot) => slot,
+        Err(full) => {
+            tracing::info!(user = %claims.sub, ?address, "connect refused: {}", full.reason());
+            let wait = [(header::RETRY_AFTER, "5")];
+            return (StatusCode::TOO_MANY_REQUESTS, wait, full.reason()).into_response();
+        }
+    };
     ws.read_buffer_size(limits.read_buffer_bytes)
         .write_buffer_size(limits.write_buffer_bytes)
         .max_message_size(limits.max_frame_bytes)
         .max_frame_size(limits.max_frame_bytes)
-        .on_upgrade(move |socket| super::session::run(socket, shared, claims))
+        .on_upgrade(move |socket| super::session::run(socket, shared, claims, slot))
 }

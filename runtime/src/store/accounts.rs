@@ -73,6 +73,43 @@ pub(crate) async fn account_by_email(
 }
 
 #[cfg(feature = "accounts")]
+/// The password hash of an account.
+pub(crate) async fn password_hash(
+    conn: &mut AnyConnection,
+    account_id: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM rtux_accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+#[cfg(feature = "accounts")]
+/// Replaces an account's password hash and ends its sessions but `keep`;
+/// the ids of the sessions ended.
+pub(crate) async fn set_password(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    password_hash: &str,
+    keep: &str,
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query("UPDATE rtux_accounts SET password_hash = $2 WHERE id = $1")
+        .bind(account_id)
+        .bind(password_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "DELETE FROM rtux_sessions WHERE account_id = $1 AND id <> $2 RETURNING id",
+    )
+    .bind(account_id)
+    .bind(keep)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+#[cfg(feature = "accounts")]
 /// Starts a session of `account_id` until `expires_at`.
 pub(crate) async fn insert_session(
     conn: &mut AnyConnection,

@@ -23,8 +23,7 @@ pub struct Draft {
 pub(crate) async fn save(
     conn: &mut AnyConnection,
     user: &str,
-    kind: &str,
-    id: &str,
+    (kind, id): (&str, &str),
     data: &serde_json::Value,
     now: i64,
     expires_at: i64,
@@ -44,6 +43,32 @@ pub(crate) async fn save(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// How many unexpired drafts `user` keeps, and their bytes, besides their
+/// draft of `(kind, id)` (which a save replaces).
+pub(crate) async fn usage(
+    conn: &mut AnyConnection,
+    user: &str,
+    (kind, id): (&str, &str),
+    now: i64,
+) -> Result<(u64, u64), StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(data)), 0) AS bytes FROM rtux_drafts
+         WHERE user_id = $1 AND expires_at > $2 AND NOT (kind = $3 AND record_id = $4)",
+    )
+    .bind(user)
+    .bind(now)
+    .bind(kind)
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let n: i64 = row.try_get("n")?;
+    let bytes: i64 = row.try_get("bytes")?;
+    Ok((
+        u64::try_from(n).unwrap_or(0),
+        u64::try_from(bytes).unwrap_or(0),
+    ))
 }
 
 /// When `user` last saved a draft of record `id` of `kind`, if they have one.

@@ -4,7 +4,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::{Store, StoreError};
+use super::{Backend, Store, StoreError};
 
 /// A lock as the store holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,95 +32,165 @@ fn row(r: &sqlx::any::AnyRow) -> Result<LockRow, sqlx::Error> {
     })
 }
 
+/// The lock on `key`, expired or not.
+pub(crate) async fn get(
+    conn: &mut AnyConnection,
+    key: LockKey<'_>,
+) -> Result<Option<LockRow>, StoreError> {
+    let found = sqlx::query(
+        "SELECT holder_user, holder_name, holder_conn, token, acquired_at, expires_at
+         FROM rtux_locks WHERE kind = $1 AND id = $2 AND section = $3",
+    )
+    .bind(key.0)
+    .bind(key.1)
+    .bind(key.2)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.as_ref().map(row).transpose()?)
+}
+
+/// Makes the caller's transaction the only one acquiring locks for `user`
+/// until it ends (on PostgreSQL, an advisory lock; SQLite has one writer).
+pub(crate) async fn one_user_at_a_time(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    user: &str,
+) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('rtux-locks:' || $1))")
+            .bind(user)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// How many unexpired locks `user` holds, on any connection, other than `key`.
+pub(crate) async fn count_of_user(
+    conn: &mut AnyConnection,
+    user: &str,
+    key: LockKey<'_>,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM rtux_locks WHERE holder_user = $1 AND expires_at > $2
+         AND NOT (kind = $3 AND id = $4 AND section = $5)",
+    )
+    .bind(user)
+    .bind(now)
+    .bind(key.0)
+    .bind(key.1)
+    .bind(key.2)
+    .fetch_one(conn)
+    .await?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+/// Grants `key` to `holder` until `expires_at`: if it is free (no row, or
+/// expired) or `holder.conn` holds it already (a renewal keeps when it was
+/// acquired). Returns the grant's token, or `None` if someone else holds it.
+pub(crate) async fn put(
+    conn: &mut AnyConnection,
+    key: LockKey<'_>,
+    holder: &LockRow,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    let token: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO rtux_locks (kind, id, section, holder_user, holder_name, holder_conn, token, acquired_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)
+         ON CONFLICT (kind, id, section) DO UPDATE SET
+            holder_user = excluded.holder_user,
+            holder_name = excluded.holder_name,
+            holder_conn = excluded.holder_conn,
+            token = rtux_locks.token + 1,
+            acquired_at = CASE WHEN rtux_locks.holder_conn = excluded.holder_conn
+                AND rtux_locks.expires_at > $9 THEN rtux_locks.acquired_at ELSE excluded.acquired_at END,
+            expires_at = excluded.expires_at
+         WHERE rtux_locks.expires_at <= $9 OR rtux_locks.holder_conn = excluded.holder_conn
+         RETURNING token",
+    )
+    .bind(key.0)
+    .bind(key.1)
+    .bind(key.2)
+    .bind(&holder.user)
+    .bind(holder.name.as_deref())
+    .bind(&holder.conn)
+    .bind(holder.acquired_at)
+    .bind(holder.expires_at)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Ends the lock on `key` that `holder_conn` holds.
+pub(crate) async fn end(
+    conn: &mut AnyConnection,
+    key: LockKey<'_>,
+    holder_conn: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM rtux_locks WHERE kind = $1 AND id = $2 AND section = $3 AND holder_conn = $4",
+    )
+    .bind(key.0)
+    .bind(key.1)
+    .bind(key.2)
+    .bind(holder_conn)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The quota scope that marks `key` resting for a user.
+fn rest_scope(key: LockKey<'_>) -> String {
+    format!("lock-rest\u{1f}{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2)
+}
+
+/// Marks `key` as not to be taken by `user` again before `until` (ms since
+/// the epoch), in the quotas table (swept like a spent quota).
+pub(crate) async fn rest(
+    conn: &mut AnyConnection,
+    key: LockKey<'_>,
+    user: &str,
+    until: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO rtux_quotas (scope, user_id, tat) VALUES ($1, $2, $3)
+         ON CONFLICT (scope, user_id) DO UPDATE SET tat = $3",
+    )
+    .bind(rest_scope(key))
+    .bind(user)
+    .bind(until)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Until when `user` may not take `key` again, if they rest from it at `now`.
+pub(crate) async fn resting(
+    conn: &mut AnyConnection,
+    key: LockKey<'_>,
+    user: &str,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT tat FROM rtux_quotas WHERE scope = $1 AND user_id = $2 AND tat > $3",
+    )
+    .bind(rest_scope(key))
+    .bind(user)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?)
+}
+
 impl Store {
-    /// The lock on `key`, expired or not.
-    pub(crate) async fn lock_get(&self, key: LockKey<'_>) -> Result<Option<LockRow>, StoreError> {
-        let found = sqlx::query(
-            "SELECT holder_user, holder_name, holder_conn, token, acquired_at, expires_at
-             FROM rtux_locks WHERE kind = $1 AND id = $2 AND section = $3",
-        )
-        .bind(key.0)
-        .bind(key.1)
-        .bind(key.2)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(found.as_ref().map(row).transpose()?)
-    }
-
-    /// How many unexpired locks `conn` holds, other than `key`.
-    pub(crate) async fn locks_of(
-        &self,
-        conn: &str,
-        key: LockKey<'_>,
-        now: i64,
-    ) -> Result<usize, StoreError> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM rtux_locks WHERE holder_conn = $1 AND expires_at > $2
-             AND NOT (kind = $3 AND id = $4 AND section = $5)",
-        )
-        .bind(conn)
-        .bind(now)
-        .bind(key.0)
-        .bind(key.1)
-        .bind(key.2)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(usize::try_from(count).unwrap_or(0))
-    }
-
-    /// Grants `key` to `holder` until `expires_at`: if it is free (no row, or
-    /// expired) or `holder.conn` holds it already (a renewal keeps when it was
-    /// acquired). Returns the grant's token, or `None` if someone else holds it.
-    pub(crate) async fn lock_put(
-        &self,
-        key: LockKey<'_>,
-        holder: &LockRow,
-        now: i64,
-    ) -> Result<Option<i64>, StoreError> {
-        let token: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO rtux_locks (kind, id, section, holder_user, holder_name, holder_conn, token, acquired_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)
-             ON CONFLICT (kind, id, section) DO UPDATE SET
-                holder_user = excluded.holder_user,
-                holder_name = excluded.holder_name,
-                holder_conn = excluded.holder_conn,
-                token = rtux_locks.token + 1,
-                acquired_at = CASE WHEN rtux_locks.holder_conn = excluded.holder_conn
-                    AND rtux_locks.expires_at > $9 THEN rtux_locks.acquired_at ELSE excluded.acquired_at END,
-                expires_at = excluded.expires_at
-             WHERE rtux_locks.expires_at <= $9 OR rtux_locks.holder_conn = excluded.holder_conn
-             RETURNING token",
-        )
-        .bind(key.0)
-        .bind(key.1)
-        .bind(key.2)
-        .bind(&holder.user)
-        .bind(holder.name.as_deref())
-        .bind(&holder.conn)
-        .bind(holder.acquired_at)
-        .bind(holder.expires_at)
-        .bind(now)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(token)
-    }
-
     /// Removes the lock on `key` if `conn` holds it; whether it did.
     pub(crate) async fn lock_release(
         &self,
         key: LockKey<'_>,
         conn: &str,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "DELETE FROM rtux_locks WHERE kind = $1 AND id = $2 AND section = $3 AND holder_conn = $4",
-        )
-        .bind(key.0)
-        .bind(key.1)
-        .bind(key.2)
-        .bind(conn)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        end(&mut *self.conn().await?, key, conn).await
     }
 
     /// Removes every lock `conn` holds on `topic`; returns their (record, section).

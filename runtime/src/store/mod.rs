@@ -43,7 +43,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::{AnyPool, Transaction};
 
+use crate::wire::Code;
+
 pub use drafts::Draft;
+pub use history::{HISTORY_BYTES_PER_RECORD, HISTORY_BYTES_PER_TOPIC};
 pub use ledger::OpKey;
 pub use sweep::Swept;
 
@@ -67,6 +70,21 @@ pub struct Record {
     /// writer's token); `None` for writes made outside actions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Value>,
+}
+
+/// What the store keeps for one user ([`Store::kept_for`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kept {
+    /// Ledger rows (their applied ops).
+    pub ops: u64,
+    /// Bytes of those rows' answers.
+    pub answer_bytes: u64,
+    /// Drafts.
+    pub drafts: u64,
+    /// Bytes of those drafts.
+    pub draft_bytes: u64,
+    /// Locks held now.
+    pub locks: u64,
 }
 
 /// The outcome of a conditional write.
@@ -112,6 +130,10 @@ pub struct Store {
     backend: Backend,
     /// How long the ledger remembers an op.
     retention: Duration,
+    /// The most ledger rows one user keeps.
+    ledger_cap: u64,
+    /// Writes one user may make per minute, across every node.
+    writes_per_minute: u32,
     /// Dropped with the last handle: stops the sweeper.
     alive: Arc<()>,
     /// Set once the periodic sweep runs.
@@ -122,6 +144,13 @@ pub struct Store {
 
 /// How long the ledger remembers ops by default: 7 days.
 pub const LEDGER_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// How many ledger rows one user keeps by default: 20,000 (a few MiB).
+pub const LEDGER_ROWS_PER_USER: u64 = 20_000;
+
+/// How many writes one user may make per minute by default, across every
+/// resource and node: 300, in bursts of up to 300.
+pub const WRITES_PER_MINUTE: u32 = 300;
 
 /// How far ahead of the server's clock an op's issue time may be: 1 day.
 pub const CLOCK_AHEAD: Duration = Duration::from_secs(24 * 3600);
@@ -187,6 +216,8 @@ impl Store {
             pool,
             backend,
             retention: LEDGER_RETENTION,
+            ledger_cap: LEDGER_ROWS_PER_USER,
+            writes_per_minute: WRITES_PER_MINUTE,
             alive: Arc::default(),
             sweeping: Arc::default(),
             references: Arc::default(),
@@ -220,24 +251,116 @@ impl Store {
         self.retention
     }
 
-    /// Why an op issued at `issued_at` (ms since the epoch) cannot be applied
-    /// safely, if so: issued before the retention window (its ledger row may be
-    /// gone), or implausibly far in the future.
-    pub(crate) fn op_too_old(&self, issued_at: i64) -> Option<String> {
+    /// Why an op issued at `issued_at` (ms since the epoch) and not in the
+    /// ledger cannot be applied safely, if so: issued before the retention
+    /// window or at or before its user's `floor` (its ledger row may be gone,
+    /// so whether it applied is not known), or implausibly far in the future.
+    pub(crate) fn op_too_old(&self, issued_at: i64, floor: i64) -> Option<(Code, String)> {
         let now = now_ms();
         let window = i64::try_from(self.retention.as_millis()).unwrap_or(i64::MAX);
         let ahead = i64::try_from(CLOCK_AHEAD.as_millis()).unwrap_or(i64::MAX);
+        let unknown = "whether it was applied then is not known, so it was not applied now: reload to see what is saved";
         if issued_at < now.saturating_sub(window) {
             let days = (now - issued_at) / 86_400_000;
-            Some(format!(
-                "too old to apply safely: this action was made {days} days ago and the server remembers actions for {} days; nothing was changed — reload and do it again",
-                window / 86_400_000
+            Some((
+                Code::TooOld,
+                format!(
+                    "too old: this action was made {days} days ago and the server remembers actions for {} days; {unknown}",
+                    window / 86_400_000
+                ),
+            ))
+        } else if issued_at <= floor {
+            Some((
+                Code::TooOld,
+                format!(
+                    "too old: the server remembers your last {} actions and this one is older; {unknown}",
+                    self.ledger_cap
+                ),
             ))
         } else if issued_at > now.saturating_add(ahead) {
-            Some("the action's time (`at`) is more than a day ahead of the server's clock: check the device's clock; nothing was changed".into())
+            Some((Code::Invalid, "the action's time (`at`) is more than a day ahead of the server's clock: check the device's clock; nothing was changed".into()))
         } else {
             None
         }
+    }
+
+    /// The same store, keeping at most `rows` ledger rows per user (20,000
+    /// by default, [`LEDGER_ROWS_PER_USER`]): past it a user's oldest tenth
+    /// is forgotten, and their ops issued as early are refused as too old.
+    #[must_use]
+    pub fn with_ledger_rows_per_user(mut self, rows: u64) -> Store {
+        self.ledger_cap = rows.max(1);
+        self
+    }
+
+    /// The most ledger rows a user keeps.
+    pub fn ledger_rows_per_user(&self) -> u64 {
+        self.ledger_cap
+    }
+
+    /// The same store, letting each user write `writes` times a minute
+    /// across every resource and node (bursts of as many at once; 300 by
+    /// default, [`WRITES_PER_MINUTE`]): past it an action is refused with
+    /// `retry_after_ms`, nothing written.
+    #[must_use]
+    pub fn with_writes_per_minute(mut self, writes: u32) -> Store {
+        self.writes_per_minute = writes.max(1);
+        self
+    }
+
+    /// How many writes a user may make a minute.
+    pub fn writes_per_minute(&self) -> u32 {
+        self.writes_per_minute
+    }
+
+    /// What the store keeps for one user: the bounded tables they can grow
+    /// (docs/security.md), for operators and tests.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), rtux::store::StoreError> {
+    /// # let dir = std::env::temp_dir().join(format!("rtux-kept-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let store = rtux::store::Store::sqlite(dir.join("app.db")).await?;
+    /// assert_eq!(store.kept_for("ana").await?, rtux::store::Kept::default());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`StoreError`] on a database failure.
+    pub async fn kept_for(&self, user: &str) -> Result<Kept, StoreError> {
+        let mut conn = self.conn().await?;
+        let sum = |table: &str, column: &str| {
+            format!(
+                "SELECT COUNT(*), COALESCE(SUM(LENGTH({column})), 0) FROM {table} WHERE user_id = $1"
+            )
+        };
+        let mut counts = Vec::new();
+        for (table, column) in [("rtux_ledger", "reply"), ("rtux_drafts", "data")] {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sum(table, column)))
+                .bind(user)
+                .fetch_one(&mut *conn)
+                .await?;
+            let n: i64 = sqlx::Row::try_get(&row, 0)?;
+            let bytes: i64 = sqlx::Row::try_get(&row, 1)?;
+            counts.push((
+                u64::try_from(n).unwrap_or(0),
+                u64::try_from(bytes).unwrap_or(0),
+            ));
+        }
+        let locks: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM rtux_locks WHERE holder_user = $1 AND expires_at > $2",
+        )
+        .bind(user)
+        .bind(now_ms())
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(Kept {
+            ops: counts[0].0,
+            answer_bytes: counts[0].1,
+            drafts: counts[1].0,
+            draft_bytes: counts[1].1,
+            locks: u64::try_from(locks).unwrap_or(0),
+        })
     }
 
     /// How many ops the ledger remembers.

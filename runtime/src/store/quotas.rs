@@ -52,6 +52,30 @@ pub(crate) async fn take(
     Ok(Err(Duration::from_millis(wait)))
 }
 
+/// How long until `user` has a use of `scope` again, if they have none now
+/// (like [`take`], but taking nothing).
+pub(crate) async fn wait(
+    conn: &mut AnyConnection,
+    scope: &str,
+    user: &str,
+    per_minute: u32,
+    now: i64,
+) -> Result<Option<Duration>, StoreError> {
+    let per_minute = i64::from(per_minute.max(1));
+    let interval = (60_000 / per_minute).max(1);
+    let span = interval * per_minute;
+    let tat: Option<i64> =
+        sqlx::query_scalar("SELECT tat FROM rtux_quotas WHERE scope = $1 AND user_id = $2")
+            .bind(scope)
+            .bind(user)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(tat
+        .map(|tat| tat + interval - now - span)
+        .filter(|&w| w > 0)
+        .map(|w| Duration::from_millis(u64::try_from(w).unwrap_or(0))))
+}
+
 /// Removes the quotas whose uses all lie before `before` (they are full
 /// again); how many.
 pub(crate) async fn expire(conn: &mut AnyConnection, before: i64) -> Result<u64, StoreError> {

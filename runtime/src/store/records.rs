@@ -309,13 +309,7 @@ pub(crate) async fn unmark_deleting(
 /// Removes the records whose deletion deadline has passed (with their
 /// history); how many.
 pub(crate) async fn purge_deleted(conn: &mut AnyConnection, now: i64) -> Result<u64, StoreError> {
-    sqlx::query(
-        "DELETE FROM rtux_history WHERE EXISTS (SELECT 1 FROM rtux_records r
-           WHERE r.kind = rtux_history.kind AND r.id = rtux_history.id AND r.delete_at <= $1)",
-    )
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    super::history::drop_deleted(conn, now).await?;
     let done = sqlx::query("DELETE FROM rtux_records WHERE delete_at <= $1")
         .bind(now)
         .execute(conn)

@@ -125,6 +125,31 @@ const STEPS: &[&[&str]] = &[
         )",
         "CREATE INDEX IF NOT EXISTS rtux_drafts_expires_at ON rtux_drafts (expires_at)",
     ],
+    // Bounds per user and in bytes (docs/security.md): each user's count of
+    // ledger rows and the issue time at or before which their oldest were
+    // forgotten (the cap); each history row's size and time, with a running
+    // total per topic; locks counted per user.
+    &[
+        "CREATE TABLE IF NOT EXISTS rtux_ledger_users (
+            user_id TEXT PRIMARY KEY,
+            row_count BIGINT NOT NULL,
+            floor_at BIGINT NOT NULL
+        )",
+        "INSERT INTO rtux_ledger_users (user_id, row_count, floor_at)
+            SELECT user_id, COUNT(*), 0 FROM rtux_ledger GROUP BY user_id",
+        "CREATE INDEX IF NOT EXISTS rtux_ledger_user_issued ON rtux_ledger (user_id, issued_at)",
+        "ALTER TABLE rtux_history ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE rtux_history ADD COLUMN saved_at BIGINT NOT NULL DEFAULT 0",
+        "UPDATE rtux_history SET bytes = LENGTH(data)",
+        "CREATE INDEX IF NOT EXISTS rtux_history_kind_saved ON rtux_history (kind, saved_at)",
+        "CREATE TABLE IF NOT EXISTS rtux_history_totals (
+            kind TEXT PRIMARY KEY,
+            bytes BIGINT NOT NULL
+        )",
+        "INSERT INTO rtux_history_totals (kind, bytes)
+            SELECT kind, SUM(bytes) FROM rtux_history GROUP BY kind",
+        "CREATE INDEX IF NOT EXISTS rtux_locks_user ON rtux_locks (holder_user)",
+    ],
 ];
 
 /// Runs the steps this store has not run yet, in one transaction. On

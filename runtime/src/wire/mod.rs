@@ -6,6 +6,7 @@
 //! server can answer the right push; the `encode_*` functions build the frames the
 //! server sends.
 
+mod code;
 mod encode;
 mod frame;
 #[cfg(test)]
@@ -13,6 +14,7 @@ mod fuzz;
 mod join_error;
 mod reply;
 
+pub use code::Code;
 pub use encode::{encode_broadcast, encode_push, encode_reply};
 pub use frame::{Frame, Malformed};
 pub use join_error::JoinError;

@@ -1,5 +1,7 @@
 use serde_json::{Value, json};
 
+use super::Code;
+
 /// The status of a `phx_reply`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -49,6 +51,29 @@ impl Reply {
     /// An error reply with the response `{"reason": reason}`.
     pub fn error(reason: impl Into<String>) -> Reply {
         Reply::Error(json!({ "reason": reason.into() }))
+    }
+
+    /// An error reply with a machine code beside the reason:
+    /// `{"code": code, "reason": reason}` (what rtux's own refusals send).
+    ///
+    /// ```
+    /// use rtux::{Reply, wire::Code};
+    /// use serde_json::json;
+    ///
+    /// let refused = Reply::refuse(Code::NotFound, "no such record");
+    /// assert_eq!(refused, Reply::Error(json!({"code": "not_found", "reason": "no such record"})));
+    /// assert_eq!(refused.code(), Some(Code::NotFound.as_str()));
+    /// ```
+    pub fn refuse(code: Code, reason: impl Into<String>) -> Reply {
+        Reply::Error(json!({ "code": code, "reason": reason.into() }))
+    }
+
+    /// The code of an error reply, if it has one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Reply::Error(response) => response.get("code").and_then(Value::as_str),
+            _ => None,
+        }
     }
 
     /// The status and response of the reply, or `None` for [`Reply::NoReply`].

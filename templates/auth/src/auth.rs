@@ -1,7 +1,8 @@
-//! Accounts: sign up, sign in, sign out (here or everywhere), made with
-//! `rtux gen auth` on `rtux::accounts` (argon2 password hashes, sessions in
-//! the store behind a signed cookie, form tokens, sign-in limits). The pages
-//! are yours to change: views/auth/.
+//! Accounts: sign up, sign in, sign out (here or everywhere), change the
+//! password (which signs out every other session), made with `rtux gen auth`
+//! on `rtux::accounts` (argon2 password hashes, sessions in the store behind
+//! a signed cookie, form tokens, sign-in limits that slow an attacker down
+//! without locking the owner out). The pages are yours to change: views/auth/.
 
 use std::net::SocketAddr;
 
@@ -22,13 +23,14 @@ use crate::app::App;
 use crate::identity::Person;
 use crate::views;
 
-/// The sign-up, sign-in and sign-out routes.
+/// The sign-up, sign-in, sign-out and password routes.
 pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/sign-up", get(sign_up_page).post(sign_up))
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
         .route("/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/settings/password", get(password_page).post(change_password))
 }
 
 /// The person of the request's session cookie, if it names a live session.
@@ -223,6 +225,7 @@ fn refusal(e: AccountError) -> (StatusCode, Option<String>, Vec<(&'static str, S
         AccountError::EmailTaken => (StatusCode::CONFLICT, Some(e.to_string()), Vec::new()),
         AccountError::WrongCredentials => (StatusCode::UNAUTHORIZED, Some(e.to_string()), Vec::new()),
         AccountError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, Some(e.to_string()), Vec::new()),
+        AccountError::WrongPassword => (StatusCode::UNPROCESSABLE_ENTITY, None, vec![("current_password", e.to_string())]),
         AccountError::Store(_) | AccountError::Hashing(_) => {
             tracing::error!("sign-up or sign-in failed: {e}");
             (StatusCode::SERVICE_UNAVAILABLE, Some("Something went wrong on our side: try again in a moment.".into()), Vec::new())
@@ -277,6 +280,71 @@ async fn end(app: &App, headers: &HeaderMap, form: &SignOut, everywhere: bool) -
         Err(e) => {
             tracing::error!("cannot end a session: {e}");
             (StatusCode::SERVICE_UNAVAILABLE, "Could not sign out: try again in a moment.").into_response()
+        }
+    }
+}
+
+/// What the password form sends.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct PasswordChange {
+    current_password: String,
+    new_password: String,
+    _csrf: String,
+}
+
+/// The password form of a signed-in person, with what happened or what to fix.
+fn password_form(app: &App, person: &Person, status: StatusCode, done: Option<String>, refused: (Option<String>, Vec<(&'static str, String)>)) -> Response {
+    let (error, problems) = refused;
+    let problems: std::collections::BTreeMap<_, _> = problems.into_iter().collect();
+    let body = views::render(
+        "auth/password.html",
+        context! { csrf => person.form_token, done => done, error => error, problems => problems },
+    );
+    (status, app.page(person, body)).into_response()
+}
+
+/// `GET /settings/password`: the form (signed-in people only).
+async fn password_page(State(app): State<App>, SignedIn(person): SignedIn) -> Response {
+    password_form(&app, &person, StatusCode::OK, None, (None, Vec::new()))
+}
+
+/// `POST /settings/password`: checks the current password, sets the new
+/// one, and signs out every other session of the account (their sockets
+/// close on every node), so whoever else knew the old password is out.
+async fn change_password(
+    State(app): State<App>,
+    SignedIn(person): SignedIn,
+    headers: HeaderMap,
+    Address(address): Address,
+    Form(form): Form<PasswordChange>,
+) -> Response {
+    let session = match app.accounts.session(&headers).await {
+        Ok(Some(session)) => session,
+        Ok(None) => return Redirect::to("/sign-in?next=/settings/password").into_response(),
+        Err(e) => {
+            tracing::error!("cannot read a session to change its password: {e}");
+            return (StatusCode::SERVICE_UNAVAILABLE, "Could not change the password: try again in a moment.").into_response();
+        }
+    };
+    if !app.accounts.form_token_ok(&headers, Some(&session), &form._csrf) {
+        return password_form(&app, &person, StatusCode::FORBIDDEN, None, (Some(EXPIRED.into()), Vec::new()));
+    }
+    match app.accounts.change_password(&session, &form.current_password, &form.new_password, &address).await {
+        Ok(ended) => {
+            for other in &ended {
+                app.endpoint.end_session(&session.account.id, Some(other));
+            }
+            let done = match ended.len() {
+                0 => "Your password is changed.".to_owned(),
+                1 => "Your password is changed, and your other session is signed out.".to_owned(),
+                n => format!("Your password is changed, and your {n} other sessions are signed out."),
+            };
+            password_form(&app, &person, StatusCode::OK, Some(done), (None, Vec::new()))
+        }
+        Err(e) => {
+            let (status, error, problems) = refusal(e);
+            password_form(&app, &person, status, None, (error, problems))
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Accounts, tested as people use them: the sign-up and sign-in forms (every
 //! bad input said clearly, nothing said about who has an account, forged
 //! forms refused, attempts limited), the board showing who is signed in,
-//! and signing out, which ends the session's cookie, token and sockets.
+//! signing out, which ends the session's cookie, token and sockets, and a
+//! password change, which signs out every other browser.
 
 mod common;
 
@@ -80,13 +81,40 @@ async fn people_sign_up_sign_in_and_out() {
     assert_eq!(auth::get(&app, "/rtux/token", Some(&ana.cookie)).await.0, 401);
     assert!(auth::get(&app, "/", Some(&phone)).await.1.contains("Signed in as"));
 
-    // Too many wrong attempts at one account: wait.
+    // Too many wrong attempts at one account from one place: wait.
     let mut last = 0;
     for _ in 0..6 {
         let wrong = [("_csrf", csrf.as_str()), ("email", "ana@example.com"), ("password", "still not it")];
         last = auth::request(&app, "/sign-in", Some(&browser), Some(&wrong)).await.status;
     }
     assert_eq!(last, 429);
+}
+
+#[tokio::test]
+async fn a_password_change_signs_out_every_other_browser() {
+    let (app, endpoint) = app("auth_password").await;
+    let ana = auth::sign_up(&app, &endpoint, "Ana").await;
+    let page = auth::request(&app, "/sign-in", None, None).await;
+    let (csrf, browser) = (page.form_token(), page.cookie("rtux_form"));
+    let form = [("_csrf", csrf.as_str()), ("email", "ana@example.com"), ("password", PASSWORD)];
+    let laptop = auth::request(&app, "/sign-in", Some(&browser), Some(&form)).await.cookie("rtux_session");
+    assert_eq!(auth::get(&app, "/settings/password", None).await.1, "/sign-in?next=/settings/password", "signed-in people only");
+
+    let page = auth::request(&app, "/settings/password", Some(&ana.cookie), None).await;
+    assert_eq!(page.status, 200);
+    let token = page.form_token();
+    let wrong = [("_csrf", token.as_str()), ("current_password", "not it at all"), ("new_password", "a brand new passphrase")];
+    let refused = auth::request(&app, "/settings/password", Some(&ana.cookie), Some(&wrong)).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("That is not your current password."), "{}", refused.body);
+    let change = [("_csrf", token.as_str()), ("current_password", PASSWORD), ("new_password", "a brand new passphrase")];
+    let changed = auth::request(&app, "/settings/password", Some(&ana.cookie), Some(&change)).await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert!(changed.body.contains("your other session is signed out"), "{}", changed.body);
+    assert!(auth::get(&app, "/", Some(&ana.cookie)).await.1.contains("Signed in as"), "this browser stays signed in");
+    assert!(auth::get(&app, "/", Some(&laptop)).await.1.contains("Create an account"), "the other is signed out");
+    let old = auth::request(&app, "/sign-in", Some(&browser), Some(&form)).await;
+    assert_eq!(old.status, 401, "the old password no longer signs in");
 }
 
 #[tokio::test]

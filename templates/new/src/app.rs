@@ -1,11 +1,10 @@
 //! The router: pages, the socket, the resources' channels.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use axum::response::AppendHeaders;
 use axum::routing::get;
 use rtux::Endpoint;
@@ -26,6 +25,8 @@ use crate::views;
 pub(crate) struct App {
     pub(crate) endpoint: Endpoint,
     pub(crate) store: Store,
+    /// Cookies are `Secure` (sent over HTTPS only): in production.
+    pub(crate) secure: bool,
     // rtux:state (rtux gen adds the app's state above this line)
 }
 
@@ -35,10 +36,12 @@ pub(crate) type Page = (AppendHeaders<Vec<(HeaderName, HeaderValue)>>, Html);
 impl App {
     /// A whole page around `body` for the person opening it, with a socket
     /// token for them (and their cookies: a visitor keeps one user id across
-    /// reloads and restarts).
+    /// reloads and restarts). It is theirs alone: never cached, never framed.
     pub(crate) fn page(&self, person: &Person, body: Html) -> Page {
         let token = person.socket_token(self.endpoint.tokens());
-        (AppendHeaders(person.set_cookies()), views::page(person, &token, body))
+        let mut headers = person.set_cookies();
+        headers.extend(rtux::http::private_page_headers());
+        (AppendHeaders(headers), views::page(person, &token, body))
     }
 }
 
@@ -77,8 +80,11 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
     if let Some(cluster) = rtux::cluster::Cluster::of(&*pubsub) {
         tracing::info!(node = %cluster.node(), "joining the other nodes through PUBSUB_URL");
     }
+    // Sockets from the app's own pages only (PUBLIC_URL's origin in production).
+    let (origins, _) = config.origin()?;
     // rtux:setup (rtux gen adds what the endpoint needs above this line)
     let endpoint = Endpoint::builder(config.secret.as_str())
+        .origins(origins)
         .pubsub(pubsub)
         .presence(Viewer::config())
         .views(views::env())
@@ -92,6 +98,7 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
     let app = App {
         endpoint: endpoint.clone(),
         store,
+        secure: config.production,
         // rtux:state-init (rtux gen adds the app's state above this line)
     };
     let pages = Router::new()
@@ -105,7 +112,10 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
         .nest_service("/static", files)
         .merge(endpoint.router())
         // One line per request (method, path, status, time): RUST_LOG=tower_http=debug.
-        .layer(TraceLayer::new_for_http());
+        // Socket tokens in the path's query are logged as <redacted>.
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<axum::body::Body>| {
+            tracing::debug_span!("request", method = %request.method(), uri = %rtux::http::redacted_uri(request.uri()))
+        }));
     Ok((router, endpoint))
 }
 
@@ -122,7 +132,10 @@ pub async fn run(config: Config) -> Result<(), Error> {
     if config.development_secret && config.production {
         return Err(Error::DevelopmentSecretInProduction);
     }
+    let (_, hosts) = config.origin()?;
     let (app, endpoint) = build(&config).await?;
+    // Requests for another host are refused (DNS rebinding).
+    let app = app.layer(axum::middleware::from_fn_with_state(hosts, rtux::http::check_host));
     let listener = rtux::listen(&config.addr)
         .await
         .map_err(|source| Error::Listen { addr: config.addr.clone(), source })?;
@@ -135,8 +148,10 @@ pub async fn run(config: Config) -> Result<(), Error> {
         let token = endpoint.tokens().issue_admin("developer", Some("Developer"), Duration::from_secs(12 * 3600));
         println!("Dashboard (development only): http://{}{}#token={token}", config.addr, rtux::dashboard::PATH);
     }
-    // With the client's address, for limits per address (sign-in attempts).
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    // With the client's address (limits per address), a 10 s limit to send a
+    // request's headers or stay idle (slow and silent connections are
+    // closed), and at most 128 connections per address.
+    rtux::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(Error::Serve)?;
@@ -174,14 +189,17 @@ async fn shutdown() {
 }
 
 /// A fresh socket token for the person of the cookies (rtux.js asks for one
-/// when its token expires or its session ends); 401 when the cookies name
-/// nobody (a session that ended, a visitor never seen).
-async fn token(State(app): State<App>, person: Person) -> Result<axum::Json<serde_json::Value>, StatusCode> {
+/// when its token expires or its session ends), with their visitor cookie
+/// renewed; 401 when the cookies name nobody (a session that ended, a
+/// visitor never seen).
+async fn token(State(app): State<App>, person: Person) -> Result<(AppendHeaders<Vec<(HeaderName, HeaderValue)>>, axum::Json<serde_json::Value>), StatusCode> {
     if !person.returning {
         return Err(StatusCode::UNAUTHORIZED);
     }
     let token = person.socket_token(app.endpoint.tokens());
-    Ok(axum::Json(serde_json::json!({ "token": token })))
+    let mut headers = person.set_cookies();
+    headers.extend(rtux::http::private_page_headers());
+    Ok((AppendHeaders(headers), axum::Json(serde_json::json!({ "token": token }))))
 }
 
 /// The board.

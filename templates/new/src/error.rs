@@ -20,6 +20,9 @@ pub enum Error {
     /// Production without `RTUX_SECRET`.
     #[error("RTUX_SECRET is not set, and in production (a release build, or RTUX_ENV=production) the app does not start with the development secret: set RTUX_SECRET to 32 or more random bytes (for example `openssl rand -hex 32`).")]
     DevelopmentSecretInProduction,
+    /// `PUBLIC_URL` is missing in production, or not an origin.
+    #[error("{0}: set PUBLIC_URL to where people open the app, such as PUBLIC_URL=https://board.example.com (in production it is required and must be https://; the app refuses requests for other hosts and sockets from other origins).")]
+    PublicUrl(String),
     /// The address is taken or not allowed.
     #[error("cannot listen on {addr}: {source}. Set PORT to a free port, such as PORT=4001.")]
     Listen {

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::App;
 
-/// How long a socket token lasts; rtux.js renews it from `/rtux/token`.
+/// How long a socket token lasts: an hour (the visitor cookie, a week, is
+/// not a token; it only gets one from these pages). rtux.js renews it from
+/// `/rtux/token` when its socket closes at expiry.
 const TOKEN_TTL: Duration = Duration::from_secs(3600);
 
 /// Who opens a page: what the page shows of them and the socket token says.
@@ -49,7 +51,7 @@ impl Person {
         let returning = Visitor::returning(tokens, &parts.headers).is_some();
         let visitor = Visitor::from_headers(tokens, &parts.headers, name.as_deref());
         Person {
-            cookies: vec![visitor.cookie(tokens, false)],
+            cookies: vec![visitor.cookie(tokens, app.secure)],
             id: visitor.id,
             name: visitor.name,
             session: None,

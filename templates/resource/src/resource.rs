@@ -29,7 +29,7 @@ pub enum << f.enum_name >> {
 
 /// One << snake_words >>.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Model)]
-#[rtux(topic = "<< topic_prefix >>:*", view = "<< snake >>/item.html", drafts[% if presence %], presence = "<< presence >>"[% endif %])]
+#[rtux(topic = "<< topic_prefix >>:*", view = "<< snake >>/item.html", drafts[% if lock %], locks[% endif %][% if presence %], presence = "<< presence >>"[% endif %])]
 #[rtux(action(
     add(kind = "insert"),
     save(kind = "<< save_kind >>"),
