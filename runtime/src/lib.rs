@@ -36,7 +36,7 @@
 //!     let endpoint = Endpoint::builder(secret).channel("room:*", Room).build().expect("endpoint");
 //!     let app = axum::Router::new().merge(endpoint.router());
 //!     let listener = rtux::listen("127.0.0.1:4000").await.expect("port 4000");
-//!     axum::serve(listener, app).await.expect("server");
+//!     rtux::serve(listener, app).await.expect("server");
 //! }
 //! ```
 

@@ -272,22 +272,9 @@ async fn a_password_change_needs_the_current_one_and_ends_every_other_session() 
         .await
         .expect("changed");
     assert_eq!(ended, vec![other.session.id.clone()]);
-    let cookie = |s: &SignedIn| {
-        let mut h = axum::http::HeaderMap::new();
-        let c = s
-            .cookie
-            .to_str()
-            .expect("ascii")
-            .split(';')
-            .next()
-            .expect("c")
-            .to_owned();
-        h.insert("cookie", c.parse().expect("header"));
-        h
-    };
     assert!(
         accounts
-            .session(&cookie(&here))
+            .session(&browser(&here.cookie))
             .await
             .expect("store")
             .is_some(),
@@ -295,7 +282,7 @@ async fn a_password_change_needs_the_current_one_and_ends_every_other_session() 
     );
     assert!(
         accounts
-            .session(&cookie(&other))
+            .session(&browser(&other.cookie))
             .await
             .expect("store")
             .is_none(),
@@ -443,5 +430,41 @@ async fn signing_out_closes_the_sessions_sockets_and_their_tokens_connect_no_mor
     assert_eq!(
         on_phone.closed().await.expect("close").code,
         CloseCode::from(4003)
+    );
+}
+
+#[tokio::test]
+async fn an_account_keeps_its_newest_fifty_sessions() {
+    let store = backends().await.remove(0).open().await;
+    let accounts = Accounts::new(&store, SECRET.as_bytes()).expect("accounts");
+    let email = email();
+    let first = accounts
+        .sign_up(&email, "Ana", PASSWORD, &unique("addr"))
+        .await
+        .expect("sign up");
+    let mut last = None;
+    for _ in 0..rtux::accounts::SESSIONS_PER_ACCOUNT {
+        last = Some(
+            accounts
+                .sign_in(&email, PASSWORD, &unique("addr"))
+                .await
+                .expect("sign in"),
+        );
+    }
+    assert!(
+        accounts
+            .session(&browser(&first.cookie))
+            .await
+            .expect("store")
+            .is_none(),
+        "the oldest of 51 went"
+    );
+    let last = last.expect("signed in");
+    assert!(
+        accounts
+            .session(&browser(&last.cookie))
+            .await
+            .expect("store")
+            .is_some()
     );
 }

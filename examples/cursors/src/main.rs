@@ -27,7 +27,7 @@ async fn main() -> std::process::ExitCode {
     println!(
         "The canvas is on http://{addr}: open http://{addr}/?name=Ana and http://{addr}/?name=Bo side by side. Ctrl-C stops it."
     );
-    match axum::serve(listener, app).await {
+    match rtux::serve(listener, app).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

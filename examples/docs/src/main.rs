@@ -37,5 +37,5 @@ async fn run() -> Result<(), String> {
     println!(
         "The document is on http://{addr}: open http://{addr}/?name=Ana and http://{addr}/?name=Bo side by side. It is kept in {db}. Ctrl-C stops it."
     );
-    axum::serve(listener, app).await.map_err(|e| e.to_string())
+    rtux::serve(listener, app).await.map_err(|e| e.to_string())
 }

@@ -35,5 +35,5 @@ async fn run() -> Result<(), String> {
     println!(
         "The board is on http://{addr}: open http://{addr}/?name=Ana and http://{addr}/?name=Bo side by side. Cards are kept in {db}. Ctrl-C stops it."
     );
-    axum::serve(listener, app).await.map_err(|e| e.to_string())
+    rtux::serve(listener, app).await.map_err(|e| e.to_string())
 }

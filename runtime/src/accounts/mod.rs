@@ -69,6 +69,9 @@ use crate::store::{Store, StoreError, now_ms, quotas};
 
 /// How long a session lasts by default: 14 days from sign-in.
 pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 3600);
+/// How many sessions (signed-in browsers) one account keeps: 50. A sign-in
+/// past it ends the account's oldest session.
+pub const SESSIONS_PER_ACCOUNT: u64 = 50;
 
 /// A person's account.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -157,6 +160,9 @@ impl Default for AttemptLimits {
         }
     }
 }
+
+/// The quota of an account's failed sign-ins, from anywhere.
+const FAILURES: &str = "sign_in:failures";
 
 /// The longest a sign-in waits when its account has failed too often.
 pub const SLOWDOWN: Duration = Duration::from_secs(2);
@@ -409,14 +415,7 @@ impl Accounts {
     async fn slow_down(&self, account_key: &str) -> Result<(), AccountError> {
         let per_minute = self.limits.failures_per_account;
         let mut conn = self.store.conn().await?;
-        let wait = quotas::wait(
-            &mut conn,
-            "sign_in:failures",
-            account_key,
-            per_minute,
-            now_ms(),
-        )
-        .await?;
+        let wait = quotas::wait(&mut conn, FAILURES, account_key, per_minute, now_ms()).await?;
         drop(conn);
         if let Some(wait) = wait {
             tokio::time::sleep(wait.min(SLOWDOWN)).await;
@@ -428,14 +427,7 @@ impl Accounts {
     async fn failed(&self, account_key: &str) -> Result<(), AccountError> {
         let per_minute = self.limits.failures_per_account;
         let mut conn = self.store.conn().await?;
-        let _ = quotas::take(
-            &mut conn,
-            "sign_in:failures",
-            account_key,
-            per_minute,
-            now_ms(),
-        )
-        .await?;
+        let _ = quotas::take(&mut conn, FAILURES, account_key, per_minute, now_ms()).await?;
         Ok(())
     }
 
@@ -590,6 +582,7 @@ impl Accounts {
             &session.account.id,
             now,
             session.expires_at,
+            SESSIONS_PER_ACCOUNT,
         )
         .await?;
         let max_age = i64::try_from(self.session_ttl.as_secs()).unwrap_or(i64::MAX);

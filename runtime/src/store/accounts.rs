@@ -118,6 +118,7 @@ pub(crate) async fn insert_session(
     account_id: &str,
     now: i64,
     expires_at: i64,
+    keep: u64,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO rtux_sessions (id, secret_hash, account_id, created_at, expires_at)
@@ -128,6 +129,15 @@ pub(crate) async fn insert_session(
     .bind(account_id)
     .bind(now)
     .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    // An account keeps its newest `keep` sessions only (ids are time-ordered).
+    sqlx::query(
+        "DELETE FROM rtux_sessions WHERE account_id = $1 AND id NOT IN
+           (SELECT id FROM rtux_sessions WHERE account_id = $1 ORDER BY id DESC LIMIT $2)",
+    )
+    .bind(account_id)
+    .bind(i64::try_from(keep).unwrap_or(i64::MAX))
     .execute(&mut *conn)
     .await?;
     Ok(())

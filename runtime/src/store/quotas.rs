@@ -54,6 +54,7 @@ pub(crate) async fn take(
 
 /// How long until `user` has a use of `scope` again, if they have none now
 /// (like [`take`], but taking nothing).
+#[cfg(feature = "accounts")]
 pub(crate) async fn wait(
     conn: &mut AnyConnection,
     scope: &str,
