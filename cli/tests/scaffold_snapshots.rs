@@ -145,6 +145,15 @@ fn new_and_gen_write_these_files() {
     let before_auth = tree(&app);
     let run = rtux(&app, &["gen", "auth"]);
     assert!(run.ok, "{}", run.stderr);
+    // The resources made before stay public, and gen auth says so, with the
+    // guard that would close each.
+    for said in [
+        "These resources stay open to anyone, signed in or not:",
+        ".guard(\"notes:*\", crate::auth::signed_in)    // Note",
+        ".guard(\"people:*\", crate::auth::signed_in)    // Person",
+    ] {
+        assert!(run.stdout.contains(said), "{said}: {}", run.stdout);
+    }
     let auth_tree = tree(&app);
     insta::assert_snapshot!("gen_auth", changes(&before_auth, &auth_tree));
     let run = rtux(

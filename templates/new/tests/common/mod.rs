@@ -30,5 +30,6 @@ pub async fn config(name: &str) -> << crate_name >>::Config {
         secret: "a test secret of at least thirty-two bytes".into(),
         development_secret: false,
         production: false,
+        public_url: None,
     }
 }
