@@ -114,7 +114,7 @@ pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
         // One line per request (method, path, status, time): RUST_LOG=tower_http=debug.
         // Socket tokens in the path's query are logged as <redacted>.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<axum::body::Body>| {
-            tracing::debug_span!("request", method = %request.method(), uri = %rtux::http::redacted_uri(request.uri()))
+            tracing::debug_span!(target: "tower_http::trace", "request", method = %request.method(), uri = %rtux::http::redacted_uri(request.uri()))
         }));
     Ok((router, endpoint))
 }
