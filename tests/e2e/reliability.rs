@@ -101,6 +101,43 @@ async fn an_undo_after_a_restart_inside_the_window_keeps_the_record() {
 /// reply was cut): both attempts answer ok, as the one that restored the
 /// record recorded; the loser must not say "nothing to undo" (the chaos run
 /// found this on PostgreSQL, where the second waits on the first's row lock).
+/// A pending edit sent from two tabs of one client at once (a replay racing
+/// its first send): both answer ok. Refusals are not recorded, so on
+/// PostgreSQL the second, which waited on the first's row lock and then found
+/// the record at a newer version, must look for the first's answer before
+/// saying "stale".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_attempts_of_one_pending_edit_at_once_both_answer_ok() {
+    for at in backends().await {
+        let store = at.open().await;
+        let server = todo_server(store.clone(), Duration::from_secs(30)).await;
+        let topic = todo_topic("race");
+        let mut tab1 = Client::joined(&server, "alice", &topic, json!({})).await;
+        let mut tab2 = Client::joined(&server, "alice", &topic, json!({})).await;
+        for n in 0..20 {
+            let todo = seed(&store, &topic, &format!("edit race {n}")).await;
+            let rename = op(
+                &topic,
+                "a",
+                &format!("r{n}"),
+                json!({"id": todo.id, "version": 1, "data": {"title": format!("renamed {n}")}}),
+            );
+            let (first, second) = tokio::join!(
+                tab1.push(&topic, "rename", rename.clone()),
+                tab2.push(&topic, "rename", rename.clone())
+            );
+            assert_eq!(first["status"], "ok", "{}: {first}", at.name());
+            assert_eq!(second["status"], "ok", "{}: round {n}: {second}", at.name());
+            let now = store
+                .get(&topic, &todo.id)
+                .await
+                .expect("get")
+                .expect("todo");
+            assert_eq!(now.version, 2, "{}: applied once", at.name());
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_attempts_of_one_undo_at_once_both_answer_ok() {
     for at in backends().await {

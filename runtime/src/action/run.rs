@@ -218,6 +218,16 @@ impl Resource {
         // A refusal changed nothing and is not recorded: the transaction
         // (and any quota it took) rolls back.
         let Some(answer) = Answer::of(&reply) else {
+            drop(tx);
+            // Refused — unless another attempt of the same op (a second tab
+            // of the client, a replay racing its first send) applied it
+            // meanwhile, and what refused this one is that attempt's write.
+            let mut tx = self.store.begin().await?;
+            if let Some(found) = ledger::get(&mut tx, key).await? {
+                return Ok(self
+                    .replay(&mut tx, found, &fingerprints, &key.topic)
+                    .await?);
+            }
             return Ok(Applied::Fresh(reply, After::Nothing));
         };
         // A save makes the saver's draft of the record moot.
