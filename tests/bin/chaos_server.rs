@@ -92,6 +92,7 @@ async fn main() {
     let resource = todos_builder(store, UNDO)
         .item_template(ITEM)
         .lock_ttl(lock_ttl)
+        .locks()
         .inserts_per_minute(inserts)
         .build()
         .expect("the todo resource builds");

@@ -271,7 +271,31 @@ async fn three_nodes_on(engine: &str, scheme: &str, service: SocketAddr, node_ti
         "rate limited: too many new records from you; nothing was written",
         "{engine}: the sixth, though on another node than the fifth"
     );
-    drop((q_a, q_c));
+
+    // A person's locks are counted across nodes: lena takes eight through A
+    // and C in turn, and the ninth is refused on either.
+    let records: Vec<String> = answers[..5]
+        .iter()
+        .filter_map(|r| r["response"]["record"]["id"].as_str().map(str::to_owned))
+        .collect();
+    let mut l_a = connect(&a, "lena").await;
+    l_a.join_ok(&todos).await;
+    let mut l_c = connect(&c, "lena").await;
+    l_c.join_ok(&todos).await;
+    let pairs: Vec<Value> = records
+        .iter()
+        .flat_map(|id| ["title", "done"].map(|s| json!({"id": id, "section": s})))
+        .collect();
+    for (n, pair) in pairs[..8].iter().enumerate() {
+        let node = if n % 2 == 0 { &mut l_a } else { &mut l_c };
+        let taken = node.push(&todos, "lock", pair.clone()).await;
+        assert_eq!(taken["status"], "ok", "{engine}: lock {n}: {taken}");
+    }
+    for node in [&mut l_a, &mut l_c] {
+        let ninth = node.push(&todos, "lock", pairs[8].clone()).await;
+        assert_eq!(ninth["response"]["code"], "full", "{engine}: {ninth}");
+    }
+    drop((q_a, q_c, l_a, l_c));
 
     // A delete scheduled through node A is undone through node B.
     let doomed = on_a.push(&todos, "add", add("d", "deleted on A")).await;
