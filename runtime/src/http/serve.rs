@@ -44,9 +44,11 @@ pub const CONNECTIONS_PER_ADDRESS: usize = 128;
 ///
 /// ```no_run
 /// # async fn demo(app: axum::Router) -> std::io::Result<()> {
+/// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+/// # drop(stop);
 /// let listener = rtux::listen("127.0.0.1:4000").await?;
 /// rtux::serve(listener, app)
-///     .with_graceful_shutdown(async { tokio::signal::ctrl_c().await.ok(); })
+///     .with_graceful_shutdown(async { stopped.await.ok(); }) // Ctrl-C, SIGTERM…
 ///     .await
 /// # }
 /// ```
