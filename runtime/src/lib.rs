@@ -51,6 +51,7 @@ pub mod conflict;
 mod conn;
 pub mod dashboard;
 mod endpoint;
+mod fnv;
 pub mod http;
 mod listen;
 pub mod model;

@@ -35,10 +35,27 @@ test("two users see each other's avatars, typing and active field", async () => 
   assert.equal(await alice.page.textContent("[data-rtux-viewing]"), "2 people viewing");
   await shot(alice.page, "presence-two-users");
 
+  // Where everything around the title is before a badge shows.
+  const around = (p) => p.evaluate(() => {
+    const t = document.querySelector("#title");
+    const near = [t, t.parentElement, ...t.parentElement.children, t.parentElement.nextElementSibling].filter((n) => n && !n.matches(".rtux-field-badges"));
+    return near.map((n) => { const r = n.getBoundingClientRect(); return [n.tagName, Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)]; });
+  });
+  const before = await around(alice.page);
   await bob.page.click("#title");
   const badge = alice.page.locator('[data-rtux-badges="title"] .rtux-field-badge');
   await visible(badge, "bob's field badge");
-  assert.equal(await badge.textContent(), "User");
+  assert.equal(await badge.textContent(), "User bob", "the whole name, not its first word");
+  assert.deepEqual(await around(alice.page), before, "the badge moves nothing on the page");
+  // vic and zoe hash to the same colour: on one page they still differ.
+  const vic = await open("vic");
+  const zoe = await open("zoe");
+  const colours = () => vic.page.$$eval("[data-rtux-avatars] .rtux-avatar[data-user]", (as) => as.map((a) => [a.dataset.user, a.style.getPropertyValue("--rtux-color")]));
+  await vic.page.waitForFunction(() => document.querySelectorAll("[data-rtux-avatars] .rtux-avatar[data-user]").length === 4);
+  const shown = await colours();
+  assert.equal(new Set(shown.map(([, c]) => c)).size, 4, `four people, four colours: ${JSON.stringify(shown)}`);
+  await vic.close();
+  await zoe.close();
   const color = await badge.evaluate((b) => b.style.getPropertyValue("--rtux-color"));
   const avatarColor = await alice.page.$eval('.rtux-avatar[data-user="bob"]', (a) => a.style.getPropertyValue("--rtux-color"));
   assert.equal(color, avatarColor, "the badge is in bob's colour");
@@ -522,11 +539,11 @@ test("a conflicting save shows the panel naming who saved; a lock shows its badg
   await bo.page.click(`${c} button.save`);
   const panel = bo.page.locator(`${c} .rtux-conflict`);
   await visible(panel, "the conflict panel");
-  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^User wes saved this while you were editing\./);
+  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^User wes changed this while you were editing/);
   assert.equal(await bo.page.inputValue(`${c} textarea[name=body]`), "Bo's body", "nothing typed is lost");
   await shot(bo.page, "conflict-panel");
   await bo.page.click(`${c} [data-rtux-choose="yours"]`);
-  await bo.page.click(`${c} [data-rtux-resolve]`);
+  await bo.page.click(`${c} button.save`);
   await hidden(panel, "the panel once resolved");
   await ana.page.waitForFunction((sel) => document.querySelector(`${sel} textarea[name=body]`).value === "Bo's body", c);
 
@@ -574,7 +591,7 @@ test("a save in flight when another user's save arrives keeps what was typed and
   assert.equal(await page.inputValue(`${r} textarea[name=body]`), "Zoe's text", "and when Yan's change arrives meanwhile");
   const panel = page.locator(`${r} .rtux-conflict`);
   await visible(panel, "the conflict panel");
-  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^User yan saved this/);
+  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^User yan changed this/);
   assert.equal(await page.$eval(`${r} textarea[name=body]`, (t) => t.defaultValue), "Yan's text", "the form is the one Yan's change brought");
   assert.equal(await page.inputValue(`${r} textarea[name=body]`), "Zoe's text", "nothing typed is lost");
   await context.close();

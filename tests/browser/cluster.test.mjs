@@ -58,7 +58,7 @@ test("a conflict between users on two nodes shows the panel; a lock taken on A h
   await bo.page.click(`${c} button.save`);
   const panel = bo.page.locator(`${c} .rtux-conflict`);
   await visible(panel, "the conflict panel, for a save made through another node");
-  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^User wes saved this while you were editing\./);
+  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^User wes changed this while you were editing/);
   assert.equal(await bo.page.inputValue(`${c} textarea[name=body]`), "Bo's body", "nothing typed is lost");
   await shot(bo.page, "cluster-conflict-panel");
 

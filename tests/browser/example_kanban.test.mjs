@@ -144,10 +144,17 @@ test("two people move, rename, add and delete cards, and always see the same boa
   await boReadme.press("Enter");
   const panel = bo.page.locator(".rtux-conflict");
   await visible(panel, "the conflict panel, for Bo");
-  await visible(panel.getByText("Ana saved this while you were editing"), "who saved, for Bo");
+  await visible(panel.getByText("Ana changed this while you were editing"), "who saved, for Bo");
+  assert.ok(!(await bo.page.locator("body").innerText()).includes("?name=Bo"), "Bo is not told to open the page as Bo");
+  const colours = await bo.page.$$eval(".rtux-avatar[data-user]", (as) => as.map((a) => a.style.getPropertyValue("--rtux-color")));
+  assert.equal(new Set(colours).size, colours.length, `Ana and Bo in two colours: ${colours}`);
   await shot(bo.page, "example-kanban-conflict");
   await panel.locator('[data-rtux-choose="yours"]').first().click();
-  await panel.locator("[data-rtux-resolve]").click();
+  // The card's own save (Enter in its title) resolves: the panel has none of its own.
+  assert.equal(await panel.locator("button[type=submit], input, textarea").count(), 0);
+  const squeezed = await panel.evaluate((p) => p.getBoundingClientRect().width / p.closest("form").getBoundingClientRect().width);
+  assert.ok(squeezed > 0.95, `the panel takes the card's whole form (${squeezed})`);
+  await boReadme.press("Enter");
   await hidden(bo.page.locator(".rtux-conflict"), "the panel gone once resolved");
   // Ana's caret is still in her saved field: the new title shows there all the same.
   assert.ok(await ana.page.evaluate(() => document.activeElement && document.activeElement.name === "title"), "Ana's focus stays in the title");

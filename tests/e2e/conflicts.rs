@@ -47,7 +47,8 @@ async fn a_stale_save_gets_a_conflict_and_the_resolution_saves_with_nothing_lost
         );
         assert_eq!(saved["response"]["merged"], json!([]));
 
-        // Bob saves against version 1: his body and Alice's differ → a conflict with everything.
+        // Bob saves against version 1: his body and Alice's differ → a conflict
+        // on the body, while his tags (only he changed them) are saved at once.
         let bob_text = "Bob's body\n<script>alert(1)</script>";
         let bob_v1 = json!({"title": "Plan", "body": bob_text, "tags": ["a", "bob"]});
         let conflict = bob
@@ -64,16 +65,23 @@ async fn a_stale_save_gets_a_conflict_and_the_resolution_saves_with_nothing_lost
             .await;
         assert_eq!(conflict["status"], "error", "{}", at.name());
         let c = &conflict["response"]["conflict"];
-        assert!(conflict["response"]["reason"].as_str().is_some_and(|r| {
-            r.starts_with("conflict: this record was saved by someone else since your version 1")
-        }));
+        assert_eq!(conflict["response"]["code"], "conflict");
+        assert_eq!(c["applied"], json!(["tags"]), "{}: {conflict}", at.name());
         assert_eq!(c["yours"], bob_v1, "everything Bob submitted, in full");
         assert_eq!(c["theirs"]["body"], "Alice's body");
+        assert_eq!(
+            c["theirs"]["tags"],
+            json!(["a", "bob"]),
+            "Bob's tags landed"
+        );
         assert_eq!(c["base"]["body"], "draft");
         assert_eq!(
             (c["base_version"].clone(), c["version"].clone()),
-            (json!(1), json!(2))
+            (json!(1), json!(3))
         );
+        // Everyone sees Bob's tags now, without waiting for him to resolve.
+        let fields = alice.event(&topic, "rtux:fields").await;
+        assert_eq!(fields["fields"], json!({"tags": ["a", "bob"]}), "{fields}");
         assert_eq!(
             c["fields"],
             json!([{"field": "body", "base": "draft", "yours": bob_text, "theirs": "Alice's body"}])
@@ -83,13 +91,14 @@ async fn a_stale_save_gets_a_conflict_and_the_resolution_saves_with_nothing_lost
             json!([]),
             "only Bob changed the tags: nothing of theirs to merge"
         );
-        let panel = rtux::ui::conflict_panel(c);
+        let panel = conflict["response"]["panel"].as_str().expect("panel");
         assert!(
-            panel.contains("Bob&#x27;s body\n&lt;script&gt;"),
-            "the panel keeps Bob's text, escaped"
+            panel.contains("Alice&#x27;s body") && panel.contains("User alice changed this"),
+            "the panel names Alice and shows her text, escaped: {panel}"
         );
+        assert!(!panel.contains("<script>"), "{panel}");
 
-        // Meanwhile Alice retitles (version 3). Bob resolves "keep mine" against version 2:
+        // Meanwhile Alice retitles (version 4). Bob resolves "keep mine" against version 3:
         // stale again, but now the only overlap is clean → merged by itself.
         let alice_v2 = json!({"title": "Q3 plan", "body": "Alice's body", "tags": ["a"]});
         alice
@@ -113,7 +122,7 @@ async fn a_stale_save_gets_a_conflict_and_the_resolution_saves_with_nothing_lost
                     &topic,
                     "b",
                     "2",
-                    json!({"id": id, "version": 2, "data": resolved}),
+                    json!({"id": id, "version": 3, "data": resolved}),
                 ),
             )
             .await;
@@ -123,7 +132,7 @@ async fn a_stale_save_gets_a_conflict_and_the_resolution_saves_with_nothing_lost
             saved["response"]["record"]["data"],
             json!({"title": "Q3 plan", "body": bob_text, "tags": ["a", "bob"]})
         );
-        assert_eq!(saved["response"]["record"]["version"], 4);
+        assert_eq!(saved["response"]["record"]["version"], 5);
     }
 }
 

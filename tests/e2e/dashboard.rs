@@ -97,7 +97,7 @@ async fn the_dashboard_shows_a_live_server_to_admins_only() {
     assert_eq!(joined["status"], "ok", "{joined}");
     let first = board(&joined["response"]);
     assert!(
-        first.contains("this node (this one)"),
+        first.contains(">this server (no cluster)<"),
         "this node is listed:\n{first}"
     );
     let viewers = admin.presence_until(TOPIC, |p| p.contains_key("ops")).await;

@@ -82,10 +82,14 @@ async fn every_derived_action_kind_works_over_the_channel() {
                 push("3", json!({"temp_id": "t3", "data": {"title": 7}})),
             )
             .await;
-        assert!(
-            wrong["response"]["reason"]
-                .as_str()
-                .is_some_and(|r| r.starts_with("invalid record")),
+        // A value of the wrong type is refused beside its field, in plain words.
+        assert_eq!(
+            (
+                &wrong["response"]["code"],
+                &wrong["response"]["field"],
+                &wrong["response"]["reason"]
+            ),
+            (&json!("invalid"), &json!("title"), &json!("Enter text.")),
             "{wrong}"
         );
 
@@ -327,7 +331,7 @@ async fn the_generated_merge_combines_sets_keeps_skipped_fields_and_reports_conf
             (Some(true), Some("Only the body"), Some("Q3 plan")),
             "{partial}"
         );
-        let html = rtux::ui::conflict_panel(&conflict["response"]["conflict"]);
+        let html = rtux::ui::conflict_panel(&conflict["response"]["conflict"], false);
         assert!(
             html.contains("Bo&#x27;s body") && html.contains("Ana&#x27;s body"),
             "{html}"

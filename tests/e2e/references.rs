@@ -94,7 +94,7 @@ async fn ids_must_exist_and_referenced_records_are_not_deleted_from_under_them()
         for (owner, says) in [
             (json!("nobody"), "owner: that record is not in people:all"),
             (json!(""), "owner: choose one; it can't be empty"),
-            (json!(7), "expected a string"),
+            (json!(7), "Enter text."),
         ] {
             let data = json!({"title": "Write docs", "owner": owner, "reviewer": null});
             let refused = add(&mut ana, &tasks, &unique("t"), data).await;

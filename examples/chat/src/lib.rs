@@ -92,7 +92,7 @@ pub async fn seed(store: &Store) -> Result<(), StoreError> {
     if !store.list(&general).await?.is_empty() {
         return Ok(());
     }
-    let text = "Welcome! Open this page as someone else (?name=Bo) to chat with yourself.";
+    let text = "Welcome! Open this room in a second window under another name (add ?name=… to its address) to chat with yourself.";
     store
         .insert(&general, None, serde_json::json!({ "text": text }))
         .await?;

@@ -1,4 +1,4 @@
-//! `cargo run -p chat`: the chat on http://127.0.0.1:4000 (`CHAT_ADDR` for
+//! `cargo run -p chat`: the chat on http://127.0.0.1:4001 (`CHAT_ADDR` for
 //! another address), its messages in `chat.db` (`CHAT_DB` for another SQLite
 //! file).
 
@@ -20,7 +20,7 @@ async fn run() -> Result<(), String> {
         eprintln!("RTUX_SECRET is not set: using a development secret (never in production).");
         "chat example: a development secret of 32 bytes or more".into()
     });
-    let addr = std::env::var("CHAT_ADDR").unwrap_or_else(|_| "127.0.0.1:4000".into());
+    let addr = std::env::var("CHAT_ADDR").unwrap_or_else(|_| "127.0.0.1:4001".into());
     let db = std::env::var("CHAT_DB").unwrap_or_else(|_| "chat.db".into());
     let store = rtux::store::Store::sqlite(&db)
         .await
@@ -31,7 +31,7 @@ async fn run() -> Result<(), String> {
     let app = chat::app(&secret, store).map_err(|e| e.to_string())?;
     let listener = rtux::listen(&addr).await.map_err(|e| {
         format!(
-            "cannot listen on {addr}: {e}. Set CHAT_ADDR to a free address, such as 127.0.0.1:4001."
+            "cannot listen on {addr}: {e}. Set CHAT_ADDR to a free address, such as 127.0.0.1:4011."
         )
     })?;
     println!(

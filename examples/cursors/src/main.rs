@@ -1,4 +1,4 @@
-//! `cargo run -p cursors`: the shared canvas on http://127.0.0.1:4000
+//! `cargo run -p cursors`: the shared canvas on http://127.0.0.1:4002
 //! (`CURSORS_ADDR` for another address).
 
 #[tokio::main]
@@ -7,7 +7,7 @@ async fn main() -> std::process::ExitCode {
         eprintln!("RTUX_SECRET is not set: using a development secret (never in production).");
         "cursors example: a development secret of 32 bytes or more".into()
     });
-    let addr = std::env::var("CURSORS_ADDR").unwrap_or_else(|_| "127.0.0.1:4000".into());
+    let addr = std::env::var("CURSORS_ADDR").unwrap_or_else(|_| "127.0.0.1:4002".into());
     let app = match cursors::app(&secret) {
         Ok(app) => app,
         Err(e) => {
@@ -19,7 +19,7 @@ async fn main() -> std::process::ExitCode {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!(
-                "error: cannot listen on {addr}: {e}. Set CURSORS_ADDR to a free address, such as 127.0.0.1:4001."
+                "error: cannot listen on {addr}: {e}. Set CURSORS_ADDR to a free address, such as 127.0.0.1:4012."
             );
             return std::process::ExitCode::FAILURE;
         }

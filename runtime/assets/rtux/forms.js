@@ -14,3 +14,32 @@ const wireForms = (root) => {
   const y = Number(sessionStorage.getItem(`rtux:scroll:${location.pathname}`));
   if (y) requestAnimationFrame(() => window.scrollTo(0, y));
 };
+// What an insert form held when sent, as typed, to give back if refused.
+const typed = (form) => { form.rtuxTyped = [...form.elements].filter((i) => i.name).map((i) => [i, i.type === "checkbox" ? i.checked : i.value]); };
+// A refused form: an insert form gets back what was typed (unless the person
+// has typed anew since), and a refusal about one field shows beside its input
+// (aria-invalid, described by the message) until that field is edited again.
+const refused = (form, r) => {
+  const pristine = [...form.elements].every((i) => !i.name || (i.type === "checkbox" ? i.checked === i.defaultChecked : i.value === i.defaultValue));
+  if (pristine && form.rtuxTyped) form.rtuxTyped.forEach(([i, v]) => { if (i.type === "checkbox") i.checked = v; else i.value = v; });
+  const input = r.field && form.elements.namedItem(r.field);
+  if (!input || input.value === undefined) return false;
+  fieldError(input, r.reason);
+  input.focus();
+  return true;
+};
+const fieldError = (input, text) => {
+  const id = `${input.id || input.name}-rtux-error`;
+  let note = document.getElementById(id);
+  if (!note) { note = el("p", "rtux-field-error"); note.id = id; note.setAttribute("role", "alert"); input.after(note); }
+  note.textContent = text;
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", id);
+  input.addEventListener("input", () => clearError(input), { once: true });
+};
+const clearError = (input) => {
+  const note = document.getElementById(input.getAttribute("aria-describedby"));
+  if (note && note.classList.contains("rtux-field-error")) note.remove();
+  input.removeAttribute("aria-invalid");
+  input.removeAttribute("aria-describedby");
+};

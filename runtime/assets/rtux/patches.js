@@ -16,6 +16,11 @@ const fields = (f) => {
   }
   return out;
 };
+// Puts a record's value into a form input, as `fields` reads it back.
+const setField = (i, v) => {
+  if (i.type === "checkbox") i.checked = v === true;
+  else i.value = v == null ? "" : typeof v === "string" ? v : Array.isArray(v) && i.dataset.rtuxSplit ? v.join(`${i.dataset.rtuxSplit} `) : JSON.stringify(v);
+};
 const fragment = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content.firstElementChild; };
 // Replaces `old` with the server's HTML, keeping unsaved edits: each edited
 // field keeps its text (the focused one its caret too), and its form keeps the

@@ -84,8 +84,13 @@ class PresenceView {
       const field = input.dataset.rtuxField;
       const holder = input.parentElement.querySelector(`[data-rtux-badges="${CSS.escape(field)}"]`) ||
         (() => { const b = el("span", "rtux-field-badges"); b.dataset.rtuxBadges = field; input.after(b); return b; })();
+      // Out of the flow, on the input's top right corner: a badge never moves the page.
+      if (getComputedStyle(holder).position === "absolute") {
+        if (getComputedStyle(input.parentElement).position === "static") input.parentElement.style.position = "relative";
+        Object.assign(holder.style, { top: `${input.offsetTop}px`, left: `${input.offsetLeft + input.offsetWidth}px` });
+      }
       holder.replaceChildren(...others.filter((p) => p.fields.includes(field)).map((p) => {
-        const name = (p.name || p.key).split(" ")[0];
+        const name = p.name || p.key;
         const badge = el("span", "rtux-field-badge", input.dataset.rtuxDoing ? say(input.dataset.rtuxDoing, { name }) : name);
         badge.style.setProperty("--rtux-color", p.color);
         return badge;
@@ -105,7 +110,8 @@ class PresenceView {
       let a = $$(stack, ".rtux-avatar[data-user]").find((x) => x.dataset.user === p.key && !x.classList.contains("rtux-avatar--leaving"));
       if (!a) { a = fromTemplate("avatar", "rtux-avatar"); a.dataset.user = p.key; stack.append(a); }
       const name = p.name || p.key;
-      a.textContent = name.slice(0, 1).toUpperCase();
+      // Initials: "Swift Otter" is SO, "Ana" is A.
+      a.textContent = name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]).join("").toUpperCase();
       a.title = name;
       a.style.setProperty("--rtux-color", p.color);
       a.classList.toggle("rtux-avatar--idle", p.status === "idle");

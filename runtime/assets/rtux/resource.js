@@ -125,12 +125,11 @@ class ResourceView {
       bar.hidden = p.done >= p.total;
     });
     root.addEventListener("click", (e) => {
+      // A conflict's choice puts that side's value into the form's own input.
       const c = e.target.closest("[data-rtux-choose]");
       if (c) {
-        const side = c.closest("fieldset"), theirs = c.dataset.rtuxChoose === "theirs";
-        const value = theirs ? side.querySelector("[data-rtux-theirs]").textContent : side.querySelector("[data-rtux-yours]").value;
-        const input = c.form && c.form.elements.namedItem(c.dataset.field);
-        if (input) input.value = value;
+        const side = c.closest("[data-field]"), input = c.form && c.form.elements.namedItem(side.dataset.field);
+        if (input) setField(input, JSON.parse(c.dataset.rtuxChoose === "theirs" ? side.dataset.rtuxTheirs : side.dataset.rtuxYours));
         side.dataset.chosen = c.dataset.rtuxChoose;
         return;
       }
@@ -141,11 +140,12 @@ class ResourceView {
       const f = e.target.closest("form[data-rtux-action]");
       if (!f) return;
       e.preventDefault();
+      $$(f, "[aria-invalid=true]").forEach(clearError);
       this.act(f, fields(f));
       if (f.dataset.rtuxForm) localStorage.removeItem(FORM(f));
       // An insert form starts over; an edit form keeps what was typed until
       // the server's record replaces it (a patch meanwhile keeps it too).
-      if (f.hasAttribute("data-rtux-insert")) f.reset();
+      if (f.hasAttribute("data-rtux-insert")) { typed(f); f.reset(); }
     });
     socket.onState((state) => { if (state !== "connected") root.setAttribute("data-rtux-updating", ""); });
     wireSortable(this);
@@ -216,8 +216,9 @@ class ResourceView {
     } else {
       undo();
       if (temp) temp.remove();
-      if (reply.response.panel && origin.tagName === "FORM") this.conflict(this.current(origin), reply.response);
-      else toast(this.socket.root, reply.response.reason || say("not_saved"), { error: true });
+      const form = origin.tagName === "FORM" && this.current(origin);
+      if (reply.response.panel && form) this.conflict(form, reply.response);
+      else if (!(form && refused(form, reply.response))) toast(this.socket.root, reply.response.reason || say("not_saved"), { error: true });
     }
     return reply;
   }
@@ -234,15 +235,25 @@ class ResourceView {
   send(entry) { return this.channel.push(entry.event, entry.payload); }
   // A save that conflicts: the user's text back in the form, the server's
   // panel on top, the form now saving against the current version.
+  // The panel names each field by its label and marks its input; the form's
+  // own inputs hold the user's values and its own Save resolves.
   conflict(form, r) {
     $$(form, ".rtux-conflict").forEach((n) => n.remove());
+    $$(form, "[data-rtux-conflicted]").forEach((i) => i.removeAttribute("data-rtux-conflicted"));
     for (const [k, v] of Object.entries(r.conflict.yours || {})) {
       const input = form.elements.namedItem(k);
-      if (input && input.value !== undefined) input.value = typeof v === "string" ? v : JSON.stringify(v);
+      if (input && input.value !== undefined) setField(input, v);
     }
     form.dataset.rtuxVersion = r.conflict.version;
     const panel = fragment(r.panel);
-    $$(panel, "textarea[name]").forEach((t) => t.removeAttribute("name"));
+    $$(panel, "[data-field]").forEach((f) => {
+      const input = form.elements.namedItem(f.dataset.field);
+      if (!input || input.value === undefined) return;
+      input.setAttribute("data-rtux-conflicted", "");
+      const label = (input.id && form.querySelector(`label[for="${CSS.escape(input.id)}"]`)) || input.closest("label");
+      const name = (label && label.textContent.trim()) || input.getAttribute("aria-label");
+      if (name) f.querySelector("[data-rtux-label]").textContent = name;
+    });
     form.prepend(panel);
   }
   change(form) {
@@ -264,6 +275,9 @@ class ResourceView {
     else if (!existing && html && r.temp_id) this.list.append(node = fragment(html));
     else if (temp) temp.classList.remove("rtux-pending");
     place(this.root, node);
+    // The saved form goes on from the version it made (after a conflict, too).
+    const form = origin.tagName === "FORM" && rec && this.current(origin);
+    if (form && form.dataset.rtuxVersion !== undefined) form.dataset.rtuxVersion = rec.version;
     if (rec) this.know({ id: rec.id, version: rec.version, dom_id: id, html }, node);
     if (rec) this.drafts.delete(rec.id);
   }

@@ -96,7 +96,11 @@ class Socket {
     ["connected", "disconnected", "error"].forEach((s) => r.classList.toggle(`rtux-${s}`, s === state));
     this.listeners.forEach((fn) => fn(state));
     const up = state === "connected";
-    r.classList.toggle("rtux-signed-out", !up && !!this.out);
+    const out = !up && !!this.out;
+    r.classList.toggle("rtux-signed-out", out);
+    // What the page says of who is signed in follows (a nav outside the app's root too).
+    $$(document, "[data-rtux-signed-in]").forEach((e) => { e.hidden = out; });
+    $$(document, "[data-rtux-signed-out]").forEach((e) => { e.hidden = !out; });
     $$(r, "[data-requires-connection]").forEach((e) => { e.disabled = !up; e.toggleAttribute("aria-disabled", !up); });
     clearTimeout(this.bannerTimer);
     clearTimeout(this.extendedTimer);

@@ -81,7 +81,9 @@ pub(crate) fn name(name: &str) -> Result<String, Problem> {
 pub(crate) fn password(password: &str, email: &str) -> Option<Problem> {
     let chars = password.chars().count();
     let problem = |m: String| Some(Problem::new("password", m));
-    if chars < MIN_PASSWORD_CHARS {
+    if password.trim().is_empty() && chars > 0 {
+        problem("A password of spaces alone is easy to guess: use a few words.".into())
+    } else if chars < MIN_PASSWORD_CHARS {
         problem(format!(
             "Use a password of at least {MIN_PASSWORD_CHARS} characters (a few words make a good one)."
         ))
@@ -132,6 +134,8 @@ mod tests {
         assert!(password("short", "a@b.c").is_some());
         assert!(password(&"x".repeat(129), "a@b.c").is_some());
         assert!(password("ana@example.com", "ana@example.com").is_some());
+        assert!(password(&" ".repeat(12), "a@b.c").is_some_and(|p| p.message.contains("spaces")));
+        assert!(password(&"\t ".repeat(8), "a@b.c").is_some());
         assert_eq!(password("correct horse battery", "a@b.c"), None);
     }
 }

@@ -2,7 +2,8 @@
 //! versions needed to answer a replay the same way — never rendered HTML or
 //! whole records, so a row stays a few hundred bytes whatever the record holds.
 //!
-//! Only applied ops are kept. A refusal changed nothing, so a replay of a
+//! Only ops that wrote something are kept (an editable save that wrote its
+//! clean fields and came back with a conflict for the rest is one). A refusal changed nothing, so a replay of a
 //! refused op runs again and is answered by the state of the store then: it
 //! still applies at most once (docs/decisions.md, "A compact ledger").
 //!
@@ -14,11 +15,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::patch::{Renderer, dom_id};
-use super::payload::{Confirmed, DeleteScheduled, Deleted, RecordView, Undone, to_json};
+use super::payload::{
+    By, Confirmed, Conflict, DeleteScheduled, Deleted, RecordView, Undone, to_json,
+};
 use super::references::Cleared;
-use super::reply::{confirm, from_stored};
+use super::reply::{confirm, conflicted, from_stored};
+use crate::conflict::FieldConflict;
 use crate::store::records::{self, Found};
-use crate::store::{StoreError, StoreTx};
+use crate::store::{Record, StoreError, StoreTx, history};
 use crate::wire::Reply;
 
 /// An applied op's answer, as its ledger row keeps it.
@@ -51,6 +55,20 @@ pub(super) enum Answer {
         undone: String,
         id: String,
         version: i64,
+    },
+    /// An editable save whose clean fields (`applied`) were written as
+    /// `version` while `fields` conflict: a replay rebuilds the conflict from
+    /// the save's own record, the history and the names kept here.
+    Conflicted {
+        id: String,
+        version: i64,
+        base_version: i64,
+        fields: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        merged: Vec<String>,
+        applied: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<Value>,
     },
 }
 
@@ -95,7 +113,11 @@ impl Answer {
     /// The compact answer of a fresh ok reply; `None` for a refusal (which is
     /// not kept) or a reply of no known shape.
     pub(super) fn of(reply: &Reply) -> Option<Answer> {
-        let Reply::Ok(r) = reply else { return None };
+        let r = match reply {
+            Reply::Ok(r) => r,
+            Reply::Error(e) => return Answer::partly(e),
+            Reply::NoReply => return None,
+        };
         let id: String = field(&r["record"], "id")?;
         let version: i64 = field(&r["record"], "version")?;
         Some(if let Some(undone) = field(r, "undone") {
@@ -124,15 +146,90 @@ impl Answer {
         })
     }
 
+    /// The answer of a conflict whose clean part was written (`None` for
+    /// any other refusal: nothing was written).
+    fn partly(e: &Value) -> Option<Answer> {
+        let c = &e["conflict"];
+        let applied: Vec<String> = field(c, "applied").unwrap_or_default();
+        if e["code"] != "conflict" || applied.is_empty() {
+            return None;
+        }
+        let names = c["fields"].as_array()?.iter();
+        Some(Answer::Conflicted {
+            id: field(&e["record"], "id")?,
+            version: field(c, "version")?,
+            base_version: field(c, "base_version")?,
+            fields: names
+                .filter_map(|f| f["field"].as_str().map(str::to_owned))
+                .collect(),
+            merged: field(c, "merged").unwrap_or_default(),
+            applied,
+            by: c.get("by").filter(|b| !b.is_null()).cloned(),
+        })
+    }
+
     /// The reply to a replay of this op: its outcome, and the record as it
-    /// is now.
+    /// is now. A partly written conflict is rebuilt from `yours` (the
+    /// replayed save's record) for `viewer`.
     pub(super) async fn replay(
         self,
         tx: &mut StoreTx,
         topic: &str,
         renderer: &Renderer,
+        yours: &Value,
+        viewer: &By,
     ) -> Result<Reply, StoreError> {
         Ok(match self {
+            Answer::Conflicted {
+                id,
+                version,
+                base_version,
+                fields,
+                merged,
+                applied,
+                by,
+            } => {
+                let theirs = match history::get(tx, topic, &id, version).await? {
+                    Some(data) => data,
+                    None => match records::find(tx, topic, &id).await? {
+                        Found::Live(r) | Found::Deleting(r, _) => r.data,
+                        Found::Missing => return Ok(gone(&id, version)),
+                    },
+                };
+                let base = history::get(tx, topic, &id, base_version)
+                    .await?
+                    .unwrap_or(Value::Null);
+                let fields = fields
+                    .into_iter()
+                    .map(|field| FieldConflict {
+                        base: base.get(&field).cloned(),
+                        yours: yours.get(&field).cloned(),
+                        theirs: theirs.get(&field).cloned(),
+                        field,
+                    })
+                    .collect();
+                let record = Record {
+                    kind: topic.to_owned(),
+                    id,
+                    version,
+                    data: theirs.clone(),
+                    inserted_at: 0,
+                    updated_at: 0,
+                    updated_by: None,
+                };
+                let conflict = Conflict {
+                    base_version,
+                    version,
+                    yours: yours.clone(),
+                    theirs,
+                    base,
+                    fields,
+                    merged,
+                    applied,
+                    by,
+                };
+                conflicted(&record, conflict, viewer)
+            }
             Answer::Applied {
                 id,
                 version,
@@ -190,15 +287,18 @@ impl Answer {
 }
 
 impl Row {
-    /// The reply to a replay.
+    /// The reply to a replay (`yours`: the replayed save's record, for a
+    /// conflict; `viewer`: who replays).
     pub(super) async fn replay(
         self,
         tx: &mut StoreTx,
         topic: &str,
         renderer: &Renderer,
+        yours: &Value,
+        viewer: &By,
     ) -> Result<Reply, StoreError> {
         match self {
-            Row::Compact(answer) => answer.replay(tx, topic, renderer).await,
+            Row::Compact(answer) => answer.replay(tx, topic, renderer, yours, viewer).await,
             Row::Whole(stored) => Ok(from_stored(stored)),
         }
     }

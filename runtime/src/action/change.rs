@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use super::payload::{
     By, Confirmed, Conflict, DeleteScheduled, Deleted, Extra, FieldsChanged, Patch, to_json,
 };
-use super::reply::{confirm, conflicted, reject};
+use super::reply::{confirm, conflicted, invalid, reject};
 use super::request::ActionRequest;
 use super::run::{After, Failure};
 use super::{Action, FIELDS_EVENT, PATCH_EVENT, Resource};
@@ -98,7 +98,7 @@ impl Resource {
                     };
                     self.confirmed(tx, &record, patch, extra).await
                 }
-                Err(r) => nothing(reject(Code::Invalid, r.reason(), None)),
+                Err(r) => nothing(invalid(&r, None)),
             },
             Action::UndoableDelete(window) => {
                 let current = match live(tx, topic, id).await? {
@@ -160,7 +160,7 @@ impl Resource {
                     let data = match change(&current, &req.data) {
                         Ok(data) => data,
                         Err(r) => {
-                            return nothing(reject(Code::Invalid, r.reason(), Some(&current)));
+                            return nothing(invalid(&r, Some(&current)));
                         }
                     };
                     if let Some(done) = self
@@ -179,7 +179,7 @@ impl Resource {
                 };
                 let data = match change(&current, &req.data) {
                     Ok(data) => data,
-                    Err(r) => return nothing(reject(Code::Invalid, r.reason(), Some(&current))),
+                    Err(r) => return nothing(invalid(&r, Some(&current))),
                 };
                 if let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await? {
                     return nothing(reject(Code::Locked, &reason, Some(&current)));
@@ -209,7 +209,7 @@ impl Resource {
                         self.save(tx, merge.as_ref(), current, yours, version, by)
                             .await
                     }
-                    Err(r) => nothing(reject(Code::Invalid, r.reason(), Some(&current))),
+                    Err(r) => nothing(invalid(&r, Some(&current))),
                 }
             }
         }
@@ -228,49 +228,77 @@ impl Resource {
         by: &By,
     ) -> Outcome {
         for _ in 0..RETRIES {
-            let (data, merged) = if current.version == version {
+            let (data, merged, conflicts, base) = if current.version == version {
                 // Nobody saved since: the user's record, but through the merge
                 // so fields it never takes from a save (skip) keep their value.
-                (
-                    merge.merge(&current.data, &yours, &current.data).value,
-                    Vec::new(),
-                )
+                let data = merge.merge(&current.data, &yours, &current.data).value;
+                (data, Vec::new(), Vec::new(), Value::Null)
             } else {
                 let base = history::get(tx, &current.kind, &current.id, version)
                     .await?
                     .unwrap_or(Value::Null);
                 let m = merge.merge(&base, &yours, &current.data);
-                if !m.conflicts.is_empty() {
-                    let reason = format!(
-                        "conflict: this record was saved by someone else since your version {version}; resolve the fields below and save against version {}",
-                        current.version
-                    );
-                    let conflict = Conflict {
-                        base_version: version,
-                        version: current.version,
-                        yours,
-                        theirs: current.data.clone(),
-                        base,
-                        fields: m.conflicts,
-                        merged: m.merged,
-                        by: current.updated_by.clone(),
-                    };
-                    return nothing(conflicted(reason, &current, conflict));
-                }
-                (m.value, m.merged)
+                (m.value, m.merged, m.conflicts, base)
             };
-            if let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await? {
+            // What this save changes now: with conflicts, every field that
+            // merged cleanly, applied at once (the conflicting ones keep
+            // theirs until the user resolves them).
+            if (conflicts.is_empty() || data != current.data)
+                && let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await?
+            {
                 return nothing(reject(Code::Locked, &reason, Some(&current)));
             }
+            if !conflicts.is_empty() && data == current.data {
+                let conflict = Conflict {
+                    base_version: version,
+                    version: current.version,
+                    yours,
+                    theirs: current.data.clone(),
+                    base,
+                    fields: conflicts,
+                    merged,
+                    applied: Vec::new(),
+                    by: current.updated_by.clone(),
+                };
+                return nothing(conflicted(&current, conflict, by));
+            }
+            let applied = if conflicts.is_empty() {
+                Vec::new()
+            } else {
+                changed_fields(&current.data, &data)
+                    .keys()
+                    .cloned()
+                    .collect()
+            };
             let extra = Extra {
-                merged: Some(merged),
+                merged: Some(merged.clone()),
                 ..Extra::default()
             };
+            let other = current.updated_by.clone();
             match self
                 .write(tx, &current, current.version, &data, extra, by)
                 .await?
             {
-                Some(done) => return Ok(done),
+                Some(done) if conflicts.is_empty() => return Ok(done),
+                Some((Reply::Ok(_), after)) => {
+                    // The clean part is saved; the rest waits for the person.
+                    let Some(now) = records::get(tx, &current.kind, &current.id).await? else {
+                        return Err(Failure::Busy);
+                    };
+                    let conflict = Conflict {
+                        base_version: version,
+                        version: now.version,
+                        yours,
+                        theirs: now.data.clone(),
+                        base,
+                        fields: conflicts,
+                        merged,
+                        applied,
+                        by: other,
+                    };
+                    return Ok((conflicted(&now, conflict, by), after));
+                }
+                Some(refused) => return Ok(refused),
                 None => match live(tx, &current.kind, &current.id).await? {
                     Ok(now) => current = now,
                     Err(refused) => return nothing(refused),

@@ -54,6 +54,7 @@ mod pages;
 mod patch;
 mod payload;
 mod references;
+mod reject;
 mod reply;
 mod request;
 mod run;
@@ -82,6 +83,7 @@ use crate::ui::Views;
 use crate::wire::Reply;
 use patch::{ItemTemplate, Renderer};
 use payload::{Joined, to_json};
+pub use reject::Reject;
 use request::ActionRequest;
 
 /// The event that cancels an undoable action: `{client, op}` of the action.
@@ -91,28 +93,6 @@ pub const FIELDS_EVENT: &str = "rtux:fields";
 /// Client event names the resource handles itself (with [`UNDO_EVENT`]); no
 /// action may take them (`rtux_rules::RESERVED_ACTIONS`).
 pub use rtux_rules::RESERVED_ACTIONS as RESERVED;
-
-/// Why an action's handler refuses a change; the client gets the reason and the
-/// record as the server has it, to roll back to.
-///
-/// ```
-/// let r = rtux::action::Reject::new("title can't be blank");
-/// assert_eq!(r.reason(), "title can't be blank");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reject(String);
-
-impl Reject {
-    /// A refusal with this reason.
-    pub fn new(reason: impl Into<String>) -> Reject {
-        Reject(reason.into())
-    }
-
-    /// The reason.
-    pub fn reason(&self) -> &str {
-        &self.0
-    }
-}
 
 /// Parses an action push's payload as the resource would (for the property
 /// tests of what clients send).

@@ -187,6 +187,9 @@ pub(crate) struct Undone {
 pub(crate) struct Rejected {
     pub code: Code,
     pub reason: String,
+    /// The field the refusal is about (`invalid`), shown beside its input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     pub record: Option<RecordView>,
 }
 
@@ -219,6 +222,10 @@ pub(crate) struct Conflict {
     pub base: Value,
     pub fields: Vec<FieldConflict>,
     pub merged: Vec<String>,
+    /// The fields of this save that were written at once (it merged them
+    /// cleanly); empty when nothing was written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applied: Vec<String>,
     pub by: Option<Value>,
 }
 

@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::payload::{Conflict, Conflicted, RateLimited, RecordView, Rejected, Retry, to_json};
+use super::Reject;
+use super::payload::{By, Conflict, Conflicted, RateLimited, RecordView, Rejected, Retry, to_json};
 use crate::store::Record;
 use crate::wire::{Code, Reply, Status};
 
@@ -21,6 +22,18 @@ pub(super) fn reject(code: Code, reason: &str, record: Option<&Record>) -> Reply
     Reply::Error(to_json(&Rejected {
         code,
         reason: reason.to_owned(),
+        field: None,
+        record: record.map(RecordView::from),
+    }))
+}
+
+/// A handler's (or the record's types') refusal of the data, naming the field
+/// when it is about one.
+pub(super) fn invalid(r: &Reject, record: Option<&Record>) -> Reply {
+    Reply::Error(to_json(&Rejected {
+        code: Code::Invalid,
+        reason: r.reason().to_owned(),
+        field: r.field_name().map(str::to_owned),
         record: record.map(RecordView::from),
     }))
 }
@@ -48,10 +61,34 @@ pub(super) fn rate_limited_with(code: Code, reason: &str, wait: Duration) -> Rep
     }))
 }
 
-/// An editable save's conflict, with the conflict panel rendered from it (the
-/// client shows the panel as it comes).
-pub(super) fn conflicted(reason: String, current: &Record, conflict: Conflict) -> Reply {
-    let panel = crate::ui::conflict_panel(&to_json(&conflict)).into_string();
+/// An editable save's conflict, with the conflict panel rendered from it for
+/// `viewer` (the client shows the panel as it comes).
+pub(super) fn conflicted(current: &Record, conflict: Conflict, viewer: &By) -> Reply {
+    let reason = if conflict.applied.is_empty() {
+        format!(
+            "conflict: this record was saved by someone else since your version {}; choose what to keep for the fields below and save again",
+            conflict.base_version
+        )
+    } else {
+        format!(
+            "conflict: your changes to {} are saved; {} changed since your version {}: choose what to keep and save again",
+            conflict.applied.join(", "),
+            conflict
+                .fields
+                .iter()
+                .map(|f| f.field.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            conflict.base_version
+        )
+    };
+    let mine = conflict
+        .by
+        .as_ref()
+        .and_then(|b| b.get("user"))
+        .and_then(Value::as_str)
+        == Some(viewer.user.as_str());
+    let panel = crate::ui::conflict_panel(&to_json(&conflict), mine).into_string();
     Reply::Error(to_json(&Conflicted {
         code: Code::Conflict,
         reason,

@@ -208,7 +208,7 @@ impl Resource {
         // the ledger still holds, whatever bound it would meet now.
         if let Some(found) = ledger::get(&mut tx, key).await? {
             return Ok(self
-                .replay(&mut tx, found, &fingerprints, &key.topic)
+                .replay(&mut tx, found, &fingerprints, (action, req, by), &key.topic)
                 .await?);
         }
         if let Some(refused) = self.bounds(&mut tx, key, action, req).await? {
@@ -225,14 +225,17 @@ impl Resource {
             let mut tx = self.store.begin().await?;
             if let Some(found) = ledger::get(&mut tx, key).await? {
                 return Ok(self
-                    .replay(&mut tx, found, &fingerprints, &key.topic)
+                    .replay(&mut tx, found, &fingerprints, (action, req, by), &key.topic)
                     .await?);
             }
             return Ok(Applied::Fresh(reply, After::Nothing));
         };
         // A save makes the saver's draft of the record moot.
+        // (Not a save that came back with a conflict: what it could not
+        // save is still the person's draft.)
         if self.drafts.is_some()
             && matches!(action, Action::Editable(..) | Action::Pending(_))
+            && matches!(reply, Reply::Ok(_))
             && let Some(id) = &req.id
         {
             drafts::remove(&mut tx, Some(&key.user), &key.topic, id).await?;
@@ -252,7 +255,7 @@ impl Resource {
                 let mut tx = self.store.begin().await?;
                 match ledger::get(&mut tx, key).await? {
                     Some(found) => Ok(self
-                        .replay(&mut tx, found, &fingerprints, &key.topic)
+                        .replay(&mut tx, found, &fingerprints, (action, req, by), &key.topic)
                         .await?),
                     None => Err(e.into()),
                 }
@@ -309,6 +312,7 @@ impl Resource {
         tx: &mut crate::store::StoreTx,
         found: ledger::Entry,
         fingerprints: &[String; 2],
+        (action, req, by): (&Action, &ActionRequest, &By),
         topic: &str,
     ) -> Result<Applied, StoreError> {
         let expected = if found.legacy {
@@ -319,8 +323,17 @@ impl Resource {
         if &found.fingerprint != expected {
             return Ok(Applied::Reused);
         }
+        // A save's own record, as it was checked when it ran (for a conflict
+        // whose clean part was written).
+        let yours = match (action, &req.id) {
+            (Action::Editable(_, check), Some(id)) => match records::get(tx, topic, id).await? {
+                Some(current) => check(&current, &req.data).unwrap_or_else(|_| req.data.clone()),
+                None => req.data.clone(),
+            },
+            _ => req.data.clone(),
+        };
         let reply = Row::read(found.reply)
-            .replay(tx, topic, &self.renderer)
+            .replay(tx, topic, &self.renderer, &yours, by)
             .await?;
         Ok(Applied::Replayed(reply))
     }
@@ -353,7 +366,7 @@ impl Resource {
         let mut tx = self.store.begin().await?;
         if let Some(found) = ledger::get(&mut tx, &key).await? {
             return Ok((
-                self.undo_replay(&mut tx, found, &key.topic).await?,
+                self.undo_replay(&mut tx, found, &key.topic, by).await?,
                 None,
                 Vec::new(),
             ));
@@ -365,7 +378,7 @@ impl Resource {
             // answer while this one waited on the row: answer as it did.
             if let Some(found) = ledger::get(&mut tx, &key).await? {
                 return Ok((
-                    self.undo_replay(&mut tx, found, &key.topic).await?,
+                    self.undo_replay(&mut tx, found, &key.topic, by).await?,
                     None,
                     Vec::new(),
                 ));
@@ -415,9 +428,10 @@ impl Resource {
         tx: &mut crate::store::StoreTx,
         found: ledger::Entry,
         topic: &str,
+        by: &By,
     ) -> Result<Reply, StoreError> {
         Row::read(found.reply)
-            .replay(tx, topic, &self.renderer)
+            .replay(tx, topic, &self.renderer, &Value::Null, by)
             .await
     }
 }

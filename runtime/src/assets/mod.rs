@@ -130,10 +130,12 @@ mod tests {
         // live reference selects (about 420), 13 KiB until sorted lists with
         // drag and drop (about 1,170), 14.5 KiB until locks kept by edits
         // (previews sent while typing), codes instead of wording and deleted
-        // replies removing their element (about 80).
+        // replies removing their element (about 80), 15 KiB until conflict
+        // panels labelled from the form and refusals shown beside their field
+        // (about 550).
         assert!(
-            total <= 15 * 1024,
-            "{total} bytes gzipped; the budget is 15 KiB"
+            total <= 16 * 1024,
+            "{total} bytes gzipped; the budget is 16 KiB"
         );
     }
 

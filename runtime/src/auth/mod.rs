@@ -4,10 +4,12 @@
 //! connect time; nothing a client sends later can change it. [`OriginPolicy`]
 //! decides which `Origin` headers may open a socket.
 
+mod guest;
 mod origin;
 mod token;
 mod visitor;
 
+pub use guest::guest_name;
 pub use origin::OriginPolicy;
 pub use token::{
     AUDIENCE, Claims, ISSUER, MAX_USER_ID_BYTES, MIN_SECRET_BYTES, TokenError, Tokens,

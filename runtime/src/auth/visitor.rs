@@ -45,7 +45,8 @@ pub struct Visitor {
     /// reused.
     pub id: String,
     /// The display name: the one asked for, else the one kept, else
-    /// "Guest" and the id's last four hex digits.
+    /// a guest name picked from the id ([`guest_name`](super::guest_name):
+    /// "Swift Otter").
     pub name: String,
 }
 
@@ -63,7 +64,7 @@ impl Visitor {
             .map(clean_name)
             .filter(|n| !n.is_empty())
             .or_else(|| kept.and_then(|c| c.name))
-            .unwrap_or_else(|| format!("Guest {}", &id[id.len().saturating_sub(4)..]));
+            .unwrap_or_else(|| super::guest_name(&id));
         Visitor { id, name }
     }
 
@@ -152,7 +153,7 @@ mod tests {
         let v = Visitor::from_headers(&tokens(), &headers, None);
         assert_ne!(v.id, "v-forged");
         assert!(v.id.starts_with("v-") && v.id.len() == 34, "{}", v.id);
-        assert_eq!(v.name, format!("Guest {}", &v.id[30..]));
+        assert_eq!(v.name, super::super::guest_name(&v.id));
         let other = Tokens::new(b"another secret of at least thirty-two bytes").expect("t");
         let foreign = v.cookie(&other, false);
         headers.insert(COOKIE, foreign);

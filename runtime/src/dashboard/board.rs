@@ -99,8 +99,10 @@ impl Board {
 /// endpoint is dropped).
 pub(crate) fn start(presence: Presence, pubsub: Arc<dyn PubSub>) -> DashboardChannel {
     activity::watch();
-    let node =
-        Cluster::of(&*pubsub).map_or_else(|| "this node".to_owned(), |c| c.node().to_string());
+    let node = Cluster::of(&*pubsub).map_or_else(
+        || "this server (no cluster)".to_owned(),
+        |c| c.node().to_string(),
+    );
     let board = Arc::new(Board {
         presence,
         pubsub,

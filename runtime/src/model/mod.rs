@@ -54,8 +54,11 @@
 //! ```
 
 mod builder;
+mod checks;
+mod plain;
 
 pub use builder::ModelBuilder;
+pub use checks::check_text;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -140,8 +143,7 @@ fn from_parts<M: Model>(data: &Value, id: Value, version: i64) -> Result<M, Reje
     };
     map.insert(M::ID_FIELD.to_owned(), id);
     map.insert(M::VERSION_FIELD.to_owned(), Value::from(version));
-    serde_json::from_value(Value::Object(map))
-        .map_err(|e| Reject::new(format!("invalid record: {e}")))
+    serde_path_to_error::deserialize(Value::Object(map)).map_err(plain::refusal)
 }
 
 /// A new record's struct from the fields a client sent (no id or version yet).

@@ -20,7 +20,7 @@ use super::{PresenceConfig, PresenceError, TopicTimings};
 use crate::cluster::{Cluster, NodeId};
 use crate::conn::{ConnId, Outbox};
 use crate::pubsub::{Broadcast, PubSub};
-use crate::ui::colour_for;
+use crate::ui::{PALETTE, colour_among, colour_for};
 use crate::wire::{encode_push, events};
 
 /// What a timer does when it fires.
@@ -432,7 +432,31 @@ impl Tracker {
         if timings.is_some() {
             tp.timings = timings;
         }
-        stamp_new(&mut meta, colour_for(key), now_ms());
+        // People on one page get different colours while the palette lasts:
+        // a meta with no colour or the hashed one (what derived metas give)
+        // gets a free one; a colour the app chose itself stays. A person's
+        // other tabs keep the colour they have.
+        let hashed = colour_for(key);
+        if meta.get("color").is_none_or(|c| c.as_str() == Some(hashed)) {
+            let own = tp
+                .keys
+                .get(key)
+                .and_then(|es| es.first())
+                .and_then(|e| e.meta.get("color"));
+            let colour = match own.and_then(Value::as_str) {
+                Some(colour) => colour.to_owned(),
+                None if tp.keys.len() < PALETTE.len() => {
+                    let shown = tp
+                        .keys
+                        .values()
+                        .filter_map(|es| es.first()?.meta.get("color")?.as_str());
+                    colour_among(key, shown).to_owned()
+                }
+                None => hashed.to_owned(),
+            };
+            meta.insert("color".into(), json!(colour));
+        }
+        stamp_new(&mut meta, hashed, now_ms());
         meta.insert("phx_ref".into(), self.refs.next());
         let stale = Timer {
             topic: tp.name.clone(),

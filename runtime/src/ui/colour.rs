@@ -17,15 +17,43 @@ pub const PALETTE: [&str; 8] = [
 /// assert!(PALETTE.contains(&colour_for("bob")));
 /// ```
 pub fn colour_for(user_id: &str) -> &'static str {
-    let hash = user_id.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
-    PALETTE[(hash % 8) as usize]
+    PALETTE[(crate::fnv::fnv1a(user_id) % 8) as usize]
+}
+
+/// The colour of a user joining a page where the `taken` colours are shown:
+/// their own ([`colour_for`]) unless someone there has it, else the next free
+/// one of the palette after it (their own again when every one is taken).
+///
+/// ```
+/// use rtux::ui::{colour_among, colour_for};
+///
+/// let own = colour_for("bob");
+/// assert_eq!(colour_among("bob", []), own);
+/// assert_ne!(colour_among("bob", [own]), own);
+/// ```
+pub fn colour_among<'a>(user_id: &str, taken: impl IntoIterator<Item = &'a str>) -> &'static str {
+    let taken: Vec<&str> = taken.into_iter().collect();
+    let start = (crate::fnv::fnv1a(user_id) % 8) as usize;
+    (0..PALETTE.len())
+        .map(|i| PALETTE[(start + i) % PALETTE.len()])
+        .find(|c| !taken.contains(c))
+        .unwrap_or(PALETTE[start])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn people_on_one_page_differ_while_the_palette_lasts() {
+        let mut shown: Vec<&str> = Vec::new();
+        for i in 0..8 {
+            let c = colour_among(&format!("user-{i}"), shown.iter().copied());
+            assert!(!shown.contains(&c), "user-{i} got a colour already shown");
+            shown.push(c);
+        }
+        assert!(PALETTE.contains(&colour_among("user-8", shown.iter().copied())));
+    }
 
     #[test]
     fn known_values_are_stable() {

@@ -15,7 +15,7 @@ mod html;
 mod skeleton;
 mod text;
 
-pub use colour::{PALETTE, colour_for};
+pub use colour::{PALETTE, colour_among, colour_for};
 pub use html::Html;
 pub use skeleton::SkeletonView;
 pub use text::{AVATARS_SHOWN, WORDS, avatar_overflow, typing_text, viewing_text};
@@ -53,15 +53,21 @@ fn env() -> &'static Environment<'static> {
             }
         }
         env.add_filter("shown", shown);
+        env.add_filter("json", |value: minijinja::Value| {
+            serde_json::to_string(&value).unwrap_or_default()
+        });
         env
     })
 }
 
-/// A field value as a person reads it: text as is, nothing for a removed field,
-/// anything else as JSON.
+/// A field value as a person reads it: text as is, yes or no for a boolean,
+/// nothing for a removed field, anything else as JSON.
 fn shown(value: minijinja::Value) -> String {
     if let Some(text) = value.as_str() {
         return text.to_owned();
+    }
+    if value.kind() == minijinja::value::ValueKind::Bool {
+        return if value.is_true() { "yes" } else { "no" }.to_owned();
     }
     if value.is_none() || value.is_undefined() {
         return String::new();
@@ -289,21 +295,29 @@ pub fn progress(id: &str, label: &str) -> Html {
     render("progress.html", context! { id => id, label => label })
 }
 
-/// The conflict panel for the `conflict` object of a conflict reply: per field,
-/// the user's value (in a textarea, nothing lost — the newline after the tag
-/// keeps a leading newline of the text) beside the current one, with
-/// "Keep mine" / "Take theirs"; the fields merged automatically are listed.
+/// The conflict panel for the `conflict` object of a conflict reply: who
+/// changed the record while the viewer was editing ("You, in another window"
+/// when `mine`: the viewer's own other tab), which of the viewer's changes are
+/// saved already, and per conflicting field their value with "Keep yours" and
+/// "Take Ana's". The form's own inputs keep the viewer's values (rtux.js puts
+/// them back, names each field by its label and marks its input): one way to
+/// save, the form's own.
 ///
 /// ```
 /// use serde_json::json;
-/// let conflict = json!({"version": 3, "merged": ["title"], "fields": [
-///     {"field": "body", "base": "a", "yours": "<b>mine</b>", "theirs": "theirs"}]});
-/// let html = rtux::ui::conflict_panel(&conflict);
-/// assert!(html.contains("&lt;b&gt;mine&lt;&#x2f;b&gt;"));
-/// assert!(html.contains("Merged automatically: title"));
+/// let conflict = json!({"version": 3, "by": {"user": "ana", "name": "Ana"}, "fields": [
+///     {"field": "body", "base": "a", "yours": "<b>mine</b>", "theirs": "<i>hers</i>"}]});
+/// let html = rtux::ui::conflict_panel(&conflict, false);
+/// assert!(html.contains("Ana changed this while you were editing"));
+/// assert!(html.contains("&lt;i&gt;hers&lt;&#x2f;i&gt;"));
+/// let own = rtux::ui::conflict_panel(&conflict, true);
+/// assert!(own.contains("You changed this in another window"));
 /// ```
-pub fn conflict_panel(conflict: &Value) -> Html {
-    render("conflict_panel.html", context! { conflict => conflict })
+pub fn conflict_panel(conflict: &Value, mine: bool) -> Html {
+    render(
+        "conflict_panel.html",
+        context! { conflict => conflict, mine => mine },
+    )
 }
 
 /// The lock badge of a section: "Ana is editing", or "You are editing" for the
@@ -352,12 +366,25 @@ mod tests {
                 {"field": "note", "base": "n", "yours": null, "theirs": "kept"}
             ]
         });
-        insta::assert_snapshot!(conflict_panel(&conflict));
+        insta::assert_snapshot!(conflict_panel(&conflict, false));
         // Saved outside an action, or by a user without a name:
         for by in [Value::Null, json!({"user": "u1", "name": null})] {
-            let panel = conflict_panel(&json!({"version": 2, "fields": [], "by": by}));
-            assert!(panel.contains(">Someone else saved this while"), "{panel}");
+            let panel = conflict_panel(
+                &json!({"version": 2, "fields": [{"field": "a"}], "by": by}),
+                false,
+            );
+            assert!(
+                panel.contains(">Someone else changed this while"),
+                "{panel}"
+            );
+            assert!(panel.contains(">Take Someone else&#x27;s<"), "{panel}");
         }
+        // The viewer's own other window is never named as someone else.
+        let own = conflict_panel(&conflict, true);
+        assert!(
+            own.contains("You changed these in another window") && !own.contains("Ana"),
+            "{own}"
+        );
     }
 
     #[test]
