@@ -43,11 +43,16 @@ fn cargo(app: &Path, args: &[&str]) {
 fn check(app: &Path) {
     cargo(app, &["build", "--quiet"]);
     cargo(app, &["test", "--quiet"]);
+    lint(app);
+    cargo(app, &["fmt", "--check"]);
+}
+
+/// Clippy, warnings denied, on every target of the app.
+fn lint(app: &Path) {
     cargo(
         app,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
     );
-    cargo(app, &["fmt", "--check"]);
 }
 
 fn get(port: u16, path: &str) -> String {
@@ -403,6 +408,16 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
         ],
         "generated_tasks.test.mjs",
     );
+    // `gen auth` after resources (the README's order): it names the ones that
+    // stay public, and the app stays clippy-clean.
+    let run = rtux(&app, &["gen", "auth"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("These resources stay open to anyone") && run.stdout.contains("  Task\n"),
+        "{}",
+        run.stdout
+    );
+    lint(&app);
 
     // On PostgreSQL: the app, accounts and a resource for signed-in people,
     // their tests each on a database of their own made on the server
@@ -418,6 +433,8 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
     std::fs::copy(workspace().join("Cargo.lock"), shop.join("Cargo.lock")).expect("lock");
     let run = rtux(&shop, &["gen", "auth"]);
     assert!(run.ok, "{}", run.stderr);
+    // `gen auth` alone: no resource uses `SignedIn` yet, and nothing warns.
+    lint(&shop);
     let run = rtux(
         &shop,
         &[

@@ -30,7 +30,8 @@ const open = async (name, prepare = async () => {}) => {
   const page = await context.newPage();
   const watch = watchErrors(page);
   await prepare(page);
-  await page.goto(`${URL_}/?name=${name}`);
+  // No name: a guest, named by the server.
+  await page.goto(name ? `${URL_}/?name=${name}` : `${URL_}/`);
   await page.waitForSelector("[data-rtux-app].rtux-connected");
   const w = { page, watch, close: async () => { await context.close(); watch.check(); } };
   windows.push(w);
@@ -77,12 +78,12 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
   await note(bo.page).locator(".note__edit button").click();
   const panel = bo.page.locator(".rtux-conflict");
   await visible(panel, "the conflict panel");
-  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^Ana saved this while you were editing\./);
+  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^Ana changed this while you were editing: keep yours, take Ana's, or edit it, then save\./);
   assert.equal(await note(bo.page).locator("textarea[name=body]").inputValue(), "Bo's body", "nothing typed is lost");
   await shot(bo.page, "generated-conflict");
   await bo.page.click('.rtux-conflict [data-rtux-choose="theirs"]');
   assert.equal(await note(bo.page).locator("textarea[name=body]").inputValue(), "Ana's body");
-  await bo.page.click(".rtux-conflict [data-rtux-resolve]");
+  await note(bo.page).locator(".note__edit > button").click();
   await hidden(panel, "the conflict panel once resolved");
 
   const gone = await ana.page.evaluate(() => {
@@ -110,6 +111,102 @@ test("the generated board: presence, empty state, optimistic insert and toggle, 
   await visible(empty(ana.page), "Ana's empty state");
   await ana.close();
   await bo.close();
+});
+
+test("a conflict: the other fields land at once, the panel names the form's labels and the other person, and after resolving the next save is clean", async () => {
+  const ana = await open("Ana");
+  const bo = await open("Bo");
+  await ana.page.fill(".note-form input[name=title]", "Plan");
+  await ana.page.click(".note-form button");
+  const note = (p) => p.locator("ul.notes li.note").first();
+  await visible(note(bo.page), "Ana's note, for Bo");
+  await ana.page.waitForFunction(() => !document.querySelector("ul.notes li.note.rtux-pending"));
+
+  // Bo changes the title and the body; Ana only the body, and saves first.
+  await note(bo.page).locator("input[name=title]").fill("Bo's plan");
+  await note(bo.page).locator("textarea[name=body]").fill("Bo's body");
+  await note(ana.page).locator("textarea[name=body]").fill("Ana's body");
+  await note(ana.page).locator(".note__edit > button").click();
+  await ana.page.waitForFunction(() => !document.querySelector("ul.notes li.note.rtux-pending"));
+  await sleep(300);
+  await note(bo.page).locator(".note__edit > button").click();
+  const panel = bo.page.locator(".rtux-conflict");
+  await visible(panel, "the conflict panel");
+  // Bo's title is saved at once: Ana and a fresh window show it while Bo decides.
+  await ana.page.waitForFunction(() => document.querySelector("ul.notes li.note input[name=title]").value === "Bo's plan");
+  const cy = await open("Cy");
+  assert.equal(await note(cy.page).locator("input[name=title]").inputValue(), "Bo's plan", "a fresh window has Bo's title");
+  await cy.close();
+  // One field conflicts, named by the form's label; no inputs or saves of its own.
+  assert.deepEqual(await panel.locator("[data-rtux-label]").allTextContents(), ["Details"]);
+  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^Ana changed this while you were editing/);
+  assert.equal(await panel.locator("input, textarea, select, button[type=submit]").count(), 0, "the panel has no inputs or save of its own");
+  assert.equal(await note(bo.page).locator("button:not([type=button])").count(), 1, "one way to save");
+  assert.equal(await note(bo.page).locator("textarea[name=body]").inputValue(), "Bo's body", "Bo's text stays in the form");
+  await visible(note(bo.page).locator("textarea[name=body][data-rtux-conflicted]"), "the conflicting input, marked");
+  const box = await note(bo.page).boundingBox();
+  assert.ok(box.width > 250, `the panel does not squeeze the note (${box.width}px)`);
+  await shot(bo.page, "conflict-labelled");
+  await panel.getByRole("button", { name: "Keep yours" }).click();
+  await note(bo.page).locator(".note__edit > button").click();
+  await hidden(panel, "the panel once resolved");
+  await ana.page.waitForFunction(() => document.querySelector("ul.notes li.note textarea[name=body]").value === "Bo's body");
+
+  // Bo alone edits the title again: no conflict, and nobody is named.
+  await bo.page.waitForFunction(() => !document.querySelector("ul.notes li.note.rtux-pending"));
+  await note(bo.page).locator("input[name=title]").fill("Bo's final plan");
+  await note(bo.page).locator(".note__edit > button").click();
+  await ana.page.waitForFunction(() => document.querySelector("ul.notes li.note input[name=title]").value === "Bo's final plan");
+  await sleep(300);
+  assert.equal(await bo.page.locator(".rtux-conflict").count(), 0, "no false conflict after a resolve");
+
+  // Bo in two windows: the panel never names Bo as someone else.
+  const again = await bo.page.context().newPage();
+  const watch = watchErrors(again);
+  await again.goto(`${URL_}/?name=Bo`);
+  await again.waitForSelector("[data-rtux-app].rtux-connected");
+  await note(again).locator("textarea[name=body]").fill("From the other window");
+  await note(bo.page).locator("textarea[name=body]").fill("From this window");
+  await note(again).locator(".note__edit > button").click();
+  await again.waitForFunction(() => !document.querySelector("ul.notes li.note.rtux-pending"));
+  await sleep(300);
+  await note(bo.page).locator(".note__edit > button").click();
+  await visible(panel, "the panel for a save from another window");
+  const title = await panel.locator(".rtux-conflict__title").textContent();
+  assert.match(title, /^You changed this in another window while you were editing/);
+  assert.ok(!title.includes("Bo"), title);
+  await again.close();
+  watch.check();
+  await ana.close();
+  await bo.close();
+});
+
+test("two guests on one page have names and colours of their own; a blank title is refused beside it", async () => {
+  const one = await open(null);
+  const two = await open(null);
+  await one.page.waitForFunction(() => document.querySelectorAll("[data-rtux-avatars] .rtux-avatar[data-user]").length === 2);
+  const avatars = await one.page.$$eval("[data-rtux-avatars] .rtux-avatar[data-user]", (as) => as.map((a) => ({ name: a.title, initials: a.textContent, colour: a.style.getPropertyValue("--rtux-color") })));
+  const [a, b] = avatars;
+  assert.notEqual(a.name, b.name, `two guests, two names: ${JSON.stringify(avatars)}`);
+  assert.notEqual(a.initials, b.initials, "and two sets of initials");
+  assert.notEqual(a.colour, b.colour, "and two colours");
+  for (const { name, initials } of avatars) {
+    assert.match(name, /^[A-Z][a-z]+ [A-Z][a-z]+$/, `a guest name like "Swift Otter": ${name}`);
+    assert.equal(initials, name.split(" ").map((w) => w[0]).join(""));
+  }
+  // The other guest's field badge says their whole name.
+  await two.page.fill(".note-form input[name=title]", "   ");
+  const them = await two.page.evaluate(() => window.rtux.socket.me);
+  const theirName = await one.page.$eval(`.rtux-avatar[data-user="${them}"]`, (x) => x.title);
+  await visible(one.page.locator(".note-form .rtux-field-badge", { hasText: theirName }), "the whole guest name on the badge");
+  // Spaces pass the browser's `required`; the server refuses them beside the title.
+  await two.page.click(".note-form button");
+  const why = two.page.locator(".note-form .rtux-field-error");
+  await visible(why, "why, beside the title");
+  assert.equal(await why.textContent(), "Enter a title.");
+  assert.equal(await two.page.locator(".rtux-toast").count(), 0, "no toast");
+  await one.close();
+  await two.close();
 });
 
 test("the browser's icon request succeeds (a fresh app's console stays clean)", async () => {
@@ -164,8 +261,15 @@ test("the server goes away and comes back: the banner, the offline queue, the ne
   assert.match(await banner.textContent(), /Reconnecting/);
 
   await ana.page.fill(".note-form input[name=title]", "Written offline");
+  await ana.page.fill(".note-form textarea[name=body]", "With its details");
   await ana.page.click(".note-form button");
   assert.equal(await ana.page.evaluate(() => window.rtux.queued().length), 1, "queued");
+  // The queued note is laid out as a real one: its title above its details.
+  const laid = await ana.page.$eval("ul.notes li.note.rtux-pending", (li) => {
+    const [t, b] = [li.querySelector("[data-rtux-text=title]"), li.querySelector("[data-rtux-text=body]")].map((n) => n.getBoundingClientRect());
+    return { below: b.top >= t.bottom - 1, left: Math.abs(b.left - t.left) < 2, shown: t.height > 0 && b.height > 0 };
+  });
+  assert.deepEqual(laid, { below: true, left: true, shown: true }, "title above details");
   assert.equal(await style(ana.page.locator(".note-form"), "outline-style"), "dashed", "marked as queued");
   assert.equal(await ana.page.$eval(".board", (b) => getComputedStyle(b, "::after").content), '"Updating…"');
   await shot(ana.page, "generated-offline");
@@ -254,7 +358,7 @@ test("the dashboard: admins only, and its figures move on screen while a load ru
   await ops.page.waitForSelector("[data-rtux-app].rtux-connected");
   await visible(ops.page.locator(".dash-tile", { hasText: "sockets" }), "the sockets figure");
   await visible(ops.page.getByText("1 person viewing"), "the operator, present on the dashboard");
-  await visible(ops.page.getByText("this node (this one)"), "the node");
+  await visible(ops.page.getByText("this server (no cluster)", { exact: true }), "the node, named once");
   await visible(ops.page.getByText("join refused: the dashboard needs an admin token"), "the visitor's refusal among the errors");
   // The board is at most a second old: wait for the operator's own socket.
   await teachFigures(ops.page);

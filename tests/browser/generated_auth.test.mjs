@@ -142,6 +142,10 @@ test("sign up, sign in in two browsers, see each other's names, sign out ends th
   await a2.waitForSelector("[data-rtux-app]:not(.rtux-connected)", { timeout: 5000 });
   await visible(a2.getByText("You are signed out here."), "the signed-out banner in the other tab", 8000);
   await hidden(a2.getByText("Reconnecting…"), "no promise to reconnect");
+  // Its nav follows: no "Signed in as", a way to sign in instead.
+  await hidden(a2.getByText("Signed in as"), "no 'Signed in as' in the signed-out tab");
+  await hidden(a2.getByRole("button", { name: "Sign out", exact: true }), "no Sign out in the signed-out tab");
+  await visible(a2.locator("nav.account").getByRole("link", { name: "Sign in" }), "Sign in, in the signed-out tab's nav");
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal(await a2.locator("[data-rtux-app].rtux-connected").count(), 0, "the ended session's tab stays disconnected");
   assert.equal(await p.locator("[data-rtux-app].rtux-connected").count(), 1, "the phone's session is another");
@@ -156,6 +160,7 @@ test("sign up, sign in in two browsers, see each other's names, sign out ends th
   await a1.waitForURL(`${URL_}/items`);
   await a2.waitForSelector("[data-rtux-app].rtux-connected", { timeout: 12000 });
   await hidden(a2.getByText("You are signed out here."), "the signed-out banner, once signed in again");
+  await visible(a2.getByText("Signed in as"), "the nav says who is signed in again");
 
   // Sign out everywhere, from the phone: the laptop's tabs close too, and
   // Ana is gone for Bo.

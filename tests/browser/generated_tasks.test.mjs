@@ -85,7 +85,8 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   assert.equal(await item(bo.page).locator("input[name=title]").inputValue(), "Ship it");
   assert.equal(await item(bo.page).locator("input[name=points]").inputValue(), "3");
   assert.equal(await item(bo.page).locator("select[name=status]").inputValue(), "in_progress");
-  assert.equal(await item(bo.page).locator("input[name=done]").isChecked(), true);
+  assert.equal(await item(bo.page).locator("input[name=done]").count(), 0, "one control per toggle: its button, no checkbox too");
+  assert.equal(await item(bo.page).locator('button[data-rtux-action="toggle_done"]').getAttribute("aria-pressed"), "true");
   const owner = item(bo.page).locator("select[name=owner] option:checked");
   await bo.page.waitForFunction(() => document.querySelector("[data-rtux-list] > li[id] select[name=owner] option:checked")?.textContent === "Dee Lee");
   assert.equal(await owner.textContent(), "Dee Lee", "the owner, by name, for Bo");
@@ -128,6 +129,62 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   await visible(dee, "Dee, back after the refusal");
   await shot(users.page, "generated-users-delete-refused", { fullPage: true });
   await users.close();
+  await ana.close();
+  await bo.close();
+});
+
+test("a refused add keeps what was typed and says why beside the field; a blank title is refused beside it", async () => {
+  const ana = await open("Ana");
+  const add = "form[data-rtux-insert]";
+  const long = "A".repeat(500);
+  // Past the input's maxlength, as a script or an old browser could send it.
+  await ana.page.$eval(`${add} input[name=title]`, (i, v) => { i.value = v; }, long);
+  await ana.page.fill(`${add} textarea[name=notes]`, "Keep these notes");
+  await ana.page.fill(`${add} input[name=points]`, "99999999999999999999");
+  await ana.page.fill(`${add} input[name=score]`, "2");
+  await ana.page.fill(`${add} input[name=price]`, "1.50");
+  await ana.page.fill(`${add} input[name=due]`, "2026-12-24");
+  await ana.page.fill(`${add} input[name=starts]`, "2026-12-24T09:00:00");
+  await ana.page.fill(`${add} input[name=ref_id]`, "00000000-0000-4000-8000-000000000002");
+  await ana.page.selectOption(`${add} select[name=owner]`, { index: 1 });
+  await ana.page.click(`${add} button`);
+  const why = ana.page.locator(`${add} .rtux-field-error`);
+  await visible(why, "the reason, beside the field");
+  assert.match(await why.textContent(), /^Enter a whole number from -9223372036854775808 to 9223372036854775807\.$/);
+  const placed = await ana.page.$eval(`${add} input[name=points]`, (i) => {
+    const note = document.getElementById(i.getAttribute("aria-describedby"));
+    return { invalid: i.getAttribute("aria-invalid"), beside: i.closest(".field").contains(note) };
+  });
+  assert.deepEqual(placed, { invalid: "true", beside: true }, "beside Points, which is marked");
+  const kept = await ana.page.$eval(add, (f) => Object.fromEntries([...f.elements].filter((i) => i.name).map((i) => [i.name, i.value])));
+  assert.equal(kept.title, long, "the long title is still there");
+  assert.equal(kept.notes, "Keep these notes");
+  assert.equal(kept.points, "99999999999999999999");
+  assert.equal(kept.due, "2026-12-24");
+  assert.equal(await ana.page.locator(".rtux-toast").count(), 0, "no toast, no serde message");
+  await shot(ana.page, "generated-tasks-refused-add", { fullPage: true });
+  // Points fixed: now the title's length is refused, beside the title.
+  await ana.page.fill(`${add} input[name=points]`, "5");
+  await hidden(why, "the reason goes once the field is edited");
+  await ana.page.click(`${add} button`);
+  await visible(ana.page.locator(`${add} .rtux-field-error`, { hasText: "Use at most 200 characters (this has 500)." }), "the title's reason");
+  // A title of spaces passes the browser's `required`, and the server says so beside it.
+  await ana.page.fill(`${add} input[name=title]`, "   ");
+  await ana.page.click(`${add} button`);
+  await visible(ana.page.locator(`${add} .rtux-field-error`, { hasText: "This is required." }), "a blank title, refused beside it");
+  assert.equal(await ana.page.$eval(`${add} input[name=title]`, (i) => i.required), true, "and marked required");
+  assert.equal(await ana.page.locator("[data-rtux-list] > li[id]", { hasText: "Keep these notes" }).count(), 0, "nothing was added");
+  await ana.close();
+});
+
+test("the tasks page shows who is here and is linked from the home page", async () => {
+  const ana = await open("Ana", "/");
+  await ana.page.locator("nav.pages").getByRole("link", { name: "Tasks" }).click();
+  await ana.page.waitForURL(`${URL_}/tasks`);
+  await ana.page.waitForSelector("[data-rtux-app].rtux-connected");
+  const bo = await open("Bo");
+  await visible(ana.page.getByText("2 people viewing"), "presence on /tasks");
+  await visible(ana.page.locator(".rtux-avatar[title=Bo]"), "Bo's avatar, for Ana");
   await ana.close();
   await bo.close();
 });

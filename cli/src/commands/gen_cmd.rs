@@ -45,9 +45,19 @@ struct ResourceArgs {
     /// decimal, date, datetime, uuid, enum:a,b,c (its values), ref:Resource (an id).
     #[arg(required = true, value_name = "FIELD:TYPE")]
     fields: Vec<String>,
-    /// Track presence on its topic with this meta type.
-    #[arg(long, value_name = "TYPE", num_args = 0..=1, default_missing_value = "crate::viewer::Viewer")]
-    presence: Option<String>,
+    /// Track presence on its topic with this meta type (the app's own
+    /// visitors, `crate::viewer::Viewer`, unless given or `--no-presence`).
+    #[arg(
+        long,
+        value_name = "TYPE",
+        num_args = 0..=1,
+        default_value = "crate::viewer::Viewer",
+        default_missing_value = "crate::viewer::Viewer"
+    )]
+    presence: String,
+    /// No presence on its page (no avatars, no typing or field badges).
+    #[arg(long)]
+    no_presence: bool,
     /// How two people editing one record are reconciled.
     #[arg(long, value_enum, default_value_t = Conflict::Merge)]
     conflict: Conflict,
@@ -217,7 +227,8 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
             &rtux_rules::UNDO_WINDOW,
         )?)
     };
-    if let Some(p) = &a.presence
+    let presence = (!a.no_presence).then(|| a.presence.clone());
+    if let Some(p) = &presence
         && (p.is_empty()
             || !p
                 .chars()
@@ -242,7 +253,7 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
         root: Path::new(&root),
         name: &name,
         fields: &fields,
-        presence: a.presence.clone(),
+        presence,
         conflict: a.conflict,
         delete,
         toggles: &a.toggle,

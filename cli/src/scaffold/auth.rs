@@ -80,7 +80,7 @@ pub(crate) fn auth(root: &Path, crate_name: &str) -> Result<Plan, String> {
         let content = render::render(&format!("auth/{file}"), &context)?;
         plan.create(file, formatted(file, content));
     }
-    let mut views = app_views(root)?;
+    let mut views = super::views::app_views(root)?;
     for view in VIEWS {
         let content = render::render(&format!("auth/views/{view}"), &context)?;
         views.push((view.to_owned(), content.clone()));
@@ -136,8 +136,14 @@ pub(crate) fn auth(root: &Path, crate_name: &str) -> Result<Plan, String> {
         "{% include \"auth/nav.html\" %}",
         read(root, "views/layout.html")?,
     )?;
-    replace_view(&mut views, "layout.html", &layout);
+    super::views::replace_view(&mut views, "layout.html", &layout);
     plan.modify("views/layout.html", layout);
+    let readme = markers::readme(
+        &read(root, "README.md")?,
+        "- `/sign-up`, `/sign-in`, `/settings/password`: accounts (`src/auth.rs`, `rtux gen auth`); pages added from now on are for signed-in people",
+        &["rtux gen auth "],
+    );
+    plan.modify("README.md", readme);
     let styles = render::render("auth/static/styles.css", &context)?;
     let css = edit(
         "static/app.css",
@@ -173,28 +179,6 @@ pub(crate) fn auth(root: &Path, crate_name: &str) -> Result<Plan, String> {
     plan.modify("tests/views.rs", rustfmt(tests_rs));
     plan.check_free()?;
     Ok(plan)
-}
-
-/// The app's views as they are on disk (name under views/, source).
-fn app_views(root: &Path) -> Result<Vec<(String, String)>, String> {
-    let mut views = Vec::new();
-    let mut folders = vec![root.join("views")];
-    while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder)
-            .map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if let Ok(relative) = path.strip_prefix(root.join("views")) {
-                let name = relative.to_string_lossy().replace('\\', "/");
-                let source = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                views.push((name, source));
-            }
-        }
-    }
-    Ok(views)
 }
 
 /// A resource of the app that anyone may join: its type, and the guard that
@@ -272,10 +256,4 @@ pub(crate) fn public_note(public: &[Public]) -> String {
     }
     note.push_str("and take `SignedIn` instead of `Person` in its page's handler (src/auth.rs), so the page sends people to sign in first.\n");
     note
-}
-
-fn replace_view(views: &mut [(String, String)], name: &str, source: &str) {
-    if let Some(view) = views.iter_mut().find(|(n, _)| n == name) {
-        view.1 = source.to_owned();
-    }
 }

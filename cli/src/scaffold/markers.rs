@@ -36,6 +36,18 @@ pub(crate) fn insert_before(
     Ok(out)
 }
 
+/// The README of an app, with `line` added at its `<!-- rtux:readme-pages`
+/// marker and every line starting with one of `stale` removed. A README is
+/// the team's own prose: without the marker it is left as it is.
+pub(crate) fn readme(content: &str, line: &str, stale: &[&str]) -> String {
+    let kept: String = content
+        .lines()
+        .filter(|l| !stale.iter().any(|s| l.starts_with(s)))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insert_before(&kept, "README.md", "<!-- rtux:readme-pages", line).unwrap_or(kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +62,15 @@ mod tests {
             once
         );
         assert!(insert_before("fn f() {}", "f.rs", "// rtux:x", "b();").is_err());
+    }
+
+    #[test]
+    fn a_readme_gets_its_line_and_loses_stale_ones_or_is_left_alone() {
+        let src = "# App\n- `/`: home\n<!-- rtux:readme-pages -->\nrtux gen auth   # accounts\n";
+        assert_eq!(
+            readme(src, "- `/tasks`: tasks", &["rtux gen auth "]),
+            "# App\n- `/`: home\n- `/tasks`: tasks\n<!-- rtux:readme-pages -->\n"
+        );
+        assert_eq!(readme("# Mine\n", "- `/tasks`: tasks", &[]), "# Mine\n");
     }
 }

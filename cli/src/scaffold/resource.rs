@@ -123,6 +123,20 @@ impl NewResource<'_> {
             .find(|f| matches!(f.kind, Kind::String | Kind::Text))
     }
 
+    /// Whether a text field must be filled, and its most characters (none
+    /// for other kinds): the label field is required (200), other strings
+    /// take 500, texts 10,000, a reference that may not be empty its id.
+    fn text_bounds(&self, f: &Field, optional: bool) -> (bool, Option<usize>) {
+        let label = self.label().is_some_and(|l| l.name == f.name);
+        match f.kind {
+            Kind::String if label => (true, Some(200)),
+            Kind::String => (false, Some(500)),
+            Kind::Text => (label, Some(10_000)),
+            Kind::Reference(_) if !optional => (true, Some(rtux::action::MAX_ID_BYTES)),
+            _ => (false, None),
+        }
+    }
+
     /// What a reference field needs of the resource it names: the Rust path
     /// of its topic, the topic, and its label field.
     fn referenced(&self, other: &str) -> Result<Value, String> {
@@ -254,6 +268,10 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
                 }
             }
             c["attrs"] = json!(r.attrs(f, &c));
+            let (required, max_chars) = r.text_bounds(f, c["optional"] == true);
+            c["required"] = json!(required);
+            c["max_chars"] = json!(max_chars);
+            c["toggled"] = json!(r.toggles.contains(&f.name));
             Ok(c)
         })
         .collect::<Result<_, String>>()?;
@@ -267,6 +285,7 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         "plural_words": plural.replace('_', " "),
         "title": names::title(&plural),
         "topic_prefix": r.topic_prefix,
+        "checked": fields.iter().any(|f| !f["max_chars"].is_null()),
         "fields": fields,
         "toggles": labelled(r.toggles),
         "increments": labelled(r.increments),
@@ -349,6 +368,34 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         render::render("resource/static/styles.css", &context)?.trim_end(),
     )?;
     plan.modify("static/app.css", styles);
+    // Linked from every page's nav, and described in the README.
+    let layout = markers::insert_before(
+        &read(r.root, "views/layout.html")?,
+        "views/layout.html",
+        "{# rtux:pages",
+        &format!("<a href=\"/{plural}\">{}</a>", names::title(&plural)),
+    )?;
+    let mut app_views = super::views::app_views(r.root)?;
+    super::views::replace_view(&mut app_views, "layout.html", &layout);
+    plan.modify("views/layout.html", layout);
+    let (path, content) = super::app::layout_test().snapshot(crate_name, &app_views)?;
+    plan.modify(path, content);
+    let who = if r.signed_in {
+        "for signed-in people"
+    } else {
+        "open to anyone"
+    };
+    let line = format!(
+        "- `/{plural}`: {} (`{module}`, `rtux gen resource {}`): {}; {who}",
+        plural.replace('_', " "),
+        r.name,
+        r.names()
+    );
+    let suggested = format!("rtux gen resource {} ", r.name);
+    plan.modify(
+        "README.md",
+        markers::readme(&read(r.root, "README.md")?, &line, &[&suggested]),
+    );
     let wanted: Vec<(&str, &str)> = r.fields.iter().filter_map(Field::dependency).collect();
     let manifest =
         manifest::with_dependencies(&read(r.root, "Cargo.toml")?, "dependencies", &wanted)?;

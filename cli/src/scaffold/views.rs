@@ -3,6 +3,8 @@
 //! by rtux from the same templates and contexts, so a fresh app's tests pass
 //! and a changed view shows as a snapshot diff.
 
+use std::path::Path;
+
 use minijinja::Environment;
 use serde_json::{Value, json};
 
@@ -98,4 +100,33 @@ pub(crate) fn add_tests(
         plan.create(path, content);
     }
     Ok(tests_rs)
+}
+
+/// The app's views as they are on disk (name under views/, source).
+pub(crate) fn app_views(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut views = Vec::new();
+    let mut folders = vec![root.join("views")];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root.join("views")) {
+                let name = relative.to_string_lossy().replace('\\', "/");
+                let source = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                views.push((name, source));
+            }
+        }
+    }
+    Ok(views)
+}
+
+/// Puts `source` in place of view `name` in `views`.
+pub(crate) fn replace_view(views: &mut [(String, String)], name: &str, source: &str) {
+    if let Some(view) = views.iter_mut().find(|(n, _)| n == name) {
+        view.1 = source.to_owned();
+    }
 }

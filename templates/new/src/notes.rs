@@ -39,10 +39,10 @@ impl Note {
     fn validate(&self) -> Result<(), Reject> {
         let title = self.title.trim();
         if title.is_empty() {
-            return Err(Reject::new("a note needs a title"));
+            return Err(Reject::field("title", "Enter a title."));
         }
         if title.chars().count() > MAX_TITLE {
-            return Err(Reject::new(format!("a title has at most {MAX_TITLE} characters")));
+            return Err(Reject::field("title", format!("A title has at most {MAX_TITLE} characters.")));
         }
         Ok(())
     }

@@ -30,6 +30,9 @@ pub enum << f.enum_name >> {
 /// One << snake_words >>.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rtux::Model)]
 #[rtux(topic = "<< topic_prefix >>:*", view = "<< snake >>/item.html", drafts[% if lock %], locks[% endif %][% if presence %], presence = "<< presence >>"[% endif %])]
+[% if checked %]
+#[rtux(validate = "<< name >>::validate")]
+[% endif %]
 #[rtux(action(
     add(kind = "insert"),
     save(kind = "<< save_kind >>"),
@@ -49,6 +52,19 @@ pub struct << name >> {
 [% endfor %]
 }
 
+[% if checked %]
+impl << name >> {
+    /// Refuses what a person may not save, beside its field: [% for f in fields if f.max_chars %][% if not loop.first %], [% endif %]<< f.name >>[% if f.required %] (required)[% endif %] up to << f.max_chars >> characters[% endfor %].
+    /// Values of the wrong type are refused beside their field before this runs.
+    fn validate(&self) -> Result<(), rtux::action::Reject> {
+[% for f in fields if f.max_chars %]
+        rtux::model::check_text("<< f.name >>", &self.<< f.name >>, << "true" if f.required else "false" >>, << f.max_chars >>)?;
+[% endfor %]
+        Ok(())
+    }
+}
+
+[% endif %]
 /// `/<< plural >>` and the list it loads[% if signed_in %], for signed-in people only (the
 /// channel is guarded too: see `app.rs`)[% endif %].
 pub(crate) fn routes() -> Router<App> {

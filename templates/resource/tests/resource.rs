@@ -66,6 +66,17 @@ async fn << plural >>_are_added_saved_and_deleted_live() {
     });
     assert_eq!(ana.replay().await, added);
     let record = added["response"]["record"].clone();
+[% for f in fields if f.required and f.input != "reference" %]
+[% if loop.first %]
+
+    // A blank << f.label | lower >> is refused beside its field; nothing is added.
+    let mut blank = json!(<< sample >>);
+    blank["<< f.name >>"] = json!("  ");
+    let refused = ana.act(PAGE_TOPIC, "add", json!({"temp_id": "t2", "data": blank})).await;
+    let why = &refused["response"];
+    assert_eq!((why["code"].as_str(), why["field"].as_str()), (Some("invalid"), Some("<< f.name >>")), "{refused}");
+[% endif %]
+[% endfor %]
 
     // What Ana types into its form and has not saved follows her to another
     // device of hers: her draft, restored when it joins.
