@@ -194,11 +194,14 @@ test("two guests on one page have names and colours of their own; a blank title 
     assert.match(name, /^[A-Z][a-z]+ [A-Z][a-z]+$/, `a guest name like "Swift Otter": ${name}`);
     assert.equal(initials, name.split(" ").map((w) => w[0]).join(""));
   }
-  // The other guest's field badge says their whole name.
+  // The other guest's field badge says their whole name, and moves nothing.
+  const boxes = () => one.page.$$eval(".note-form > :not(.rtux-field-badges), ul.notes", (all) => all.map((n) => JSON.stringify(n.getBoundingClientRect())));
+  const before = await boxes();
   await two.page.fill(".note-form input[name=title]", "   ");
   const them = await two.page.evaluate(() => window.rtux.socket.me);
   const theirName = await one.page.$eval(`.rtux-avatar[data-user="${them}"]`, (x) => x.title);
   await visible(one.page.locator(".note-form .rtux-field-badge", { hasText: theirName }), "the whole guest name on the badge");
+  assert.deepEqual(await boxes(), before, "the form and the list stay where they were");
   // Spaces pass the browser's `required`; the server refuses them beside the title.
   await two.page.click(".note-form button");
   const why = two.page.locator(".note-form .rtux-field-error");

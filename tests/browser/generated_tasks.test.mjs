@@ -183,8 +183,9 @@ test("the tasks page shows who is here and is linked from the home page", async 
   await ana.page.waitForURL(`${URL_}/tasks`);
   await ana.page.waitForSelector("[data-rtux-app].rtux-connected");
   const bo = await open("Bo");
-  await visible(ana.page.getByText("2 people viewing"), "presence on /tasks");
-  await visible(ana.page.locator(".rtux-avatar[title=Bo]"), "Bo's avatar, for Ana");
+  await visible(ana.page.locator('.rtux-avatar[title="Bo"]'), "presence on /tasks: Bo's avatar, for Ana");
+  await visible(bo.page.locator('.rtux-avatar[title="Ana"]'), "and Ana's, for Bo");
+  assert.match(await ana.page.textContent("[data-rtux-viewing]"), /^\d+ people viewing$/);
   await ana.close();
   await bo.close();
 });

@@ -20,7 +20,7 @@ const typed = (form) => { form.rtuxTyped = [...form.elements].filter((i) => i.na
 // has typed anew since), and a refusal about one field shows beside its input
 // (aria-invalid, described by the message) until that field is edited again.
 const refused = (form, r) => {
-  const pristine = [...form.elements].every((i) => !i.name || (i.type === "checkbox" ? i.checked === i.defaultChecked : i.value === i.defaultValue));
+  const pristine = ![...form.elements].some((i) => i.name && edited(i));
   if (pristine && form.rtuxTyped) form.rtuxTyped.forEach(([i, v]) => { if (i.type === "checkbox") i.checked = v; else i.value = v; });
   const input = r.field && form.elements.namedItem(r.field);
   if (!input || input.value === undefined) return false;

@@ -21,6 +21,14 @@ const setField = (i, v) => {
   if (i.type === "checkbox") i.checked = v === true;
   else i.value = v == null ? "" : typeof v === "string" ? v : Array.isArray(v) && i.dataset.rtuxSplit ? v.join(`${i.dataset.rtuxSplit} `) : JSON.stringify(v);
 };
+// Whether the person changed an input from what the page gave it.
+// (A select starts at its option marked selected, else its first.)
+const edited = (i) => {
+  if (i.type === "checkbox" || i.type === "radio") return i.checked !== i.defaultChecked;
+  if (i.tagName !== "SELECT") return i.value !== i.defaultValue;
+  const start = [...i.options].findIndex((o) => o.defaultSelected);
+  return i.selectedIndex !== Math.max(start, 0);
+};
 const fragment = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content.firstElementChild; };
 // Replaces `old` with the server's HTML, keeping unsaved edits: each edited
 // field keeps its text (the focused one its caret too), and its form keeps the
@@ -31,16 +39,15 @@ const replaceKeepingInput = (old, html) => {
   const active = document.activeElement;
   const focus = active && old.contains(active) && "value" in active ? active : null;
   const caret = focus && [focus.selectionStart, focus.selectionEnd];
-  const edited = $$(old, "input,textarea,select").filter((i) => i.name
-    && (i.type === "checkbox" ? i.checked !== i.defaultChecked : i.value !== i.defaultValue));
+  const changed = $$(old, "input,textarea,select").filter((i) => i.name && edited(i));
   old.replaceWith(next);
   // A focused field keeps focus and caret; it shows the new value unless the
   // user changed it.
-  for (const i of new Set([...edited, focus].filter(Boolean))) {
+  for (const i of new Set([...changed, focus].filter(Boolean))) {
     const key = i.id ? `#${CSS.escape(i.id)}` : i.name ? `[name="${CSS.escape(i.name)}"]` : null;
     const twin = key && (next.matches(key) ? next : next.querySelector(key));
     if (!twin) continue;
-    if (edited.includes(i)) {
+    if (changed.includes(i)) {
       if (i.type === "checkbox") twin.checked = i.checked; else twin.value = i.value;
       if (i.form && twin.form && i.form.dataset.rtuxVersion) twin.form.dataset.rtuxVersion = i.form.dataset.rtuxVersion;
     }
