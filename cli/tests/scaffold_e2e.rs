@@ -413,7 +413,8 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
     let run = rtux(&app, &["gen", "auth"]);
     assert!(run.ok, "{}", run.stderr);
     assert!(
-        run.stdout.contains("These resources stay open to anyone") && run.stdout.contains("  Task\n"),
+        run.stdout.contains("These resources stay open to anyone")
+            && run.stdout.contains("  Task\n"),
         "{}",
         run.stdout
     );

@@ -157,10 +157,18 @@ async fn every_derived_action_kind_works_over_the_channel() {
                 push("9", json!({"id": id, "version": 5, "data": {"name": "x"}})),
             )
             .await;
-        assert!(
-            bad_params["response"]["reason"]
-                .as_str()
-                .is_some_and(|r| r.starts_with("invalid params")),
+        // Params that don't fit: refused beside the field they lack.
+        assert_eq!(
+            (
+                &bad_params["response"]["code"],
+                &bad_params["response"]["field"],
+                &bad_params["response"]["reason"]
+            ),
+            (
+                &json!("invalid"),
+                &json!("title"),
+                &json!("This is required.")
+            ),
             "{bad_params}"
         );
         let replaced = ana

@@ -102,7 +102,10 @@ async fn docs_refuses_tags_and_texts_its_page_would_never_send() {
             "a tag is 1 to 24 characters",
         ),
         (json!({"title": "", "tags": []}), "a document needs a title"),
-        (json!({"title": "Handbook", "tags": "guide"}), "Enter a list."),
+        (
+            json!({"title": "Handbook", "tags": "guide"}),
+            "Enter a list.",
+        ),
     ] {
         let save = json!({"id": id, "version": version, "data": data});
         refused(&mut ana, docs::HEADING, "save", save, reason).await;

@@ -153,7 +153,7 @@ fn from_fields<M: Model>(fields: &Value) -> Result<M, Reject> {
 
 /// Typed params of an action.
 fn params<P: DeserializeOwned>(params: &Value) -> Result<P, Reject> {
-    P::deserialize(params).map_err(|e| Reject::new(format!("invalid params: {e}")))
+    serde_path_to_error::deserialize(params).map_err(plain::refusal)
 }
 
 /// Checks a record and gives its data.
