@@ -283,7 +283,7 @@ impl EndpointBuilder {
     /// use rtux::auth::Claims;
     ///
     /// fn signed_in(claims: &Claims) -> Result<(), JoinError> {
-    ///     claims.sid.as_ref().map(|_| ()).ok_or_else(|| JoinError::new("sign in to see this"))
+    ///     claims.sid.as_ref().map(|_| ()).ok_or_else(|| JoinError::new(rtux::wire::Code::Unauthorized, "sign in to see this"))
     /// }
     /// let endpoint = Endpoint::builder("a development secret of 32 bytes or more")
     ///     .guard("tasks:*", signed_in)

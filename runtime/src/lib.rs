@@ -19,7 +19,7 @@
 //!     type State = ();
 //!     async fn join(&self, _topic: &str, _payload: Value, socket: &mut ChannelSocket) -> Result<((), Value), JoinError> {
 //!         let name = socket.claims().name.clone().unwrap_or_else(|| socket.user_id().to_owned());
-//!         socket.presence().track(json!({ "name": name })).map_err(|e| JoinError::new(e.to_string()))?;
+//!         socket.presence().track(json!({ "name": name })).map_err(JoinError::from)?;
 //!         Ok(((), json!({})))
 //!     }
 //!     async fn handle_in(&self, event: &str, payload: Value, _: &mut (), socket: &mut ChannelSocket) -> Reply {

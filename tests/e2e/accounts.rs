@@ -37,7 +37,7 @@ fn signed_in(claims: &Claims) -> Result<(), JoinError> {
         .sid
         .as_ref()
         .map(|_| ())
-        .ok_or_else(|| JoinError::new("sign in to join"))
+        .ok_or_else(|| JoinError::new(rtux::wire::Code::Unauthorized, "sign in to join"))
 }
 
 #[tokio::test]

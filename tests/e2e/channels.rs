@@ -259,7 +259,7 @@ async fn joins_are_authorized_per_topic_from_the_token() {
         .await;
     assert_eq!(
         reply,
-        json!({"status": "error", "response": {"reason": "unauthorized"}})
+        json!({"status": "error", "response": {"code": "unauthorized", "reason": "unauthorized"}})
     );
     let reply = alice.join("room:open", json!({"user": "mallory"})).await;
     assert_eq!(reply["response"]["user"], "alice");

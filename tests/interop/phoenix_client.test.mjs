@@ -74,7 +74,7 @@ test("join and push with replies", async () => {
     response: { reason: "unknown event nope" },
   });
   const refused = await join(socket.channel("room:private-bob", {})).catch((e) => e.message);
-  assert.equal(refused, 'join refused: {"reason":"unauthorized"}');
+  assert.equal(refused, 'join refused: {"code":"unauthorized","reason":"unauthorized"}');
 });
 
 test("broadcasts reach the other clients", async () => {

@@ -30,7 +30,9 @@ impl Channel for Room {
             return Err(JoinError::unauthorized());
         }
         match topic {
-            "room:refuse" => return Err(JoinError::new("room closed")),
+            "room:refuse" => {
+                return Err(JoinError::new(rtux::wire::Code::Forbidden, "room closed"));
+            }
             "room:crash" => panic!("join crashed on purpose"),
             _ => {}
         }
@@ -39,7 +41,7 @@ impl Channel for Room {
             socket
                 .presence()
                 .track(json!({ "name": name }))
-                .map_err(|e| JoinError::new(e.to_string()))?;
+                .map_err(JoinError::from)?;
         }
         socket.push("welcome", json!({ "user": socket.user_id() }));
         Ok((0, json!({ "topic": topic, "user": socket.user_id() })))

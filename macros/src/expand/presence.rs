@@ -96,7 +96,8 @@ fn joining(f: &MetaField) -> TokenStream {
             quote_spanned!(span=> ::core::option::Option::None)
         }
         Some(Role::Avatar) | None => quote! {
-            ::rtux::__private::meta_field(payload, #key).map_err(::rtux::JoinError::new)?
+            ::rtux::__private::meta_field(payload, #key)
+                .map_err(|e| ::rtux::JoinError::new(::rtux::wire::Code::Invalid, e))?
         },
     };
     quote!(#name: #value,)
@@ -111,7 +112,7 @@ pub(super) fn fallback(ident: &syn::Ident) -> TokenStream {
                 _: &::rtux::auth::Claims,
                 _: &::rtux::__private::Json,
             ) -> ::core::result::Result<Self, ::rtux::JoinError> {
-                ::core::result::Result::Err(::rtux::JoinError::new("invalid presence meta"))
+                ::core::result::Result::Err(::rtux::JoinError::new(::rtux::wire::Code::Internal, "invalid presence meta"))
             }
 
             fn to_meta(&self) -> ::rtux::__private::Json {

@@ -669,11 +669,17 @@ impl Channel for Resource {
         // reply is out): no change can fall between this list and the patches.
         let first = self.page(topic, None).await.map_err(|e| {
             tracing::error!(%topic, "listing records for a join failed: {e}");
-            JoinError::new("store unavailable: try again")
+            JoinError::new(
+                crate::wire::Code::Unavailable,
+                "store unavailable: try again",
+            )
         })?;
         let drafts = self.drafts_of(socket).await.map_err(|e| {
             tracing::error!(%topic, "listing drafts for a join failed: {e}");
-            JoinError::new("store unavailable: try again")
+            JoinError::new(
+                crate::wire::Code::Unavailable,
+                "store unavailable: try again",
+            )
         })?;
         let joined = Joined {
             records: first.records,

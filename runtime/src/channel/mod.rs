@@ -23,7 +23,7 @@
 //!         }
 //!         let name = socket.claims().name.clone();
 //!         socket.presence().track(json!({ "name": name }))
-//!             .map_err(|e| JoinError::new(e.to_string()))?;
+//!             .map_err(JoinError::from)?;
 //!         Ok((0, json!({"joined": topic})))
 //!     }
 //!

@@ -14,10 +14,7 @@ pub(crate) fn track_joining<M: PresenceMeta>(
     socket: &mut ChannelSocket,
 ) -> Result<(), JoinError> {
     let meta = M::joining(socket.claims(), payload.get("meta").unwrap_or(&Value::Null))?;
-    socket
-        .presence()
-        .track_meta(&meta)
-        .map_err(|e| JoinError::new(e.to_string()))
+    socket.presence().track_meta(&meta).map_err(JoinError::from)
 }
 
 /// A channel with presence only (who is here, typing, fields, cursors): each

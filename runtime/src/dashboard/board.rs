@@ -150,7 +150,7 @@ impl Channel for DashboardChannel {
         socket
             .presence()
             .track(json!({ "name": name }))
-            .map_err(|e| JoinError::new(e.to_string()))?;
+            .map_err(JoinError::from)?;
         let parts = self.board.parts(&lock(&self.board.history));
         Ok(((), parts))
     }

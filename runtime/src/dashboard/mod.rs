@@ -83,6 +83,7 @@ impl Dashboard {
                 Ok(())
             } else {
                 Err(JoinError::new(
+                    crate::wire::Code::Unauthorized,
                     "the dashboard needs an admin token (Tokens::issue_admin): open the URL the app printed at start",
                 ))
             }
@@ -97,7 +98,7 @@ impl Dashboard {
     ///
     /// let ops = Dashboard::guarded(|claims| match claims.sub.as_str() {
     ///     "ana" | "bo" => Ok(()),
-    ///     _ => Err(JoinError::new("operators only")),
+    ///     _ => Err(JoinError::new(rtux::wire::Code::Unauthorized, "operators only")),
     /// });
     /// # let _ = ops;
     /// ```

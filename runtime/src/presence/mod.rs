@@ -120,6 +120,18 @@ pub enum PresenceError {
     Invalid(String),
 }
 
+/// A join refused because presence could not track the socket: `invalid`
+/// for a value from the client or a second track, `internal` otherwise.
+impl From<PresenceError> for crate::JoinError {
+    fn from(e: PresenceError) -> crate::JoinError {
+        let code = match e {
+            PresenceError::Invalid(_) | PresenceError::AlreadyTracked => crate::wire::Code::Invalid,
+            PresenceError::NotTracked => crate::wire::Code::Internal,
+        };
+        crate::JoinError::new(code, e.to_string())
+    }
+}
+
 /// The presence tracker of an endpoint. Cheap to clone.
 ///
 /// ```

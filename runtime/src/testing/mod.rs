@@ -20,7 +20,7 @@
 //! # impl Channel for Room {
 //! #     type State = ();
 //! #     async fn join(&self, _: &str, _: Value, s: &mut ChannelSocket) -> Result<((), Value), JoinError> {
-//! #         s.presence().track(json!({})).map_err(|e| JoinError::new(e.to_string()))?;
+//! #         s.presence().track(json!({})).map_err(JoinError::from)?;
 //! #         Ok(((), json!({})))
 //! #     }
 //! #     async fn handle_in(&self, _: &str, _: Value, _: &mut (), _: &mut ChannelSocket) -> Reply { Reply::NoReply }

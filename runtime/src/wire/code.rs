@@ -48,6 +48,8 @@ pub enum Code {
     Reused,
     /// The event is the server's, or the user may not do this.
     Forbidden,
+    /// The user may not join this topic (sign in, or ask for access).
+    Unauthorized,
     /// A lock renewal after no edit of its record for a while: lock it again
     /// when editing.
     Idle,
@@ -77,6 +79,7 @@ impl Code {
             Code::Full => "full",
             Code::Reused => "reused",
             Code::Forbidden => "forbidden",
+            Code::Unauthorized => "unauthorized",
             Code::Idle => "idle",
             Code::HeldTooLong => "held_too_long",
             Code::NotHeld => "not_held",
@@ -112,6 +115,7 @@ mod tests {
             Code::Full,
             Code::Reused,
             Code::Forbidden,
+            Code::Unauthorized,
             Code::Idle,
             Code::HeldTooLong,
             Code::NotHeld,

@@ -2,11 +2,18 @@
 
 use serde_json::{Value, json};
 
-/// A refused join; the client gets `{status: "error", response}`.
+use super::Code;
+
+/// A refused join; the client gets `{status: "error", response}`, the
+/// response `{"code": …, "reason": …}` (branch on the code, show the reason).
 ///
 /// ```
 /// use rtux::JoinError;
-/// assert_eq!(JoinError::unauthorized().response()["reason"], "unauthorized");
+/// use rtux::wire::Code;
+/// let r = JoinError::unauthorized();
+/// assert_eq!((&r.response()["code"], &r.response()["reason"]), (&"unauthorized".into(), &"unauthorized".into()));
+/// let r = JoinError::new(Code::Unauthorized, "sign in to see this");
+/// assert_eq!(r.response()["reason"], "sign in to see this");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct JoinError {
@@ -14,16 +21,16 @@ pub struct JoinError {
 }
 
 impl JoinError {
-    /// A refusal with the response `{"reason": reason}`.
-    pub fn new(reason: impl Into<String>) -> JoinError {
+    /// A refusal with the response `{"code": code, "reason": reason}`.
+    pub fn new(code: Code, reason: impl Into<String>) -> JoinError {
         JoinError {
-            response: json!({ "reason": reason.into() }),
+            response: json!({ "code": code, "reason": reason.into() }),
         }
     }
 
-    /// The usual refusal: `{"reason": "unauthorized"}`.
+    /// The usual refusal: `{"code": "unauthorized", "reason": "unauthorized"}`.
     pub fn unauthorized() -> JoinError {
-        JoinError::new("unauthorized")
+        JoinError::new(Code::Unauthorized, "unauthorized")
     }
 
     /// A refusal with any response value.

@@ -73,7 +73,7 @@ impl FromRequestParts<App> for SignedIn {
 pub fn signed_in(claims: &Claims) -> Result<(), JoinError> {
     match claims.sid {
         Some(_) => Ok(()),
-        None => Err(JoinError::new("sign in to see this")),
+        None => Err(JoinError::new(rtux::wire::Code::Unauthorized, "sign in to see this")),
     }
 }
 

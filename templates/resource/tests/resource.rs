@@ -36,7 +36,7 @@ async fn << plural >>_are_added_saved_and_deleted_live() {
     let server = TestServer::serve_app(endpoint, app).await;
     let mut visitor = TestClient::connect(&server, "visitor").await;
     let refused = visitor.join(PAGE_TOPIC, json!({})).await;
-    assert_eq!(refused["response"]["reason"], "sign in to see this", "{refused}");
+    assert_eq!(refused["response"]["code"], "unauthorized", "{refused}");
     let mut ana = TestClient::connect_token(&server, &ana_member.token).await;
     ana.join_ok(PAGE_TOPIC).await;
     let mut bo = TestClient::connect_token(&server, &bo_member.token).await;
@@ -119,8 +119,7 @@ async fn << plural >>_are_added_saved_and_deleted_live() {
     assert_eq!(saved["status"], "ok", "{saved}");
     let stale = json!({"id": record["id"], "version": version, "data": << sample >>});
     let refused = bo.act(PAGE_TOPIC, "save", stale).await;
-    let reason = refused["response"]["reason"].as_str().unwrap_or_default();
-    assert!(reason.starts_with("stale"), "{refused}");
+    assert_eq!(refused["response"]["code"], "stale", "{refused}");
     assert_eq!(refused["response"]["record"], saved["response"]["record"]);
     let record = saved["response"]["record"].clone();
 [% endif %]
@@ -131,8 +130,7 @@ async fn << plural >>_are_added_saved_and_deleted_live() {
     assert_eq!(ana.push(PAGE_TOPIC, "lock", section.clone()).await["status"], "ok");
     let blocked = json!({"id": record["id"], "version": record["version"], "data": << sample >>});
     let blocked = bo.act(PAGE_TOPIC, "save", blocked).await;
-    let reason = blocked["response"]["reason"].as_str().unwrap_or_default();
-    assert!(reason.starts_with("locked"), "{blocked}");
+    assert_eq!(blocked["response"]["code"], "locked", "{blocked}");
     assert_eq!(ana.push(PAGE_TOPIC, "unlock", section).await["status"], "ok");
 [% endif %]
 

@@ -46,7 +46,7 @@ impl Channel for Tracked {
         socket
             .presence()
             .track(json!({ "name": name }))
-            .map_err(|e| JoinError::new(e.to_string()))?;
+            .map_err(JoinError::from)?;
         Ok(((), json!({})))
     }
 
