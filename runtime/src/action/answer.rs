@@ -80,6 +80,12 @@ pub(super) enum Row {
 }
 
 impl Row {
+    /// Whether the row is a conflicting save that wrote its clean fields
+    /// (its replay is rebuilt from the save's own record).
+    pub(super) fn is_partial_conflict(&self) -> bool {
+        matches!(self, Row::Compact(Answer::Conflicted { .. }))
+    }
+
     /// Reads a ledger row's `reply` column.
     pub(super) fn read(stored: Value) -> Row {
         if stored.get("status").is_some() {

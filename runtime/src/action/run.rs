@@ -323,18 +323,21 @@ impl Resource {
         if &found.fingerprint != expected {
             return Ok(Applied::Reused);
         }
-        // A save's own record, as it was checked when it ran (for a conflict
-        // whose clean part was written).
+        // A save's own record, as it was checked when it ran: read only for
+        // a conflict whose clean part was written (the one answer built from it).
+        let row = Row::read(found.reply);
         let yours = match (action, &req.id) {
-            (Action::Editable(_, check), Some(id)) => match records::get(tx, topic, id).await? {
-                Some(current) => check(&current, &req.data).unwrap_or_else(|_| req.data.clone()),
-                None => req.data.clone(),
-            },
+            (Action::Editable(_, check), Some(id)) if row.is_partial_conflict() => {
+                match records::get(tx, topic, id).await? {
+                    Some(current) => {
+                        check(&current, &req.data).unwrap_or_else(|_| req.data.clone())
+                    }
+                    None => req.data.clone(),
+                }
+            }
             _ => req.data.clone(),
         };
-        let reply = Row::read(found.reply)
-            .replay(tx, topic, &self.renderer, &yours, by)
-            .await?;
+        let reply = row.replay(tx, topic, &self.renderer, &yours, by).await?;
         Ok(Applied::Replayed(reply))
     }
 
