@@ -97,6 +97,32 @@ async fn a_stale_save_gets_a_conflict_and_the_resolution_saves_with_nothing_lost
             "the panel names Alice and shows her text, escaped: {panel}"
         );
         assert!(!panel.contains("<script>"), "{panel}");
+        // The same op again (a reconnecting client): the same conflict, from
+        // the ledger, and nothing written twice.
+        let again = bob
+            .push(
+                &topic,
+                "save",
+                op(
+                    &topic,
+                    "b",
+                    "1",
+                    json!({"id": id, "version": 1, "data": bob_v1}),
+                ),
+            )
+            .await;
+        let a = &again["response"];
+        assert_eq!(
+            (
+                a["code"].clone(),
+                a["conflict"]["version"].clone(),
+                a["conflict"]["applied"].clone()
+            ),
+            (json!("conflict"), json!(3), json!(["tags"])),
+            "{}: {again}",
+            at.name()
+        );
+        assert_eq!(a["conflict"]["fields"], c["fields"], "the same fields");
 
         // Meanwhile Alice retitles (version 4). Bob resolves "keep mine" against version 3:
         // stale again, but now the only overlap is clean → merged by itself.
