@@ -44,6 +44,12 @@ impl Kind {
         }
     }
 
+    /// Whether it speaks Socket.IO, whose sockets are ready only once an ask
+    /// is answered (see `peers::answered`).
+    pub(crate) fn speaks_socket_io(self) -> bool {
+        matches!(self, Kind::Socketioxide | Kind::SocketIoNode)
+    }
+
     /// The subcommand that serves it.
     pub(crate) fn serve(self) -> &'static str {
         match self {

@@ -170,25 +170,9 @@ async fn storm(kind: Kind, clients: usize) -> Result<Storm, String> {
 async fn round_trips(kind: Kind, asks: u64) -> Result<RoundTrips, String> {
     let server = Nodes::spawn(&[kind.serve()], &[(CORE_ENV, "1")], 1, None).await?;
     let mut ws = client::connect(kind, server.addrs[0], "asker").await?;
-    // socketioxide runs its connect handler in a task of its own, so the first
-    // ask can arrive before `on("ask")` is in place and go unanswered (until
-    // the ping timeout closes the socket: a flaky CI run). Warm-up asks are
-    // untimed: each is sent again after a second without an answer.
+    // Warm-up asks are untimed.
     for i in 0..WARM_ASKS {
-        let mut tries = 0;
-        loop {
-            let asked = Ask::new(kind, i).exchange(&mut ws);
-            match tokio::time::timeout(Duration::from_secs(1), asked).await {
-                Ok(answered) => break answered?,
-                Err(_) if tries < 10 => tries += 1,
-                Err(_) => {
-                    return Err(format!(
-                        "{}: no answer to warm-up ask {i} in 10 s",
-                        kind.name()
-                    ));
-                }
-            }
-        }
+        answered(kind, &mut ws, i).await?;
     }
     let mut ns = Vec::with_capacity(usize::try_from(asks).unwrap_or(0));
     for i in WARM_ASKS..WARM_ASKS + asks {
@@ -201,6 +185,21 @@ async fn round_trips(kind: Kind, asks: u64) -> Result<RoundTrips, String> {
     ns.sort_unstable();
     drop(server);
     Ok(RoundTrips { kind, ns })
+}
+
+/// Waits for the server to answer ask number `i` on `ws`, sending it again
+/// after each second without an answer (for up to 10 s). socketioxide runs
+/// its connect handler in a task of its own, so a socket's first frames can
+/// arrive before its handlers (and its room) are in place and be dropped: an
+/// answer says the socket is ready (its room joined, its handlers on).
+pub(crate) async fn answered(kind: Kind, ws: &mut Ws, i: u64) -> Result<(), String> {
+    for _ in 0..10 {
+        let asked = Ask::new(kind, i).exchange(ws);
+        if let Ok(answer) = tokio::time::timeout(Duration::from_secs(1), asked).await {
+            return answer;
+        }
+    }
+    Err(format!("{}: no answer to ask {i} in 10 s", kind.name()))
 }
 
 /// One ask: its frame, and how its answer starts and ends.

@@ -226,7 +226,12 @@ async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Rou
             .buffer_unordered(CONNECT_CONCURRENCY)
             .collect()
             .await;
-    let sockets = sockets.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut sockets = sockets.into_iter().collect::<Result<Vec<_>, _>>()?;
+    if kind.speaks_socket_io() {
+        for ws in &mut sockets {
+            peers::answered(kind, ws, 0).await?;
+        }
+    }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_idle_kib = rss_sum_kib(&servers.pids)?;
 
@@ -245,7 +250,10 @@ async fn round(kind: Kind, nodes: usize, n: usize, args: &RunArgs) -> Result<Rou
             client::subscribe(stream, epoch, expected, WARMUP, delivered).await
         }));
     }
-    let publisher = client::connect(kind, addr, "publisher").await?;
+    let mut publisher = client::connect(kind, addr, "publisher").await?;
+    if kind.speaks_socket_io() {
+        peers::answered(kind, &mut publisher, 0).await?;
+    }
     let (mut sink, mut own) = publisher.split();
     tokio::spawn(async move { while let Some(Ok(_)) = own.next().await {} });
 
