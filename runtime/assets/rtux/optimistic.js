@@ -1,30 +1,69 @@
 // rtux.js, optimistic: Optimistic commands: applied at once, undone on reject.
-// [["add_class"|"remove_class"|"toggle_class", cls, sel?], ["set_attr", name, value, sel?],
-//  ["show", sel?], ["hide", sel?], ["transition", cls, sel?, ms?]]
-const targets = (origin, sel) => (sel ? $$(document, sel) : [origin.closest("[id]") || origin]);
-const snapshot = (nodes) => nodes.map((n) => ({ n, cls: n.className, hidden: n.hidden, attrs: Array.from(n.attributes).map((a) => [a.name, a.value]) }));
-const restore = (snaps) => snaps.forEach(({ n, cls, hidden, attrs }) => {
-  Array.from(n.attributes).forEach((a) => n.removeAttribute(a.name));
-  attrs.forEach(([k, v]) => n.setAttribute(k, v));
-  n.className = cls;
-  n.hidden = hidden;
+// A button's or form's data-rtux-optimistic holds a JSON list of commands:
+//   ["add_class" | "remove_class" | "toggle_class", className, selector?]
+//   ["set_attr", name, value, selector?]
+//   ["show", selector?], ["hide", selector?]
+//   ["transition", className, selector?, ms?]
+// Without a selector a command acts on the origin's element with an id
+// (its record), else on the origin itself.
+import { queryAll } from "./core.js";
+
+// A transition's class stays this long unless the command says.
+const TRANSITION_MS = 300;
+
+const targets = (origin, selector) =>
+  selector ? queryAll(document, selector) : [origin.closest("[id]") || origin];
+
+// Where a command's selector is: after its one argument (show, hide), after
+// its two (set_attr's name and value), else after its class name.
+const selectorOf = ([op, first, second, third]) => {
+  if (op === "set_attr") return third;
+  if (op === "show" || op === "hide") return first;
+  return second;
+};
+
+// What a node looked like: its class, whether hidden, every attribute.
+const snapshot = (nodes) => nodes.map((node) => ({
+  node,
+  className: node.className,
+  hidden: node.hidden,
+  attributes: Array.from(node.attributes).map((attr) => [attr.name, attr.value]),
+}));
+
+const restore = (snapshots) => snapshots.forEach(({ node, className, hidden, attributes }) => {
+  Array.from(node.attributes).forEach((attr) => node.removeAttribute(attr.name));
+  attributes.forEach(([name, value]) => node.setAttribute(name, value));
+  node.className = className;
+  node.hidden = hidden;
 });
-const applyCommands = (origin, commands) => {
-  const snaps = [];
-  for (const [op, a, b, c] of commands) {
-    const sel = op === "set_attr" ? c : op === "show" || op === "hide" ? a : b;
-    const nodes = targets(origin, sel);
-    snaps.push(...snapshot(nodes));
-    nodes.forEach((n) => {
-      if (op === "add_class") n.classList.add(a);
-      else if (op === "remove_class") n.classList.remove(a);
-      else if (op === "toggle_class") n.classList.toggle(a);
-      // No event handlers, no script URLs: the attribute must stay data.
-      else if (op === "set_attr") { if (!/^on/i.test(a) && !/^javascript:/i.test(String(b).replace(/[\u0000-\u0020]/g, ""))) n.setAttribute(a, b); }
-      else if (op === "show") n.hidden = false;
-      else if (op === "hide") n.hidden = true;
-      else if (op === "transition") { n.classList.add(a); setTimeout(() => n.classList.remove(a), c || 300); }
-    });
+
+// An attribute an optimistic command may set: no event handler, no script
+// URL (control characters and spaces are ignored in one): it must stay data.
+const safeAttribute = (name, value) =>
+  !/^on/i.test(name) && !/^javascript:/i.test(String(value).replace(/[\u0000-\u0020]/g, ""));
+
+const apply = (node, [op, first, second, third]) => {
+  if (op === "add_class") node.classList.add(first);
+  else if (op === "remove_class") node.classList.remove(first);
+  else if (op === "toggle_class") node.classList.toggle(first);
+  else if (op === "set_attr") {
+    if (safeAttribute(first, second)) node.setAttribute(first, second);
+  } else if (op === "show") node.hidden = false;
+  else if (op === "hide") node.hidden = true;
+  else if (op === "transition") {
+    node.classList.add(first);
+    setTimeout(() => node.classList.remove(first), third || TRANSITION_MS);
   }
-  return () => restore(snaps.reverse());
+};
+
+// Applies the commands now; returns the function that puts every node they
+// touched back as it was (the last change undone first).
+export const applyCommands = (origin, commands) => {
+  const snapshots = [];
+  for (const command of commands) {
+    const nodes = targets(origin, selectorOf(command));
+    snapshots.push(...snapshot(nodes));
+    nodes.forEach((node) => apply(node, command));
+  }
+  return () => restore(snapshots.reverse());
 };

@@ -1,64 +1,96 @@
-// rtux.js, refs: Other topics' records, kept live. A select[data-rtux-ref]
-// offers them; a [data-rtux-unread] badge counts those newer than the newest
-// this browser has shown (ids are time-ordered: the store's UUIDv7).
-const SEEN = (topic) => `rtux:seen:${ME}:${topic}`;
-const newest = (ids) => [...ids].reduce((a, x) => (x > a ? x : a), "");
-const markSeen = (topic, id) => {
-  const mark = localStorage.getItem(SEEN(topic));
+// rtux.js, refs: Other topics' records, kept live.
+// A select[data-rtux-ref] offers them; a [data-rtux-unread] badge counts those
+// newer than the newest this browser has shown (ids are time-ordered: the
+// store's UUIDv7, so they compare as strings).
+import { queryAll } from "./core.js";
+import { USER } from "./outbox.js";
+
+// The badge shows at most this many.
+const UNREAD_SHOWN = 99;
+
+// Where the newest record id shown of a topic is kept.
+const seenKey = (topic) => `rtux:seen:${USER}:${topic}`;
+
+// The greatest (newest) of some record ids, "" when none.
+export const newest = (ids) => [...ids].reduce((max, id) => (id > max ? id : max), "");
+
+// Marks a topic's records up to `id` as seen (never going back), and tells
+// the page's unread badges.
+export const markSeen = (topic, id) => {
+  const mark = localStorage.getItem(seenKey(topic));
   if (mark !== null && mark >= id) return;
-  localStorage.setItem(SEEN(topic), id);
+  localStorage.setItem(seenKey(topic), id);
   document.dispatchEvent(new CustomEvent("rtux:seen"));
 };
-const refs = (socket, root) => {
-  // topic → {records: Map(id → record), v: how many times they changed}
+
+// Joins each topic a select or a badge under `root` names (once each, also
+// for elements added later), and keeps them filled and counted.
+export const refs = (socket, root) => {
+  // Topic → {records: Map(id → record) once joined, v: how many times they changed}.
   const lists = new Map();
-  const fill = (s) => {
-    const list = lists.get(s.dataset.rtuxRef);
-    if (!list || !list.records || s.rtuxV === list.v) return;
-    s.rtuxV = list.v;
-    const v = s.value || s.dataset.rtuxValue || "";
-    $$(s, 'option:not([value=""])').forEach((o) => o.remove());
-    list.records.forEach((r) => s.add(new Option(r.data[s.dataset.rtuxLabel] ?? r.id, r.id, false, r.id === v)));
-    if (s.selectedIndex < 0) s.selectedIndex = 0;
+  // A select gets the topic's records as options (its empty option stays),
+  // keeping its choice; done again only when the records changed.
+  const fill = (select) => {
+    const list = lists.get(select.dataset.rtuxRef);
+    if (!list || !list.records || select.rtuxV === list.v) return;
+    select.rtuxV = list.v;
+    const chosen = select.value || select.dataset.rtuxValue || "";
+    queryAll(select, 'option:not([value=""])').forEach((option) => option.remove());
+    list.records.forEach((record) => {
+      const label = record.data[select.dataset.rtuxLabel] ?? record.id;
+      select.add(new Option(label, record.id, false, record.id === chosen));
+    });
+    if (select.selectedIndex < 0) select.selectedIndex = 0;
   };
   // First sight of a topic marks what it has as seen: only what comes later
   // counts. Counted again only when the records or the mark changed (scans
   // follow every change to the page).
-  const count = (b) => {
-    const topic = b.dataset.rtuxUnread, list = lists.get(topic);
+  const count = (badge) => {
+    const topic = badge.dataset.rtuxUnread;
+    const list = lists.get(topic);
     if (!list || !list.records) return;
-    if (localStorage.getItem(SEEN(topic)) === null) localStorage.setItem(SEEN(topic), newest(list.records.keys()));
-    const mark = localStorage.getItem(SEEN(topic)), v = `${list.v}:${mark}`;
-    if (b.rtuxV === v) return;
-    b.rtuxV = v;
-    const n = [...list.records.keys()].filter((id) => id > mark).length;
-    b.textContent = n > 99 ? "99+" : String(n);
-    b.hidden = !n;
+    if (localStorage.getItem(seenKey(topic)) === null) localStorage.setItem(seenKey(topic), newest(list.records.keys()));
+    const mark = localStorage.getItem(seenKey(topic));
+    const counted = `${list.v}:${mark}`;
+    if (badge.rtuxV === counted) return;
+    badge.rtuxV = counted;
+    const unread = [...list.records.keys()].filter((id) => id > mark).length;
+    badge.textContent = unread > UNREAD_SHOWN ? `${UNREAD_SHOWN}+` : String(unread);
+    badge.hidden = !unread;
   };
-  const scan = () => $$(root, "select[data-rtux-ref], [data-rtux-unread]").forEach((s) => {
-    const topic = s.dataset.rtuxRef || s.dataset.rtuxUnread;
-    if (!lists.has(topic)) {
-      const list = { records: null, v: 0 };
-      lists.set(topic, list);
-      const ch = socket.channel(topic, {});
-      const changed = (records) => { Object.assign(list, { records, v: list.v + 1 }); scan(); };
-      ch.on("joined", async (r) => {
-        const records = new Map();
-        for (let p = r; p; ) {
-          (p.records || []).forEach((x) => records.set(x.id, x));
-          const next = p.more && (await ch.push("page", { after: p.more }));
-          p = next && next.status === "ok" ? next.response : null;
-        }
-        changed(records);
-      });
-      ch.on("rtux:patch", (p) => {
-        if (!list.records) return;
-        if (p.op === "remove") list.records.delete(p.id);
-        else list.records.set(p.record.id, p.record);
-        changed(list.records);
-      });
-    }
-    if (s.dataset.rtuxRef) fill(s); else count(s);
+  // A topic's channel, joined the first time an element names it: all its
+  // records (every page of them), then its patches.
+  const follow = (topic) => {
+    const list = { records: null, v: 0 };
+    lists.set(topic, list);
+    const channel = socket.channel(topic, {});
+    const changed = (records) => {
+      list.records = records;
+      list.v += 1;
+      scan();
+    };
+    channel.on("joined", async (reply) => {
+      const records = new Map();
+      let page = reply;
+      while (page) {
+        (page.records || []).forEach((record) => records.set(record.id, record));
+        const next = page.more && (await channel.push("page", { after: page.more }));
+        page = next && next.status === "ok" ? next.response : null;
+      }
+      changed(records);
+    });
+    channel.on("rtux:patch", (patch) => {
+      if (!list.records) return;
+      if (patch.op === "remove") list.records.delete(patch.id);
+      else list.records.set(patch.record.id, patch.record);
+      changed(list.records);
+    });
+  };
+  const scan = () => queryAll(root, "select[data-rtux-ref], [data-rtux-unread]").forEach((node) => {
+    const topic = node.dataset.rtuxRef || node.dataset.rtuxUnread;
+    if (!lists.has(topic)) follow(topic);
+    if (node.dataset.rtuxRef) fill(node);
+    else count(node);
   });
   new MutationObserver(scan).observe(root, { childList: true, subtree: true });
   document.addEventListener("rtux:seen", scan);

@@ -1,215 +1,379 @@
 // rtux.js, resource: A resource on the page: actions, patches, conflicts, locks, live fields, undo, pages.
-class ResourceView {
+import { element, fromTemplate, phrase, queryAll } from "./core.js";
+import { clearError, keepTyped, refused } from "./forms.js";
+import { applyCommands } from "./optimistic.js";
+import {
+  CLIENT_ID, dequeue, entryKey, formBackupKey, offline, readQueue, retryable, versionOf, writeQueue,
+} from "./outbox.js";
+import { fields, fragment, highlight, replaceKeepingInput, setField } from "./patches.js";
+import { markSeen, newest } from "./refs.js";
+import { place, rankBetween, wireSortable } from "./sortable.js";
+import { toast } from "./toast.js";
+
+// A draft goes to the server at most this often while typed.
+const DRAFT_EVERY = 2000;
+// A form[data-rtux-change] tells the server what it holds this long after the last keystroke.
+const CHANGE_AFTER = 300;
+// A held section lock is taken again this often (well inside its TTL).
+const LOCK_RENEW_EVERY = 10000;
+// A lock not renewed within its TTL (this, unless the server says) and this
+// grace is taken as gone.
+const LOCK_TTL = 30000;
+const LOCK_GRACE = 1000;
+// Typing in a locked form sends at most one preview this often, of at most this many characters.
+const PREVIEW_EVERY = 2000;
+const PREVIEW_MAX_CHARS = 2000;
+// Retries after a transient refusal: 1 s, 2 s, 4 s… up to 30 s (unless the server says when).
+const RETRY_BASE = 500;
+const RETRY_MAX = 30000;
+
+const FORM_CONTROLS = "input,textarea,select,button";
+const nothing = () => {};
+
+export class ResourceView {
   constructor(socket, root) {
     this.socket = socket;
     this.root = root;
     // The topic's records as the server last told (join reply, patches,
-    // replies), and the live effects of this page's actions still in flight.
-    Object.assign(this, { records: null, live: new Map(), tries: new Map(), restore: new Map(), drafts: new Map(), pages: 1, more: null });
+    // replies): id → {id, version, dom_id, html}; null until joined.
+    this.records = null;
+    // The live effects of this page's actions still in flight, by entry key:
+    // {temp, undo, settle, origin}.
+    this.live = new Map();
+    // Retries so far, by entry key.
+    this.tries = new Map();
+    // The undo of a deleting action, by op id, while its undo window is open.
+    this.restore = new Map();
+    // The drafts the server kept for this user, by record id.
+    this.drafts = new Map();
+    // How many pages of the list are shown, and where the next one starts (null: no more).
+    this.pages = 1;
+    this.more = null;
     this.channel = socket.channel(root.dataset.rtuxResource, {});
-    this.channel.on("rtux:patch", (p) => this.patch(p));
-    this.channel.on("joined", async (r) => {
+    // The listeners are added in this order: those of one event run in it.
+    this.wireJoin();
+    this.wirePages();
+    this.wireDrafts();
+    this.wireChanges();
+    this.wireLocks();
+    this.wireProgress();
+    this.wireActions();
+    socket.onState((state) => {
+      if (state !== "connected") root.setAttribute("data-rtux-updating", "");
+    });
+    wireSortable(this);
+  }
+
+  wireJoin() {
+    const root = this.root;
+    this.channel.on("rtux:patch", (patch) => this.patch(patch));
+    this.channel.on("joined", async (reply) => {
       root.removeAttribute("data-rtux-updating");
-      if (r && Array.isArray(r.records)) {
+      if (reply && Array.isArray(reply.records)) {
         // As many pages as the list showed before (after a rejoin), so the
         // list is reconciled over all it shows.
-        const records = new Map(r.records.map((x) => [x.id, x]));
-        let more = r.more;
-        for (let n = 1; more && n < this.pages; n++) {
-          const p = await this.channel.push("page", { after: more });
-          if (p.status !== "ok") break;
-          p.response.records.forEach((x) => records.set(x.id, x));
-          more = p.response.more;
+        const records = new Map(reply.records.map((record) => [record.id, record]));
+        let more = reply.more;
+        for (let page = 1; more && page < this.pages; page++) {
+          const next = await this.channel.push("page", { after: more });
+          if (next.status !== "ok") break;
+          next.response.records.forEach((record) => records.set(record.id, record));
+          more = next.response.more;
         }
-        Object.assign(this, { records, more });
-        (r.drafts || []).forEach((d) => this.drafts.set(d.id, d));
+        this.records = records;
+        this.more = more;
+        (reply.drafts || []).forEach((draft) => this.drafts.set(draft.id, draft));
         this.reconcile();
       }
       this.replay();
       // Forms tell the server what they hold again (its view was lost with the socket).
-      $$(root, "form[data-rtux-change]").forEach((f) => { if (f.dataset.rtuxChanged) this.change(f); });
+      queryAll(root, "form[data-rtux-change]").forEach((form) => {
+        if (form.dataset.rtuxChanged) this.change(form);
+      });
     });
     root.addEventListener("rtux:loaded", () => this.reconcile());
     document.addEventListener("visibilitychange", () => this.records && this.seen(this.records.keys()));
-    // Further pages of a long list, on demand.
-    root.addEventListener("click", async (e) => {
-      const b = e.target.closest("[data-rtux-more]");
-      if (!b || !this.more) return;
-      b.disabled = true;
-      const p = await this.channel.push("page", { after: this.more });
-      b.disabled = false;
-      if (p.status !== "ok") return;
-      p.response.records.forEach((x) => this.records.set(x.id, x));
-      this.more = p.response.more;
+  }
+
+  // Further pages of a long list, on demand.
+  wirePages() {
+    this.root.addEventListener("click", async (event) => {
+      const button = event.target.closest("[data-rtux-more]");
+      if (!button || !this.more) return;
+      button.disabled = true;
+      const page = await this.channel.push("page", { after: this.more });
+      button.disabled = false;
+      if (page.status !== "ok") return;
+      page.response.records.forEach((record) => this.records.set(record.id, record));
+      this.more = page.response.more;
       this.pages += 1;
       this.reconcile();
     });
-    // Drafts: what is typed into a record's form[data-rtux-draft] goes to the
-    // server at most every 2 s, and once more after the last keystroke.
-    root.addEventListener("input", (e) => {
-      const f = e.target.closest && e.target.closest("form[data-rtux-draft]");
-      if (!f) return;
-      clearTimeout(f.rtuxDraft);
-      f.rtuxDraft = setTimeout(() => {
-        f.rtuxAt = Date.now();
-        this.channel.push("draft:save", { id: f.dataset.rtuxId, data: Object.fromEntries(new FormData(f)) });
-      }, Math.max(0, (f.rtuxAt || 0) + 2000 - Date.now()));
+  }
+
+  // Drafts: what is typed into a record's form[data-rtux-draft] goes to the
+  // server at most every 2 s, and once more after the last keystroke.
+  wireDrafts() {
+    this.root.addEventListener("input", (event) => {
+      const form = event.target.closest && event.target.closest("form[data-rtux-draft]");
+      if (!form) return;
+      clearTimeout(form.rtuxDraft);
+      // `rtuxAt`: when this form's draft last went.
+      const wait = Math.max(0, (form.rtuxAt || 0) + DRAFT_EVERY - Date.now());
+      form.rtuxDraft = setTimeout(() => {
+        form.rtuxAt = Date.now();
+        this.channel.push("draft:save", { id: form.dataset.rtuxId, data: Object.fromEntries(new FormData(form)) });
+      }, wait);
     });
+  }
+
+  // A form[data-rtux-change] tells the server what it holds once typing pauses.
+  wireChanges() {
     let changeTimer = null;
-    root.addEventListener("input", (e) => {
-      const f = e.target.closest && e.target.closest("form[data-rtux-change]");
-      if (!f) return;
-      f.dataset.rtuxChanged = "1";
+    this.root.addEventListener("input", (event) => {
+      const form = event.target.closest && event.target.closest("form[data-rtux-change]");
+      if (!form) return;
+      form.dataset.rtuxChanged = "1";
       clearTimeout(changeTimer);
-      changeTimer = setTimeout(() => this.change(f), 300);
+      changeTimer = setTimeout(() => this.change(form), CHANGE_AFTER);
     });
-    // Section locks: a form[data-rtux-lock] is locked while focus is in it.
-    const lockOf = (f) => ({ id: f.dataset.rtuxId, section: f.dataset.rtuxLock });
-    const lockForms = (p) => $$(root, `form[data-rtux-lock="${CSS.escape(p.section)}"][data-rtux-id="${CSS.escape(p.id)}"]`);
+  }
+
+  // Section locks: a form[data-rtux-lock] is locked while focus is in it, and
+  // a form another person holds is disabled, with their name on its badge.
+  wireLocks() {
+    const root = this.root;
+    const lockOf = (form) => ({ id: form.dataset.rtuxId, section: form.dataset.rtuxLock });
+    const lockForms = (lock) =>
+      queryAll(root, `form[data-rtux-lock="${CSS.escape(lock.section)}"][data-rtux-id="${CSS.escape(lock.id)}"]`);
     let renew = null;
-    root.addEventListener("focusin", (e) => {
-      const f = e.target.closest("form[data-rtux-lock]");
-      if (!f || f.dataset.rtuxHeld || f.dataset.rtuxLockedBy) return;
-      f.dataset.rtuxHeld = "1";
-      const take = () => this.channel.push("lock", lockOf(f)).then((r) => {
-        const code = r.status === "error" ? r.response.code : "";
-        // The server ends a lock held 10 minutes, or not edited for a minute.
-        if (code === "held_too_long" || code === "idle") { clearInterval(renew); delete f.dataset.rtuxHeld; }
-        else if (code) toast(this.socket.root, r.response.reason, { error: true });
+    root.addEventListener("focusin", (event) => {
+      const form = event.target.closest("form[data-rtux-lock]");
+      if (!form || form.dataset.rtuxHeld || form.dataset.rtuxLockedBy) return;
+      form.dataset.rtuxHeld = "1";
+      const take = () => this.channel.push("lock", lockOf(form)).then((reply) => {
+        const code = reply.status === "error" ? reply.response.code : "";
+        if (code === "held_too_long" || code === "idle") {
+          // The server ends a lock held 10 minutes, or not edited for a minute.
+          clearInterval(renew);
+          delete form.dataset.rtuxHeld;
+        } else if (code) {
+          toast(this.socket.root, reply.response.reason, { error: true });
+        }
       });
       take();
       clearInterval(renew);
-      renew = setInterval(take, 10000);
+      renew = setInterval(take, LOCK_RENEW_EVERY);
     });
     // Typing in a held form is what keeps its lock (at most one preview every 2 s).
-    root.addEventListener("input", (e) => {
-      const f = e.target.closest && e.target.closest("form[data-rtux-lock]");
-      if (!f || !f.dataset.rtuxHeld || !e.target.name || Date.now() - (f.rtuxEdit || 0) < 2000) return;
-      f.rtuxEdit = Date.now();
-      const v = String(e.target.value);
-      this.channel.push("field", { id: f.dataset.rtuxId, field: e.target.name, value: v.length > 2000 ? null : v });
+    root.addEventListener("input", (event) => {
+      const form = event.target.closest && event.target.closest("form[data-rtux-lock]");
+      if (!form || !form.dataset.rtuxHeld || !event.target.name) return;
+      // `rtuxEdit`: when this form's last preview went.
+      if (Date.now() - (form.rtuxEdit || 0) < PREVIEW_EVERY) return;
+      form.rtuxEdit = Date.now();
+      const value = String(event.target.value);
+      const preview = value.length > PREVIEW_MAX_CHARS ? null : value;
+      this.channel.push("field", { id: form.dataset.rtuxId, field: event.target.name, value: preview });
     });
-    root.addEventListener("focusout", (e) => {
-      const f = e.target.closest("form[data-rtux-lock]");
-      if (!f || (e.relatedTarget && f.contains(e.relatedTarget))) return;
-      delete f.dataset.rtuxHeld;
+    root.addEventListener("focusout", (event) => {
+      const form = event.target.closest("form[data-rtux-lock]");
+      // Focus moving within the form keeps the lock.
+      if (!form || (event.relatedTarget && form.contains(event.relatedTarget))) return;
+      delete form.dataset.rtuxHeld;
       clearInterval(renew);
-      this.channel.push("unlock", lockOf(f));
+      this.channel.push("unlock", lockOf(form));
     });
-    const freeForm = (f) => {
-      clearTimeout(f.rtuxLockExpiry);
-      delete f.dataset.rtuxLockedBy;
-      $$(f, "input,textarea,select,button").forEach((i) => { i.disabled = false; });
-      $$(f, ".rtux-lock").forEach((b) => b.remove());
+    const freeForm = (form) => {
+      clearTimeout(form.rtuxLockExpiry);
+      delete form.dataset.rtuxLockedBy;
+      queryAll(form, FORM_CONTROLS).forEach((control) => {
+        control.disabled = false;
+      });
+      queryAll(form, ".rtux-lock").forEach((badge) => badge.remove());
     };
-    this.channel.on("rtux:lock", (p) => lockForms(p).forEach((f) => {
-      f.dataset.rtuxLockedBy = (p.holder && (p.holder.name || p.holder.user)) || say("someone");
-      $$(f, "input,textarea,select,button").forEach((i) => { i.disabled = true; });
-      let badge = f.querySelector(".rtux-lock");
-      if (!badge) { badge = fromTemplate("lock", "rtux-lock"); f.prepend(badge); }
-      badge.dataset.section = p.section;
-      (badge.querySelector(".rtux-lock__text") || badge).textContent = say("editing", { name: f.dataset.rtuxLockedBy });
+    this.channel.on("rtux:lock", (lock) => lockForms(lock).forEach((form) => {
+      const holder = lock.holder && (lock.holder.name || lock.holder.user);
+      form.dataset.rtuxLockedBy = holder || phrase("someone");
+      queryAll(form, FORM_CONTROLS).forEach((control) => {
+        control.disabled = true;
+      });
+      let badge = form.querySelector(".rtux-lock");
+      if (!badge) {
+        badge = fromTemplate("lock", "rtux-lock");
+        form.prepend(badge);
+      }
+      badge.dataset.section = lock.section;
+      const text = badge.querySelector(".rtux-lock__text") || badge;
+      text.textContent = phrase("editing", { name: form.dataset.rtuxLockedBy });
       // Holders renew well inside the TTL; a lock not renewed by then is
       // gone even if no unlock comes (its holder's server died).
-      clearTimeout(f.rtuxLockExpiry);
-      f.rtuxLockExpiry = setTimeout(() => freeForm(f), (p.ttl_ms || 30000) + 1000);
+      clearTimeout(form.rtuxLockExpiry);
+      form.rtuxLockExpiry = setTimeout(() => freeForm(form), (lock.ttl_ms || LOCK_TTL) + LOCK_GRACE);
     }));
-    this.channel.on("rtux:unlock", (p) => lockForms(p).forEach(freeForm));
-    this.channel.on("rtux:progress", (p) => {
-      const bar = root.querySelector(`[data-rtux-progress="${CSS.escape(String(p.id))}"]`);
+    this.channel.on("rtux:unlock", (lock) => lockForms(lock).forEach(freeForm));
+  }
+
+  // A long task's progress bar ([data-rtux-progress] with the task's id), hidden once done.
+  wireProgress() {
+    this.channel.on("rtux:progress", (progress) => {
+      const bar = this.root.querySelector(`[data-rtux-progress="${CSS.escape(String(progress.id))}"]`);
       if (!bar) return;
       const meter = bar.querySelector("progress");
-      if (meter) { meter.max = p.total; meter.value = p.done; }
+      if (meter) {
+        meter.max = progress.total;
+        meter.value = progress.done;
+      }
       const label = bar.querySelector("[data-rtux-progress-label]");
-      if (label && p.label) label.textContent = p.label;
-      bar.hidden = p.done >= p.total;
+      if (label && progress.label) label.textContent = progress.label;
+      bar.hidden = progress.done >= progress.total;
     });
-    root.addEventListener("click", (e) => {
+  }
+
+  // Buttons and forms with data-rtux-action, and a conflict panel's choices.
+  wireActions() {
+    const root = this.root;
+    root.addEventListener("click", (event) => {
       // A conflict's choice puts that side's value into the form's own input.
-      const c = e.target.closest("[data-rtux-choose]");
-      if (c) {
-        const side = c.closest("[data-field]"), input = c.form && c.form.elements.namedItem(side.dataset.field);
-        if (input) setField(input, JSON.parse(c.dataset.rtuxChoose === "theirs" ? side.dataset.rtuxTheirs : side.dataset.rtuxYours));
-        side.dataset.chosen = c.dataset.rtuxChoose;
+      const choice = event.target.closest("[data-rtux-choose]");
+      if (choice) {
+        const side = choice.closest("[data-field]");
+        const input = choice.form && choice.form.elements.namedItem(side.dataset.field);
+        const theirs = choice.dataset.rtuxChoose === "theirs";
+        if (input) setField(input, JSON.parse(theirs ? side.dataset.rtuxTheirs : side.dataset.rtuxYours));
+        side.dataset.chosen = choice.dataset.rtuxChoose;
         return;
       }
-      const b = e.target.closest("button[data-rtux-action]");
-      if (b && root.contains(b) && !b.form) { e.preventDefault(); this.act(b, b.dataset.rtuxParams ? JSON.parse(b.dataset.rtuxParams) : {}); }
+      // A button in a form acts through the form's submit.
+      const button = event.target.closest("button[data-rtux-action]");
+      if (button && root.contains(button) && !button.form) {
+        event.preventDefault();
+        this.act(button, button.dataset.rtuxParams ? JSON.parse(button.dataset.rtuxParams) : {});
+      }
     });
-    root.addEventListener("submit", (e) => {
-      const f = e.target.closest("form[data-rtux-action]");
-      if (!f) return;
-      e.preventDefault();
-      $$(f, "[aria-invalid=true]").forEach(clearError);
-      this.act(f, fields(f));
-      if (f.dataset.rtuxForm) localStorage.removeItem(FORM(f));
+    root.addEventListener("submit", (event) => {
+      const form = event.target.closest("form[data-rtux-action]");
+      if (!form) return;
+      event.preventDefault();
+      queryAll(form, "[aria-invalid=true]").forEach(clearError);
+      this.act(form, fields(form));
+      if (form.dataset.rtuxForm) localStorage.removeItem(formBackupKey(form));
       // An insert form starts over; an edit form keeps what was typed until
       // the server's record replaces it (a patch meanwhile keeps it too).
-      if (f.hasAttribute("data-rtux-insert")) { typed(f); f.reset(); }
+      if (form.hasAttribute("data-rtux-insert")) {
+        keepTyped(form);
+        form.reset();
+      }
     });
-    socket.onState((state) => { if (state !== "connected") root.setAttribute("data-rtux-updating", ""); });
-    wireSortable(this);
   }
+
   // One action: optimistic change now, pending until its final answer, rollback
   // on refusal (the optimistic commands, and `rollback` when given).
-  act(origin, data, event = origin.dataset.rtuxAction, rollback = () => {}) {
-    const d = origin.dataset;
-    if (d.rtuxConfirm && !window.confirm(d.rtuxConfirm)) return;
-    const payload = { client: CLIENT, op: crypto.randomUUID(), at: Date.now(), data };
-    if (d.rtuxId) payload.id = d.rtuxId;
-    if (d.rtuxVersion) payload.version = Number(d.rtuxVersion);
-    let temp = null, undo = rollback;
+  act(origin, data, event = origin.dataset.rtuxAction, rollback = nothing) {
+    const options = origin.dataset;
+    if (options.rtuxConfirm && !window.confirm(options.rtuxConfirm)) return;
+    const payload = { client: CLIENT_ID, op: crypto.randomUUID(), at: Date.now(), data };
+    if (options.rtuxId) payload.id = options.rtuxId;
+    if (options.rtuxVersion) payload.version = Number(options.rtuxVersion);
+    let temp = null;
+    let undo = rollback;
     // An insert into a sorted list goes after its last item.
-    const into = d.rtuxInto !== undefined && this.root.querySelector(`[data-rtux-list="${CSS.escape(d.rtuxInto)}"]`);
-    if (into) data.rank = rankBetween(($$(into, ":scope > [data-rtux-rank]").pop() || { dataset: { rtuxRank: "" } }).dataset.rtuxRank, null);
-    if (d.rtuxInsert !== undefined) {
-      payload.temp_id = `tmp-${payload.op}`;
-      const tpl = this.root.querySelector("template[data-rtux-temp]");
-      temp = tpl ? tpl.content.firstElementChild.cloneNode(true) : el("div");
-      temp.id = payload.temp_id;
-      $$(temp, "[data-rtux-text]").forEach((n) => { n.textContent = data[n.dataset.rtuxText] ?? ""; });
-      temp.classList.add("rtux-pending");
-      this.list.append(temp);
-      if (into) { Object.assign(temp.dataset, { rtuxIn: d.rtuxInto, rtuxRank: data.rank }); place(this.root, temp); }
+    const into = options.rtuxInto !== undefined && this.root.querySelector(`[data-rtux-list="${CSS.escape(options.rtuxInto)}"]`);
+    if (into) {
+      const last = queryAll(into, ":scope > [data-rtux-rank]").pop();
+      data.rank = rankBetween(last ? last.dataset.rtuxRank : "", null);
     }
-    if (d.rtuxOptimistic) { const commands = applyCommands(origin, JSON.parse(d.rtuxOptimistic)); undo = () => { commands(); rollback(); }; }
+    // An insert shows at once, as a pending element, until the server's record replaces it.
+    if (options.rtuxInsert !== undefined) {
+      payload.temp_id = `tmp-${payload.op}`;
+      temp = this.pendingElement(payload.temp_id, data);
+      this.list.append(temp);
+      if (into) {
+        temp.dataset.rtuxIn = options.rtuxInto;
+        temp.dataset.rtuxRank = data.rank;
+        place(this.root, temp);
+      }
+    }
+    if (options.rtuxOptimistic) {
+      const undoCommands = applyCommands(origin, JSON.parse(options.rtuxOptimistic));
+      undo = () => {
+        undoCommands();
+        rollback();
+      };
+    }
     const record = origin.closest("[id]");
     const busy = [origin, origin.form, record].filter(Boolean);
-    busy.forEach((n) => n.classList.add("rtux-loading", "rtux-pending"));
+    busy.forEach((node) => node.classList.add("rtux-loading", "rtux-pending"));
     // disable-with: on the clicked button, or a form's submit button.
-    const dw = origin.matches("[data-rtux-disable-with]") ? origin : origin.querySelector("[data-rtux-disable-with]");
-    const label = dw && dw.textContent;
-    if (dw) { dw.textContent = dw.dataset.rtuxDisableWith; dw.disabled = true; }
-    const release = () => { if (dw) { dw.textContent = label; dw.disabled = false; } };
-    const settle = () => { busy.forEach((n) => n.classList.remove("rtux-loading", "rtux-pending", "rtux-queued")); release(); };
+    const disableWith = origin.matches("[data-rtux-disable-with]") ? origin : origin.querySelector("[data-rtux-disable-with]");
+    const label = disableWith && disableWith.textContent;
+    if (disableWith) {
+      disableWith.textContent = disableWith.dataset.rtuxDisableWith;
+      disableWith.disabled = true;
+    }
+    const release = () => {
+      if (!disableWith) return;
+      disableWith.textContent = label;
+      disableWith.disabled = false;
+    };
+    const settle = () => {
+      busy.forEach((node) => node.classList.remove("rtux-loading", "rtux-pending", "rtux-queued"));
+      release();
+    };
     const entry = { topic: this.channel.topic, event, payload };
-    saveQueue([...queued(), entry]);
-    this.live.set(keyOf(entry), { temp, undo, settle, origin });
-    if (this.channel.joined) this.deliver(entry);
-    else { origin.classList.add("rtux-queued"); release(); }
+    writeQueue([...readQueue(), entry]);
+    this.live.set(entryKey(entry), { temp, undo, settle, origin });
+    if (this.channel.joined) {
+      this.deliver(entry);
+    } else {
+      origin.classList.add("rtux-queued");
+      release();
+    }
   }
+
+  // The element of an insert until its answer: the root's
+  // template[data-rtux-temp] (else a <div>), its [data-rtux-text] filled
+  // from the action's data.
+  pendingElement(id, data) {
+    const template = this.root.querySelector("template[data-rtux-temp]");
+    const temp = template ? template.content.firstElementChild.cloneNode(true) : element("div");
+    temp.id = id;
+    queryAll(temp, "[data-rtux-text]").forEach((node) => {
+      node.textContent = data[node.dataset.rtuxText] ?? "";
+    });
+    temp.classList.add("rtux-pending");
+    return temp;
+  }
+
   // Sends an op (again) and handles its answer.
   deliver(entry) {
     return this.send(entry).then((reply) => this.answer(entry, reply));
   }
+
   // A final answer ends the op; a transient one keeps it for a retry, with
   // backoff (on rejoin when offline).
   answer(entry, reply) {
-    const key = keyOf(entry), live = this.live.get(key);
+    const key = entryKey(entry);
+    const live = this.live.get(key);
     if (retryable(reply)) {
       if (live) live.origin.classList.add("rtux-queued");
       if (offline(reply)) return reply;
-      const n = (this.tries.get(key) || 0) + 1;
-      this.tries.set(key, n);
-      const wait = reply.response?.retry_after_ms ?? Math.min(30000, 500 * 2 ** n);
-      setTimeout(() => { if (this.channel.joined && queued().some((q) => keyOf(q) === key)) this.deliver(entry); }, wait);
+      const tries = (this.tries.get(key) || 0) + 1;
+      this.tries.set(key, tries);
+      const wait = reply.response?.retry_after_ms ?? Math.min(RETRY_MAX, RETRY_BASE * 2 ** tries);
+      // Sent again only if still queued (a replay on rejoin may have had its answer meanwhile).
+      const stillQueued = () => readQueue().some((queued) => entryKey(queued) === key);
+      setTimeout(() => {
+        if (this.channel.joined && stillQueued()) this.deliver(entry);
+      }, wait);
       return reply;
     }
     dequeue(entry);
     this.live.delete(key);
     this.tries.delete(key);
     if (live) live.settle();
-    const { temp, undo, origin } = live || { undo: () => {}, origin: this.root };
+    // An op replayed after a reload has no live effects on this page.
+    const { temp, undo, origin } = live || { undo: nothing, origin: this.root };
     if (reply.status === "ok") {
       if (entry.event === "undo") this.undone(reply.response);
       else this.confirmed(reply.response, temp, origin, entry, undo);
@@ -218,125 +382,182 @@ class ResourceView {
       if (temp) temp.remove();
       const form = origin.tagName === "FORM" && this.current(origin);
       if (reply.response.panel && form) this.conflict(form, reply.response);
-      else if (!(form && refused(form, reply.response))) toast(this.socket.root, reply.response.reason || say("not_saved"), { error: true });
+      else if (!(form && refused(form, reply.response))) toast(this.socket.root, reply.response.reason || phrase("not_saved"), { error: true });
     }
     return reply;
   }
-  // The element now in the page for `n`: a patch may have replaced it while
-  // its action was in flight.
-  current(n) {
-    if (n.isConnected) return n;
-    if (n.id && document.getElementById(n.id)) return document.getElementById(n.id);
-    const d = n.dataset, id = d.rtuxId ? `[data-rtux-id="${CSS.escape(d.rtuxId)}"]` : "";
-    return this.root.querySelector(`${n.tagName}[data-rtux-action="${CSS.escape(d.rtuxAction)}"]${id}`) || n;
+
+  // The element now in the page for `node`: a patch may have replaced it while
+  // its action was in flight (found by id, else by its action and record).
+  current(node) {
+    if (node.isConnected) return node;
+    if (node.id && document.getElementById(node.id)) return document.getElementById(node.id);
+    const options = node.dataset;
+    const ofRecord = options.rtuxId ? `[data-rtux-id="${CSS.escape(options.rtuxId)}"]` : "";
+    return this.root.querySelector(`${node.tagName}[data-rtux-action="${CSS.escape(options.rtuxAction)}"]${ofRecord}`) || node;
   }
+
   // The list may arrive later (an async result), so it is looked up each time.
-  get list() { return this.root.querySelector("[data-rtux-list]") || this.root; }
-  send(entry) { return this.channel.push(entry.event, entry.payload); }
+  get list() {
+    return this.root.querySelector("[data-rtux-list]") || this.root;
+  }
+
+  send(entry) {
+    return this.channel.push(entry.event, entry.payload);
+  }
+
   // A save that conflicts: the user's text back in the form, the server's
   // panel on top, the form now saving against the current version.
   // The panel names each field by its label and marks its input; the form's
   // own inputs hold the user's values and its own Save resolves.
-  conflict(form, r) {
-    $$(form, ".rtux-conflict").forEach((n) => n.remove());
-    $$(form, "[data-rtux-conflicted]").forEach((i) => i.removeAttribute("data-rtux-conflicted"));
-    for (const [k, v] of Object.entries(r.conflict.yours || {})) {
-      const input = form.elements.namedItem(k);
-      if (input && input.value !== undefined) setField(input, v);
+  conflict(form, reply) {
+    queryAll(form, ".rtux-conflict").forEach((panel) => panel.remove());
+    queryAll(form, "[data-rtux-conflicted]").forEach((input) => input.removeAttribute("data-rtux-conflicted"));
+    for (const [name, value] of Object.entries(reply.conflict.yours || {})) {
+      const input = form.elements.namedItem(name);
+      if (input && input.value !== undefined) setField(input, value);
     }
-    form.dataset.rtuxVersion = r.conflict.version;
-    const panel = fragment(r.panel);
-    $$(panel, "[data-field]").forEach((f) => {
-      const input = form.elements.namedItem(f.dataset.field);
+    form.dataset.rtuxVersion = reply.conflict.version;
+    const panel = fragment(reply.panel);
+    queryAll(panel, "[data-field]").forEach((field) => {
+      const input = form.elements.namedItem(field.dataset.field);
       if (!input || input.value === undefined) return;
       input.setAttribute("data-rtux-conflicted", "");
       const label = (input.id && form.querySelector(`label[for="${CSS.escape(input.id)}"]`)) || input.closest("label");
       const name = (label && label.textContent.trim()) || input.getAttribute("aria-label");
-      if (name) f.querySelector("[data-rtux-label]").textContent = name;
+      if (name) field.querySelector("[data-rtux-label]").textContent = name;
     });
     form.prepend(panel);
   }
+
+  // Tells the server what a form[data-rtux-change] holds; its
+  // [data-rtux-feedback] shows the refusal, if any.
   change(form) {
-    const payload = { client: CLIENT, op: crypto.randomUUID(), data: fields(form) };
+    const payload = { client: CLIENT_ID, op: crypto.randomUUID(), data: fields(form) };
     return this.channel.push(form.dataset.rtuxChange, payload).then((reply) => {
-      const out = form.querySelector("[data-rtux-feedback]");
-      if (out) out.textContent = reply.status === "ok" ? "" : (reply.response.reason || "");
+      const feedback = form.querySelector("[data-rtux-feedback]");
+      if (feedback) feedback.textContent = reply.status === "ok" ? "" : (reply.response.reason || "");
     });
   }
-  confirmed(r, temp, origin, entry, undo) {
-    if (r.undo_window_ms) return this.undoToast(r, entry, undo);
-    const html = r.html, rec = r.record;
-    const id = rec && this.domId(rec.id);
-    const existing = temp || document.getElementById(r.temp_id || "-") || (id && document.getElementById(id));
+
+  // An action's success: its record's element as the server rendered it
+  // (in place of the pending one, or the one it changed), or gone if deleted.
+  confirmed(response, temp, origin, entry, undo) {
+    if (response.undo_window_ms) return this.undoToast(response, entry, undo);
+    const html = response.html;
+    const record = response.record;
+    const id = record && this.domId(record.id);
+    const existing = temp ||
+      (response.temp_id && document.getElementById(response.temp_id)) ||
+      (id && document.getElementById(id));
     // Deleted (also: a replay whose record is gone since).
-    if (r.deleted) { if (existing) existing.remove(); if (this.records) this.records.delete(rec.id); return; }
+    if (response.deleted) {
+      if (existing) existing.remove();
+      if (this.records) this.records.delete(record.id);
+      return;
+    }
     let node = null;
-    if (existing && html) node = replaceKeepingInput(existing, html);
-    else if (!existing && html && r.temp_id) this.list.append(node = fragment(html));
-    else if (temp) temp.classList.remove("rtux-pending");
+    if (existing && html) {
+      node = replaceKeepingInput(existing, html);
+    } else if (!existing && html && response.temp_id) {
+      node = fragment(html);
+      this.list.append(node);
+    } else if (temp) {
+      temp.classList.remove("rtux-pending");
+    }
     place(this.root, node);
     // The saved form goes on from the version it made (after a conflict, too).
-    const form = origin.tagName === "FORM" && rec && this.current(origin);
-    if (form && form.dataset.rtuxVersion !== undefined) form.dataset.rtuxVersion = rec.version;
-    if (rec) this.know({ id: rec.id, version: rec.version, dom_id: id, html }, node);
-    if (rec) this.drafts.delete(rec.id);
+    const form = origin.tagName === "FORM" && record && this.current(origin);
+    if (form && form.dataset.rtuxVersion !== undefined) form.dataset.rtuxVersion = record.version;
+    if (record) {
+      this.know({ id: record.id, version: record.version, dom_id: id, html }, node);
+      this.drafts.delete(record.id);
+    }
   }
-  domId(id) { return `${this.channel.topic}-${id}`.replace(/[^A-Za-z0-9_-]/g, "-"); }
+
+  // A record's DOM id, as the server makes it: `<topic>-<id>`, anything but
+  // letters, digits, _ and - as -.
+  domId(id) {
+    return `${this.channel.topic}-${id}`.replace(/[^A-Za-z0-9_-]/g, "-");
+  }
+
   // What the server said of a record, and the version its element now shows.
-  know(rec, node) {
-    if (this.records) this.records.set(rec.id, rec);
-    if (node) node.dataset.rtuxV = rec.version;
-    this.seen([rec.id]);
+  know(record, node) {
+    if (this.records) this.records.set(record.id, record);
+    if (node) node.dataset.rtuxV = record.version;
+    this.seen([record.id]);
   }
+
   // What a visible page shows of its topic counts as seen ([data-rtux-unread]).
   seen(ids) {
     if (document.visibilityState === "visible") markSeen(this.channel.topic, newest(ids));
   }
-  undoToast(r, entry, undo) {
+
+  // A delete with an undo window: "Deleted. Undo within 5 s", counting down.
+  undoToast(response, entry, undo) {
     // A replay (after a reload) shows what is left of the window.
-    const ms = Math.min(r.undo_window_ms, r.undo_until ? r.undo_until - Date.now() : Infinity);
+    const left = response.undo_until ? response.undo_until - Date.now() : Infinity;
+    const ms = Math.min(response.undo_window_ms, left);
     this.restore.set(entry.payload.op, undo);
     if (ms <= 0) return;
-    let left = Math.round(ms / 1000);
-    const t = toast(this.socket.root, "", { keep: true });
-    const text = t.el.querySelector(".rtux-toast__text");
-    const button = el("button", "rtux-toast__undo", say("undo"));
+    let seconds = Math.round(ms / 1000);
+    const shown = toast(this.socket.root, "", { keep: true });
+    const text = shown.el.querySelector(".rtux-toast__text");
+    const button = element("button", "rtux-toast__undo", phrase("undo"));
     button.type = "button";
-    t.el.append(button);
-    const tick = () => { text.textContent = say("undo_within", { n: left }); left -= 1; };
+    shown.el.append(button);
+    const tick = () => {
+      text.textContent = phrase("undo_within", { n: seconds });
+      seconds -= 1;
+    };
     tick();
     // When the window ends the delete has run: the hidden element goes.
     const gone = () => {
-      const n = r.record && document.getElementById(this.domId(r.record.id));
-      if (n && n.hidden) n.remove();
-      if (this.records && r.record) this.records.delete(r.record.id);
+      const node = response.record && document.getElementById(this.domId(response.record.id));
+      if (node && node.hidden) node.remove();
+      if (this.records && response.record) this.records.delete(response.record.id);
     };
-    const timer = setInterval(() => { if (left < 0) { clearInterval(timer); t.done(); gone(); } else tick(); }, 1000);
+    const timer = setInterval(() => {
+      if (seconds < 0) {
+        clearInterval(timer);
+        shown.done();
+        gone();
+      } else {
+        tick();
+      }
+    }, 1000);
     button.addEventListener("click", () => {
       clearInterval(timer);
-      t.done();
-      const again = { topic: entry.topic, event: "undo", payload: { client: entry.payload.client, op: entry.payload.op, at: Date.now() } };
-      saveQueue([...queued(), again]);
+      shown.done();
+      const payload = { client: entry.payload.client, op: entry.payload.op, at: Date.now() };
+      const again = { topic: entry.topic, event: "undo", payload };
+      writeQueue([...readQueue(), again]);
       this.deliver(again);
     });
   }
+
   // The record is back: shown again where it was, or put back from the
   // server's HTML if the page no longer has it.
-  undone(r) {
-    const restore = this.restore.get(r.undone);
+  undone(response) {
+    const restore = this.restore.get(response.undone);
     if (restore) restore();
-    let node = r.dom_id && document.getElementById(r.dom_id);
-    if (!node && r.html) this.list.append(node = fragment(r.html));
+    let node = response.dom_id && document.getElementById(response.dom_id);
+    if (!node && response.html) {
+      node = fragment(response.html);
+      this.list.append(node);
+    }
     place(this.root, node);
-    if (r.record) this.know({ ...r.record, dom_id: r.dom_id, html: r.html }, node);
+    if (response.record) this.know({ ...response.record, dom_id: response.dom_id, html: response.html }, node);
   }
+
   // Replays the queued actions of this topic, in order, with their original op ids.
   async replay() {
-    for (const entry of queued().filter((e) => e.topic === this.channel.topic)) {
+    for (const entry of readQueue().filter((queued) => queued.topic === this.channel.topic)) {
       const reply = await this.deliver(entry);
       if (offline(reply)) return;
     }
   }
+
   // Makes the list show the records the server last told, at their
   // versions: what arrived while this page was away or loading appears,
   // what changed is replaced (keeping what the user is typing), what is gone
@@ -344,68 +565,102 @@ class ResourceView {
   reconcile() {
     const list = this.root.querySelector("[data-rtux-list]");
     if (!this.records || !list || this.root.querySelector("[data-rtux-async][aria-busy]")) return;
-    const ids = new Set();
+    const shown = new Set();
     let prev = null;
-    for (const rec of this.records.values()) {
-      ids.add(rec.dom_id);
-      let node = document.getElementById(rec.dom_id);
-      if (node && rec.html && versionOf(node) !== rec.version) node = replaceKeepingInput(node, rec.html);
-      else if (!node && rec.html) {
-        node = fragment(rec.html);
-        if (prev) prev.after(node); else list.prepend(node);
+    for (const record of this.records.values()) {
+      shown.add(record.dom_id);
+      let node = document.getElementById(record.dom_id);
+      if (node && record.html && versionOf(node) !== record.version) {
+        node = replaceKeepingInput(node, record.html);
+      } else if (!node && record.html) {
+        node = fragment(record.html);
+        if (prev) prev.after(node);
+        else list.prepend(node);
       }
-      if (node) { node.dataset.rtuxV = rec.version; prev = node; place(this.root, node); }
+      if (node) {
+        node.dataset.rtuxV = record.version;
+        prev = node;
+        place(this.root, node);
+      }
     }
-    const mine = this.domId("");
-    $$(this.root, "[data-rtux-list]").forEach((l) => $$(l, `:scope > [id^="${CSS.escape(mine)}"]`).forEach((n) => { if (!ids.has(n.id)) n.remove(); }));
+    // This topic's elements (their ids start with its prefix) the server no longer has.
+    const ours = CSS.escape(this.domId(""));
+    queryAll(this.root, "[data-rtux-list]").forEach((aList) => {
+      queryAll(aList, `:scope > [id^="${ours}"]`).forEach((node) => {
+        if (!shown.has(node.id)) node.remove();
+      });
+    });
     // "Load more" after the list while the topic has more.
     let more = this.root.querySelector("[data-rtux-more]");
-    if (this.more && !more) { more = el("button", "rtux-more", say("load_more")); more.type = "button"; more.dataset.rtuxMore = ""; list.after(more); }
+    if (this.more && !more) {
+      more = element("button", "rtux-more", phrase("load_more"));
+      more.type = "button";
+      more.dataset.rtuxMore = "";
+      list.after(more);
+    }
     if (more) more.hidden = !this.more;
     this.seen(this.records.keys());
     this.drafted();
   }
+
   // The drafts the server kept for this user, filled into their records'
   // forms with "Draft restored from …" and Discard (which empties it here and there).
   drafted() {
-    this.drafts.forEach((d, id) => {
-      const f = this.root.querySelector(`form[data-rtux-draft][data-rtux-id="${CSS.escape(id)}"]`);
-      if (!f || f.dataset.rtuxDrafted) return;
-      f.dataset.rtuxDrafted = 1;
-      for (const i of f.elements) if (i.name) i.type == "checkbox" ? (i.checked = i.name in d.data) : i.name in d.data && (i.value = d.data[i.name]);
-      const n = fromTemplate("draft", "rtux-draft");
-      n.querySelector("time").textContent = new Date(d.saved_at).toLocaleString();
-      n.querySelector("button").onclick = () => {
+    this.drafts.forEach((draft, id) => {
+      const form = this.root.querySelector(`form[data-rtux-draft][data-rtux-id="${CSS.escape(id)}"]`);
+      if (!form || form.dataset.rtuxDrafted) return;
+      form.dataset.rtuxDrafted = "1";
+      for (const input of form.elements) {
+        if (!input.name) continue;
+        // A checkbox's draft holds it only when it was checked (as FormData has it).
+        if (input.type === "checkbox") input.checked = input.name in draft.data;
+        else if (input.name in draft.data) input.value = draft.data[input.name];
+      }
+      const notice = fromTemplate("draft", "rtux-draft");
+      notice.querySelector("time").textContent = new Date(draft.saved_at).toLocaleString();
+      notice.querySelector("button").onclick = () => {
         this.channel.push("draft:discard", { id });
         this.drafts.delete(id);
-        f.reset();
-        n.remove();
-        delete f.dataset.rtuxDrafted;
+        form.reset();
+        notice.remove();
+        delete form.dataset.rtuxDrafted;
       };
-      f.prepend(n);
+      form.prepend(notice);
     });
   }
-  patch(p) {
-    const rec = p.record;
-    if (p.op === "remove") {
-      if (this.records) this.records.delete(p.id);
-      const n = document.getElementById(p.dom_id);
-      if (n) n.remove();
+
+  // A change another page made (or this one, echoed): removed, replaced in
+  // place, or inserted where the server says; an older version than the page
+  // knows is ignored.
+  patch(patch) {
+    const record = patch.record;
+    if (patch.op === "remove") {
+      if (this.records) this.records.delete(patch.id);
+      const node = document.getElementById(patch.dom_id);
+      if (node) node.remove();
       return;
     }
-    const known = this.records && rec && this.records.get(rec.id);
-    if (known && known.version >= rec.version) return;
-    if (rec) this.know({ id: rec.id, version: rec.version, dom_id: p.dom_id, html: p.html }, null);
-    const existing = document.getElementById(p.dom_id);
+    const known = this.records && record && this.records.get(record.id);
+    if (known && known.version >= record.version) return;
+    if (record) this.know({ id: record.id, version: record.version, dom_id: patch.dom_id, html: patch.html }, null);
+    const existing = document.getElementById(patch.dom_id);
     if (existing) {
-      if (p.html) { const n = replaceKeepingInput(existing, p.html); if (rec) n.dataset.rtuxV = rec.version; place(this.root, n); highlight(n); }
+      if (patch.html) {
+        const node = replaceKeepingInput(existing, patch.html);
+        if (record) node.dataset.rtuxV = record.version;
+        place(this.root, node);
+        highlight(node);
+      }
       return;
     }
-    if (p.op !== "insert" || !p.html || this.root.querySelector("[data-rtux-async][aria-busy]")) return;
-    const node = fragment(p.html);
-    if (rec) node.dataset.rtuxV = rec.version;
-    const after = p.after && document.getElementById(p.after);
-    if (after) after.after(node); else if (p.at === 0) this.list.prepend(node); else this.list.append(node);
+    // A list still loading shows the insert when it arrives.
+    if (patch.op !== "insert" || !patch.html || this.root.querySelector("[data-rtux-async][aria-busy]")) return;
+    const node = fragment(patch.html);
+    if (record) node.dataset.rtuxV = record.version;
+    const after = patch.after && document.getElementById(patch.after);
+    if (after) after.after(node);
+    else if (patch.at === 0) this.list.prepend(node);
+    else this.list.append(node);
     place(this.root, node);
     highlight(node);
   }

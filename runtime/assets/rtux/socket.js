@@ -1,57 +1,112 @@
 // rtux.js, socket: The socket: connection, heartbeats, reconnection with backoff, token renewal, the banner.
-class Socket {
+import { BANNER_AFTER, EXTENDED_AFTER, HEARTBEAT, claimsOf, queryAll } from "./core.js";
+import { Channel, offlineReply } from "./channel.js";
+
+// A reply not received by then is a timeout (a transient answer: the op is retried).
+const REPLY_TIMEOUT = 10000;
+// Reconnection: fast first tries, then every 5 s, each with ±20% jitter.
+const RECONNECT_DELAYS = [100, 500, 1000, 2000, 3000];
+const RECONNECT_DELAY_MAX = 5000;
+// With no usable token (signed out, or no way to renew), tried again this often.
+const NO_TOKEN_RETRY = 5000;
+// A token expiring within this long is renewed before connecting.
+const EXPIRY_MARGIN = 5000;
+// The close codes above this are the server ending the token: 4001 at its
+// expiry, 4003 at its session's end.
+const TOKEN_CLOSED = 4000;
+const CONNECTION_STATES = ["connected", "disconnected", "error"];
+
+export class Socket {
   constructor(root) {
     this.root = root;
     this.token = root.dataset.rtuxToken || "";
+    // Who the page was rendered for (display only: the server decides).
     this.me = claimsOf(this.token).sub || null;
     const base = (root.dataset.rtuxSocket || "/socket").replace(/\/$/, "");
-    this.base = `${/^wss?:/.test(base) ? base : location.origin.replace(/^http/, "ws") + base}/websocket?vsn=2.0.0&token=`;
-    Object.assign(this, { channels: [], pending: new Map(), next: 0, tries: 0, ws: null, version: null, downSince: null, listeners: [] });
+    const absolute = /^wss?:/.test(base) ? base : location.origin.replace(/^http/, "ws") + base;
+    // The URL to connect to, but for the token at its end.
+    this.base = `${absolute}/websocket?vsn=2.0.0&token=`;
+    this.channels = [];
+    // Ref → the function resolving that frame's reply.
+    this.pending = new Map();
+    this.next = 0;
+    // Reconnection attempts since the socket was last open.
+    this.tries = 0;
+    this.ws = null;
+    // The assets' version when this page first connected.
+    this.version = null;
+    this.downSince = null;
+    this.listeners = [];
+    // Whether the token must be renewed before the next connect, whatever its expiry.
+    this.renew = false;
+    // Whether the renewal said this browser is signed out (or someone else now).
+    this.out = false;
   }
-  ref() { this.next += 1; return String(this.next); }
-  onState(fn) { this.listeners.push(fn); }
+
+  ref() {
+    this.next += 1;
+    return String(this.next);
+  }
+
+  onState(fn) {
+    this.listeners.push(fn);
+  }
+
   // One channel per topic: views of one topic (its records, its presence) share it.
   channel(topic, params = {}) {
     const found = this.channels.find((c) => c.topic === topic);
     if (found) return found;
-    const ch = new Channel(this, topic, params);
-    this.channels.push(ch);
-    if (this.isOpen()) ch.join();
-    return ch;
+    const channel = new Channel(this, topic, params);
+    this.channels.push(channel);
+    if (this.isOpen()) channel.join();
+    return channel;
   }
-  isOpen() { return this.ws && this.ws.readyState === WebSocket.OPEN; }
+
+  isOpen() {
+    return this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  // Sends a frame; resolves with its reply, an offline answer, or a timeout.
   send(frame) {
     return new Promise((resolve) => {
-      if (!this.isOpen()) return resolve({ status: "error", response: { code: "offline", reason: "not connected" } });
-      this.pending.set(frame[1], resolve);
+      if (!this.isOpen()) return resolve(offlineReply("not connected"));
+      const ref = frame[1];
+      this.pending.set(ref, resolve);
       this.ws.send(JSON.stringify(frame));
-      setTimeout(() => { if (this.pending.delete(frame[1])) resolve({ status: "timeout", response: {} }); }, 10000);
+      setTimeout(() => {
+        if (this.pending.delete(ref)) resolve({ status: "timeout", response: {} });
+      }, REPLY_TIMEOUT);
     });
   }
+
   // A token that has expired (or will within 5 s), or whose session ended, is
   // renewed first, from the page's `data-rtux-token-url`, instead of
-  // reconnecting with a dead one.
+  // reconnecting with a dead one. Whether there is a token to connect with.
   async fresh() {
-    const exp = claimsOf(this.token).exp;
-    if (!this.renew && (!exp || exp * 1000 > Date.now() + 5000)) return true;
+    const expiry = claimsOf(this.token).exp;
+    const alive = expiry && expiry * 1000 > Date.now() + EXPIRY_MARGIN;
+    if (!this.renew && (!expiry || alive)) return true;
     const url = this.root.dataset.rtuxTokenUrl;
     if (!url) return false;
     try {
-      const r = await fetch(url, { cache: "no-store" });
+      const response = await fetch(url, { cache: "no-store" });
       // 401, or a token of someone else: signed out here (until signed in again).
-      const { token } = r.status == 401 ? {} : await r.json();
+      const { token } = response.status === 401 ? {} : await response.json();
       this.out = claimsOf(token).sub !== this.me;
       if (this.out) return false;
       this.token = token;
-      this.renew = 0;
+      this.renew = false;
       return true;
-    } catch (_) { return false; }
+    } catch (_) {
+      return false;
+    }
   }
+
   async connect() {
     if (!(await this.fresh())) {
       // Signed out, or no way to renew: the page must be reloaded.
       this.setState("error");
-      return setTimeout(() => this.connect(), 5000);
+      return setTimeout(() => this.connect(), NO_TOKEN_RETRY);
     }
     const ws = new WebSocket(this.base + encodeURIComponent(this.token));
     this.ws = ws;
@@ -60,26 +115,33 @@ class Socket {
       opened = true;
       this.tries = 0;
       this.setState("connected");
-      this.channels.forEach((ch) => ch.join());
+      this.channels.forEach((channel) => channel.join());
       this.beat = setInterval(() => this.send([null, this.ref(), "phoenix", "heartbeat", {}]), HEARTBEAT);
       this.checkVersion();
     };
-    ws.onmessage = (m) => this.receive(JSON.parse(m.data));
-    ws.onclose = (e) => {
-      // Closed at the token's expiry (4001) or its session's end (4003): renew
-      // it first, at once.
-      if (e.code > 4000) { this.tries = 0; this.renew = 1; }
+    ws.onmessage = (message) => this.receive(JSON.parse(message.data));
+    ws.onclose = (event) => {
+      // Closed at the token's expiry or its session's end: renew it first, at once.
+      if (event.code > TOKEN_CLOSED) {
+        this.tries = 0;
+        this.renew = true;
+      }
       clearInterval(this.beat);
-      this.pending.forEach((resolve) => resolve({ status: "error", response: { code: "offline", reason: "disconnected" } }));
+      this.pending.forEach((resolve) => resolve(offlineReply("disconnected")));
       this.pending.clear();
-      this.channels.forEach((ch) => { ch.joined = false; });
+      this.channels.forEach((channel) => {
+        channel.joined = false;
+      });
       this.setState(opened ? "disconnected" : "error");
-      // Fast first tries, then back off to 5 s, each with ±20% jitter.
-      const delay = Math.min(5000, [100, 500, 1000, 2000, 3000][this.tries] || 5000) * (0.8 + Math.random() * 0.4);
+      const delay = RECONNECT_DELAYS[this.tries] || RECONNECT_DELAY_MAX;
+      const jitter = 0.8 + Math.random() * 0.4;
       this.tries += 1;
-      setTimeout(() => this.connect(), delay);
+      setTimeout(() => this.connect(), delay * jitter);
     };
   }
+
+  // A frame from the server: a reply to one of ours, or an event for the
+  // channels of its topic (of their current join, when it names one).
   receive([joinRef, ref, topic, event, payload]) {
     if (event === "phx_reply" && this.pending.has(ref)) {
       const resolve = this.pending.get(ref);
@@ -87,41 +149,58 @@ class Socket {
       return resolve(payload);
     }
     this.channels
-      .filter((ch) => ch.topic === topic && (joinRef === null || joinRef === ch.joinRef))
-      .forEach((ch) => ch.emit(event, payload));
+      .filter((channel) => channel.topic === topic && (joinRef === null || joinRef === channel.joinRef))
+      .forEach((channel) => channel.emit(event, payload));
   }
+
   // Connection classes, data-requires-connection, and the delayed banners.
   setState(state) {
-    const r = this.root;
-    ["connected", "disconnected", "error"].forEach((s) => r.classList.toggle(`rtux-${s}`, s === state));
+    const root = this.root;
+    CONNECTION_STATES.forEach((s) => root.classList.toggle(`rtux-${s}`, s === state));
     this.listeners.forEach((fn) => fn(state));
     const up = state === "connected";
-    const out = !up && !!this.out;
-    r.classList.toggle("rtux-signed-out", out);
+    const signedOut = !up && this.out;
+    root.classList.toggle("rtux-signed-out", signedOut);
     // What the page says of who is signed in follows (a nav outside the app's root too).
-    $$(document, "[data-rtux-signed-in]").forEach((e) => { e.hidden = out; });
-    $$(document, "[data-rtux-signed-out]").forEach((e) => { e.hidden = !out; });
-    $$(r, "[data-requires-connection]").forEach((e) => { e.disabled = !up; e.toggleAttribute("aria-disabled", !up); });
+    queryAll(document, "[data-rtux-signed-in]").forEach((node) => {
+      node.hidden = signedOut;
+    });
+    queryAll(document, "[data-rtux-signed-out]").forEach((node) => {
+      node.hidden = !signedOut;
+    });
+    queryAll(root, "[data-requires-connection]").forEach((node) => {
+      node.disabled = !up;
+      node.toggleAttribute("aria-disabled", !up);
+    });
     clearTimeout(this.bannerTimer);
     clearTimeout(this.extendedTimer);
-    const banner = r.querySelector("[data-rtux-banner]");
+    const banner = root.querySelector("[data-rtux-banner]");
     if (up) {
       this.downSince = null;
-      if (banner) { banner.hidden = true; banner.classList.remove("rtux-banner--extended"); }
+      if (banner) {
+        banner.hidden = true;
+        banner.classList.remove("rtux-banner--extended");
+      }
       return;
     }
     if (this.downSince === null) this.downSince = Date.now();
-    const since = Date.now() - this.downSince;
+    const downFor = Date.now() - this.downSince;
     if (!banner) return;
-    this.bannerTimer = setTimeout(() => { banner.hidden = false; }, Math.max(0, BANNER_AFTER - since));
-    this.extendedTimer = setTimeout(() => banner.classList.add("rtux-banner--extended"), Math.max(0, EXTENDED_AFTER - since));
+    this.bannerTimer = setTimeout(() => {
+      banner.hidden = false;
+    }, Math.max(0, BANNER_AFTER - downFor));
+    this.extendedTimer = setTimeout(() => banner.classList.add("rtux-banner--extended"), Math.max(0, EXTENDED_AFTER - downFor));
   }
+
   // "A new version is available" when the assets changed across a reconnect.
   checkVersion() {
-    fetch("/_rtux/version", { cache: "no-store" }).then((r) => r.json()).then(({ assets }) => {
-      if (this.version === null) this.version = assets;
-      const notice = this.root.querySelector("[data-rtux-new-version]");
-      if (notice && assets !== this.version) notice.hidden = false;
-    }).catch(() => {});
+    fetch("/_rtux/version", { cache: "no-store" })
+      .then((response) => response.json())
+      .then(({ assets }) => {
+        if (this.version === null) this.version = assets;
+        const notice = this.root.querySelector("[data-rtux-new-version]");
+        if (notice && assets !== this.version) notice.hidden = false;
+      })
+      .catch(() => {});
   }
 }

@@ -1,11 +1,26 @@
 // rtux.js, toast: Toasts: short messages in the corner.
-const toast = (root, text, opts = {}) => {
+import { element } from "./core.js";
+
+// How long a toast shows unless told otherwise.
+const TOAST_MS = 4000;
+
+// Shows `text` in the root's toast box (made on first use, announced to
+// screen readers). Options: `error` (styled as one), `keep` (stays until
+// `done()` is called), `ms` (how long it shows). Returns the toast's element
+// and the function removing it.
+export const toast = (root, text, options = {}) => {
   let box = root.querySelector("[data-rtux-toasts]");
-  if (!box) { box = el("div", "rtux-toasts"); box.dataset.rtuxToasts = ""; box.setAttribute("role", "status"); root.append(box); }
-  const t = el("div", `rtux-toast${opts.error ? " rtux-toast--error" : ""}`);
-  t.append(el("span", "rtux-toast__text", text));
-  box.append(t);
-  const done = () => t.remove();
-  if (!opts.keep) setTimeout(done, opts.ms || 4000);
-  return { el: t, done };
+  if (!box) {
+    box = element("div", "rtux-toasts");
+    box.dataset.rtuxToasts = "";
+    box.setAttribute("role", "status");
+    root.append(box);
+  }
+  const className = options.error ? "rtux-toast rtux-toast--error" : "rtux-toast";
+  const node = element("div", className);
+  node.append(element("span", "rtux-toast__text", text));
+  box.append(node);
+  const done = () => node.remove();
+  if (!options.keep) setTimeout(done, options.ms || TOAST_MS);
+  return { el: node, done };
 };

@@ -1,126 +1,49 @@
-//! rtux.js as served: its modules (one concern each, in
-//! `runtime/assets/rtux/`) joined into one script, and both files without
-//! their comments and indentation. No build step: this runs once, in the
-//! server, on the sources compiled in.
+//! rtux.js and rtux.css as served, built by esbuild: the ES modules in
+//! `runtime/assets/rtux/` (from `index.js`) bundled into one minified, strict
+//! IIFE, and `runtime/assets/rtux.css` minified. The build
+//! (`npm run --prefix runtime/assets build`, esbuild pinned in
+//! `runtime/assets/package.json`) writes `runtime/assets/dist/`, which is
+//! checked in: the crate builds without Node, and CI builds it again and fails
+//! if it differs from the sources.
 
-use std::sync::OnceLock;
-
-/// The modules of rtux.js, in the order they are served: each sees what the
-/// ones before it define (they share one function scope).
-const MODULES: [(&str, &str); 15] = [
-    ("core", include_str!("../../assets/rtux/core.js")),
-    ("channel", include_str!("../../assets/rtux/channel.js")),
-    ("socket", include_str!("../../assets/rtux/socket.js")),
-    ("toast", include_str!("../../assets/rtux/toast.js")),
-    ("presence", include_str!("../../assets/rtux/presence.js")),
-    (
-        "optimistic",
-        include_str!("../../assets/rtux/optimistic.js"),
-    ),
-    ("patches", include_str!("../../assets/rtux/patches.js")),
-    ("outbox", include_str!("../../assets/rtux/outbox.js")),
-    ("sortable", include_str!("../../assets/rtux/sortable.js")),
-    ("resource", include_str!("../../assets/rtux/resource.js")),
-    ("forms", include_str!("../../assets/rtux/forms.js")),
-    ("refs", include_str!("../../assets/rtux/refs.js")),
-    ("live", include_str!("../../assets/rtux/live.js")),
-    ("loading", include_str!("../../assets/rtux/loading.js")),
-    ("start", include_str!("../../assets/rtux/start.js")),
-];
-
-const CSS: &str = include_str!("../../assets/rtux.css");
-
-/// The served script: every module inside one strict function scope.
+/// The served script.
 pub(super) fn script() -> &'static str {
-    static JS: OnceLock<String> = OnceLock::new();
-    JS.get_or_init(|| {
-        let mut js = String::from("(() => {\n\"use strict\";\n");
-        for (_, source) in MODULES {
-            js.push_str(&compact_js(source));
-        }
-        js.push_str("})();\n");
-        js
-    })
+    include_str!("../../assets/dist/rtux.js")
 }
 
 /// The served stylesheet.
 pub(super) fn stylesheet() -> &'static str {
-    static CSS_SERVED: OnceLock<String> = OnceLock::new();
-    CSS_SERVED.get_or_init(|| compact_css(CSS))
-}
-
-/// A module without its comment lines and indentation, one statement line
-/// per line (so automatic semicolons fall where they did). The modules hold
-/// no multi-line template literal or string, where this would change text:
-/// a test checks.
-fn compact_js(source: &str) -> String {
-    source
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with("//"))
-        .fold(String::new(), |mut js, line| {
-            js.push_str(line);
-            js.push('\n');
-            js
-        })
-}
-
-/// The stylesheet without its comments and indentation.
-fn compact_css(source: &str) -> String {
-    let mut css = String::new();
-    let mut rest = source;
-    while let Some(start) = rest.find("/*") {
-        css.push_str(&rest[..start]);
-        rest = rest[start..]
-            .find("*/")
-            .map_or("", |end| &rest[start + end + 2..]);
-    }
-    css.push_str(rest);
-    css.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .fold(String::new(), |mut out, line| {
-            out.push_str(line);
-            out.push('\n');
-            out
-        })
+    include_str!("../../assets/dist/rtux.css")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::fs;
+    use std::path::Path;
 
     #[test]
-    fn no_module_has_text_spanning_lines_that_compacting_would_change() {
-        for (name, source) in MODULES {
-            for (i, line) in source.lines().enumerate() {
-                assert!(
-                    line.matches('`').count() % 2 == 0,
-                    "{name}.js:{}: a template literal spans lines; compacting would change its text",
-                    i + 1
-                );
-                assert!(
-                    !line.trim_end().ends_with('\\'),
-                    "{name}.js:{}: a string continues on the next line",
-                    i + 1
-                );
+    fn every_module_starts_by_saying_what_it_does() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/rtux");
+        let mut modules = 0;
+        for entry in fs::read_dir(dir).expect("runtime/assets/rtux") {
+            let path = entry.expect("a module").path();
+            if path.extension().and_then(|e| e.to_str()) != Some("js") {
+                continue;
             }
+            let source = fs::read_to_string(&path).expect("a module's text");
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("a module's name");
             assert!(
                 source.starts_with(&format!("// rtux.js, {name}: ")),
                 "{name}.js starts by saying what it does"
             );
+            modules += 1;
         }
-    }
-
-    #[test]
-    fn compacting_drops_comments_and_indentation_only() {
-        let js =
-            "// a module\nconst a = 1;\n  // why\n  if (a) {\n    f(\"// not a comment\");\n  }\n";
-        assert_eq!(
-            compact_js(js),
-            "const a = 1;\nif (a) {\nf(\"// not a comment\");\n}\n"
+        assert!(
+            modules > 1,
+            "rtux.js has its modules in runtime/assets/rtux"
         );
-        let css = "/* the banner */\n.a { color: red; }\n  .b {\n    top: 0; /* why */\n  }\n";
-        assert_eq!(compact_css(css), ".a { color: red; }\n.b {\ntop: 0;\n}\n");
     }
 }
