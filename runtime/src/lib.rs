@@ -10,7 +10,7 @@
 //! security bounds are described in `docs/protocol.md`.
 //!
 //! ```no_run
-//! use rtux::{Channel, ChannelSocket, Endpoint, JoinError, Reply};
+//! use rtux::{Channel, ChannelSocket, Endpoint, JoinError, Reply, wire::Code};
 //! use serde_json::{Value, json};
 //!
 //! struct Room;
@@ -25,7 +25,7 @@
 //!     async fn handle_in(&self, event: &str, payload: Value, _: &mut (), socket: &mut ChannelSocket) -> Reply {
 //!         match event {
 //!             "say" => { socket.broadcast("said", payload); Reply::ok(json!({})) }
-//!             _ => Reply::error("unknown event"),
+//!             _ => Reply::refuse(Code::NotFound, "unknown event"),
 //!         }
 //!     }
 //! }

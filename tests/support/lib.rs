@@ -28,7 +28,7 @@ pub use proxy::{ChaosProxy, Cuts, ProxyStats};
 pub use relay::Relay;
 pub use room::Room;
 /// The one protocol client of the repo: rtux's own test client.
-pub use rtux::testing::{Connect, TestClient as Client, WAIT};
+pub use rtux::testing::{Connect, TestClient as Client, WAIT, refused};
 pub use server::{SECRET, TestServer};
 pub use stores::{StoreAt, backends, postgres_url, sqlite_path, unique};
 pub use todos::{todo_server, todo_topic, todos, todos_builder, todos_with_template};

@@ -1,3 +1,4 @@
+use rtux::wire::Code;
 use rtux::{Channel, ChannelSocket, JoinError, Reply};
 use serde_json::{Value, json};
 
@@ -76,7 +77,7 @@ impl Channel for Room {
             "quiet" => Reply::NoReply,
             "count" => Reply::ok(json!({ "count": *count })),
             "crash" => panic!("handler crashed on purpose"),
-            other => Reply::error(format!("unknown event {other}")),
+            other => Reply::refuse(Code::NotFound, format!("unknown event {other}")),
         }
     }
 }

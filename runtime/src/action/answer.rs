@@ -337,6 +337,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::wire::Code;
 
     #[test]
     fn a_fresh_reply_keeps_only_its_outcome_ids_and_versions() {
@@ -367,7 +368,7 @@ mod tests {
                 version: 3
             })
         );
-        assert_eq!(Answer::of(&Reply::error("no")), None);
+        assert_eq!(Answer::of(&Reply::refuse(Code::Invalid, "no")), None);
     }
 
     #[test]

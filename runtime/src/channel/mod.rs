@@ -8,7 +8,7 @@
 //! and [`Channel::terminate`] when the client leaves or the socket closes.
 //!
 //! ```
-//! use rtux::{Channel, ChannelSocket, JoinError, Reply};
+//! use rtux::{Channel, ChannelSocket, JoinError, Reply, wire::Code};
 //! use serde_json::{Value, json};
 //!
 //! /// `doc:<id>`: anyone signed in may read; only the owner of a draft may join it.
@@ -34,7 +34,7 @@
 //!                 socket.broadcast_from("edited", payload);
 //!                 Reply::ok(json!({"edits": *edits}))
 //!             }
-//!             _ => Reply::error(format!("unknown event {event}")),
+//!             _ => Reply::refuse(Code::NotFound, format!("unknown event {event}")),
 //!         }
 //!     }
 //! }

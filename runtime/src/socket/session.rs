@@ -505,7 +505,7 @@ impl Session {
     fn malformed(&self, malformed: Malformed) {
         match (&malformed.msg_ref, &malformed.topic) {
             (Some(_), Some(topic)) => {
-                let response = json!({ "reason": malformed.reason });
+                let response = json!({ "code": Code::Invalid, "reason": malformed.reason });
                 let text = encode_reply(
                     malformed.join_ref.as_deref(),
                     malformed.msg_ref.as_deref(),
@@ -520,9 +520,10 @@ impl Session {
     }
 
     /// A `phx_error` on the `phoenix` topic, for a frame that names no topic to
-    /// answer on; carries the push's ref when it was readable.
+    /// answer on; carries the code `invalid` and the push's ref when it was
+    /// readable.
     fn socket_error(&self, msg_ref: Option<&str>, reason: &str) {
-        let payload = json!({ "reason": reason, "ref": msg_ref });
+        let payload = json!({ "code": Code::Invalid, "reason": reason, "ref": msg_ref });
         self.push(None, SOCKET_TOPIC, events::ERROR, &payload);
     }
 

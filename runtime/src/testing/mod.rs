@@ -5,7 +5,8 @@
 //! drop the socket; perform a resource's actions with op ids handled
 //! ([`TestClient::act`], [`TestClient::replay`], [`TestClient::undo`],
 //! [`TestClient::patch`]), make two users' saves conflict ([`stale_save`]) and
-//! follow presence ([`TestClient::presence_until`]).
+//! follow presence ([`TestClient::presence_until`]) and assert a refusal by
+//! its code ([`refused`]).
 //! [`redact`] and [`redact_text`] take out what changes from run to run, for
 //! insta snapshots. rtux's own end-to-end tests use them.
 //!
@@ -40,6 +41,7 @@ mod client;
 mod conflict;
 mod database;
 mod redact;
+mod refusal;
 mod server;
 mod socket;
 
@@ -47,6 +49,7 @@ pub use client::{Connect, Presences, TestClient};
 pub use conflict::stale_save;
 pub use database::fresh_database;
 pub use redact::{redact, redact_text};
+pub use refusal::refused;
 pub use server::TestServer;
 pub use socket::{JOIN_REF, RawSocket, open_joined, socket_url};
 

@@ -24,12 +24,12 @@ impl Status {
 /// What a channel handler answers to a client's push.
 ///
 /// ```
-/// use rtux::Reply;
+/// use rtux::{Reply, wire::Code};
 /// use serde_json::json;
 ///
 /// let ok = Reply::ok(json!({"id": 7}));
-/// let refused = Reply::error("title can't be blank");
-/// assert_eq!(refused, Reply::Error(json!({"reason": "title can't be blank"})));
+/// let refused = Reply::refuse(Code::Invalid, "title can't be blank");
+/// assert_eq!(refused, Reply::Error(json!({"code": "invalid", "reason": "title can't be blank"})));
 /// # let _ = ok;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -46,11 +46,6 @@ impl Reply {
     /// An ok reply with this response.
     pub fn ok(response: Value) -> Reply {
         Reply::Ok(response)
-    }
-
-    /// An error reply with the response `{"reason": reason}`.
-    pub fn error(reason: impl Into<String>) -> Reply {
-        Reply::Error(json!({ "reason": reason.into() }))
     }
 
     /// An error reply with a machine code beside the reason:

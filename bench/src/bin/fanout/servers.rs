@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use rtux::wire::Code;
 use rtux::{Channel, ChannelSocket, Endpoint, JoinError, Limits, Reply};
 use serde_json::{Value, json};
 use socketioxide::SocketIo;
@@ -51,7 +52,7 @@ impl Channel for Tracked {
     }
 
     async fn handle_in(&self, _: &str, _: Value, _: &mut (), _: &mut ChannelSocket) -> Reply {
-        Reply::error("nothing to do here")
+        Reply::refuse(Code::NotFound, "nothing to do here")
     }
 }
 
