@@ -5,9 +5,10 @@
 use std::time::Duration;
 
 use rtux::dashboard::{Dashboard, PATH, RENDER_EVENT, TOPIC};
+use rtux::wire::Code;
 use serde_json::{Value, json};
 
-use rtux_tests::{Client, TestServer, backends, http_get, op, todo_topic, todos};
+use rtux_tests::{Client, TestServer, backends, http_get, op, refused, todo_topic, todos};
 
 /// The board's HTML in a join reply or a render event.
 fn board(payload: &Value) -> String {
@@ -77,14 +78,7 @@ async fn the_dashboard_shows_a_live_server_to_admins_only() {
 
     // A visitor's token is refused, with what to do.
     let mut visitor = Client::connect(&server, "visitor").await;
-    let refused = visitor.join(TOPIC, json!({})).await;
-    assert_eq!(refused["status"], "error", "{refused}");
-    assert!(
-        refused["response"]["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("admin token")),
-        "{refused}"
-    );
+    refused(&visitor.join(TOPIC, json!({})).await, Code::Unauthorized);
 
     // An admin joins: the board comes with the reply, the admin is present.
     let token =

@@ -7,7 +7,8 @@ use futures_util::{SinkExt, StreamExt};
 use rtux::Limits;
 use rtux::presence::PresenceConfig;
 use rtux::ui::colour_for;
-use rtux_tests::{Client, TestServer};
+use rtux::wire::Code;
+use rtux_tests::{Client, TestServer, refused};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -291,10 +292,9 @@ async fn presence_events_need_tracking_and_valid_values() {
     let server = TestServer::start().await;
     let mut c = Client::connect(&server, "ana").await;
     c.join("room:untracked", json!({"track": false})).await;
-    let reply = c.push("room:untracked", "presence:typing", json!({})).await;
-    assert_eq!(
-        reply["response"]["reason"],
-        "not tracked on this topic: join a channel that tracks presence first"
+    refused(
+        &c.push("room:untracked", "presence:typing", json!({})).await,
+        Code::Invalid,
     );
     c.join_ok("room:v").await;
     for (event, payload) in [
@@ -308,7 +308,7 @@ async fn presence_events_need_tracking_and_valid_values() {
     ] {
         let reply = c.push("room:v", event, payload.clone()).await;
         assert_eq!(reply["status"], "error", "{event} {payload}: {reply}");
-        assert!(reply["response"]["reason"].is_string());
+        refused(&reply, Code::Invalid);
     }
     assert_eq!(
         c.push("room:v", "echo", json!({"still": "here"})).await["response"]["still"],
