@@ -10,6 +10,32 @@ use crate::names;
 pub(crate) const TYPES: &str =
     "string, text, bool, integer, float, decimal, date, datetime, uuid, enum:a,b,c, ref:Resource";
 
+/// What is wrong with a field spec, and the accepted forms.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum FieldError {
+    #[error("field {0:?} has no type: write name:type, with a type among {TYPES}")]
+    NoType(String),
+    #[error(transparent)]
+    Name(#[from] names::NameError),
+    #[error("field {0:?}: an enum needs its values, like {0}:enum:open,closed")]
+    NoValues(String),
+    #[error("field {field:?}: enum value {value:?} must be snake_case (like open or in_progress)")]
+    Value { field: String, value: String },
+    #[error("field {0:?}: an enum value is repeated")]
+    Repeated(String),
+    #[error("field {field:?}: {source}")]
+    Referenced {
+        field: String,
+        source: names::NameError,
+    },
+    #[error("field {0:?}: a reference names its resource, like {0}:ref:User")]
+    NoResource(String),
+    #[error("field {field:?}: type {ty} takes no argument after it")]
+    Argument { field: String, ty: String },
+    #[error("field {field:?} has an unknown type {ty:?}: use one of {TYPES}")]
+    UnknownType { field: String, ty: String },
+}
+
 /// A field's type.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Kind {
@@ -40,11 +66,9 @@ impl Field {
     ///
     /// # Errors
     /// What is wrong with the spec, and the accepted forms.
-    pub(crate) fn parse(spec: &str) -> Result<Field, String> {
+    pub(crate) fn parse(spec: &str) -> Result<Field, FieldError> {
         let Some((name, ty)) = spec.split_once(':') else {
-            return Err(format!(
-                "field {spec:?} has no type: write name:type, with a type among {TYPES}"
-            ));
+            return Err(FieldError::NoType(spec.to_owned()));
         };
         let name = names::field(name)?;
         let (ty, arg) = match ty.split_once(':') {
@@ -62,28 +86,27 @@ impl Field {
             ("datetime", None) => Kind::DateTime,
             ("uuid", None) => Kind::Uuid,
             ("enum", Some(values)) => Kind::Enum(enum_values(&name, values)?),
-            ("enum", None) => {
-                return Err(format!(
-                    "field {name:?}: an enum needs its values, like {name}:enum:open,closed"
-                ));
+            ("enum", None) => return Err(FieldError::NoValues(name)),
+            ("ref" | "references", Some(other)) => {
+                Kind::Reference(names::type_name(other).map_err(|source| {
+                    FieldError::Referenced {
+                        field: name.clone(),
+                        source,
+                    }
+                })?)
             }
-            ("ref" | "references", Some(other)) => Kind::Reference(
-                names::type_name(other).map_err(|e| format!("field {name:?}: {e}"))?,
-            ),
-            ("ref" | "references", None) => {
-                return Err(format!(
-                    "field {name:?}: a reference names its resource, like {name}:ref:User"
-                ));
-            }
+            ("ref" | "references", None) => return Err(FieldError::NoResource(name)),
             (other, Some(_)) if !["enum", "ref", "references"].contains(&other) && known(other) => {
-                return Err(format!(
-                    "field {name:?}: type {other} takes no argument after it"
-                ));
+                return Err(FieldError::Argument {
+                    field: name,
+                    ty: other.to_owned(),
+                });
             }
             (other, _) => {
-                return Err(format!(
-                    "field {name:?} has an unknown type {other:?}: use one of {TYPES}"
-                ));
+                return Err(FieldError::UnknownType {
+                    field: name,
+                    ty: other.to_owned(),
+                });
             }
         };
         Ok(Field { name, kind })
@@ -186,7 +209,7 @@ fn known(ty: &str) -> bool {
     .contains(&ty)
 }
 
-fn enum_values(field: &str, values: &str) -> Result<Vec<String>, String> {
+fn enum_values(field: &str, values: &str) -> Result<Vec<String>, FieldError> {
     let values: Vec<String> = values.split(',').map(|v| v.trim().to_owned()).collect();
     for v in &values {
         if v.is_empty()
@@ -195,16 +218,17 @@ fn enum_values(field: &str, values: &str) -> Result<Vec<String>, String> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
-            return Err(format!(
-                "field {field:?}: enum value {v:?} must be snake_case (like open or in_progress)"
-            ));
+            return Err(FieldError::Value {
+                field: field.to_owned(),
+                value: v.clone(),
+            });
         }
     }
     let mut seen = values.clone();
     seen.sort();
     seen.dedup();
     if seen.len() != values.len() {
-        return Err(format!("field {field:?}: an enum value is repeated"));
+        return Err(FieldError::Repeated(field.to_owned()));
     }
     Ok(values)
 }

@@ -13,8 +13,8 @@ fn main() -> ExitCode {
     let cli = commands::Cli::parse();
     match cli.run() {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

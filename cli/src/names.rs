@@ -40,47 +40,97 @@ pub(crate) fn app_warning(name: &str) -> Option<String> {
     })
 }
 
+/// How an app name must be written.
+const APP_HINT: &str = "use lowercase letters, digits, `-` and `_`, starting with a letter (like `board` or `team-notes`)";
+/// How a type name must be written.
+const TYPE_HINT: &str =
+    "use ASCII letters and digits, starting with a letter (like `Task` or `ProjectTask`)";
+/// How a field name must be written.
+const FIELD_HINT: &str =
+    "use lowercase letters, digits and `_`, starting with a letter (like `title` or `due_date`)";
+
+/// Why a name the user gave can't be used; each message says what would.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum NameError {
+    #[error("the app name is empty: {APP_HINT}")]
+    AppEmpty,
+    #[error(
+        "{0:?} is a path, not a name: run `rtux new` in the folder that should hold the app; {APP_HINT}"
+    )]
+    AppPath(String),
+    #[error("{0:?} has non-ASCII characters, which Cargo refuses in package names: {APP_HINT}")]
+    AppNotAscii(String),
+    #[error("{0:?} has spaces: {APP_HINT}")]
+    AppSpaces(String),
+    #[error("{0:?} must start with a letter: {APP_HINT}")]
+    AppStart(String),
+    #[error("{0:?} has {1:?}: {APP_HINT}")]
+    AppCharacter(String, char),
+    #[error(
+        "{0:?} conflicts with Cargo's build directory names, so Cargo refuses it: choose another, such as `my-{0}`"
+    )]
+    CargoDir(String),
+    #[error("{0:?} is a Rust keyword or a reserved crate name: choose another, such as `my-{0}`")]
+    ReservedCrate(String),
+    #[error("the name is empty: {TYPE_HINT}")]
+    TypeEmpty,
+    #[error("{0:?} can't name a Rust type: {TYPE_HINT}")]
+    NotAType(String),
+    #[error("{0:?} has {1:?}: {TYPE_HINT}")]
+    TypeCharacter(String, char),
+    #[error(
+        "{0:?} is a Rust keyword or a name the app already uses (Note, Viewer, Config, App, Error): choose another"
+    )]
+    TypeTaken(String),
+    #[error("a field name is empty: {FIELD_HINT}")]
+    FieldEmpty,
+    #[error("field name {0:?} is not snake_case: {FIELD_HINT}")]
+    FieldNotSnake(String),
+    #[error("field name {0:?} is a Rust keyword: choose another, such as `{0}_value`")]
+    FieldKeyword(String),
+    #[error("field name {0:?} is taken: every resource has an `id` and a `version` from the store")]
+    FieldTaken(String),
+    #[error("--plural {0:?}: write it in snake_case, like people or task_lists")]
+    PluralNotSnake(String),
+    #[error(
+        "--plural {0:?} is the singular: give the plural (pages, lists and topics are named by it)"
+    )]
+    PluralIsSingular(String),
+}
+
 /// The app name of `rtux new <name>`: a directory and a crate name.
 ///
 /// # Errors
 /// Why the name can't be used, and what would work.
-pub(crate) fn app(name: &str) -> Result<String, String> {
-    let hint = "use lowercase letters, digits, `-` and `_`, starting with a letter (like `board` or `team-notes`)";
+pub(crate) fn app(name: &str) -> Result<String, NameError> {
+    let named = || name.to_owned();
     if name.is_empty() {
-        return Err(format!("the app name is empty: {hint}"));
+        return Err(NameError::AppEmpty);
     }
     if name.contains('/') || name.contains('\\') || name == "." || name == ".." {
-        return Err(format!(
-            "{name:?} is a path, not a name: run `rtux new` in the folder that should hold the app; {hint}"
-        ));
+        return Err(NameError::AppPath(named()));
     }
     if !name.is_ascii() {
-        return Err(format!(
-            "{name:?} has non-ASCII characters, which Cargo refuses in package names: {hint}"
-        ));
+        return Err(NameError::AppNotAscii(named()));
     }
     if name.chars().any(char::is_whitespace) {
-        return Err(format!("{name:?} has spaces: {hint}"));
+        return Err(NameError::AppSpaces(named()));
     }
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(format!("{name:?} must start with a letter: {hint}"));
+        return Err(NameError::AppStart(named()));
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
     {
-        return Err(format!("{name:?} has {bad:?}: {hint}"));
+        return Err(NameError::AppCharacter(named(), bad));
     }
     let krate = name.replace('-', "_").to_lowercase();
     if CARGO_DIRS.contains(&name) {
-        return Err(format!(
-            "{name:?} conflicts with Cargo's build directory names, so Cargo refuses it: choose another, such as `my-{name}`"
-        ));
+        return Err(NameError::CargoDir(named()));
     }
     if is_keyword(&krate) || RESERVED_CRATES.contains(&krate.as_str()) {
-        return Err(format!(
-            "{name:?} is a Rust keyword or a reserved crate name: choose another, such as `my-{name}`"
-        ));
+        return Err(NameError::ReservedCrate(named()));
     }
     Ok(krate)
 }
@@ -90,20 +140,18 @@ pub(crate) fn app(name: &str) -> Result<String, String> {
 ///
 /// # Errors
 /// Why the name can't be a Rust type.
-pub(crate) fn type_name(name: &str) -> Result<String, String> {
-    let hint =
-        "use ASCII letters and digits, starting with a letter (like `Task` or `ProjectTask`)";
+pub(crate) fn type_name(name: &str) -> Result<String, NameError> {
     if name.is_empty() {
-        return Err(format!("the name is empty: {hint}"));
+        return Err(NameError::TypeEmpty);
     }
     if !name.is_ascii() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(format!("{name:?} can't name a Rust type: {hint}"));
+        return Err(NameError::NotAType(name.to_owned()));
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
     {
-        return Err(format!("{name:?} has {bad:?}: {hint}"));
+        return Err(NameError::TypeCharacter(name.to_owned(), bad));
     }
     let pascal = name.to_pascal_case();
     let snake = pascal.to_snake_case();
@@ -111,9 +159,7 @@ pub(crate) fn type_name(name: &str) -> Result<String, String> {
         || is_keyword(&pascal)
         || ["Self", "Note", "Viewer", "Config", "App", "Error"].contains(&pascal.as_str())
     {
-        return Err(format!(
-            "{name:?} is a Rust keyword or a name the app already uses (Note, Viewer, Config, App, Error): choose another"
-        ));
+        return Err(NameError::TypeTaken(name.to_owned()));
     }
     Ok(pascal)
 }
@@ -122,27 +168,22 @@ pub(crate) fn type_name(name: &str) -> Result<String, String> {
 ///
 /// # Errors
 /// Why the name can't be a field.
-pub(crate) fn field(name: &str) -> Result<String, String> {
-    let hint = "use lowercase letters, digits and `_`, starting with a letter (like `title` or `due_date`)";
+pub(crate) fn field(name: &str) -> Result<String, NameError> {
     if name.is_empty() {
-        return Err(format!("a field name is empty: {hint}"));
+        return Err(NameError::FieldEmpty);
     }
     if !name.starts_with(|c: char| c.is_ascii_lowercase())
         || !name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
-        return Err(format!("field name {name:?} is not snake_case: {hint}"));
+        return Err(NameError::FieldNotSnake(name.to_owned()));
     }
     if is_keyword(name) {
-        return Err(format!(
-            "field name {name:?} is a Rust keyword: choose another, such as `{name}_value`"
-        ));
+        return Err(NameError::FieldKeyword(name.to_owned()));
     }
     if name == "id" || name == "version" {
-        return Err(format!(
-            "field name {name:?} is taken: every resource has an `id` and a `version` from the store"
-        ));
+        return Err(NameError::FieldTaken(name.to_owned()));
     }
     Ok(name.to_owned())
 }
@@ -169,20 +210,16 @@ pub(crate) fn plural(snake: &str) -> String {
 ///
 /// # Errors
 /// How to write it.
-pub(crate) fn given_plural(given: &str, singular: &str) -> Result<String, String> {
+pub(crate) fn given_plural(given: &str, singular: &str) -> Result<String, NameError> {
     let snake = given.starts_with(|c: char| c.is_ascii_lowercase())
         && given
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !snake {
-        return Err(format!(
-            "--plural {given:?}: write it in snake_case, like people or task_lists"
-        ));
+        return Err(NameError::PluralNotSnake(given.to_owned()));
     }
     if given == singular {
-        return Err(format!(
-            "--plural {given:?} is the singular: give the plural (pages, lists and topics are named by it)"
-        ));
+        return Err(NameError::PluralIsSingular(given.to_owned()));
     }
     Ok(given.to_owned())
 }

@@ -283,7 +283,7 @@ impl ActionAttrs {
                 action,
                 format!(
                     "action `{action}` needs a kind: `{action}(kind = \"…\")` with one of {}",
-                    rtux_rules::ACTION_KINDS.join(", ")
+                    <rtux_rules::ActionKind as rtux_rules::Vocabulary>::names().join(", ")
                 ),
             );
             return attr::skip(meta).map(|()| None);

@@ -11,7 +11,7 @@ use crate::ctxt::Ctxt;
 use crate::model::{MetaField, Op, PresenceModel, Reference, ResourceModel, Role, Rule, Shape};
 use crate::types;
 
-use rtux_rules::{ACTION_KINDS as KINDS, Bounds, MAX_CURSOR_RATE, TYPING_EXPIRY, UNDO_WINDOW};
+use rtux_rules::{ActionKind, Bounds, MAX_CURSOR_RATE, TYPING_EXPIRY, UNDO_WINDOW, Vocabulary};
 
 const SHAPES: &[&str] = &[
     "avatar", "title", "text", "lines(N)", "badge", "number", "image", "block", "card", "none",
@@ -400,12 +400,13 @@ fn action(cx: &Ctxt, a: &ActionAttrs) -> Option<(String, Op)> {
             name_at,
             format!(
                 "action `{name}` needs a kind: `{name}(kind = \"…\")` with one of {}",
-                KINDS.join(", ")
+                ActionKind::names().join(", ")
             ),
         );
         return None;
     };
-    let kind = one_of(cx, kind_lit, "action kind", &KINDS)?;
+    let kind = one_of(cx, kind_lit, "action kind", &ActionKind::names())?;
+    let kind = ActionKind::from_name(&kind)?;
     if a.irreversible.is_some() && a.reversible.is_some() {
         cx.error_at(
             &a.reversible,
@@ -413,10 +414,7 @@ fn action(cx: &Ctxt, a: &ActionAttrs) -> Option<(String, Op)> {
         );
     }
     let word = first_word(&name);
-    let optimistic = matches!(
-        kind.as_str(),
-        "insert" | "server_corrects" | "pending" | "editable"
-    );
+    let optimistic = kind.optimistic();
     let side_effect = a.irreversible.is_some()
         || (a.reversible.is_none() && SIDE_EFFECTS.contains(&word.as_str()));
     if optimistic && side_effect {
@@ -437,37 +435,39 @@ fn action(cx: &Ctxt, a: &ActionAttrs) -> Option<(String, Op)> {
         );
     }
     if let Some(w) = &a.undo_window {
-        if kind == "undoable_delete" {
+        if kind == ActionKind::UndoableDelete {
             in_range(cx, w, w.value, &UNDO_WINDOW);
         } else {
             cx.error_at(w, "only an undoable delete waits out an undo window before it runs: use kind = \"undoable_delete\"");
         }
     }
-    let with = a.with.clone();
-    let needs_with = |kind: &str| {
-        cx.error_at(name_at, format!("kind = \"{kind}\" needs a handler: `with = \"path::to::handler\"`, a fn(&Self, Params) -> Result<Self, rtux::action::Reject>"));
-    };
-    let op = match (kind.as_str(), with) {
-        ("insert", Some(w)) => Op::Insert(w),
-        ("insert", None) => Op::Create,
-        ("pending", Some(w)) => Op::Pending(w),
-        ("pending", None) => Op::Replace,
-        ("server_corrects", Some(w)) => Op::ServerCorrects(w),
-        ("confirm_first", Some(w)) => Op::ConfirmFirst(w),
-        ("server_corrects" | "confirm_first", None) => {
-            needs_with(&kind);
+    let kind_name = kind.name();
+    let op = match (kind, a.with.clone()) {
+        (ActionKind::Insert, Some(w)) => Op::Insert(w),
+        (ActionKind::Insert, None) => Op::Create,
+        (ActionKind::Pending, Some(w)) => Op::Pending(w),
+        (ActionKind::Pending, None) => Op::Replace,
+        (ActionKind::ServerCorrects, Some(w)) => Op::ServerCorrects(w),
+        (ActionKind::ConfirmFirst, Some(w)) => Op::ConfirmFirst(w),
+        (ActionKind::UndoableDelete, None) => {
+            Op::UndoableDelete(a.undo_window.as_ref().map(|w| w.value))
+        }
+        (ActionKind::ConfirmedDelete, None) => Op::ConfirmedDelete,
+        (ActionKind::Editable, None) => Op::Editable,
+        (ActionKind::ServerCorrects | ActionKind::ConfirmFirst, None) => {
+            cx.error_at(name_at, format!("kind = \"{kind_name}\" needs a handler: `with = \"path::to::handler\"`, a fn(&Self, Params) -> Result<Self, rtux::action::Reject>"));
             return None;
         }
-        (_, Some(w)) => {
+        (
+            ActionKind::UndoableDelete | ActionKind::ConfirmedDelete | ActionKind::Editable,
+            Some(w),
+        ) => {
             cx.error_at(
                 &w,
-                format!("kind = \"{kind}\" takes no handler: remove `with`"),
+                format!("kind = \"{kind_name}\" takes no handler: remove `with`"),
             );
             return None;
         }
-        ("undoable_delete", None) => Op::UndoableDelete(a.undo_window.as_ref().map(|w| w.value)),
-        ("confirmed_delete", None) => Op::ConfirmedDelete,
-        _ => Op::Editable,
     };
     Some((name, op))
 }

@@ -9,7 +9,7 @@ use axum::routing::get;
 use rtux_rules::topic_pattern;
 use serde_json::Value;
 
-use crate::action::Resource;
+use crate::action::{Resource, ResourceError};
 use crate::auth::{Claims, OriginPolicy, TokenError, Tokens};
 use crate::channel::{Channel, DynChannel, Guard, JoinError, PatternError, Registry};
 use crate::dashboard::Dashboard;
@@ -21,7 +21,7 @@ use crate::store::Store;
 use crate::ui::Views;
 
 /// Why an endpoint could not be built.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// The token secret is unusable.
     #[error(transparent)]
@@ -34,12 +34,12 @@ pub enum BuildError {
     ZeroLimit(&'static str),
     /// A resource registered with [`EndpointBuilder::resource`] could not be
     /// built, or not on that topic.
-    #[error("the resource on {topic:?}: {reason}")]
+    #[error("the resource on {topic:?}: {source}")]
     Resource {
         /// The topic (pattern) it was registered on.
         topic: String,
         /// Why.
-        reason: String,
+        source: ResourceError,
     },
 }
 
@@ -192,7 +192,7 @@ pub struct EndpointBuilder {
 }
 
 /// Builds a registered resource, given the app's views.
-type BuildResource = Box<dyn FnOnce(Option<Views>) -> Result<Resource, String> + Send>;
+type BuildResource = Box<dyn FnOnce(Option<Views>) -> Result<Resource, ResourceError> + Send>;
 
 impl std::fmt::Debug for EndpointBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -245,20 +245,15 @@ impl EndpointBuilder {
         let build: BuildResource = Box::new(move |views| {
             match (topic_pattern(M::TOPIC), topic_pattern(&here)) {
                 (Ok(model), Ok(within)) if model.covers(&within) => {}
-                (Ok(_), Ok(_)) => {
-                    return Err(format!(
-                        "this model serves {:?} topics only: register it on one of them (or a pattern within)",
-                        M::TOPIC
-                    ));
-                }
-                (Err(e), _) | (_, Err(e)) => return Err(e),
+                (Ok(_), Ok(_)) => return Err(ResourceError::OutsideModel { model: M::TOPIC }),
+                (Err(e), _) | (_, Err(e)) => return Err(e.into()),
             }
             let builder = M::actions(ModelBuilder::new(store));
             let builder = match views {
                 Some(views) => builder.configure(|b| b.views(views)),
                 None => builder,
             };
-            builder.build().map_err(|e| e.to_string())
+            builder.build()
         });
         self.resources.push((pattern.to_owned(), build));
         self
@@ -386,9 +381,9 @@ impl EndpointBuilder {
             channels.add(&pattern, channel)?;
         }
         for (pattern, build) in self.resources {
-            let resource = build(self.views.clone()).map_err(|reason| BuildError::Resource {
+            let resource = build(self.views.clone()).map_err(|source| BuildError::Resource {
                 topic: pattern.clone(),
-                reason,
+                source,
             })?;
             channels.add(&pattern, Arc::new(resource))?;
         }

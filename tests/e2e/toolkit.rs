@@ -83,5 +83,8 @@ async fn fresh_databases_start_empty_on_sqlite_and_postgresql() {
         }
     }
     let refused = rtux::testing::fresh_database("sqlite:", "Bad Name").await;
-    assert!(refused.is_err_and(|e| e.contains("lowercase")));
+    assert!(matches!(
+        refused,
+        Err(rtux::testing::DatabaseError::Name(name)) if name == "Bad Name"
+    ));
 }

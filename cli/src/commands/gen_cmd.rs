@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use crate::fields::{Field, TYPES};
+use super::CliError;
+use crate::fields::Field;
 use crate::names;
 use crate::scaffold::resource::{Conflict, Delete};
 use crate::scaffold::{NewPresence, NewResource, presence, resource};
@@ -124,14 +125,9 @@ struct PresenceArgs {
 }
 
 /// The app in the current folder, and its crate name.
-fn app_root() -> Result<(PathBuf, String), String> {
-    let root = std::env::current_dir().map_err(|e| format!("no current folder: {e}"))?;
-    let not_app = || {
-        format!(
-            "{} is not an rtux app: run `rtux gen` at the root of an app made by `rtux new` (where its Cargo.toml is)",
-            root.display()
-        )
-    };
+fn app_root() -> Result<(PathBuf, String), CliError> {
+    let root = std::env::current_dir().map_err(CliError::CurrentDir)?;
+    let not_app = || CliError::NotApp(root.clone());
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|_| not_app())?;
     if !manifest
         .lines()
@@ -152,7 +148,7 @@ fn app_root() -> Result<(PathBuf, String), String> {
     Ok((root, name.replace('-', "_")))
 }
 
-fn topic_prefix(given: Option<&str>, default: String) -> Result<String, String> {
+fn topic_prefix(given: Option<&str>, default: String) -> Result<String, CliError> {
     let prefix = given.map_or(default, str::to_owned);
     if prefix.is_empty()
         || prefix.len() > 64
@@ -160,22 +156,29 @@ fn topic_prefix(given: Option<&str>, default: String) -> Result<String, String> 
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
     {
-        return Err(format!(
-            "--topic {prefix:?}: use lowercase letters, digits, `_` and `-` (topics are `<prefix>:*`)"
-        ));
+        return Err(CliError::TopicPrefix(prefix));
     }
-    rtux_rules::topic_pattern(&format!("{prefix}:*")).map_err(|rule| format!("--topic: {rule}"))?;
+    rtux_rules::topic_pattern(&format!("{prefix}:*"))?;
     Ok(prefix)
 }
 
-fn duration(flag: &str, value: &str, bounds: &rtux_rules::Bounds) -> Result<Duration, String> {
-    let d = humantime::parse_duration(value)
-        .map_err(|e| format!("{flag} {value:?} is not a duration ({e}): write it like 5s"))?;
-    bounds.check(d).map_err(|rule| format!("{flag}: {rule}"))?;
+fn duration(
+    flag: &'static str,
+    value: &str,
+    bounds: &rtux_rules::Bounds,
+) -> Result<Duration, CliError> {
+    let d = humantime::parse_duration(value).map_err(|source| CliError::Duration {
+        flag,
+        value: value.to_owned(),
+        source,
+    })?;
+    bounds
+        .check(d)
+        .map_err(|source| CliError::OutOfRange { flag, source })?;
     Ok(d)
 }
 
-fn finish(plan: &crate::scaffold::Plan, dry_run: bool, next: &str) -> Result<(), String> {
+fn finish(plan: &crate::scaffold::Plan, dry_run: bool, next: &str) -> Result<(), CliError> {
     if dry_run {
         print!("{}", plan.describe());
         return Ok(());
@@ -186,7 +189,7 @@ fn finish(plan: &crate::scaffold::Plan, dry_run: bool, next: &str) -> Result<(),
     Ok(())
 }
 
-pub(crate) fn run(args: &GenArgs) -> Result<(), String> {
+pub(crate) fn run(args: &GenArgs) -> Result<(), CliError> {
     match &args.what {
         Gen::Resource(a) => gen_resource(a),
         Gen::Presence(a) => gen_presence(a),
@@ -194,7 +197,7 @@ pub(crate) fn run(args: &GenArgs) -> Result<(), String> {
     }
 }
 
-fn gen_auth(a: &AuthArgs) -> Result<(), String> {
+fn gen_auth(a: &AuthArgs) -> Result<(), CliError> {
     let (root, crate_name) = app_root()?;
     let plan = crate::scaffold::auth(&root, &crate_name)?;
     let public = crate::scaffold::public_resources(Path::new(&root))?;
@@ -210,14 +213,13 @@ fn gen_auth(a: &AuthArgs) -> Result<(), String> {
     )
 }
 
-fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
+fn gen_resource(a: &ResourceArgs) -> Result<(), CliError> {
     let name = names::type_name(&a.name)?;
     let fields = a
         .fields
         .iter()
         .map(|s| Field::parse(s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{e}\n(field types: {TYPES})"))?;
+        .collect::<Result<Vec<_>, _>>()?;
     let delete = if a.confirm_delete {
         Delete::Confirm
     } else {
@@ -234,16 +236,12 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'))
     {
-        return Err(format!(
-            "--presence {p:?} is not a Rust type path (like crate::viewer::Viewer)"
-        ));
+        return Err(CliError::PresenceType(p.clone()));
     }
     let (root, crate_name) = app_root()?;
     let has_auth = root.join("src/auth.rs").is_file();
     if a.signed_in && !has_auth {
-        return Err(
-            "--signed-in needs accounts: run `rtux gen auth` first (nothing was written)".into(),
-        );
+        return Err(CliError::SignedInNeedsAuth);
     }
     let plural = match a.plural.as_deref() {
         Some(given) => names::given_plural(given, &names::snake(&name))?,
@@ -272,7 +270,7 @@ fn gen_resource(a: &ResourceArgs) -> Result<(), String> {
     )
 }
 
-fn gen_presence(a: &PresenceArgs) -> Result<(), String> {
+fn gen_presence(a: &PresenceArgs) -> Result<(), CliError> {
     let name = names::type_name(&a.name)?;
     duration(
         "--typing-expiry",
@@ -280,11 +278,7 @@ fn gen_presence(a: &PresenceArgs) -> Result<(), String> {
         &rtux_rules::TYPING_EXPIRY,
     )?;
     if !(1..=rtux_rules::MAX_CURSOR_RATE).contains(&a.cursor_rate) {
-        return Err(format!(
-            "--cursor-rate {} is outside 1 to {} a second",
-            a.cursor_rate,
-            rtux_rules::MAX_CURSOR_RATE
-        ));
+        return Err(CliError::CursorRate(a.cursor_rate));
     }
     let (root, _) = app_root()?;
     let snake = names::snake(&name);

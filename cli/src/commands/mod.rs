@@ -1,10 +1,13 @@
 //! The subcommands.
 
+mod error;
 mod gen_cmd;
 mod new;
 mod token;
 
 use clap::{Parser, Subcommand};
+
+pub(crate) use error::CliError;
 
 /// rtux: real-time UX for Rust web apps.
 #[derive(Debug, Parser)]
@@ -25,8 +28,8 @@ enum Command {
 }
 
 impl Cli {
-    /// Runs the chosen subcommand; the error is a message for the user.
-    pub(crate) fn run(self) -> Result<(), String> {
+    /// Runs the chosen subcommand; the error's message is for the user.
+    pub(crate) fn run(self) -> Result<(), CliError> {
         match self.command {
             Command::New(args) => new::run(&args),
             Command::Gen(args) => gen_cmd::run(&args),

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::CliError;
 use crate::names;
 use crate::scaffold::{NewApp, new_app};
 
@@ -41,16 +42,14 @@ pub(crate) enum Db {
 }
 
 /// The `rtux = …` line: by path from a checkout, or by version.
-fn dependency(args: &NewArgs) -> Result<String, String> {
+fn dependency(args: &NewArgs) -> Result<String, CliError> {
     if let Some(version) = &args.rtux_version {
         if version.is_empty()
             || !version
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || ".-+^~=<> ,*".contains(c))
         {
-            return Err(format!(
-                "--rtux-version {version:?} is not a version requirement: write it like 0.1 or 0.1.0"
-            ));
+            return Err(CliError::RtuxVersion(version.clone()));
         }
         return Ok(format!("rtux = \"{version}\""));
     }
@@ -65,15 +64,13 @@ fn dependency(args: &NewArgs) -> Result<String, String> {
             checkout
         }
     };
-    let path = path
-        .canonicalize()
-        .map_err(|e| format!("--rtux-path {}: {e}", path.display()))?;
+    let path = path.canonicalize().map_err(|source| CliError::RtuxPath {
+        path: path.clone(),
+        source,
+    })?;
     let manifest = std::fs::read_to_string(path.join("Cargo.toml")).unwrap_or_default();
     if !manifest.lines().any(|l| l.trim() == "name = \"rtux\"") {
-        return Err(format!(
-            "{} is not the rtux runtime (no Cargo.toml with name = \"rtux\"): give the checkout's runtime/ folder",
-            path.display()
-        ));
+        return Err(CliError::NotRuntime(path));
     }
     Ok(format!(
         "rtux = {{ path = {:?} }}",
@@ -81,33 +78,26 @@ fn dependency(args: &NewArgs) -> Result<String, String> {
     ))
 }
 
-fn dev_secret() -> Result<String, String> {
+fn dev_secret() -> Result<String, CliError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| format!("no randomness for the development secret: {e}"))?;
+    getrandom::fill(&mut bytes).map_err(CliError::Randomness)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-pub(crate) fn run(args: &NewArgs) -> Result<(), String> {
+pub(crate) fn run(args: &NewArgs) -> Result<(), CliError> {
     let crate_name = names::app(&args.name)?;
     if let Some(warning) = names::app_warning(&args.name) {
         eprintln!("warning: {warning}");
     }
     let root = std::env::current_dir()
-        .map_err(|e| format!("no current folder: {e}"))?
+        .map_err(CliError::CurrentDir)?
         .join(&args.name);
     let occupied = std::fs::read_dir(&root).is_ok_and(|mut d| d.next().is_some());
     if root.exists() && !root.is_dir() {
-        return Err(format!(
-            "{} exists and is a file: choose another name",
-            root.display()
-        ));
+        return Err(CliError::IsFile(root));
     }
     if occupied && !args.force {
-        return Err(format!(
-            "{} exists and is not empty: choose another name, or add --force to add what is missing there (your files are kept)",
-            root.display()
-        ));
+        return Err(CliError::NotEmpty(root));
     }
     let plan = new_app(&NewApp {
         root: &root,

@@ -5,6 +5,8 @@ use std::time::Duration;
 use clap::Args;
 use rtux::auth::Tokens;
 
+use super::CliError;
+
 #[derive(Debug, Args)]
 pub(crate) struct TokenArgs {
     /// The user id the token identifies (its `sub`).
@@ -22,16 +24,11 @@ pub(crate) struct TokenArgs {
     secret: Option<String>,
 }
 
-pub(crate) fn run(args: &TokenArgs) -> Result<(), String> {
-    let secret = args.secret.as_deref().ok_or(
-        "no secret: set RTUX_SECRET to your endpoint's secret (for a new one: export RTUX_SECRET=$(openssl rand -hex 32))",
-    )?;
-    let tokens = Tokens::new(secret.as_bytes()).map_err(|e| format!("RTUX_SECRET: {e}"))?;
+pub(crate) fn run(args: &TokenArgs) -> Result<(), CliError> {
+    let secret = args.secret.as_deref().ok_or(CliError::NoSecret)?;
+    let tokens = Tokens::new(secret.as_bytes())?;
     if args.user.is_empty() || args.user.len() > rtux::auth::MAX_USER_ID_BYTES {
-        return Err(format!(
-            "--user must be 1 to {} bytes",
-            rtux::auth::MAX_USER_ID_BYTES
-        ));
+        return Err(CliError::UserId);
     }
     let token = tokens.issue(&args.user, args.name.as_deref(), args.ttl);
     println!("{token}");

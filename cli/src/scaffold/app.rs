@@ -4,6 +4,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use super::ScaffoldError;
 use super::plan::Plan;
 use super::views::ViewTest;
 use super::{formatted, render};
@@ -75,7 +76,7 @@ fn view_tests() -> Vec<ViewTest> {
 ///
 /// # Errors
 /// A template that fails: a bug in rtux.
-pub(crate) fn new_app(app: &NewApp) -> Result<Plan, String> {
+pub(crate) fn new_app(app: &NewApp) -> Result<Plan, ScaffoldError> {
     let tests = view_tests();
     let context = json!({
         "crate_name": app.crate_name,

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::ScaffoldError;
 use super::plan::Plan;
 use super::views::ViewTest;
 use super::{formatted, manifest, markers, read, render, rustfmt};
@@ -70,9 +71,9 @@ fn view_tests() -> Vec<ViewTest> {
 ///
 /// # Errors
 /// The app has sign-in already, a marker is gone, or a file can't be read.
-pub(crate) fn auth(root: &Path, crate_name: &str) -> Result<Plan, String> {
+pub(crate) fn auth(root: &Path, crate_name: &str) -> Result<Plan, ScaffoldError> {
     if root.join("src/auth.rs").exists() {
-        return Err("this app has sign-in already (src/auth.rs): nothing was written".into());
+        return Err(ScaffoldError::HasAuth);
     }
     let context = json!({ "crate_name": crate_name });
     let mut plan = Plan::new(root);
@@ -190,7 +191,7 @@ pub(crate) struct Public {
 }
 
 /// The resources src/app.rs registers without a sign-in guard after them.
-pub(crate) fn public_resources(root: &Path) -> Result<Vec<Public>, String> {
+pub(crate) fn public_resources(root: &Path) -> Result<Vec<Public>, ScaffoldError> {
     let app = read(root, "src/app.rs")?;
     let lines: Vec<&str> = app.lines().map(str::trim).collect();
     let mut public = Vec::new();

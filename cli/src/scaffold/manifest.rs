@@ -5,10 +5,12 @@ use toml_edit::DocumentMut;
 
 use toml_edit::{Array, InlineTable, Item, Value, value};
 
-fn parse(manifest: &str) -> Result<DocumentMut, String> {
+use super::ScaffoldError;
+
+fn parse(manifest: &str) -> Result<DocumentMut, ScaffoldError> {
     manifest
         .parse()
-        .map_err(|e| format!("Cargo.toml does not parse: {e}; fix it and run rtux gen again"))
+        .map_err(|source| ScaffoldError::ManifestParse { source })
 }
 
 /// `manifest` with each dependency (`name`, and its `name = …` line) added to
@@ -21,14 +23,14 @@ pub(crate) fn with_dependencies(
     manifest: &str,
     table: &str,
     wanted: &[(&str, &str)],
-) -> Result<String, String> {
+) -> Result<String, ScaffoldError> {
     let mut doc = parse(manifest)?;
     let table_name = table;
     let table = doc
         .get_mut(table_name)
         .and_then(|d| d.as_table_like_mut())
-        .ok_or_else(|| {
-            format!("Cargo.toml has no [{table_name}] table: add one and run rtux gen again")
+        .ok_or_else(|| ScaffoldError::NoTable {
+            table: table_name.to_owned(),
         })?;
     for (name, line) in wanted {
         if table.contains_key(name) {
@@ -36,10 +38,17 @@ pub(crate) fn with_dependencies(
         }
         let one: DocumentMut = line
             .parse()
-            .map_err(|e| format!("dependency line {line:?}: {e} (a bug in rtux)"))?;
-        let item = one.get(name).cloned().ok_or_else(|| {
-            format!("dependency line {line:?} does not name {name} (a bug in rtux)")
-        })?;
+            .map_err(|source| ScaffoldError::DependencyLine {
+                line: (*line).to_owned(),
+                source,
+            })?;
+        let item = one
+            .get(name)
+            .cloned()
+            .ok_or_else(|| ScaffoldError::DependencyName {
+                line: (*line).to_owned(),
+                name: (*name).to_owned(),
+            })?;
         table.insert(name, item);
     }
     Ok(doc.to_string())
@@ -50,11 +59,16 @@ pub(crate) fn with_dependencies(
 ///
 /// # Errors
 /// Cargo.toml does not parse or does not depend on rtux.
-pub(crate) fn with_rtux_feature(manifest: &str, feature: &str) -> Result<String, String> {
+pub(crate) fn with_rtux_feature(manifest: &str, feature: &str) -> Result<String, ScaffoldError> {
     let mut doc = parse(manifest)?;
     let mut found = false;
     for table in ["dependencies", "dev-dependencies"] {
-        let Some(rtux) = doc.get_mut(table).and_then(|t| t.get_mut("rtux")) else {
+        // Through the table: `Item::get_mut` would add an empty `rtux`.
+        let Some(rtux) = doc
+            .get_mut(table)
+            .and_then(Item::as_table_like_mut)
+            .and_then(|t| t.get_mut("rtux"))
+        else {
             continue;
         };
         found = true;
@@ -64,9 +78,7 @@ pub(crate) fn with_rtux_feature(manifest: &str, feature: &str) -> Result<String,
             *rtux = Item::Value(Value::InlineTable(inline));
         }
         let Some(spec) = rtux.as_table_like_mut() else {
-            return Err(format!(
-                "[{table}] rtux is neither a version nor a table: make it `rtux = {{ version = \"…\" }}` and run rtux gen again"
-            ));
+            return Err(ScaffoldError::RtuxSpec { table });
         };
         if spec.get("features").is_none() {
             spec.insert("features", value(Array::new()));
@@ -74,9 +86,7 @@ pub(crate) fn with_rtux_feature(manifest: &str, feature: &str) -> Result<String,
         let features = spec
             .get_mut("features")
             .and_then(Item::as_array_mut)
-            .ok_or_else(|| {
-                format!("[{table}] rtux's features are not a list: fix them and run rtux gen again")
-            })?;
+            .ok_or(ScaffoldError::RtuxFeatures { table })?;
         if !features.iter().any(|f| f.as_str() == Some(feature)) {
             features.push(feature);
         }
@@ -85,7 +95,7 @@ pub(crate) fn with_rtux_feature(manifest: &str, feature: &str) -> Result<String,
     if found {
         Ok(doc.to_string())
     } else {
-        Err("Cargo.toml does not depend on rtux: run rtux gen in an app made by `rtux new`".into())
+        Err(ScaffoldError::NoRtux)
     }
 }
 
@@ -94,7 +104,7 @@ pub(crate) fn with_rtux_feature(manifest: &str, feature: &str) -> Result<String,
 ///
 /// # Errors
 /// Cargo.toml does not parse.
-pub(crate) fn with_optimized(manifest: &str, packages: &[&str]) -> Result<String, String> {
+pub(crate) fn with_optimized(manifest: &str, packages: &[&str]) -> Result<String, ScaffoldError> {
     let mut doc = parse(manifest)?;
     let mut table = doc.as_table_mut();
     // [profile], [profile.dev] and [profile.dev.package] stay implicit: only
@@ -105,11 +115,7 @@ pub(crate) fn with_optimized(manifest: &str, packages: &[&str]) -> Result<String
             implicit.set_implicit(true);
             Item::Table(implicit)
         });
-        table = item.as_table_mut().ok_or_else(|| {
-            format!(
-                "Cargo.toml's `{key}` in [profile] is not a table: fix it and run rtux gen again"
-            )
-        })?;
+        table = item.as_table_mut().ok_or(ScaffoldError::Profile { key })?;
     }
     for package in packages {
         if !table.contains_key(package) {
@@ -149,7 +155,10 @@ mod tests {
             published.contains("rtux = { version = \"0.1.0\", features = [\"accounts\"] }"),
             "{published}"
         );
-        assert!(with_rtux_feature("[dependencies]\naxum = \"0.8\"\n", "accounts").is_err());
+        assert!(matches!(
+            with_rtux_feature("[dependencies]\naxum = \"0.8\"\n", "accounts"),
+            Err(ScaffoldError::NoRtux)
+        ));
     }
 
     #[test]
@@ -196,11 +205,11 @@ mod tests {
         );
         assert!(
             with_dependencies("[package]\n", "dependencies", &wanted)
-                .is_err_and(|e| e.contains("[dependencies]"))
+                .is_err_and(|e| e.to_string().contains("[dependencies]"))
         );
         assert!(
             with_dependencies("[dependencies\n", "dependencies", &wanted)
-                .is_err_and(|e| e.contains("does not parse"))
+                .is_err_and(|e| e.to_string().contains("does not parse"))
         );
     }
 }

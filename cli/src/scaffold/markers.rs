@@ -1,6 +1,8 @@
 //! Edits to a user's files at marker comments, idempotent and refusing when a
 //! marker is gone.
 
+use super::ScaffoldError;
+
 /// Inserts `line` (one or more lines) before the line holding `marker`,
 /// indented like it, unless `line` is in `content` already.
 ///
@@ -11,11 +13,13 @@ pub(crate) fn insert_before(
     file: &str,
     marker: &str,
     line: &str,
-) -> Result<String, String> {
+) -> Result<String, ScaffoldError> {
     let Some(at) = content.find(marker) else {
-        return Err(format!(
-            "{file} has no `{marker}` marker, so rtux can't tell where to add `{line}`: put the marker comment back (see a fresh `rtux new` app) or add the line yourself. Nothing was written."
-        ));
+        return Err(ScaffoldError::NoMarker {
+            file: file.to_owned(),
+            marker: marker.to_owned(),
+            line: line.to_owned(),
+        });
     };
     if content.contains(line.trim()) {
         return Ok(content.to_owned());
@@ -61,7 +65,11 @@ mod tests {
             insert_before(&once, "f.rs", "// rtux:x", "b();").expect("marker"),
             once
         );
-        assert!(insert_before("fn f() {}", "f.rs", "// rtux:x", "b();").is_err());
+        assert!(matches!(
+            insert_before("fn f() {}", "f.rs", "// rtux:x", "b();"),
+            Err(ScaffoldError::NoMarker { file, marker, line })
+                if file == "f.rs" && marker == "// rtux:x" && line == "b();"
+        ));
     }
 
     #[test]

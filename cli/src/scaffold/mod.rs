@@ -3,6 +3,7 @@
 
 mod app;
 mod auth;
+mod error;
 mod manifest;
 mod markers;
 mod plan;
@@ -14,6 +15,7 @@ mod views;
 
 pub(crate) use app::{NewApp, new_app};
 pub(crate) use auth::{auth, public_note, public_resources};
+pub(crate) use error::ScaffoldError;
 pub(crate) use plan::Plan;
 pub(crate) use presence::{NewPresence, presence};
 pub(crate) use resource::{NewResource, resource};
@@ -46,9 +48,10 @@ pub(crate) fn rustfmt(source: String) -> String {
 }
 
 /// A file of the app, for an edit at a marker.
-fn read(root: &std::path::Path, path: &str) -> Result<String, String> {
-    std::fs::read_to_string(root.join(path)).map_err(|e| {
-        format!("cannot read {path} ({e}): run `rtux gen` at the root of an app made by `rtux new`")
+fn read(root: &std::path::Path, path: &str) -> Result<String, ScaffoldError> {
+    std::fs::read_to_string(root.join(path)).map_err(|source| ScaffoldError::Read {
+        path: path.to_owned(),
+        source,
     })
 }
 

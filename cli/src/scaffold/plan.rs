@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::ScaffoldError;
+
 /// What happens to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Change {
@@ -78,7 +80,7 @@ impl Plan {
     ///
     /// # Errors
     /// A file in the way, or a write that fails (with the path).
-    pub(crate) fn write(&self, keep_existing: bool) -> Result<Written, String> {
+    pub(crate) fn write(&self, keep_existing: bool) -> Result<Written, ScaffoldError> {
         let mut written = Written::default();
         for s in &self.steps {
             let full = self.root.join(&s.path);
@@ -92,17 +94,18 @@ impl Plan {
                     written.kept.push(s.path.clone());
                     continue;
                 }
-                return Err(format!(
-                    "{} exists: remove or rename it, then run again (nothing was overwritten)",
-                    full.display()
-                ));
+                return Err(ScaffoldError::Exists(full));
             }
             if let Some(dir) = full.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|source| ScaffoldError::CreateDir {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
             }
-            std::fs::write(&full, &s.content)
-                .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
+            std::fs::write(&full, &s.content).map_err(|source| ScaffoldError::Write {
+                path: full.clone(),
+                source,
+            })?;
             match s.change {
                 Change::Create => written.created.push(s.path.clone()),
                 Change::Modify => written.modified.push(s.path.clone()),
@@ -115,7 +118,7 @@ impl Plan {
     ///
     /// # Errors
     /// The files in the way.
-    pub(crate) fn check_free(&self) -> Result<(), String> {
+    pub(crate) fn check_free(&self) -> Result<(), ScaffoldError> {
         let taken: Vec<String> = self
             .steps
             .iter()
@@ -127,10 +130,7 @@ impl Plan {
         if taken.is_empty() {
             Ok(())
         } else {
-            Err(format!(
-                "these files exist already, so nothing was written: {}",
-                taken.join(", ")
-            ))
+            Err(ScaffoldError::Taken(taken))
         }
     }
 }

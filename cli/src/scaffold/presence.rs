@@ -4,6 +4,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::ScaffoldError;
 use super::plan::Plan;
 use super::{formatted, markers, render, rustfmt};
 use crate::names;
@@ -23,7 +24,7 @@ pub(crate) struct NewPresence<'a> {
 ///
 /// # Errors
 /// The module exists, a marker is gone, or a file can't be read.
-pub(crate) fn presence(p: &NewPresence) -> Result<Plan, String> {
+pub(crate) fn presence(p: &NewPresence) -> Result<Plan, ScaffoldError> {
     let snake = names::snake(p.name);
     let module = format!("src/{snake}.rs");
     let context = json!({

@@ -11,6 +11,8 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde_json::Value;
 
+use super::ScaffoldError;
+
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 fn env() -> &'static Environment<'static> {
@@ -45,11 +47,14 @@ fn env() -> &'static Environment<'static> {
 ///
 /// # Errors
 /// A missing template or an undefined variable: a bug in rtux, named.
-pub(crate) fn render(path: &str, context: &Value) -> Result<String, String> {
+pub(crate) fn render(path: &str, context: &Value) -> Result<String, ScaffoldError> {
     env()
         .get_template(path)
         .and_then(|t| t.render(context))
-        .map_err(|e| format!("template {path} failed: {e:#} (a bug in rtux: please report it)"))
+        .map_err(|source| ScaffoldError::Template {
+            path: path.to_owned(),
+            source,
+        })
 }
 
 /// The paths of the templates under `dir` (recursively), e.g. `new/src/main.rs`.

@@ -4,8 +4,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use heck::ToTitleCase;
+use rtux_rules::{ActionKind, Vocabulary};
 use serde_json::{Value, json};
 
+use super::ScaffoldError;
 use super::plan::Plan;
 use super::views::ViewTest;
 use super::{formatted, manifest, markers, read, render, resource_tests, rustfmt};
@@ -64,13 +66,15 @@ impl NewResource<'_> {
         )
     }
 
-    fn field(&self, name: &str, flag: &str) -> Result<&Field, String> {
-        self.fields.iter().find(|f| f.name == name).ok_or_else(|| {
-            format!(
-                "--{flag} {name}: there is no field {name:?} (fields: {})",
-                self.names()
-            )
-        })
+    fn field(&self, name: &str, flag: &'static str) -> Result<&Field, ScaffoldError> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| ScaffoldError::NoSuchField {
+                flag,
+                name: name.to_owned(),
+                fields: self.names(),
+            })
     }
 
     fn names(&self) -> String {
@@ -82,25 +86,23 @@ impl NewResource<'_> {
     }
 
     /// Checks the flags against the fields.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ScaffoldError> {
         if self.fields.is_empty() {
-            return Err("a resource needs at least one field, like title:string".into());
+            return Err(ScaffoldError::NoFields);
         }
         for (i, f) in self.fields.iter().enumerate() {
             if self.fields[..i].iter().any(|g| g.name == f.name) {
-                return Err(format!("field {:?} is given twice", f.name));
+                return Err(ScaffoldError::Twice(f.name.clone()));
             }
         }
         for t in self.toggles {
             if self.field(t, "toggle")?.kind != Kind::Bool {
-                return Err(format!("--toggle {t}: only a bool field can be toggled"));
+                return Err(ScaffoldError::Toggle(t.clone()));
             }
         }
         for t in self.increments {
             if self.field(t, "increment")?.kind != Kind::Integer {
-                return Err(format!(
-                    "--increment {t}: only an integer field can be incremented"
-                ));
+                return Err(ScaffoldError::Increment(t.clone()));
             }
         }
         for t in self.server_owned {
@@ -108,9 +110,7 @@ impl NewResource<'_> {
         }
         for t in self.clear_on_delete {
             if !matches!(self.field(t, "clear-on-delete")?.kind, Kind::Reference(_)) {
-                return Err(format!(
-                    "--clear-on-delete {t}: only a ref field refers to a record that can be deleted"
-                ));
+                return Err(ScaffoldError::ClearOnDelete(t.clone()));
             }
         }
         Ok(())
@@ -139,18 +139,17 @@ impl NewResource<'_> {
 
     /// What a reference field needs of the resource it names: the Rust path
     /// of its topic, the topic, and its label field.
-    fn referenced(&self, other: &str) -> Result<Value, String> {
+    fn referenced(&self, other: &str) -> Result<Value, ScaffoldError> {
         if other == self.name {
-            return Err(format!(
-                "a {other} can't refer to another {other} yet: refer to a resource of its own"
-            ));
+            return Err(ScaffoldError::SelfReference(other.to_owned()));
         }
         let snake = names::snake(other);
         let module = format!("src/{snake}.rs");
         let source = std::fs::read_to_string(self.root.join(&module)).map_err(|_| {
-            format!(
-                "a field refers to {other}, but this app has no {module}: make that resource first (rtux gen resource {other} name:string), or check the name"
-            )
+            ScaffoldError::NoModule {
+                other: other.to_owned(),
+                module: module.clone(),
+            }
         })?;
         let topic = source
             .lines()
@@ -159,10 +158,9 @@ impl NewResource<'_> {
                     .strip_prefix("pub const PAGE_TOPIC: &str = \"")?
                     .strip_suffix("\";")
             })
-            .ok_or_else(|| {
-                format!(
-                    "{module} has no PAGE_TOPIC: is {other} a resource made by rtux gen resource?"
-                )
+            .ok_or_else(|| ScaffoldError::NoPageTopic {
+                other: other.to_owned(),
+                module: module.clone(),
             })?;
         Ok(json!({
             "path": format!("crate::{snake}::PAGE_TOPIC"),
@@ -250,7 +248,7 @@ fn sample(r: &NewResource, topic: &str, n: usize) -> Value {
 ///
 /// # Errors
 /// A flag that does not fit the fields, a file in the way, or a marker gone.
-pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String> {
+pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, ScaffoldError> {
     r.check()?;
     let snake = names::snake(r.name);
     let plural = r.plural.clone();
@@ -274,7 +272,7 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
             c["toggled"] = json!(r.toggles.contains(&f.name));
             Ok(c)
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, ScaffoldError>>()?;
     let mut context = json!({
         "name": r.name,
         "snake": snake,
@@ -290,14 +288,15 @@ pub(crate) fn resource(r: &NewResource, crate_name: &str) -> Result<Plan, String
         "toggles": labelled(r.toggles),
         "increments": labelled(r.increments),
         "presence": r.presence,
-        "save_kind": if r.conflict == Conflict::Version { "pending" } else { "editable" },
+        "save_kind": if r.conflict == Conflict::Version { ActionKind::Pending } else { ActionKind::Editable }.name(),
         "lock": r.conflict == Conflict::Lock,
         "delete": match r.delete {
             Delete::Undo(w) => format!(
-                "kind = \"undoable_delete\", undo_window = \"{}\"",
+                "kind = \"{}\", undo_window = \"{}\"",
+                ActionKind::UndoableDelete.name(),
                 humantime::format_duration(w)
             ),
-            Delete::Confirm => "kind = \"confirmed_delete\"".into(),
+            Delete::Confirm => format!("kind = \"{}\"", ActionKind::ConfirmedDelete.name()),
         },
         "confirm_delete": r.delete == Delete::Confirm,
         "signed_in": r.signed_in,

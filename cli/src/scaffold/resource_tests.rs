@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use super::ScaffoldError;
 use super::resource::NewResource;
 use super::views::render_view;
 use crate::fields::Kind;
@@ -47,7 +48,7 @@ pub(crate) fn snapshots(
     snake: &str,
     page_topic: &str,
     views: &[(String, String)],
-) -> Result<Vec<(String, String)>, String> {
+) -> Result<Vec<(String, String)>, ScaffoldError> {
     let record = json!({ "id": SOME_ID, "version": 1, "data": r.sample_data(1) });
     let dom_id = rtux::action::dom_id(page_topic, SOME_ID);
     let item = format!("{snake}/item.html");
@@ -66,7 +67,7 @@ pub(crate) fn snapshots(
     .into_iter()
     .map(|(name, expression, value)| {
         let json = serde_json::to_string_pretty(&rtux::testing::redact(&value))
-            .map_err(|e| format!("snapshot {name}: {e}"))?;
+            .map_err(|source| ScaffoldError::Snapshot { name, source })?;
         let header = format!("---\nsource: tests/{snake}.rs\nexpression: \"{expression}\"\n---\n");
         Ok((
             format!("tests/snapshots/{snake}__{name}.snap"),

@@ -8,6 +8,8 @@ use std::path::Path;
 use minijinja::Environment;
 use serde_json::{Value, json};
 
+use super::ScaffoldError;
+
 /// Renders `view`, one of an app's `views` (name, source), with `context`, as
 /// the app will: what the generated snapshots hold.
 ///
@@ -17,15 +19,21 @@ pub(crate) fn render_view(
     views: &[(String, String)],
     view: &str,
     context: &Value,
-) -> Result<String, String> {
+) -> Result<String, ScaffoldError> {
     let mut env = Environment::new();
     for (name, source) in views {
         env.add_template_owned(name.clone(), source.clone())
-            .map_err(|e| format!("view {name} does not parse: {e:#} (a bug in rtux)"))?;
+            .map_err(|e| ScaffoldError::ViewParse {
+                name: name.clone(),
+                source: e,
+            })?;
     }
     env.get_template(view)
         .and_then(|t| t.render(context))
-        .map_err(|e| format!("view {view} failed on its fixture: {e:#} (a bug in rtux)"))
+        .map_err(|source| ScaffoldError::ViewRender {
+            view: view.to_owned(),
+            source,
+        })
 }
 
 /// One view test: a view, a snapshot name, a context.
@@ -65,7 +73,7 @@ impl ViewTest {
         &self,
         crate_name: &str,
         views: &[(String, String)],
-    ) -> Result<(String, String), String> {
+    ) -> Result<(String, String), ScaffoldError> {
         let html = render_view(views, &self.view, &self.context)?;
         let header = format!(
             "---\nsource: tests/views.rs\nexpression: \"{crate_name}::views::render(view, &context)\"\n---\n"
@@ -88,7 +96,7 @@ pub(crate) fn add_tests(
     tests: &[ViewTest],
     crate_name: &str,
     views: &[(String, String)],
-) -> Result<String, String> {
+) -> Result<String, ScaffoldError> {
     for t in tests {
         tests_rs = super::markers::insert_before(
             &tests_rs,
@@ -103,20 +111,25 @@ pub(crate) fn add_tests(
 }
 
 /// The app's views as they are on disk (name under views/, source).
-pub(crate) fn app_views(root: &Path) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn app_views(root: &Path) -> Result<Vec<(String, String)>, ScaffoldError> {
     let mut views = Vec::new();
     let mut folders = vec![root.join("views")];
     while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder)
-            .map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+        let entries = std::fs::read_dir(&folder).map_err(|source| ScaffoldError::ReadViews {
+            path: folder.clone(),
+            source,
+        })?;
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
                 folders.push(path);
             } else if let Ok(relative) = path.strip_prefix(root.join("views")) {
                 let name = relative.to_string_lossy().replace('\\', "/");
-                let source = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let source =
+                    std::fs::read_to_string(&path).map_err(|e| ScaffoldError::ReadViews {
+                        path: path.clone(),
+                        source: e,
+                    })?;
                 views.push((name, source));
             }
         }

@@ -67,7 +67,7 @@ pub(super) fn expand(m: &PresenceModel) -> TokenStream {
 
             fn from_meta(
                 meta: &::rtux::__private::Json,
-            ) -> ::core::result::Result<Self, ::std::string::String> {
+            ) -> ::core::result::Result<Self, ::rtux::presence::MetaError> {
                 ::core::result::Result::Ok(Self { #(#from_meta)* })
             }
             #timings
@@ -97,7 +97,7 @@ fn joining(f: &MetaField) -> TokenStream {
         }
         Some(Role::Avatar) | None => quote! {
             ::rtux::__private::meta_field(payload, #key)
-                .map_err(|e| ::rtux::JoinError::new(::rtux::wire::Code::Invalid, e))?
+                .map_err(|e| ::rtux::JoinError::new(::rtux::wire::Code::Invalid, e.to_string()))?
         },
     };
     quote!(#name: #value,)
@@ -121,8 +121,8 @@ pub(super) fn fallback(ident: &syn::Ident) -> TokenStream {
 
             fn from_meta(
                 _: &::rtux::__private::Json,
-            ) -> ::core::result::Result<Self, ::std::string::String> {
-                ::core::result::Result::Err(::std::string::String::from("invalid presence meta"))
+            ) -> ::core::result::Result<Self, ::rtux::presence::MetaError> {
+                ::core::result::Result::Err(::rtux::presence::MetaError::Derive)
             }
         }
     }

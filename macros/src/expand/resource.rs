@@ -2,6 +2,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use rtux_rules::{ActionKind, Vocabulary};
 
 use super::duration;
 use crate::attr::Spanned;
@@ -110,19 +111,20 @@ fn steps(m: &ResourceModel) -> Vec<TokenStream> {
                 let window = duration(*window);
                 quote!(.undoable_delete_within(#name, #window))
             }
-            Op::Insert(f) => handler("insert", name, f),
-            Op::ServerCorrects(f) => handler("server_corrects", name, f),
-            Op::Pending(f) => handler("pending", name, f),
-            Op::ConfirmFirst(f) => handler("confirm_first", name, f),
+            Op::Insert(f) => handler(ActionKind::Insert, name, f),
+            Op::ServerCorrects(f) => handler(ActionKind::ServerCorrects, name, f),
+            Op::Pending(f) => handler(ActionKind::Pending, name, f),
+            Op::ConfirmFirst(f) => handler(ActionKind::ConfirmFirst, name, f),
         });
     }
     steps
 }
 
-/// `.kind(name, handler)`, spanned at the `with` string so a handler of the
-/// wrong type is reported there.
-fn handler(method: &str, name: &str, f: &Spanned<syn::Path>) -> TokenStream {
-    let method = syn::Ident::new(method, proc_macro2::Span::call_site());
+/// `.kind(name, handler)` (the builder's method is named as the kind is
+/// spelled), spanned at the `with` string so a handler of the wrong type is
+/// reported there.
+fn handler(kind: ActionKind, name: &str, f: &Spanned<syn::Path>) -> TokenStream {
+    let method = syn::Ident::new(kind.name(), proc_macro2::Span::call_site());
     let path = &f.value;
     quote!(.#method(#name, #path))
 }

@@ -61,6 +61,7 @@ use sha2::{Digest, Sha256};
 
 pub use cookies::{FORM_COOKIE, SESSION_COOKIE};
 pub use forms::{FORM_TOKEN_FIELD, FormToken};
+pub use password::HashError;
 pub use rules::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Problem};
 
 use crate::auth::{Claims, MIN_SECRET_BYTES, TokenError};
@@ -130,7 +131,7 @@ pub enum AccountError {
     Store(#[from] StoreError),
     /// Hashing failed (the blocking pool is gone: the server is stopping).
     #[error("password hashing failed: {0}")]
-    Hashing(String),
+    Hashing(#[from] HashError),
 }
 
 /// How many attempts a minute go through, in bursts of that many at most,
@@ -265,9 +266,7 @@ impl Accounts {
         };
         self.take(&[("sign_up:address", address, self.limits.sign_up_per_address)])
             .await?;
-        let password_hash = password::hash(password.to_owned())
-            .await
-            .map_err(AccountError::Hashing)?;
+        let password_hash = password::hash(password.to_owned()).await?;
         let account = AccountRow {
             id: format!("u-{}", uuid::Uuid::now_v7().simple()),
             email,
@@ -331,9 +330,7 @@ impl Accounts {
         let account = rows::account_by_email(&mut conn, &email).await?;
         drop(conn);
         let stored = account.as_ref().map(|a| a.password_hash.clone());
-        let matched = password::verify(password.to_owned(), stored)
-            .await
-            .map_err(AccountError::Hashing)?;
+        let matched = password::verify(password.to_owned(), stored).await?;
         match account {
             Some(account) if matched => self.start(account).await,
             _ => {
@@ -395,15 +392,11 @@ impl Accounts {
         .await?;
         let stored =
             rows::password_hash(&mut *self.store.conn().await?, &session.account.id).await?;
-        let matched = password::verify(current.to_owned(), stored)
-            .await
-            .map_err(AccountError::Hashing)?;
+        let matched = password::verify(current.to_owned(), stored).await?;
         if !matched {
             return Err(AccountError::WrongPassword);
         }
-        let hash = password::hash(new.to_owned())
-            .await
-            .map_err(AccountError::Hashing)?;
+        let hash = password::hash(new.to_owned()).await?;
         let mut tx = self.store.begin().await?;
         let ended = rows::set_password(&mut tx, &session.account.id, &hash, &session.id).await?;
         tx.commit().await.map_err(StoreError::from)?;

@@ -10,19 +10,30 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
+/// Why a password could not be hashed or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// Argon2 refused the password or the stored hash does not parse.
+    #[error("{0}")]
+    Argon2(argon2::password_hash::Error),
+    /// The blocking pool is gone (the server is stopping).
+    #[error("password hashing stopped: {0}")]
+    Stopped(tokio::task::JoinError),
+}
+
 /// Argon2id with OWASP's parameters.
 fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default())
 }
 
 /// The PHC string of `password` with a fresh salt.
-pub(crate) async fn hash(password: String) -> Result<String, String> {
+pub(crate) async fn hash(password: String) -> Result<String, HashError> {
     blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| e.to_string())
+            .map_err(HashError::Argon2)
     })
     .await?
 }
@@ -30,14 +41,14 @@ pub(crate) async fn hash(password: String) -> Result<String, String> {
 /// Whether `password` matches the PHC string `stored`. With `None` (no such
 /// account) a hash of the same cost is checked all the same, so the answer
 /// takes as long whether or not the account exists.
-pub(crate) async fn verify(password: String, stored: Option<String>) -> Result<bool, String> {
+pub(crate) async fn verify(password: String, stored: Option<String>) -> Result<bool, HashError> {
     let known = stored.is_some();
     let stored = match stored {
         Some(stored) => stored,
         None => decoy().to_owned(),
     };
     blocking(move || {
-        let parsed = PasswordHash::new(&stored).map_err(|e| e.to_string())?;
+        let parsed = PasswordHash::new(&stored).map_err(HashError::Argon2)?;
         Ok(argon2()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
@@ -60,10 +71,10 @@ fn decoy() -> &'static str {
 
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, String> {
+) -> Result<T, HashError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| format!("password hashing stopped: {e}"))
+        .map_err(HashError::Stopped)
 }
 
 #[cfg(test)]

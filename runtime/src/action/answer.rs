@@ -14,11 +14,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::patch::{Renderer, dom_id};
+use super::dom::dom_id;
+use super::patch::Renderer;
 use super::payload::{
-    By, Confirmed, Conflict, DeleteScheduled, Deleted, RecordView, Undone, to_json,
+    By, Cleared, Confirmed, Conflict, DeleteScheduled, Deleted, RecordView, Undone, to_json,
 };
-use super::references::Cleared;
 use super::reply::{confirm, conflicted, from_stored};
 use crate::conflict::FieldConflict;
 use crate::store::records::{self, Found};

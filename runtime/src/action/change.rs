@@ -2,12 +2,13 @@
 
 use serde_json::{Map, Value};
 
+use super::failure::Failure;
 use super::payload::{
     By, Confirmed, Conflict, DeleteScheduled, Deleted, Extra, FieldsChanged, Patch, to_json,
 };
 use super::reply::{confirm, conflicted, invalid, reject};
 use super::request::ActionRequest;
-use super::run::{After, Failure};
+use super::run::After;
 use super::{Action, FIELDS_EVENT, PATCH_EVENT, Resource};
 use crate::conflict::Merge;
 use crate::store::records::{self, Found};
@@ -84,7 +85,7 @@ impl Resource {
                 }
                 Ok(data) => {
                     if let Err(reason) = self.references_hold(tx, None, &data).await? {
-                        return nothing(reject(Code::Invalid, &reason, None));
+                        return nothing(reject(Code::Invalid, &reason.to_string(), None));
                     }
                     let record =
                         records::insert(tx, topic, None, &data, Some(&to_json(by))).await?;
@@ -108,6 +109,7 @@ impl Resource {
                 let released = match self.release(tx, topic, id, by).await? {
                     Ok(released) => released,
                     Err(reason) => {
+                        let reason = reason.to_string();
                         return nothing(reject(Code::Referenced, &reason, Some(&current)));
                     }
                 };
@@ -135,6 +137,7 @@ impl Resource {
                 let released = match self.release(tx, topic, id, by).await? {
                     Ok(released) => released,
                     Err(reason) => {
+                        let reason = reason.to_string();
                         return nothing(reject(Code::Referenced, &reason, Some(&current)));
                     }
                 };
@@ -320,7 +323,7 @@ impl Resource {
     ) -> Result<Option<(Reply, After)>, Failure> {
         if let Err(reason) = self.references_hold(tx, Some(&current.data), data).await? {
             return Ok(Some((
-                reject(Code::Invalid, &reason, Some(current)),
+                reject(Code::Invalid, &reason.to_string(), Some(current)),
                 After::Nothing,
             )));
         }

@@ -106,18 +106,27 @@ struct FieldEdit {
     value: Value,
 }
 
-fn short(name: &str, value: &str) -> Result<(), String> {
+/// Why a lock or field push is refused (with the code `invalid`).
+#[derive(Debug, thiserror::Error)]
+enum LivePayloadError {
+    /// A lock push is not `{id, section}`.
+    #[error("invalid lock payload {{id, section}}: {0}")]
+    Lock(serde_json::Error),
+    /// An id, section or field name is empty, too long or holds control
+    /// characters.
+    #[error("{0} must be 1 to {MAX_ID_BYTES} bytes without control characters")]
+    Name(&'static str),
+}
+
+fn short(name: &'static str, value: &str) -> Result<(), LivePayloadError> {
     if value.is_empty() || value.len() > MAX_ID_BYTES || value.chars().any(char::is_control) {
-        return Err(format!(
-            "{name} must be 1 to {MAX_ID_BYTES} bytes without control characters"
-        ));
+        return Err(LivePayloadError::Name(name));
     }
     Ok(())
 }
 
-fn section(payload: &Value) -> Result<Section, String> {
-    let s: Section = serde_json::from_value(payload.clone())
-        .map_err(|e| format!("invalid lock payload {{id, section}}: {e}"))?;
+fn section(payload: &Value) -> Result<Section, LivePayloadError> {
+    let s: Section = serde_json::from_value(payload.clone()).map_err(LivePayloadError::Lock)?;
     short("id", &s.id)?;
     short("section", &s.section)?;
     Ok(s)
@@ -165,7 +174,7 @@ impl Resource {
         }
         let s = match section(payload) {
             Ok(s) => s,
-            Err(reason) => return Reply::refuse(Code::Invalid, reason),
+            Err(reason) => return Reply::refuse(Code::Invalid, reason.to_string()),
         };
         let record = match self.existing(socket, &s.id).await {
             Ok(record) => record,
@@ -239,7 +248,7 @@ impl Resource {
     pub(super) async fn unlock(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
         let s = match section(payload) {
             Ok(s) => s,
-            Err(reason) => return Reply::refuse(Code::Invalid, reason),
+            Err(reason) => return Reply::refuse(Code::Invalid, reason.to_string()),
         };
         match self
             .locks
@@ -309,7 +318,7 @@ impl Resource {
             }
         };
         if let Err(reason) = short("id", &edit.id).and_then(|()| short("field", &edit.field)) {
-            return Reply::refuse(Code::Invalid, reason);
+            return Reply::refuse(Code::Invalid, reason.to_string());
         }
         let size = edit.value.to_string().len();
         if size > FIELD_MAX_BYTES {

@@ -48,24 +48,30 @@
 
 mod answer;
 mod change;
+mod dom;
 mod drafts;
+mod error;
+mod failure;
 mod live;
 mod pages;
 mod patch;
 mod payload;
 mod references;
+mod referrers;
 mod reject;
 mod reply;
 mod request;
 mod run;
 
+pub use dom::dom_id;
 pub use drafts::{DRAFT_BYTES_PER_USER, DRAFT_EVERY, DRAFT_TTL, DRAFTS_PER_USER};
+pub use error::{ReferenceError, ResourceError, TemplateError};
 pub use live::{
     FIELD_BYTES_PER_SECOND, FIELD_EVERY, FIELD_MAX_BYTES, LOCK_ACTIVE, LOCK_EVENT, Participant,
     UNLOCK_EVENT, WHOLE,
 };
 pub use pages::{PAGE_BYTES, PAGE_RECORDS};
-pub use patch::{PATCH_EVENT, dom_id};
+pub use patch::PATCH_EVENT;
 pub use references::{OnDelete, Reference};
 pub use request::MAX_ID_BYTES;
 
@@ -73,6 +79,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use rtux_rules::{ActionKind, Vocabulary};
 use serde_json::Value;
 
 use crate::channel::{Channel, ChannelSocket, JoinError, LeaveReason};
@@ -80,24 +87,22 @@ use crate::conflict::{Locks, Merge};
 use crate::presence::PresenceMeta;
 use crate::store::{Record, Store};
 use crate::ui::Views;
-use crate::wire::Reply;
+use crate::wire::{Code, Reply};
 use patch::{ItemTemplate, Renderer};
 use payload::{Joined, to_json};
 pub use reject::Reject;
 use request::ActionRequest;
 
-/// The event that cancels an undoable action: `{client, op}` of the action.
-pub const UNDO_EVENT: &str = "undo";
 /// Server → others: the fields a save changed, and who made it.
 pub const FIELDS_EVENT: &str = "rtux:fields";
-/// Client event names the resource handles itself (with [`UNDO_EVENT`]); no
-/// action may take them (`rtux_rules::RESERVED_ACTIONS`).
-pub use rtux_rules::RESERVED_ACTIONS as RESERVED;
+/// The events a resource handles itself beside the app's actions (`undo`,
+/// `lock`, `draft:save`, …); no action may take their names.
+pub use rtux_rules::ResourceEvent;
 
 /// Parses an action push's payload as the resource would (for the property
 /// tests of what clients send).
 #[cfg(test)]
-pub(crate) fn parse_payload(payload: Value) -> Result<(), String> {
+pub(crate) fn parse_payload(payload: Value) -> Result<(), request::PayloadError> {
     ActionRequest::parse(payload).map(|_| ())
 }
 
@@ -129,37 +134,18 @@ pub(crate) enum Action {
 }
 
 impl Action {
-    /// The kind's name, as metrics and logs give it.
-    pub(crate) fn kind(&self) -> &'static str {
+    /// The action's kind.
+    pub(crate) fn kind(&self) -> ActionKind {
         match self {
-            Action::ServerCorrects(_) => "server_corrects",
-            Action::Pending(_) => "pending",
-            Action::ConfirmFirst(_) => "confirm_first",
-            Action::Insert(_) => "insert",
-            Action::UndoableDelete(_) => "undoable_delete",
-            Action::ConfirmedDelete => "confirmed_delete",
-            Action::Editable(..) => "editable",
+            Action::ServerCorrects(_) => ActionKind::ServerCorrects,
+            Action::Pending(_) => ActionKind::Pending,
+            Action::ConfirmFirst(_) => ActionKind::ConfirmFirst,
+            Action::Insert(_) => ActionKind::Insert,
+            Action::UndoableDelete(_) => ActionKind::UndoableDelete,
+            Action::ConfirmedDelete => ActionKind::ConfirmedDelete,
+            Action::Editable(..) => ActionKind::Editable,
         }
     }
-}
-
-/// Why a resource could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum ResourceError {
-    /// The item template does not parse, or the item view is not among the
-    /// app's views.
-    #[error("{0}")]
-    Template(String),
-    /// An action name breaks the rule (`rtux_rules::action_name`, the same
-    /// the derives apply), or is used twice.
-    #[error("{0}")]
-    Name(String),
-    /// A timing is outside what the patterns allow (`rtux_rules`).
-    #[error("{0}")]
-    Timing(String),
-    /// A reference's declaration does not hold together.
-    #[error("{0}")]
-    Reference(String),
 }
 
 /// Configures a [`Resource`].
@@ -487,20 +473,15 @@ impl ResourceBuilder {
             if let Action::UndoableDelete(window @ None) = &mut action {
                 *window = Some(self.undo_window);
             }
-            rtux_rules::action_name(&name).map_err(ResourceError::Name)?;
+            rtux_rules::action_name(&name)?;
             if let Action::UndoableDelete(Some(window)) = &action {
-                rtux_rules::UNDO_WINDOW
-                    .check(*window)
-                    .map_err(ResourceError::Timing)?;
+                rtux_rules::UNDO_WINDOW.check(*window)?;
             }
             if actions.insert(name.clone(), action).is_some() {
-                return Err(ResourceError::Name(format!(
-                    "action name `{name}` is used twice: give each action a name of its own"
-                )));
+                return Err(ResourceError::Duplicate(name));
             }
         }
-        let renderer =
-            Arc::new(Renderer::new(self.template, self.views).map_err(ResourceError::Template)?);
+        let renderer = Arc::new(Renderer::new(self.template, self.views)?);
         register_references(
             &self.store,
             self.topics.as_deref(),
@@ -540,26 +521,22 @@ fn register_references(
         return Ok(());
     }
     let Some(pattern) = topics else {
-        return Err(ResourceError::Reference(
-                "a resource with references needs its topics (ResourceBuilder::topics, like \"tasks:*\") to find what refers to a record".into(),
-            ));
+        return Err(ReferenceError::NoTopics.into());
     };
-    rtux_rules::topic_pattern(pattern).map_err(ResourceError::Reference)?;
+    let pattern = rtux_rules::topic_pattern(pattern)?;
     for (field, reference) in references {
-        reference.check(field).map_err(ResourceError::Reference)?;
+        reference.check(field)?;
     }
+    let registry = referrers::of(store);
     for (field, reference) in references {
-        let renderer = Arc::clone(renderer);
-        store
-            .references()
-            .register(crate::store::references::Referrer {
-                pattern: pattern.to_owned(),
-                field: field.clone(),
-                to: reference.topic().to_owned(),
-                clear: reference.clears(),
-                label: label.map(str::to_owned),
-                render: Arc::new(move |topic, record| renderer.html(topic, record)),
-            });
+        registry.register(referrers::Referrer {
+            pattern: pattern.clone(),
+            field: field.clone(),
+            to: reference.topic().to_owned(),
+            clear: reference.clears(),
+            label: label.map(str::to_owned),
+            renderer: Arc::clone(renderer),
+        });
     }
     Ok(())
 }
@@ -643,12 +620,37 @@ impl Resource {
         let mut names: Vec<&str> = self.actions.keys().map(String::as_str).collect();
         names.sort_unstable();
         Reply::refuse(
-            crate::wire::Code::NotFound,
+            Code::NotFound,
             format!(
                 "unknown action {event:?}; this resource has: {}",
                 names.join(", ")
             ),
         )
+    }
+}
+
+impl Resource {
+    /// Runs the app's action `event`, or refuses an event it does not have.
+    async fn act_by_name(
+        &self,
+        event: &str,
+        payload: Value,
+        me: &mut Participant,
+        socket: &mut ChannelSocket,
+    ) -> Reply {
+        let request = match ActionRequest::parse(payload) {
+            Ok(request) => request,
+            Err(reason) => return Reply::refuse(Code::Invalid, reason.to_string()),
+        };
+        let Some(action) = self.actions.get(event) else {
+            return self.unknown(event);
+        };
+        let id = request.id.clone();
+        let reply = self.act(event, action, request, socket).await;
+        if let (Reply::Ok(_), Some(id)) = (&reply, id) {
+            me.edited(&id);
+        }
+        reply
     }
 }
 
@@ -669,17 +671,11 @@ impl Channel for Resource {
         // reply is out): no change can fall between this list and the patches.
         let first = self.page(topic, None).await.map_err(|e| {
             tracing::error!(%topic, "listing records for a join failed: {e}");
-            JoinError::new(
-                crate::wire::Code::Unavailable,
-                "store unavailable: try again",
-            )
+            JoinError::new(Code::Unavailable, "store unavailable: try again")
         })?;
         let drafts = self.drafts_of(socket).await.map_err(|e| {
             tracing::error!(%topic, "listing drafts for a join failed: {e}");
-            JoinError::new(
-                crate::wire::Code::Unavailable,
-                "store unavailable: try again",
-            )
+            JoinError::new(Code::Unavailable, "store unavailable: try again")
         })?;
         let joined = Joined {
             records: first.records,
@@ -697,37 +693,27 @@ impl Channel for Resource {
         me: &mut Participant,
         socket: &mut ChannelSocket,
     ) -> Reply {
-        match event {
-            "lock" => return self.lock(&payload, me, socket).await,
-            "unlock" => return self.unlock(&payload, socket).await,
-            "field" => return self.field(&payload, me, socket).await,
-            "page" => return self.next_page(payload, socket.topic()).await,
-            "draft:save" => {
+        let Some(builtin) = ResourceEvent::from_name(event) else {
+            return self.act_by_name(event, payload, me, socket).await;
+        };
+        match builtin {
+            ResourceEvent::Lock => self.lock(&payload, me, socket).await,
+            ResourceEvent::Unlock => self.unlock(&payload, socket).await,
+            ResourceEvent::Field => self.field(&payload, me, socket).await,
+            ResourceEvent::Page => self.next_page(payload, socket.topic()).await,
+            ResourceEvent::DraftSave => {
                 let reply = self.save_draft(&payload, socket).await;
                 if let (Reply::Ok(_), Some(id)) = (&reply, payload["id"].as_str()) {
                     me.edited(id);
                 }
-                return reply;
+                reply
             }
-            "draft:discard" => return self.discard_draft(&payload, socket).await,
-            _ => {}
+            ResourceEvent::DraftDiscard => self.discard_draft(&payload, socket).await,
+            ResourceEvent::Undo => match ActionRequest::parse(payload) {
+                Ok(request) => self.undo(&request, socket).await,
+                Err(reason) => Reply::refuse(Code::Invalid, reason.to_string()),
+            },
         }
-        let request = match ActionRequest::parse(payload) {
-            Ok(request) => request,
-            Err(reason) => return Reply::refuse(crate::wire::Code::Invalid, reason),
-        };
-        if event == UNDO_EVENT {
-            return self.undo(&request, socket).await;
-        }
-        let Some(action) = self.actions.get(event) else {
-            return self.unknown(event);
-        };
-        let id = request.id.clone();
-        let reply = self.act(event, action, request, socket).await;
-        if let (Reply::Ok(_), Some(id)) = (&reply, id) {
-            me.edited(&id);
-        }
-        reply
     }
 
     async fn terminate(&self, _reason: LeaveReason, _: Participant, socket: &mut ChannelSocket) {

@@ -3,31 +3,14 @@
 
 use minijinja::{Environment, context};
 
+use super::TemplateError;
+use super::dom::dom_id;
 use super::payload::{Listed, Patch, RecordView};
 use crate::store::Record;
 use crate::ui::Views;
 
 /// The event carrying patches on a resource's topic.
 pub const PATCH_EVENT: &str = "rtux:patch";
-
-/// The DOM id of a record: its topic and id, with every character outside
-/// `[A-Za-z0-9_-]` replaced by `-`.
-///
-/// ```
-/// assert_eq!(rtux::action::dom_id("todo:list 1", "42"), "todo-list-1-42");
-/// ```
-pub fn dom_id(topic: &str, id: &str) -> String {
-    format!("{topic}-{id}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
 
 /// Where a resource's item template comes from.
 #[derive(Debug, Clone, Default)]
@@ -48,25 +31,24 @@ pub(crate) struct Renderer {
 }
 
 impl Renderer {
-    pub(crate) fn new(template: ItemTemplate, views: Option<Views>) -> Result<Renderer, String> {
+    pub(crate) fn new(
+        template: ItemTemplate,
+        views: Option<Views>,
+    ) -> Result<Renderer, TemplateError> {
         let template = match template {
             ItemTemplate::None => None,
             ItemTemplate::Source(source) => {
                 let mut env = Environment::new();
                 env.add_template_owned("item.html", source)
-                    .map_err(|e| format!("item template: {e:#}"))?;
+                    .map_err(TemplateError::Parse)?;
                 Some((Views::new(env), "item.html".to_owned()))
             }
             ItemTemplate::View(name) => {
                 let Some(views) = views else {
-                    return Err(format!(
-                        "item view {name:?}: the resource renders it with the app's views; give them to EndpointBuilder::views (or ResourceBuilder::views)"
-                    ));
+                    return Err(TemplateError::NoViews(name));
                 };
-                if let Err(e) = views.get_template(&name) {
-                    return Err(format!(
-                        "item view {name:?} is not among the app's views: {e}"
-                    ));
+                if let Err(source) = views.get_template(&name) {
+                    return Err(TemplateError::NoSuchView { name, source });
                 }
                 Some((views, name))
             }
@@ -207,16 +189,10 @@ mod tests {
         assert_eq!(html, r#"<li id="notes-a-1"><b>MILK</b></li>"#);
         let missing = Renderer::new(ItemTemplate::View("nope.html".into()), Some(views));
         assert!(
-            missing
-                .err()
-                .is_some_and(|e| e.contains("not among the app's views"))
+            matches!(missing, Err(TemplateError::NoSuchView { name, .. }) if name == "nope.html")
         );
         let alone = Renderer::new(ItemTemplate::View("notes/item.html".into()), None);
-        assert!(
-            alone
-                .err()
-                .is_some_and(|e| e.contains("EndpointBuilder::views"))
-        );
+        assert!(matches!(alone, Err(TemplateError::NoViews(name)) if name == "notes/item.html"));
     }
 
     #[test]

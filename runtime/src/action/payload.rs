@@ -5,10 +5,10 @@
 //! (a `json payload=<Name>` block) and a test reads every example back into its
 //! type strictly (no field missing, none unknown, the same JSON out again).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::patch::dom_id;
+use super::dom::dom_id;
 use crate::conflict::{FieldConflict, Holder};
 use crate::store::Record;
 use crate::wire::Code;
@@ -159,7 +159,7 @@ pub(crate) struct DeleteScheduled {
     pub undo_until: i64,
     /// References to the record that the delete cleared (an undo sets them back).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub cleared: Vec<super::references::Cleared>,
+    pub cleared: Vec<Cleared>,
 }
 
 /// `ok`: a confirmed delete, with the record as it was.
@@ -292,6 +292,15 @@ pub(crate) struct Unlocked {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub(crate) struct Done {}
+
+/// A referring field a delete cleared (in the delete's reply, for its undo).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, serde(deny_unknown_fields))]
+pub(crate) struct Cleared {
+    pub topic: String,
+    pub id: String,
+    pub field: String,
+}
 
 #[cfg(test)]
 mod tests {

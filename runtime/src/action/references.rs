@@ -3,14 +3,15 @@
 //! record is refused, naming what refers to it, or clears the referring
 //! fields (and an undo of the delete sets them back).
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::Resource;
-use super::payload::{By, Patch, RecordView, to_json};
-use super::run::Failure;
+use super::dom::dom_id;
+use super::failure::Failure;
+use super::payload::{By, Cleared, Patch, RecordView, to_json};
+use super::referrers::{self, Referrer};
+use super::{ReferenceError, Resource};
 use crate::store::records::{self, Found};
-use crate::store::references::{self as refs, Hold, Referrer};
+use crate::store::references::{self as refs, Hold};
 use crate::store::{Record, StoreTx};
 
 /// What deleting a referenced record does to the records that refer to it.
@@ -68,20 +69,18 @@ impl Reference {
     }
 
     /// Checks the declaration of `field`.
-    pub(super) fn check(&self, field: &str) -> Result<(), String> {
-        match rtux_rules::topic_pattern(&self.to) {
-            Ok(rtux_rules::TopicPattern::Exact(_)) => {}
-            _ => {
-                return Err(format!(
-                    "reference {field:?}: {:?} is not a topic; name the one topic whose records it refers to (like \"people:all\")",
-                    self.to
-                ));
-            }
+    pub(super) fn check(&self, field: &str) -> Result<(), ReferenceError> {
+        if !matches!(
+            rtux_rules::topic_pattern(&self.to),
+            Ok(rtux_rules::TopicPattern::Exact(_))
+        ) {
+            return Err(ReferenceError::NotATopic {
+                field: field.to_owned(),
+                to: self.to.clone(),
+            });
         }
         if self.on_delete == OnDelete::Clear && !self.optional {
-            return Err(format!(
-                "reference {field:?}: OnDelete::Clear empties the field, so it must be optional (Reference::optional; an Option field in a derive)"
-            ));
+            return Err(ReferenceError::ClearNeedsOptional(field.to_owned()));
         }
         Ok(())
     }
@@ -91,14 +90,30 @@ impl Reference {
     }
 }
 
-/// A referring field a delete cleared (in the delete's reply, for its undo).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, serde(deny_unknown_fields))]
-pub(crate) struct Cleared {
-    pub topic: String,
-    pub id: String,
-    pub field: String,
+/// Why a record's references are refused (with the code `invalid`).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum BadReference {
+    /// A required reference is empty.
+    #[error("{0}: choose one; it can't be empty")]
+    Empty(String),
+    /// A reference that is not a string.
+    #[error("{0}: a reference is the id of a record (a string)")]
+    NotAnId(String),
+    /// The referenced record is not (or no longer) there.
+    #[error("{field}: that record is not in {to} (it may have just been deleted); choose another")]
+    Gone {
+        /// The referring field.
+        field: String,
+        /// The referenced topic.
+        to: String,
+    },
 }
+
+/// Why a delete is refused (with the code `referenced`): the records that
+/// refer to the one deleted, by kind (`tasks "Write", "Ship"`).
+#[derive(Debug, thiserror::Error)]
+#[error("can't delete: {} refer to it; change or delete those first", .0.join("; "))]
+pub(super) struct Referenced(Vec<String>);
 
 /// What a delete did to the records referring to its record: the cleared
 /// fields, and their patches by topic.
@@ -132,8 +147,8 @@ fn names(mut named: Vec<String>) -> String {
 /// The patch of a referring record whose field changed.
 fn patch(referrer: &Referrer, record: &Record) -> (String, Value) {
     let patch = Patch::Replace {
-        dom_id: super::dom_id(&record.kind, &record.id),
-        html: (referrer.render)(&record.kind, record),
+        dom_id: dom_id(&record.kind, &record.id),
+        html: referrer.renderer.html(&record.kind, record),
         record: RecordView::from(record),
     };
     (record.kind.clone(), to_json(&patch))
@@ -148,7 +163,7 @@ impl Resource {
         tx: &mut StoreTx,
         before: Option<&Value>,
         data: &Value,
-    ) -> Result<Result<(), String>, Failure> {
+    ) -> Result<Result<(), BadReference>, Failure> {
         for (field, reference) in &self.references {
             let value = &data[field];
             if before.is_some_and(|b| &b[field] == value) {
@@ -159,20 +174,16 @@ impl Resource {
                 Value::Null if reference.optional => continue,
                 Value::String(_) if reference.optional => continue,
                 Value::Null | Value::String(_) => {
-                    return Ok(Err(format!("{field}: choose one; it can't be empty")));
+                    return Ok(Err(BadReference::Empty(field.clone())));
                 }
-                _ => {
-                    return Ok(Err(format!(
-                        "{field}: a reference is the id of a record (a string)"
-                    )));
-                }
+                _ => return Ok(Err(BadReference::NotAnId(field.clone()))),
             };
             let backend = self.store.backend();
             if !refs::hold(tx, backend, &reference.to, id, Hold::Share).await? {
-                return Ok(Err(format!(
-                    "{field}: that record is not in {} (it may have just been deleted); choose another",
-                    reference.to
-                )));
+                return Ok(Err(BadReference::Gone {
+                    field: field.clone(),
+                    to: reference.to.clone(),
+                }));
             }
         }
         Ok(Ok(()))
@@ -187,8 +198,8 @@ impl Resource {
         topic: &str,
         id: &str,
         by: &By,
-    ) -> Result<Result<Released, String>, Failure> {
-        let referrers = self.store.references().to(topic);
+    ) -> Result<Result<Released, Referenced>, Failure> {
+        let referrers = referrers::of(&self.store).to(topic);
         let mut released = Released::default();
         if referrers.is_empty() {
             return Ok(Ok(released));
@@ -198,21 +209,20 @@ impl Resource {
         refs::hold(tx, backend, topic, id, Hold::Exclusive).await?;
         let mut refusals = Vec::new();
         for r in referrers.iter().filter(|r| !r.clear) {
-            let found = refs::referring(tx, backend, r, id, NAMED as i64 + 1).await?;
+            let on = (&r.pattern, r.field.as_str());
+            let found = refs::referring(tx, backend, on, id, NAMED as i64 + 1).await?;
             if !found.is_empty() {
                 let named = found.iter().map(|f| r.name_of(f)).collect();
                 refusals.push(format!("{} {}", r.noun(), names(named)));
             }
         }
         if !refusals.is_empty() {
-            return Ok(Err(format!(
-                "can't delete: {} refer to it; change or delete those first",
-                refusals.join("; ")
-            )));
+            return Ok(Err(Referenced(refusals)));
         }
         let stamp = to_json(by);
         for r in referrers.iter().filter(|r| r.clear) {
-            for found in refs::referring(tx, backend, r, id, MOST_CLEARED).await? {
+            let on = (&r.pattern, r.field.as_str());
+            for found in refs::referring(tx, backend, on, id, MOST_CLEARED).await? {
                 let Some(cleared) =
                     refs::set_field(tx, &found, &r.field, Value::Null, &stamp).await?
                 else {
@@ -240,8 +250,9 @@ impl Resource {
         by: &Value,
     ) -> Result<Vec<(String, Value)>, Failure> {
         let mut patches = Vec::new();
+        let registry = referrers::of(&self.store);
         for c in cleared {
-            let Some(r) = self.store.references().field(&c.topic, &c.field) else {
+            let Some(r) = registry.field(&c.topic, &c.field) else {
                 continue;
             };
             let Found::Live(record) = records::find(tx, &c.topic, &c.id).await? else {
@@ -277,8 +288,10 @@ mod tests {
         assert!(Reference::to("people:all").check("owner").is_ok());
         assert!(Reference::to("people:*").check("owner").is_err());
         let clear = Reference::to("people:all").on_delete(OnDelete::Clear);
-        let refused = clear.check("owner").expect_err("clear needs optional");
-        assert!(refused.contains("optional"), "{refused}");
+        assert_eq!(
+            clear.check("owner"),
+            Err(ReferenceError::ClearNeedsOptional("owner".into()))
+        );
         assert!(clear.optional().check("owner").is_ok());
     }
 }

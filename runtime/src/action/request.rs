@@ -7,6 +7,37 @@ use sha2::{Digest, Sha256};
 /// Longest client id and op id, in bytes.
 pub const MAX_ID_BYTES: usize = 128;
 
+/// Why an action push's payload is refused (with the code `invalid`); the
+/// message is a sentence for the client's developer.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PayloadError {
+    /// Not a JSON object.
+    #[error("invalid action payload: expected a JSON object {{client, op, …}}")]
+    NotObject,
+    /// A field is missing, unknown or of the wrong type.
+    #[error("invalid action payload: {0}{hint}", hint = if .0.to_string().contains("`at`") {
+        " (`at`: when the op was made, ms since the Unix epoch, sent unchanged with every replay)"
+    } else {
+        ""
+    })]
+    Fields(serde_json::Error),
+    /// The client or op id is empty or too long.
+    #[error("invalid action payload: {0} must be 1 to {MAX_ID_BYTES} bytes")]
+    IdLength(&'static str),
+    /// The action acts on a record, and the push names none.
+    #[error("invalid action payload: {0} needs the record's id")]
+    NoId(String),
+    /// The action checks the version the client saw, and the push has none.
+    #[error("invalid action payload: {0} needs the version the client saw")]
+    NoVersion(String),
+    /// An insert names a record instead of a temporary id.
+    #[error("invalid action payload: {0} inserts; send a temp_id, not an id")]
+    InsertWithId(String),
+    /// An insert without a usable temporary id.
+    #[error("invalid action payload: {0} needs a temp_id of 1 to {MAX_ID_BYTES} bytes")]
+    NoTempId(String),
+}
+
 /// An action push's payload.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,23 +65,14 @@ pub(crate) struct ActionRequest {
 
 impl ActionRequest {
     /// Reads a payload; the error is a sentence for the client's developer.
-    pub(crate) fn parse(payload: Value) -> Result<ActionRequest, String> {
+    pub(crate) fn parse(payload: Value) -> Result<ActionRequest, PayloadError> {
         if !payload.is_object() {
-            return Err("invalid action payload: expected a JSON object {client, op, …}".into());
+            return Err(PayloadError::NotObject);
         }
-        let req: ActionRequest = serde_json::from_value(payload).map_err(|e| {
-            let hint = if e.to_string().contains("`at`") {
-                " (`at`: when the op was made, ms since the Unix epoch, sent unchanged with every replay)"
-            } else {
-                ""
-            };
-            format!("invalid action payload: {e}{hint}")
-        })?;
+        let req: ActionRequest = serde_json::from_value(payload).map_err(PayloadError::Fields)?;
         for (name, value) in [("client", &req.client), ("op", &req.op)] {
             if value.is_empty() || value.len() > MAX_ID_BYTES {
-                return Err(format!(
-                    "invalid action payload: {name} must be 1 to {MAX_ID_BYTES} bytes"
-                ));
+                return Err(PayloadError::IdLength(name));
             }
         }
         Ok(req)
@@ -82,10 +104,10 @@ impl ActionRequest {
     }
 
     /// The record id, or the reason it is needed.
-    pub(crate) fn id(&self, action: &str) -> Result<&str, String> {
+    pub(crate) fn id(&self, action: &str) -> Result<&str, PayloadError> {
         self.id
             .as_deref()
-            .ok_or_else(|| format!("invalid action payload: {action} needs the record's id"))
+            .ok_or_else(|| PayloadError::NoId(action.to_owned()))
     }
 }
 
@@ -101,23 +123,21 @@ mod tests {
 
     #[test]
     fn requires_client_and_op() {
-        let err = ActionRequest::parse(json!({"client": "c", "at": 1})).expect_err("no op");
+        let refused = |v| ActionRequest::parse(v).expect_err("refused").to_string();
+        let err = refused(json!({"client": "c", "at": 1}));
         assert_eq!(err, "invalid action payload: missing field `op`");
-        let err = ActionRequest::parse(json!({"client": "c", "op": "1"})).expect_err("no at");
+        let err = refused(json!({"client": "c", "op": "1"}));
         assert!(
             err.contains("missing field `at` (`at`: when the op was made"),
             "{err}"
         );
-        let err =
-            ActionRequest::parse(json!({"client": "", "op": "1", "at": 1})).expect_err("empty");
+        let err = refused(json!({"client": "", "op": "1", "at": 1}));
         assert!(err.contains("client must be 1 to 128 bytes"));
-        let err = ActionRequest::parse(json!({"client": "c", "op": "1", "at": 1, "version": "3"}))
-            .expect_err("type");
+        let err = refused(json!({"client": "c", "op": "1", "at": 1, "version": "3"}));
         assert!(err.contains("invalid type"), "{err}");
-        let err = ActionRequest::parse(json!({"client": "c", "op": "1", "at": 1, "sneaky": 1}))
-            .expect_err("field");
+        let err = refused(json!({"client": "c", "op": "1", "at": 1, "sneaky": 1}));
         assert!(err.contains("unknown field `sneaky`"), "{err}");
-        let err = ActionRequest::parse(json!(["c", "1"])).expect_err("shape");
+        let err = refused(json!(["c", "1"]));
         assert_eq!(
             err,
             "invalid action payload: expected a JSON object {client, op, …}"

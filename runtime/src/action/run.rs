@@ -5,13 +5,15 @@
 //! nothing, so its op may be sent again and is answered afresh, still applying
 //! at most once.
 
+use rtux_rules::Vocabulary;
 use serde_json::Value;
 use tracing::Instrument;
 
 use super::answer::{Answer, Row, kept};
+use super::failure::Failure;
 use super::payload::{By, Patch, RecordView, Undone, to_json};
-use super::reply::{confirm, rate_limited, retry};
-use super::request::ActionRequest;
+use super::reply::confirm;
+use super::request::{ActionRequest, PayloadError};
 use super::{Action, PATCH_EVENT, Resource};
 use crate::channel::ChannelSocket;
 use crate::store::{OpKey, StoreError, drafts, ledger, now_ms, quotas, records};
@@ -26,51 +28,6 @@ pub(super) enum After {
     Broadcast(Vec<(&'static str, Value)>, Vec<(String, Value)>),
 }
 
-/// Why an action got no final answer: nothing was written, and the same op
-/// may be sent again.
-#[derive(Debug)]
-pub(super) enum Failure {
-    /// The store failed.
-    Store(StoreError),
-    /// Other writers kept winning the record.
-    Busy,
-    /// The user is writing (or inserting) faster than allowed.
-    RateLimited(&'static str, std::time::Duration),
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Failure {
-        Failure::Store(e)
-    }
-}
-
-impl From<sqlx::Error> for Failure {
-    fn from(e: sqlx::Error) -> Failure {
-        Failure::Store(e.into())
-    }
-}
-
-impl Failure {
-    /// The transient refusal: `retry: true` (or `retry_after_ms`) tells the
-    /// client to send the same op again later.
-    fn reply(&self) -> Reply {
-        match self {
-            Failure::Store(_) => retry(
-                Code::Unavailable,
-                "store unavailable: nothing was written; retry with the same op id",
-            ),
-            Failure::Busy => retry(
-                Code::Busy,
-                "busy: too many concurrent writers; retry with the same op id",
-            ),
-            Failure::RateLimited(what, wait) => rate_limited(
-                &format!("rate limited: too many {what} from you; nothing was written"),
-                *wait,
-            ),
-        }
-    }
-}
-
 /// An action applied for the first time, or found in the ledger.
 enum Applied {
     Fresh(Reply, After),
@@ -79,26 +36,21 @@ enum Applied {
 }
 
 /// Checks that a request carries what its kind needs, before anything is written.
-fn check(name: &str, action: &Action, req: &ActionRequest) -> Result<(), String> {
+fn check(name: &str, action: &Action, req: &ActionRequest) -> Result<(), PayloadError> {
     match action {
         Action::ServerCorrects(_) | Action::UndoableDelete(_) => req.id(name).map(|_| ()),
         Action::Pending(_)
         | Action::ConfirmFirst(_)
         | Action::Editable(..)
         | Action::ConfirmedDelete => req.id(name).and_then(|_| {
-            req.version.map(|_| ()).ok_or_else(|| {
-                format!("invalid action payload: {name} needs the version the client saw")
-            })
+            req.version
+                .map(|_| ())
+                .ok_or_else(|| PayloadError::NoVersion(name.to_owned()))
         }),
         Action::Insert(_) => match (&req.temp_id, &req.id) {
             (Some(t), None) if !t.is_empty() && t.len() <= super::MAX_ID_BYTES => Ok(()),
-            (_, Some(_)) => Err(format!(
-                "invalid action payload: {name} inserts; send a temp_id, not an id"
-            )),
-            _ => Err(format!(
-                "invalid action payload: {name} needs a temp_id of 1 to {} bytes",
-                super::MAX_ID_BYTES
-            )),
+            (_, Some(_)) => Err(PayloadError::InsertWithId(name.to_owned())),
+            _ => Err(PayloadError::NoTempId(name.to_owned())),
         },
     }
 }
@@ -122,21 +74,27 @@ impl Resource {
         socket: &mut ChannelSocket,
     ) -> Reply {
         if let Err(reason) = check(name, action, &req) {
-            return Reply::refuse(Code::Invalid, reason);
+            return Reply::refuse(Code::Invalid, reason.to_string());
         }
         let key = key_of(&req, socket);
         let by = By {
             user: socket.user_id().to_owned(),
             name: socket.claims().name.clone(),
         };
-        let span = tracing::debug_span!("action", topic = %key.topic, user = %key.user, action = %name, op = %key.op, kind = action.kind());
+        let span = tracing::debug_span!("action", topic = %key.topic, user = %key.user, action = %name, op = %key.op, kind = action.kind().name());
         let started = std::time::Instant::now();
         let (reply, outcome, failure) = self
             .answer(&key, name, action, &req, &by, socket)
             .instrument(span.clone())
             .await;
         let took = started.elapsed();
-        telemetry::action(&key.topic, action.kind(), outcome, took, failure.as_deref());
+        telemetry::action(
+            &key.topic,
+            action.kind().name(),
+            outcome,
+            took,
+            failure.as_deref(),
+        );
         span.in_scope(|| tracing::debug!(outcome, ?took, "action answered"));
         reply
     }

@@ -53,7 +53,7 @@ pub(crate) use presence::track_joining;
 pub(crate) use registry::Registry;
 pub use registry::{Guard, PatternError};
 pub use socket::{Broadcaster, ChannelPresence, ChannelSocket};
-pub use topic::{MAX_TOPIC_BYTES, check_topic};
+pub use topic::{MAX_TOPIC_BYTES, TopicError, check_topic};
 
 use std::future::Future;
 

@@ -29,7 +29,7 @@ pub(crate) fn track_joining<M: PresenceMeta>(
 /// # impl PresenceMeta for Viewer {
 /// #     fn joining(_: &rtux::auth::Claims, _: &serde_json::Value) -> Result<Self, rtux::JoinError> { Ok(Viewer) }
 /// #     fn to_meta(&self) -> serde_json::Value { serde_json::json!({}) }
-/// #     fn from_meta(_: &serde_json::Value) -> Result<Self, String> { Ok(Viewer) }
+/// #     fn from_meta(_: &serde_json::Value) -> Result<Self, rtux::presence::MetaError> { Ok(Viewer) }
 /// # }
 /// let endpoint = rtux::Endpoint::builder("a secret of at least thirty-two bytes!")
 ///     .presence(Viewer::config())
@@ -80,7 +80,8 @@ impl<M: PresenceMeta> Channel for PresenceChannel<M> {
         Reply::refuse(
             Code::NotFound,
             format!(
-                "unknown event {event:?}: this topic has presence only (presence:typing, presence:stop_typing, presence:focus, presence:blur, presence:status, presence:cursor, presence:refresh)"
+                "unknown event {event:?}: this topic has presence only ({})",
+                <rtux_rules::PresenceEvent as rtux_rules::Vocabulary>::names().join(", ")
             ),
         )
     }

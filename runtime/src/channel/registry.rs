@@ -17,8 +17,8 @@ pub type Guard = Arc<dyn Fn(&Claims) -> Result<(), JoinError> + Send + Sync>;
 pub enum PatternError {
     /// The pattern breaks the rule (`rtux_rules::topic_pattern`, the same the
     /// derives apply): the message names it and says what to write.
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] rtux_rules::InvalidPattern),
     /// The same pattern was registered twice.
     #[error("topic pattern {0:?} is registered twice")]
     Duplicate(String),
@@ -36,12 +36,10 @@ impl Pattern {
 
     /// How specific a match is; `None` if the topic does not match.
     fn rank(&self, topic: &str) -> Option<usize> {
-        match &self.0 {
-            TopicPattern::Exact(t) => (t == topic).then_some(usize::MAX),
-            TopicPattern::Prefix(p) => {
-                (topic.len() > p.len() && topic.starts_with(p.as_str())).then_some(p.len())
-            }
-        }
+        self.0.matches(topic).then_some(match &self.0 {
+            TopicPattern::Exact(_) => usize::MAX,
+            TopicPattern::Prefix(p) => p.len(),
+        })
     }
 }
 

@@ -2,19 +2,23 @@
 
 /// Longest topic name, in bytes.
 pub use rtux_rules::MAX_TOPIC_BYTES;
+/// Why a topic name is refused.
+pub use rtux_rules::TopicError;
 
 /// Checks a topic name from a client: 1 to [`MAX_TOPIC_BYTES`] bytes, no control
 /// characters, not the socket's own `phoenix` topic (the rule the derives and
 /// the CLI apply too, from `rtux-rules`).
 ///
 /// ```
-/// assert!(rtux::channel::check_topic("doc:42").is_ok());
-/// assert!(rtux::channel::check_topic("doc:\u{0}").is_err());
+/// use rtux::channel::{TopicError, check_topic};
+///
+/// assert!(check_topic("doc:42").is_ok());
+/// assert_eq!(check_topic("doc:\u{0}"), Err(TopicError::Control));
 /// ```
 ///
 /// # Errors
-/// A sentence saying what is wrong.
-pub fn check_topic(topic: &str) -> Result<(), String> {
+/// What is wrong with the topic.
+pub fn check_topic(topic: &str) -> Result<(), TopicError> {
     rtux_rules::topic(topic)
 }
 

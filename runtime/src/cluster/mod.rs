@@ -22,6 +22,7 @@
 
 mod envelope;
 mod node;
+mod pacing;
 mod transport;
 
 #[cfg(feature = "nats")]

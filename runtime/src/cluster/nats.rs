@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::Link;
-use super::transport::{BATCH, PUBLISH_TIMEOUT, backoff};
+use super::pacing::{BATCH, PUBLISH_TIMEOUT, backoff};
 
 /// Connects (retrying until NATS answers) and carries messages until the
 /// queue's sender (the cluster handle) is gone.

@@ -9,7 +9,7 @@ use redis::RedisError;
 use tokio::sync::mpsc;
 
 use super::Link;
-use super::transport::{BATCH, PUBLISH_TIMEOUT, backoff};
+use super::pacing::{BATCH, PUBLISH_TIMEOUT, backoff};
 
 /// Connects, carries messages, and reconnects after any failure, until the
 /// queue's sender (the cluster handle) is gone.

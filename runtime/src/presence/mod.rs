@@ -30,7 +30,7 @@ pub(crate) mod typed;
 
 pub use meta::{MAX_CURSOR_ENTRIES, MAX_FIELD_BYTES, MAX_META_BYTES, Status};
 pub use summary::TYPING_SHOWN;
-pub use typed::{PresenceMeta, typed_list};
+pub use typed::{MetaError, PresenceMeta, typed_list};
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;

@@ -18,7 +18,7 @@ use crate::wire::JoinError;
 ///
 /// ```
 /// use rtux::auth::Claims;
-/// use rtux::presence::{PresenceMeta, typed_list};
+/// use rtux::presence::{MetaError, PresenceMeta, typed_list};
 /// use rtux::ui::colour_for;
 /// use rtux::JoinError;
 /// use serde::{Deserialize, Serialize};
@@ -38,8 +38,8 @@ use crate::wire::JoinError;
 ///     fn to_meta(&self) -> Value {
 ///         json!({"name": self.name, "color": self.color, "typing": self.typing})
 ///     }
-///     fn from_meta(meta: &Value) -> Result<Self, String> {
-///         Viewer::deserialize(meta).map_err(|e| e.to_string())
+///     fn from_meta(meta: &Value) -> Result<Self, MetaError> {
+///         Ok(Viewer::deserialize(meta)?)
 ///     }
 /// }
 ///
@@ -62,7 +62,7 @@ pub trait PresenceMeta: Sized + Send + Sync + 'static {
     ///
     /// # Errors
     /// Which field does not fit, and why.
-    fn from_meta(meta: &Value) -> Result<Self, String>;
+    fn from_meta(meta: &Value) -> Result<Self, MetaError>;
 
     /// The timings this meta asks for, applied to `config` (the default keeps it).
     fn timings(config: PresenceConfig) -> PresenceConfig {
@@ -76,14 +76,51 @@ pub trait PresenceMeta: Sized + Send + Sync + 'static {
     }
 }
 
+/// Why a presence meta (or a list of them) does not fit its type.
+///
+/// ```
+/// let meta = serde_json::json!({"role": 7});
+/// let refused = rtux::__private::meta_field::<String>(&meta, "role").unwrap_err();
+/// assert!(refused.to_string().starts_with("meta field role: invalid type"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum MetaError {
+    /// One field's value does not fit its type.
+    #[error("meta field {key}: {source}")]
+    Field {
+        /// The field's key in the meta.
+        key: String,
+        /// Why it does not fit.
+        source: serde_json::Error,
+    },
+    /// The meta as a whole does not fit.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// A presence list that is not a JSON object.
+    #[error("a presence list is a JSON object")]
+    NotAList,
+    /// The type's `#[derive(PresenceMeta)]` has errors (its fallback impl,
+    /// which only exists while they are reported).
+    #[error("invalid presence meta: its derive has errors")]
+    Derive,
+    /// A user's meta in a list does not fit: the user's key, and why.
+    #[error("{key}: {source}")]
+    Entry {
+        /// The user's key in the list.
+        key: String,
+        /// Why the meta does not fit.
+        source: Box<MetaError>,
+    },
+}
+
 /// A presence list (`{key: {metas: [...]}}`, as `presence_state` and
 /// [`Presence::list`](super::Presence::list) give it) with typed metas.
 ///
 /// # Errors
 /// The first meta that does not fit, with its key.
-pub fn typed_list<M: PresenceMeta>(list: &Value) -> Result<BTreeMap<String, Vec<M>>, String> {
+pub fn typed_list<M: PresenceMeta>(list: &Value) -> Result<BTreeMap<String, Vec<M>>, MetaError> {
     let Some(entries) = list.as_object() else {
-        return Err("a presence list is a JSON object".into());
+        return Err(MetaError::NotAList);
     };
     entries
         .iter()
@@ -94,8 +131,13 @@ pub fn typed_list<M: PresenceMeta>(list: &Value) -> Result<BTreeMap<String, Vec<
                 .unwrap_or_default();
             let typed = metas
                 .iter()
-                .map(|meta| M::from_meta(meta).map_err(|e| format!("{key}: {e}")))
-                .collect::<Result<Vec<M>, String>>()?;
+                .map(|meta| {
+                    M::from_meta(meta).map_err(|e| MetaError::Entry {
+                        key: key.clone(),
+                        source: Box::new(e),
+                    })
+                })
+                .collect::<Result<Vec<M>, MetaError>>()?;
             Ok((key.clone(), typed))
         })
         .collect()
@@ -128,9 +170,11 @@ pub fn display_name(claims: &Claims) -> String {
 /// assert_eq!(rtux::__private::meta_field::<Option<String>>(&meta, "avatar").unwrap(), None);
 /// assert!(rtux::__private::meta_field::<String>(&meta, "team").is_err());
 /// ```
-pub fn meta_field<T: DeserializeOwned>(meta: &Value, key: &str) -> Result<T, String> {
-    T::deserialize(meta.get(key).unwrap_or(&Value::Null))
-        .map_err(|e| format!("meta field {key}: {e}"))
+pub fn meta_field<T: DeserializeOwned>(meta: &Value, key: &str) -> Result<T, MetaError> {
+    T::deserialize(meta.get(key).unwrap_or(&Value::Null)).map_err(|source| MetaError::Field {
+        key: key.to_owned(),
+        source,
+    })
 }
 
 /// A field's value in a meta (`null` if it does not serialize).

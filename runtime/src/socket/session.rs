@@ -28,13 +28,10 @@ use crate::wire::{
     Code, Frame, Malformed, Reply, SOCKET_TOPIC, Status as ReplyStatus, encode_push, encode_reply,
     events,
 };
+use rtux_rules::{PresenceEvent, Vocabulary};
 
-/// Events under this prefix are presence helpers handled by rtux itself.
-const PRESENCE_PREFIX: &str = "presence:";
 /// Far enough away to mean never, for a timer that needs an instant.
 const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
-/// Events a client sends by itself, not because its user did something.
-const HOUSEKEEPING: [&str; 2] = ["presence:refresh", "lock"];
 
 struct Joined {
     channel: Arc<dyn DynChannel>,
@@ -220,7 +217,7 @@ impl Session {
             }));
             return self.reply(&frame, reply);
         }
-        if !heartbeat && !HOUSEKEEPING.contains(&frame.event.as_str()) {
+        if !heartbeat && !rtux_rules::housekeeping(&frame.event) {
             self.activity.touch(at.into_std());
         }
         match (frame.topic.as_str(), frame.event.as_str()) {
@@ -358,8 +355,18 @@ impl Session {
         if !self.is_joined(&frame) {
             return;
         }
-        if let Some(helper) = frame.event.strip_prefix(PRESENCE_PREFIX) {
-            let reply = self.presence_event(&frame.topic, helper, &frame.payload);
+        if frame.event.starts_with(PresenceEvent::PREFIX) {
+            let reply = match PresenceEvent::from_name(&frame.event) {
+                Some(helper) => self.presence_event(&frame.topic, helper, &frame.payload),
+                None => Reply::refuse(
+                    Code::Invalid,
+                    format!(
+                        "unknown presence event {}: use one of {}",
+                        frame.event,
+                        PresenceEvent::names().join(", ")
+                    ),
+                ),
+            };
             return self.reply(&frame, reply);
         }
         let payload = std::mem::take(&mut frame.payload);
@@ -390,20 +397,20 @@ impl Session {
     }
 
     /// The built-in presence events (`presence:typing` and friends).
-    fn presence_event(&self, topic: &str, helper: &str, payload: &Value) -> Reply {
+    fn presence_event(&self, topic: &str, helper: PresenceEvent, payload: &Value) -> Reply {
         let presence = &self.shared.presence;
         let conn = self.conn;
         let result = match helper {
-            "typing" => presence.typing(topic, conn),
-            "stop_typing" => presence.stop_typing(topic, conn),
-            "focus" => match payload.get("field").and_then(Value::as_str) {
+            PresenceEvent::Typing => presence.typing(topic, conn),
+            PresenceEvent::StopTyping => presence.stop_typing(topic, conn),
+            PresenceEvent::Focus => match payload.get("field").and_then(Value::as_str) {
                 Some(field) => presence.focus(topic, conn, Some(field)),
                 None => Err(PresenceError::Invalid(
                     "focus needs {\"field\": \"<name>\"}".into(),
                 )),
             },
-            "blur" => presence.focus(topic, conn, None),
-            "status" => match payload.get("status").and_then(Value::as_str) {
+            PresenceEvent::Blur => presence.focus(topic, conn, None),
+            PresenceEvent::Status => match payload.get("status").and_then(Value::as_str) {
                 Some(status) => {
                     Status::parse(status).and_then(|s| presence.set_status(topic, conn, s))
                 }
@@ -411,11 +418,8 @@ impl Session {
                     "status needs {\"status\": \"active\" | \"idle\"}".into(),
                 )),
             },
-            "cursor" => presence.cursor(topic, conn, payload.clone()),
-            "refresh" => presence.refresh(topic, conn),
-            other => Err(PresenceError::Invalid(format!(
-                "unknown presence event presence:{other}"
-            ))),
+            PresenceEvent::Cursor => presence.cursor(topic, conn, payload.clone()),
+            PresenceEvent::Refresh => presence.refresh(topic, conn),
         };
         match result {
             Ok(()) => Reply::ok(json!({})),

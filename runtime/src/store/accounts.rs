@@ -1,14 +1,13 @@
 //! The rows of accounts and sign-in sessions (`rtux::accounts`, feature
 //! `accounts`, decides what goes in them): one statement each, on SQLite and
-//! PostgreSQL alike. The sweep removes expired sessions in every build.
+//! PostgreSQL alike. The sweep's removal of expired sessions, in every build,
+//! is `store::sessions`.
 
 use sqlx::AnyConnection;
-#[cfg(feature = "accounts")]
 use sqlx::Row;
 
 use super::StoreError;
 
-#[cfg(feature = "accounts")]
 /// An account as stored, with its password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AccountRow {
@@ -18,7 +17,6 @@ pub(crate) struct AccountRow {
     pub(crate) password_hash: String,
 }
 
-#[cfg(feature = "accounts")]
 /// A live session and its account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SessionRow {
@@ -29,7 +27,6 @@ pub(crate) struct SessionRow {
     pub(crate) name: String,
 }
 
-#[cfg(feature = "accounts")]
 /// Adds an account unless its email is taken; whether it was added.
 pub(crate) async fn insert_account(
     conn: &mut AnyConnection,
@@ -50,7 +47,6 @@ pub(crate) async fn insert_account(
     Ok(done.rows_affected() == 1)
 }
 
-#[cfg(feature = "accounts")]
 /// The account with this (normalized) email.
 pub(crate) async fn account_by_email(
     conn: &mut AnyConnection,
@@ -72,7 +68,6 @@ pub(crate) async fn account_by_email(
     .transpose()
 }
 
-#[cfg(feature = "accounts")]
 /// The password hash of an account.
 pub(crate) async fn password_hash(
     conn: &mut AnyConnection,
@@ -86,7 +81,6 @@ pub(crate) async fn password_hash(
     )
 }
 
-#[cfg(feature = "accounts")]
 /// Replaces an account's password hash and ends its sessions but `keep`;
 /// the ids of the sessions ended.
 pub(crate) async fn set_password(
@@ -109,7 +103,6 @@ pub(crate) async fn set_password(
     .await?)
 }
 
-#[cfg(feature = "accounts")]
 /// Starts a session of `account_id` until `expires_at`.
 pub(crate) async fn insert_session(
     conn: &mut AnyConnection,
@@ -143,7 +136,6 @@ pub(crate) async fn insert_session(
     Ok(())
 }
 
-#[cfg(feature = "accounts")]
 /// The unexpired session whose cookie secret hashes to `secret_hash`.
 pub(crate) async fn session_by_secret(
     conn: &mut AnyConnection,
@@ -171,7 +163,6 @@ pub(crate) async fn session_by_secret(
     .transpose()
 }
 
-#[cfg(feature = "accounts")]
 /// Whether session `id` of `account_id` is still live.
 pub(crate) async fn session_live(
     conn: &mut AnyConnection,
@@ -190,7 +181,6 @@ pub(crate) async fn session_live(
     Ok(found.is_some())
 }
 
-#[cfg(feature = "accounts")]
 /// Ends one session; whether it was live.
 pub(crate) async fn delete_session(conn: &mut AnyConnection, id: &str) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM rtux_sessions WHERE id = $1")
@@ -200,7 +190,6 @@ pub(crate) async fn delete_session(conn: &mut AnyConnection, id: &str) -> Result
     Ok(done.rows_affected() == 1)
 }
 
-#[cfg(feature = "accounts")]
 /// Ends every session of an account; how many.
 pub(crate) async fn delete_sessions(
     conn: &mut AnyConnection,
@@ -208,18 +197,6 @@ pub(crate) async fn delete_sessions(
 ) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM rtux_sessions WHERE account_id = $1")
         .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected())
-}
-
-/// Removes the sessions that expired before `before`; how many.
-pub(crate) async fn expire_sessions(
-    conn: &mut AnyConnection,
-    before: i64,
-) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM rtux_sessions WHERE expires_at < $1")
-        .bind(before)
         .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())

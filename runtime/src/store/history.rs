@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
-use super::{Record, StoreError, now_ms, records::parse};
+use super::row::parse;
+use super::{Record, StoreError, now_ms};
 
 /// Versions kept per record for three-way merges, at most.
 pub(crate) const DEPTH: i64 = 100;

@@ -9,7 +9,8 @@
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
-use super::{StoreError, now_ms, records::parse};
+use super::row::parse;
+use super::{StoreError, now_ms};
 
 /// Who sent an op and where: the topic, the user (from the token), their
 /// client (a browser tab or device) and the op's id, unique per client.

@@ -22,6 +22,7 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "accounts")]
 pub(crate) mod accounts;
 pub(crate) mod drafts;
 pub(crate) mod history;
@@ -30,19 +31,23 @@ pub(crate) mod locks;
 pub(crate) mod quotas;
 pub(crate) mod records;
 pub(crate) mod references;
+mod row;
 mod schema;
+mod sessions;
 mod sweep;
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use axum::http::Extensions;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::{AnyPool, Transaction};
 
+use crate::sync::lock;
 use crate::wire::Code;
 
 pub use drafts::Draft;
@@ -138,8 +143,9 @@ pub struct Store {
     alive: Arc<()>,
     /// Set once the periodic sweep runs.
     sweeping: Arc<OnceLock<()>>,
-    /// The fields that refer to records, as resources declared them.
-    references: Arc<references::Registry>,
+    /// What the layers above keep per store, one value per type (the
+    /// action layer's registry of references): see [`Store::shared`].
+    shared: Arc<Mutex<Extensions>>,
 }
 
 /// How long the ledger remembers ops by default: 7 days.
@@ -220,7 +226,7 @@ impl Store {
             writes_per_minute: WRITES_PER_MINUTE,
             alive: Arc::default(),
             sweeping: Arc::default(),
-            references: Arc::default(),
+            shared: Arc::default(),
         };
         schema::migrate(&store).await?;
         Ok(store)
@@ -467,9 +473,11 @@ impl Store {
         &self.pool
     }
 
-    /// The fields of this store's resources that refer to records.
-    pub(crate) fn references(&self) -> &references::Registry {
-        &self.references
+    /// The value of type `T` every handle of this store shares, made with
+    /// `T::default()` the first time it is asked for: a layer above keeps
+    /// what it knows per store here (the store knows nothing of what it is).
+    pub(crate) fn shared<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        lock(&self.shared).get_or_insert_default::<Arc<T>>().clone()
     }
 
     /// A connection of the pool, for statements outside a transaction.

@@ -8,30 +8,13 @@
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
+use super::row::record;
 use super::{Record, StoreError, Written, now_ms};
 
 const COLUMNS: &str = "kind, id, version, data, inserted_at, updated_at, updated_by";
 
 /// Only records nobody is deleting.
 const LIVE: &str = "delete_at IS NULL";
-
-pub(super) fn parse(text: &str) -> Result<Value, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-pub(super) fn record(row: &sqlx::any::AnyRow) -> Result<Record, StoreError> {
-    let data: String = row.try_get("data")?;
-    let by: Option<String> = row.try_get("updated_by")?;
-    Ok(Record {
-        kind: row.try_get("kind")?,
-        id: row.try_get("id")?,
-        version: row.try_get("version")?,
-        data: parse(&data)?,
-        inserted_at: row.try_get("inserted_at")?,
-        updated_at: row.try_get("updated_at")?,
-        updated_by: by.as_deref().map(parse).transpose()?,
-    })
-}
 
 fn json_text(data: &Value) -> String {
     data.to_string()

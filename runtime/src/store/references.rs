@@ -1,94 +1,17 @@
-//! References between records: which resources' fields hold ids of another
-//! topic's records (registered as resources are built), and the statements
-//! that keep them whole inside a writer's transaction.
+//! References between records: the statements that keep them whole inside a
+//! writer's transaction (which fields refer to what is the action layer's,
+//! `action::referrers`).
 //!
 //! Concurrency: a writer that sets a reference [holds](hold) the referenced
 //! row (PostgreSQL `FOR SHARE`), a deleter [takes](hold) it exclusively
 //! (`FOR UPDATE`) before it looks for referrers, so one of the two waits for
 //! the other and then sees what it did. SQLite runs one writer at a time.
 
-use std::sync::{Arc, RwLock};
-
+use rtux_rules::TopicPattern;
 use serde_json::Value;
 use sqlx::AnyConnection;
 
 use super::{Backend, Record, StoreError, now_ms};
-
-/// Renders a record of a referring resource for its patch (`topic`, record).
-pub(crate) type RenderRecord = Arc<dyn Fn(&str, &Record) -> Option<String> + Send + Sync>;
-
-/// A field of one resource's records that holds ids of another topic's records.
-pub(crate) struct Referrer {
-    /// The referring records' topic pattern (`tasks:*`, or one topic).
-    pub(crate) pattern: String,
-    /// The field holding the id.
-    pub(crate) field: String,
-    /// The topic of the referenced records.
-    pub(crate) to: String,
-    /// Deleting a referenced record clears the field instead of being refused.
-    pub(crate) clear: bool,
-    /// The field that names a referring record in messages.
-    pub(crate) label: Option<String>,
-    /// The referring resource's item HTML, for the patch of a cleared record.
-    pub(crate) render: RenderRecord,
-}
-
-impl Referrer {
-    /// What a message calls the referring records: the pattern's prefix
-    /// (`tasks:*` → `tasks`).
-    pub(crate) fn noun(&self) -> &str {
-        let p = self.pattern.trim_end_matches('*');
-        p.strip_suffix(':').unwrap_or(p)
-    }
-
-    /// How a message names one referring record: its label, or its id.
-    pub(crate) fn name_of(&self, record: &Record) -> String {
-        let label = self.label.as_ref().and_then(|l| record.data[l].as_str());
-        format!("{:?}", label.unwrap_or(&record.id))
-    }
-
-    /// Whether this field refers from records of `topic`.
-    pub(crate) fn covers(&self, topic: &str) -> bool {
-        match self.pattern.strip_suffix('*') {
-            Some(prefix) => topic.starts_with(prefix),
-            None => topic == self.pattern,
-        }
-    }
-}
-
-/// The referrers of one store, shared by its handles.
-#[derive(Default)]
-pub(crate) struct Registry(RwLock<Vec<Arc<Referrer>>>);
-
-impl std::fmt::Debug for Registry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").finish_non_exhaustive()
-    }
-}
-
-impl Registry {
-    /// Adds a referring field, replacing an earlier registration of the same
-    /// field (a resource built again).
-    pub(crate) fn register(&self, referrer: Referrer) {
-        let mut all = self.0.write().unwrap_or_else(|e| e.into_inner());
-        all.retain(|r| !(r.pattern == referrer.pattern && r.field == referrer.field));
-        all.push(Arc::new(referrer));
-    }
-
-    /// The fields referring to records of `topic`.
-    pub(crate) fn to(&self, topic: &str) -> Vec<Arc<Referrer>> {
-        let all = self.0.read().unwrap_or_else(|e| e.into_inner());
-        all.iter().filter(|r| r.to == topic).cloned().collect()
-    }
-
-    /// The registration of `field` on records of `topic`.
-    pub(crate) fn field(&self, topic: &str, field: &str) -> Option<Arc<Referrer>> {
-        let all = self.0.read().unwrap_or_else(|e| e.into_inner());
-        all.iter()
-            .find(|r| r.field == field && r.covers(topic))
-            .cloned()
-    }
-}
 
 /// How strongly [`hold`] takes a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,13 +46,13 @@ pub(crate) async fn hold(
     Ok(row.is_some())
 }
 
-/// The records on `referrer`'s topics whose field holds `id`, live or being
-/// deleted (an undo would bring them back), at most `limit`; on PostgreSQL
-/// their rows are taken for update.
+/// The records on the topics of `pattern` whose `field` holds `id`, live or
+/// being deleted (an undo would bring them back), at most `limit`; on
+/// PostgreSQL their rows are taken for update.
 pub(crate) async fn referring(
     conn: &mut AnyConnection,
     backend: Backend,
-    referrer: &Referrer,
+    (pattern, field): (&TopicPattern, &str),
     id: &str,
     limit: i64,
 ) -> Result<Vec<Record>, StoreError> {
@@ -137,12 +60,14 @@ pub(crate) async fn referring(
         Backend::Sqlite => ("json_extract(data, '$.' || $2)", ""),
         Backend::Postgres => ("(data::jsonb ->> $2)", " FOR UPDATE"),
     };
-    let (kinds, pattern) = match referrer.pattern.strip_suffix('*') {
-        Some(prefix) => (
+    // A prefix's topics go on after it (`_` is one character), as
+    // `TopicPattern::matches` has it.
+    let (kinds, topics) = match pattern {
+        TopicPattern::Prefix(prefix) => (
             "kind LIKE $3 ESCAPE '!'",
-            format!("{}%", like_escaped(prefix)),
+            format!("{}_%", like_escaped(prefix)),
         ),
-        None => ("kind = $3", referrer.pattern.clone()),
+        TopicPattern::Exact(topic) => ("kind = $3", topic.clone()),
     };
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT kind, id, version, data, inserted_at, updated_at, updated_by FROM rtux_records
@@ -150,13 +75,13 @@ pub(crate) async fn referring(
          ORDER BY inserted_at, id LIMIT $5{lock}"
     )))
     .bind(id)
-    .bind(&referrer.field)
-    .bind(pattern)
+    .bind(field)
+    .bind(topics)
     .bind(now_ms())
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(super::records::record).collect()
+    rows.iter().map(super::row::record).collect()
 }
 
 /// `text` for a `LIKE … ESCAPE '!'` pattern: its wildcards taken literally.
@@ -205,34 +130,8 @@ pub(crate) async fn set_field(
 mod tests {
     use super::*;
 
-    fn referrer(pattern: &str) -> Referrer {
-        Referrer {
-            pattern: pattern.into(),
-            field: "owner".into(),
-            to: "people:all".into(),
-            clear: false,
-            label: Some("title".into()),
-            render: Arc::new(|_, _| None),
-        }
-    }
-
     #[test]
-    fn names_and_topics() {
-        let r = referrer("tasks:*");
-        assert_eq!(r.noun(), "tasks");
-        assert!(r.covers("tasks:all") && !r.covers("task:all"));
-        assert!(referrer("board:main").covers("board:main"));
-        assert_eq!(referrer("board:main").noun(), "board:main");
+    fn wildcards_are_taken_literally() {
         assert_eq!(like_escaped("a_b%!:"), "a!_b!%!!:");
-    }
-
-    #[test]
-    fn registering_again_replaces() {
-        let registry = Registry::default();
-        registry.register(referrer("tasks:*"));
-        registry.register(referrer("tasks:*"));
-        assert_eq!(registry.to("people:all").len(), 1);
-        assert!(registry.field("tasks:7", "owner").is_some());
-        assert!(registry.field("notes:7", "owner").is_none());
     }
 }

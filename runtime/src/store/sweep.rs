@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sqlx::AnyPool;
 
-use super::{Store, StoreError, accounts, drafts, history, ledger, locks, now_ms, quotas, records};
+use super::{Store, StoreError, drafts, history, ledger, locks, now_ms, quotas, records, sessions};
 
 /// What one sweep removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -82,7 +82,7 @@ async fn sweep(pool: &AnyPool, retention: Duration) -> Result<Swept, StoreError>
         history: history::drop_orphans(&mut tx).await?,
         spent: locks::purge_expired(&mut tx, now.saturating_sub(SPENT)).await?
             + quotas::expire(&mut tx, now.saturating_sub(SPENT)).await?
-            + accounts::expire_sessions(&mut tx, now).await?
+            + sessions::expire_sessions(&mut tx, now).await?
             + drafts::expire(&mut tx, now).await?,
     };
     tx.commit().await?;

@@ -27,7 +27,7 @@ use metrics::{
 };
 
 #[cfg(feature = "prometheus")]
-pub use prometheus::{METRICS_PATH, Prometheus, UPKEEP_EVERY};
+pub use prometheus::{InstallError, METRICS_PATH, Prometheus, UPKEEP_EVERY};
 
 /// The metrics rtux records, by name.
 pub mod names {

@@ -25,6 +25,17 @@ pub struct Prometheus {
     handle: PrometheusHandle,
 }
 
+/// Why the metrics recorder could not be installed.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    /// Another recorder is installed already (or the exporter failed).
+    #[error("the metrics recorder could not be installed: {0}")]
+    Recorder(#[from] metrics_exporter_prometheus::BuildError),
+    /// The thread that folds the histograms could not start.
+    #[error("the metrics upkeep thread could not start: {0}")]
+    Upkeep(#[from] std::io::Error),
+}
+
 impl Prometheus {
     /// Installs the process's metrics recorder (once per process) and
     /// describes rtux's metrics. A thread of its own folds the histograms'
@@ -33,10 +44,8 @@ impl Prometheus {
     ///
     /// # Errors
     /// Another recorder is installed already.
-    pub fn install() -> Result<Prometheus, String> {
-        let handle = PrometheusBuilder::new()
-            .install_recorder()
-            .map_err(|e| format!("the metrics recorder could not be installed: {e}"))?;
+    pub fn install() -> Result<Prometheus, InstallError> {
+        let handle = PrometheusBuilder::new().install_recorder()?;
         super::describe();
         let upkeep = handle.clone();
         std::thread::Builder::new()
@@ -46,8 +55,7 @@ impl Prometheus {
                     std::thread::sleep(UPKEEP_EVERY);
                     upkeep.run_upkeep();
                 }
-            })
-            .map_err(|e| format!("the metrics upkeep thread could not start: {e}"))?;
+            })?;
         Ok(Prometheus { handle })
     }
 

@@ -1,5 +1,35 @@
 //! A fresh database for each test, on SQLite or PostgreSQL.
 
+/// Why a test database could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    /// The name is not 1 to 63 lowercase letters, digits and `_`.
+    #[error("test database name {0:?}: use 1 to 63 lowercase letters, digits and `_`")]
+    Name(String),
+    /// The URL is neither `sqlite:` nor (with the `postgres` feature)
+    /// `postgres://…`.
+    #[error(
+        "test database server {0:?}: use sqlite: or postgres://… (with the `postgres` feature)"
+    )]
+    Server(String),
+    /// The temp directory for SQLite files could not be made.
+    #[error("{path}: {source}")]
+    Dir {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database server refused (or could not be reached).
+    #[error("{what}: {source}")]
+    Refused {
+        /// What was asked of it.
+        what: String,
+        /// Why.
+        source: sqlx::Error,
+    },
+}
+
 /// A store URL for a test's own, empty database named `name`, on the server
 /// `server` names: `sqlite:` gives a file in the temp directory (removed
 /// first); `postgres://…` (feature `postgres`) drops and creates the
@@ -18,20 +48,20 @@
 /// assert!(store.page("t:1", None, 10).await.unwrap().is_empty());
 /// # }
 /// ```
-pub async fn fresh_database(server: &str, name: &str) -> Result<String, String> {
+pub async fn fresh_database(server: &str, name: &str) -> Result<String, DatabaseError> {
     let plain = !name.is_empty()
         && name.len() <= 63
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !plain {
-        return Err(format!(
-            "test database name {name:?}: use 1 to 63 lowercase letters, digits and `_`"
-        ));
+        return Err(DatabaseError::Name(name.to_owned()));
     }
     if server.starts_with("sqlite:") {
         let dir = std::env::temp_dir().join(format!("rtux-test-db-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if let Err(source) = std::fs::create_dir_all(&dir) {
+            return Err(DatabaseError::Dir { path: dir, source });
+        }
         let file = dir.join(format!("{name}.db"));
         for suffix in ["", "-wal", "-shm"] {
             let _gone = std::fs::remove_file(format!("{}{suffix}", file.display()));
@@ -42,18 +72,19 @@ pub async fn fresh_database(server: &str, name: &str) -> Result<String, String> 
     if server.starts_with("postgres:") || server.starts_with("postgresql:") {
         return fresh_postgres(server, name).await;
     }
-    Err(format!(
-        "test database server {server:?}: use sqlite: or postgres://… (with the `postgres` feature)"
-    ))
+    Err(DatabaseError::Server(server.to_owned()))
 }
 
 #[cfg(feature = "postgres")]
-async fn fresh_postgres(server: &str, name: &str) -> Result<String, String> {
+async fn fresh_postgres(server: &str, name: &str) -> Result<String, DatabaseError> {
     use sqlx::Connection;
 
     let mut admin = sqlx::PgConnection::connect(server)
         .await
-        .map_err(|e| format!("cannot reach {server}: {e}"))?;
+        .map_err(|source| DatabaseError::Refused {
+            what: format!("cannot reach {server}"),
+            source,
+        })?;
     for sql in [
         format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
         format!("CREATE DATABASE \"{name}\""),
@@ -62,7 +93,10 @@ async fn fresh_postgres(server: &str, name: &str) -> Result<String, String> {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
             .execute(&mut admin)
             .await
-            .map_err(|e| format!("{sql}: {e}"))?;
+            .map_err(|source| DatabaseError::Refused {
+                what: sql.clone(),
+                source,
+            })?;
     }
     let _ = admin.close().await;
     Ok(with_database(server, name))

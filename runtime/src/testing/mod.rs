@@ -47,11 +47,11 @@ mod socket;
 
 pub use client::{Connect, Presences, TestClient};
 pub use conflict::stale_save;
-pub use database::fresh_database;
+pub use database::{DatabaseError, fresh_database};
 pub use redact::{redact, redact_text};
 pub use refusal::refused;
 pub use server::TestServer;
-pub use socket::{JOIN_REF, RawSocket, open_joined, socket_url};
+pub use socket::{JOIN_REF, OpenError, RawSocket, open_joined, socket_url};
 
 /// How long a test client waits for a frame it expects (5 s).
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);

@@ -32,26 +32,54 @@ pub fn socket_url(addr: SocketAddr, token: &str) -> String {
 ///
 /// # Errors
 /// The connection fails, or the join is refused (with the reply).
-pub async fn open_joined(url: &str, topic: &str, payload: Value) -> Result<RawSocket, String> {
+pub async fn open_joined(url: &str, topic: &str, payload: Value) -> Result<RawSocket, OpenError> {
     let (mut socket, _) = tokio_tungstenite::connect_async(url)
         .await
-        .map_err(|e| format!("connect: {e}"))?;
+        .map_err(OpenError::Connect)?;
     let join = json!([JOIN_REF, JOIN_REF, topic, "phx_join", payload]).to_string();
     socket
         .send(Message::text(join))
         .await
-        .map_err(|e| format!("join: {e}"))?;
+        .map_err(OpenError::Socket)?;
     while let Some(message) = socket.next().await {
-        let Message::Text(text) = message.map_err(|e| format!("join: {e}"))? else {
+        let Message::Text(text) = message.map_err(OpenError::Socket)? else {
             continue;
         };
-        let frame: Value = serde_json::from_str(&text).map_err(|e| format!("join: {e}"))?;
+        let frame: Value = serde_json::from_str(&text).map_err(OpenError::Frame)?;
         if frame[1] == JOIN_REF && frame[3] == "phx_reply" {
             return match frame[4]["status"].as_str() {
                 Some("ok") => Ok(socket),
-                _ => Err(format!("join {topic} refused: {}", frame[4])),
+                _ => Err(OpenError::Refused {
+                    topic: topic.to_owned(),
+                    reply: frame[4].clone(),
+                }),
             };
         }
     }
-    Err(format!("join {topic}: the socket closed"))
+    Err(OpenError::Closed(topic.to_owned()))
+}
+
+/// Why [`open_joined`] could not open and join.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The socket could not connect.
+    #[error("connect: {0}")]
+    Connect(tokio_tungstenite::tungstenite::Error),
+    /// The socket failed while joining.
+    #[error("join: {0}")]
+    Socket(tokio_tungstenite::tungstenite::Error),
+    /// The server sent a frame that is not JSON.
+    #[error("join: {0}")]
+    Frame(serde_json::Error),
+    /// The join was refused: the reply says why.
+    #[error("join {topic} refused: {reply}")]
+    Refused {
+        /// The topic.
+        topic: String,
+        /// The refusal's reply.
+        reply: Value,
+    },
+    /// The socket closed before the join's reply.
+    #[error("join {0}: the socket closed")]
+    Closed(String),
 }

@@ -21,7 +21,7 @@ pub use join_error::JoinError;
 pub use reply::{Reply, Status};
 
 /// Topic of the socket-level frames (heartbeats, socket-wide errors).
-pub const SOCKET_TOPIC: &str = "phoenix";
+pub use rtux_rules::SOCKET_TOPIC;
 
 /// Reserved event names of the protocol.
 pub mod events {

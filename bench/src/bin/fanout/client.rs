@@ -75,6 +75,7 @@ pub(crate) async fn connect(kind: Kind, addr: SocketAddr, user: &str) -> Result<
             };
             rtux::testing::open_joined(&rtux::testing::socket_url(addr, &token), topic, json!({}))
                 .await
+                .map_err(|e| e.to_string())
         }
         Kind::Baseline => tokio_tungstenite::connect_async(format!("ws://{addr}/"))
             .await

@@ -122,7 +122,7 @@ pub(crate) async fn serve_rtux() -> Result<(), String> {
 /// and every INFO event formatted (into a sink: the cost of logging, not of
 /// a terminal).
 pub(crate) async fn serve_rtux_observed() -> Result<(), String> {
-    rtux::telemetry::Prometheus::install()?;
+    rtux::telemetry::Prometheus::install().map_err(|e| e.to_string())?;
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::sink)
