@@ -1,9 +1,9 @@
 //! A generated app, as a user gets it: `rtux new`, then its build, tests,
 //! clippy (-D warnings) and rustfmt check; it serves its pages when run; then
 //! `rtux gen resource` (every field type) and `rtux gen presence`, and all of
-//! it again; then an app made with `--db postgres`, `rtux gen auth` and a
-//! resource for signed-in people, its tests on PostgreSQL and its sign-in in
-//! Chromium.
+//! it again; and, in a test of its own, an app made with `--db postgres`,
+//! `rtux gen auth` and a resource for signed-in people, its tests on
+//! PostgreSQL and its sign-in in Chromium.
 //! Generated apps share one cargo target directory (target/gen-apps), so
 //! their dependencies compile once.
 
@@ -347,9 +347,19 @@ fn serve_and_get(dir: &Path, name: &str, paths: &[&str], browser: &str) {
     );
 }
 
+/// One generated app at a time: each builds the dependency tree on two
+/// cores, and its browser suite times what a person sees.
+static ONE_APP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The turn of one app's test (a failed test before it gives it up too).
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_APP.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
-    let dir = fresh("e2e");
+    let _turn = turn();
+    let dir = fresh("e2e-board");
     let run = rtux(&dir, &["new", "board"]);
     assert!(run.ok, "{}", run.stderr);
     let app = dir.join("board");
@@ -419,10 +429,17 @@ fn a_generated_app_builds_passes_its_tests_and_lints_before_and_after_gen() {
         run.stdout
     );
     lint(&app);
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
-    // On PostgreSQL: the app, accounts and a resource for signed-in people,
-    // their tests each on a database of their own made on the server
-    // (127.0.0.1:5432, as CI runs it); then sign-in in Chromium.
+/// On PostgreSQL: the app, accounts and a resource for signed-in people,
+/// their tests each on a database of their own made on the server
+/// (127.0.0.1:5432, as CI runs it); then sign-in in Chromium. A test of its
+/// own, so a failure of either app does not hide the other's.
+#[test]
+fn a_postgres_app_with_accounts_builds_passes_its_tests_and_signs_people_in() {
+    let _turn = turn();
+    let dir = fresh("e2e-shop");
     let run = rtux(&dir, &["new", "shop", "--db", "postgres"]);
     assert!(run.ok, "{}", run.stderr);
     let shop = dir.join("shop");
