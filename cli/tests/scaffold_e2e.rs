@@ -353,7 +353,9 @@ static ONE_APP: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// The turn of one app's test (a failed test before it gives it up too).
 fn turn() -> std::sync::MutexGuard<'static, ()> {
-    ONE_APP.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    ONE_APP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[test]

@@ -21,7 +21,6 @@
 )]
 
 mod envelope;
-mod node;
 mod pacing;
 mod transport;
 
@@ -30,7 +29,7 @@ mod nats;
 #[cfg(feature = "redis")]
 mod redis;
 
-pub use node::NodeId;
+pub use crate::pubsub::NodeId;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
@@ -41,7 +40,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::conn::ConnId;
-use crate::pubsub::{Broadcast, LocalPubSub, PubSub, Subscriber};
+use crate::pubsub::{Broadcast, LocalPubSub, Member, Peers, PubSub, Subscriber};
 use crate::wire::encode_broadcast;
 use envelope::Envelope;
 
@@ -112,14 +111,6 @@ pub enum ClusterError {
     Config(&'static str),
 }
 
-/// What presence registers to hear the other nodes.
-pub(crate) trait Member: Send + Sync {
-    /// A control message from another node.
-    fn control(&self, from: NodeId, body: &[u8]);
-    /// The node is (again) connected to the engine: messages may have been lost.
-    fn connected(&self);
-}
-
 /// A [`PubSub`] spanning every node connected to one engine channel.
 ///
 /// ```no_run
@@ -161,17 +152,6 @@ pub(crate) struct Link {
 }
 
 impl Cluster {
-    /// The cluster a pub/sub is, if it is one (not a [`LocalPubSub`]).
-    ///
-    /// ```
-    /// use rtux::cluster::Cluster;
-    /// use rtux::pubsub::LocalPubSub;
-    /// assert!(Cluster::of(&LocalPubSub::default()).is_none());
-    /// ```
-    pub fn of(pubsub: &dyn PubSub) -> Option<&Cluster> {
-        pubsub.as_any()?.downcast_ref()
-    }
-
     /// Connects this node to the engine at `url` (`redis://…` or `nats://…`),
     /// in the background: the node serves its own sockets at once and joins the
     /// others when the engine answers, retrying with backoff.
@@ -229,16 +209,6 @@ impl Cluster {
     /// engine gone).
     pub fn undelivered(&self) -> u64 {
         self.link.undelivered.load(Ordering::Relaxed)
-    }
-
-    /// Registers the member that hears control messages (one per cluster).
-    pub(crate) fn join(&self, member: Weak<dyn Member>) {
-        let _first = self.link.member.set(member);
-    }
-
-    /// Sends a control message to every other node.
-    pub(crate) fn send_control(&self, body: &[u8]) {
-        self.link.publish(envelope::control(self.link.node, body));
     }
 }
 
@@ -321,8 +291,30 @@ impl PubSub for Cluster {
         self.link.local.local_subscribers(topic)
     }
 
-    fn as_any(&self) -> Option<&dyn std::any::Any> {
+    fn peers(&self) -> Option<&dyn Peers> {
         Some(self)
+    }
+}
+
+impl Peers for Cluster {
+    fn node(&self) -> NodeId {
+        Cluster::node(self)
+    }
+
+    fn heartbeat(&self) -> Duration {
+        self.config().heartbeat
+    }
+
+    fn node_timeout(&self) -> Duration {
+        self.config().node_timeout
+    }
+
+    fn join(&self, member: Weak<dyn Member>) {
+        let _first = self.link.member.set(member);
+    }
+
+    fn send_control(&self, body: &[u8]) {
+        self.link.publish(envelope::control(self.link.node, body));
     }
 }
 
@@ -333,7 +325,7 @@ impl PubSub for Cluster {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let alone = rtux::cluster::pubsub_for(None, Default::default()).expect("no URL is one node");
-/// assert!(rtux::cluster::Cluster::of(&*alone).is_none());
+/// assert!(alone.peers().is_none());
 /// let Err(err) = rtux::cluster::pubsub_for(Some("kafka://x"), Default::default()) else {
 ///     panic!("kafka is no engine rtux knows");
 /// };

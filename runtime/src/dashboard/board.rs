@@ -10,10 +10,9 @@ use super::figures::History;
 use super::render::{self, Around};
 use super::{EVERY, NODES_TOPIC, PART, RENDER_EVENT, TOPIC};
 use crate::channel::{Channel, ChannelSocket, JoinError};
-use crate::cluster::Cluster;
 use crate::conn::ConnId;
 use crate::presence::Presence;
-use crate::pubsub::{Broadcast, PubSub};
+use crate::pubsub::{Broadcast, PubSub, node_of};
 use crate::sync::lock;
 use crate::telemetry::{self, activity};
 use crate::wire::Reply;
@@ -99,9 +98,9 @@ impl Board {
 /// endpoint is dropped).
 pub(crate) fn start(presence: Presence, pubsub: Arc<dyn PubSub>) -> DashboardChannel {
     activity::watch();
-    let node = Cluster::of(&*pubsub).map_or_else(
+    let node = node_of(&*pubsub).map_or_else(
         || "this server (no cluster)".to_owned(),
-        |c| c.node().to_string(),
+        |node| node.to_string(),
     );
     let board = Arc::new(Board {
         presence,

@@ -9,46 +9,44 @@ use tokio_util::sync::CancellationToken;
 
 use super::replica::{Control, Step, snapshot_parts};
 use super::{SHARDS, Shared};
-use crate::cluster::{Cluster, Member, NodeId};
+use crate::pubsub::{Member, NodeId, Peers};
 use crate::sync::lock;
 
 /// How often the member looks for silent nodes and nodes to ask again.
 const TICK: Duration = Duration::from_secs(1);
 
 impl Shared {
-    fn cluster(&self) -> Option<&Cluster> {
-        Cluster::of(&*self.pubsub)
+    /// The other nodes, through the pub/sub (none for one node alone).
+    fn others(&self) -> Option<&dyn Peers> {
+        self.pubsub.peers()
     }
 
     /// Sends every shard's state, each under its shard's lock so no change
     /// of the shard falls between its state and its next numbered change.
     fn send_snapshots(&self) {
-        let Some(cluster) = self.cluster() else {
+        let Some(peers) = self.others() else {
             return;
         };
         for (shard, tracker) in self.trackers.iter().enumerate() {
             let mut tracker = lock(tracker);
             let (seq, topics) = tracker.snapshot();
             for part in snapshot_parts(shard, seq, topics) {
-                cluster.send_control(&part);
+                peers.send_control(&part);
             }
         }
     }
 
     fn ask(&self, to: Option<NodeId>) {
-        if let Some(cluster) = self.cluster() {
-            cluster.send_control(&Control::Sync { to }.encode());
+        if let Some(peers) = self.others() {
+            peers.send_control(&Control::Sync { to }.encode());
         }
     }
 
     /// Asks `node` for its state if it is behind and was not asked lately.
     fn ask_if_behind(&self, node: NodeId, now: Instant) {
-        let again = self
-            .cluster()
-            .map_or(TICK, |c| c.config().heartbeat)
-            .min(TICK * 2);
+        let again = self.others().map_or(TICK, Peers::heartbeat).min(TICK * 2);
         if lock(&self.peers).should_ask(node, now, again) {
-            tracing::debug!(me = ?self.cluster().map(Cluster::node), node = %node, "cluster: asking a node for its presence state");
+            tracing::debug!(me = ?self.others().map(Peers::node), node = %node, "cluster: asking a node for its presence state");
             self.ask(Some(node));
         }
     }
@@ -58,7 +56,7 @@ impl Shared {
     fn expire_silent(&self, before: Instant, timeout: Duration) {
         let mut peers = lock(&self.peers);
         for node in peers.expire(before) {
-            tracing::warn!(me = ?self.cluster().map(Cluster::node), node = %node, ?timeout, "cluster: a node went silent; its presences leave");
+            tracing::warn!(me = ?self.others().map(Peers::node), node = %node, ?timeout, "cluster: a node went silent; its presences leave");
             for tracker in &self.trackers {
                 lock(tracker).replace_node(node, Default::default());
             }
@@ -67,8 +65,8 @@ impl Shared {
 
     fn heartbeat(&self) {
         let seqs: Vec<u64> = self.trackers.iter().map(|t| lock(t).seq()).collect();
-        if let Some(cluster) = self.cluster() {
-            cluster.send_control(&Control::Heartbeat { seqs }.encode());
+        if let Some(peers) = self.others() {
+            peers.send_control(&Control::Heartbeat { seqs }.encode());
         }
     }
 }
@@ -83,7 +81,7 @@ impl Member for Shared {
             }
         };
         let now = Instant::now();
-        let me = self.cluster().map(Cluster::node);
+        let me = self.others().map(Peers::node);
         match control {
             Control::Sync { to } => {
                 lock(&self.peers).heard(from, now);
@@ -145,18 +143,20 @@ pub(super) async fn run(shared: Weak<Shared>, stop: CancellationToken) {
         let Some(shared) = shared.upgrade() else {
             return;
         };
-        let Some(config) = shared.cluster().map(|c| c.config().clone()) else {
+        let Some((heartbeat, node_timeout)) =
+            shared.others().map(|p| (p.heartbeat(), p.node_timeout()))
+        else {
             return;
         };
         let now = Instant::now();
-        if now >= last_beat + config.heartbeat {
+        if now >= last_beat + heartbeat {
             last_beat = now;
             shared.heartbeat();
         }
-        let Some(before) = now.checked_sub(config.node_timeout) else {
+        let Some(before) = now.checked_sub(node_timeout) else {
             continue;
         };
-        shared.expire_silent(before, config.node_timeout);
+        shared.expire_silent(before, node_timeout);
         let behind = lock(&shared.peers).behind();
         for node in behind {
             shared.ask_if_behind(node, now);

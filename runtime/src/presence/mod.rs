@@ -38,9 +38,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
-use crate::cluster::{Cluster, Member};
 use crate::conn::{ConnId, Outbox};
-use crate::pubsub::PubSub;
+use crate::pubsub::{Member, PubSub};
 use crate::sync::lock;
 use tracker::Tracker;
 
@@ -198,7 +197,7 @@ impl Presence {
     /// Outside a Tokio runtime.
     pub fn start(pubsub: Arc<dyn PubSub>, config: PresenceConfig) -> Presence {
         let stop = CancellationToken::new();
-        let clustered = Cluster::of(&*pubsub).is_some();
+        let clustered = pubsub.peers().is_some();
         let shared = Arc::new(Shared {
             trackers: (0..SHARDS)
                 .map(|n| Mutex::new(Tracker::new(config.clone(), n, clustered)))
@@ -212,9 +211,9 @@ impl Presence {
             tokio::spawn(timers::run(Arc::downgrade(&shared), shard, stop.clone()));
         }
         tokio::spawn(timers::gauges(Arc::downgrade(&shared), stop.clone()));
-        if let Some(cluster) = Cluster::of(&*shared.pubsub) {
+        if let Some(peers) = shared.pubsub.peers() {
             let member: Weak<dyn Member> = Arc::downgrade(&shared) as Weak<dyn Member>;
-            cluster.join(member);
+            peers.join(member);
             tokio::spawn(cluster_member::run(Arc::downgrade(&shared), stop));
         }
         Presence { shared }

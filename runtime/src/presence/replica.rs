@@ -20,7 +20,7 @@ use super::SHARDS;
 use super::diff::Grouped;
 #[cfg(test)]
 use super::diff::Meta;
-use crate::cluster::NodeId;
+use crate::pubsub::NodeId;
 
 /// At most this many metas go in one message, so no message nears an
 /// engine's size limit (NATS: 1 MiB by default; a meta is at most ~1.3 KiB).

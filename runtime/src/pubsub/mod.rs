@@ -3,10 +3,17 @@
 //! [`PubSub`] is what the rest of rtux calls. [`LocalPubSub`] delivers on this node
 //! only; [`crate::cluster::Cluster`] (Redis, NATS) implements the same trait by
 //! delivering locally and forwarding to the other nodes, so no caller changes.
+//! A pub/sub that spans nodes also gives out its [`Peers`], through which
+//! presence replicates itself.
 
 mod local;
+mod node;
+mod peers;
 
 pub use local::LocalPubSub;
+pub use node::NodeId;
+pub(crate) use peers::node_of;
+pub use peers::{Member, Peers};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -174,10 +181,9 @@ pub trait PubSub: Send + Sync + 'static {
     fn broadcast_local(&self, message: &Broadcast) {
         self.broadcast(message);
     }
-    /// This pub/sub as [`Any`](std::any::Any), for a layer that works with one
-    /// kind of pub/sub in particular (presence replicates itself through a
-    /// [`Cluster`](crate::cluster::Cluster)); `None` unless the kind offers it.
-    fn as_any(&self) -> Option<&dyn std::any::Any> {
+    /// The other nodes this pub/sub spans, through which presence
+    /// replicates itself; `None` for a pub/sub of one node.
+    fn peers(&self) -> Option<&dyn Peers> {
         None
     }
 }

@@ -77,8 +77,8 @@ pub async fn router(config: &Config) -> Result<Router, Error> {
 pub async fn build(config: &Config) -> Result<(Router, Endpoint), Error> {
     let store = open_store(&config.database_url).await?;
     let pubsub = rtux::cluster::pubsub_for(config.pubsub_url.as_deref(), Default::default())?;
-    if let Some(cluster) = rtux::cluster::Cluster::of(&*pubsub) {
-        tracing::info!(node = %cluster.node(), "joining the other nodes through PUBSUB_URL");
+    if let Some(peers) = pubsub.peers() {
+        tracing::info!(node = %peers.node(), "joining the other nodes through PUBSUB_URL");
     }
     // Sockets from the app's own pages only (PUBLIC_URL's origin in production).
     let (origins, _) = config.origin()?;

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{Entry, Owner, TopicPresence, Tracker, topic_mut};
-use crate::cluster::NodeId;
 use crate::presence::diff::{Grouped, Meta};
+use crate::pubsub::NodeId;
 
 impl TopicPresence {
     /// Makes `node`'s metas on this topic exactly `wanted` (key → metas),

@@ -10,7 +10,6 @@ use tokio_util::time::DelayQueue;
 use tokio_util::time::delay_queue::Key;
 
 use super::{TopicPresence, Tracker};
-use crate::cluster::Cluster;
 use crate::conn::ConnId;
 use crate::presence::PresenceConfig;
 use crate::presence::diff::PendingDiff;
@@ -95,11 +94,11 @@ impl Tracker {
             Kind::Flush => {
                 tp.flush(&self.config, pubsub);
                 let changes = tp.outgoing.as_mut().and_then(PendingDiff::take_parts);
-                if let (Some((joins, leaves)), Some(cluster)) = (changes, Cluster::of(pubsub)) {
+                if let (Some((joins, leaves)), Some(peers)) = (changes, pubsub.peers()) {
                     for part in
                         replica::delta_parts(self.shard, &mut self.seq, &topic, joins, leaves)
                     {
-                        cluster.send_control(&part);
+                        peers.send_control(&part);
                     }
                 }
                 if tp.keys.is_empty() && tp.flush.is_none() {

@@ -1,4 +1,4 @@
-//! A node's identity in the cluster.
+//! A node's identity among the nodes a pub/sub spans.
 
 use std::fmt;
 
@@ -25,8 +25,14 @@ impl fmt::Debug for NodeId {
 }
 
 impl NodeId {
-    /// A fresh id (time-ordered and random, as a UUID v7).
-    pub(crate) fn random() -> NodeId {
+    /// A fresh id (time-ordered and random, as a UUID v7), for a node at its
+    /// start.
+    ///
+    /// ```
+    /// use rtux::pubsub::NodeId;
+    /// assert_ne!(NodeId::random(), NodeId::random());
+    /// ```
+    pub fn random() -> NodeId {
         NodeId(uuid::Uuid::now_v7().as_u128())
     }
 }
