@@ -95,6 +95,26 @@ impl ActionKind {
             }
         }
     }
+
+    /// Whether the action cannot be taken back ("send", "charge", a
+    /// confirmed delete), so a client must never queue it to apply later:
+    /// it goes while the user watches, or not at all.
+    ///
+    /// ```
+    /// use rtux_rules::ActionKind;
+    /// assert!(ActionKind::ConfirmFirst.needs_connection());
+    /// assert!(!ActionKind::UndoableDelete.needs_connection());
+    /// ```
+    pub const fn needs_connection(self) -> bool {
+        match self {
+            ActionKind::ConfirmFirst | ActionKind::ConfirmedDelete => true,
+            ActionKind::Insert
+            | ActionKind::ServerCorrects
+            | ActionKind::Pending
+            | ActionKind::Editable
+            | ActionKind::UndoableDelete => false,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -130,11 +130,23 @@ test("a brief blip shows nothing; a long outage shows the banner after 2 s, exte
   await hidden(banner(page), "the banner while connected");
   assert.equal(await page.$eval("#save", (b) => b.disabled), false);
 
+  const updating = () => page.$eval("[data-rtux-resource]", (r) => getComputedStyle(r, "::after").content);
   await fetch(`${BASE}/test/outage?ms=800&users=carol`);
   await page.waitForSelector("main.rtux-disconnected, main.rtux-error");
-  assert.equal(await page.$eval("#save", (b) => b.disabled), true, "data-requires-connection is disabled while offline");
-  assert.equal(await style(page.locator("#save"), "opacity"), "0.5", "and looks it");
-  await page.waitForSelector("main.rtux-connected", { timeout: 5000 });
+  // Watched each frame until the reconnect: nothing of the blip shows.
+  const shown = await page.evaluate(() => new Promise((resolve) => {
+    const seen = new Set();
+    const look = () => {
+      const save = document.querySelector("#save");
+      if (save.disabled) seen.add("disabled");
+      if (getComputedStyle(save).opacity !== "1") seen.add("faded");
+      if (getComputedStyle(document.querySelector("[data-rtux-resource]"), "::after").content !== "none") seen.add("Updating…");
+      if (document.querySelector("main").classList.contains("rtux-connected")) resolve([...seen]);
+      else requestAnimationFrame(look);
+    };
+    look();
+  }));
+  assert.deepEqual(shown, [], "a blip disables nothing, fades nothing, says nothing");
   assert.equal(await banner(page).isVisible(), false, "a blip shows no banner");
   await sleep(2500);
   assert.equal(await banner(page).isVisible(), false, "and nothing appears later");
@@ -145,8 +157,12 @@ test("a brief blip shows nothing; a long outage shows the banner after 2 s, exte
   await page.waitForSelector("main.rtux-disconnected, main.rtux-error");
   await sleep(1500 - (Date.now() - dropped));
   assert.equal(await banner(page).isVisible(), false, "no banner before 2 s");
+  assert.equal(await page.$eval("#save", (b) => b.disabled), false, "nor is anything disabled");
   await visible(banner(page), "the banner", 2000);
   const shownAfter = Date.now() - dropped;
+  assert.equal(await page.$eval("#save", (b) => b.disabled), true, "data-requires-connection is disabled with the banner");
+  assert.equal(await style(page.locator("#save"), "opacity"), "0.5", "and looks it");
+  assert.equal(await updating(), '"Updating…"', "Updating… with the banner");
   assert.ok(shownAfter >= 1900 && shownAfter < 3000, `banner after ${shownAfter} ms`);
   assert.equal(await page.isVisible(".rtux-banner__long"), false, "not yet the long text");
   await shot(page, "banner-reconnecting");
@@ -203,6 +219,34 @@ test("with 300 ms of server latency an optimistic toggle shows within a frame; a
   });
   assert.equal(gone, false, "hidden at once");
   await visible(page.locator("#ghost"), "shown again when the server refuses");
+  await close();
+});
+
+test("an optimistic +1 shows at once, and rolls back when the server refuses", async () => {
+  const { page, close } = await open("nina");
+  const li = await item("count-me");
+  await visible(page.locator(`${li} .count`), "the count");
+  const before = Number(await page.textContent(`${li} .count`));
+  // Clicked and shown in the same task: before any frame is painted.
+  const shown = await page.evaluate((sel) => {
+    const row = document.querySelector(sel);
+    row.querySelector("button.bump").click();
+    return row.querySelector(".count").textContent;
+  }, li);
+  assert.equal(shown, String(before + 1), "+1 at once");
+  await page.waitForFunction((sel) => getComputedStyle(document.querySelector(sel)).opacity === "1", li);
+  assert.equal(await page.textContent(`${li} .count`), String(before + 1), "the server's count agrees");
+  assert.equal((await record("count-me")).data.count, before + 1);
+
+  const ghost = await page.evaluate(() => {
+    document.querySelector("#ghost-bump").click();
+    document.querySelector("#ghost-bump").click();
+    return document.querySelector("#ghost-count").textContent;
+  });
+  assert.equal(ghost, "9", "two clicks, +2 at once");
+  await visible(page.locator(".rtux-toast--error"), "the refusal");
+  await page.waitForFunction(() => document.querySelector("#ghost-count").textContent === "7", null, { timeout: 5000 });
+  await shot(page, "optimistic-count-rolled-back");
   await close();
 });
 
@@ -280,7 +324,7 @@ test("offline: 20 actions, a reload, a reconnect: all 20 applied exactly once", 
   assert.equal(await style(page.locator(`${bump} button.bump`), "outline-style"), "dashed", "the queued action is marked");
   await shot(page, "offline-queued");
   const updating = () => page.$eval("[data-rtux-resource]", (r) => getComputedStyle(r, "::after").content);
-  assert.equal(await updating(), '"Updating…"', "Updating… shown while offline");
+  await page.waitForFunction(() => getComputedStyle(document.querySelector("[data-rtux-resource]"), "::after").content === '"Updating…"', null, { timeout: 5000 });
   await page.reload();
   await page.waitForSelector(bump);
   assert.equal(await page.evaluate(() => window.rtux.queued().length), 20, "the queue survives the reload");
@@ -316,6 +360,54 @@ test("an action in flight when the socket drops stays pending, is replayed with 
   assert.equal(after.data.count - before.data.count, 1, "applied once");
   assert.equal(after.version - before.version, 1, "exactly once");
   await page.waitForFunction(([sel, n]) => document.querySelector(`${sel} .count`).textContent === n, [li, String(after.data.count)]);
+  await close();
+});
+
+test("an irreversible action is never queued: held while offline, refused at once if clicked, never applied after the reconnect", async () => {
+  const { page, close, watch } = await open("olga");
+  watch.allow(REFUSED_SOCKET);
+  const li = await item("archive-me");
+  const archive = page.locator(`${li} button.archive`);
+  const label = () => archive.evaluate((b) => getComputedStyle(b, "::after").content);
+  assert.equal(await archive.isEnabled(), true, "online, it can be clicked");
+  assert.equal(await label(), "none");
+  await fetch(`${BASE}/test/outage?ms=600000&users=olga`);
+  await page.waitForSelector("main.rtux-disconnected, main.rtux-error");
+  const down = Date.now();
+  // A blip shows nothing: still enabled within the banner's 2 s.
+  assert.equal(await archive.isEnabled(), true, "not held at once");
+  await page.waitForFunction((sel) => document.querySelector(sel).disabled, `${li} button.archive`, { timeout: 5000 });
+  assert.ok(Date.now() - down >= 1500, `held after the banner's delay, not at once (${Date.now() - down} ms)`);
+  assert.equal(await label(), '" (offline)"', "says why it cannot be clicked");
+  assert.equal(await style(archive, "opacity"), "0.5");
+  // The bump beside it (an action that can wait) stays clickable.
+  assert.equal(await page.locator(`${li} button.bump`).isEnabled(), true);
+  await shot(page, "irreversible-offline");
+  // A click that gets through anyway (app code enabled it) is refused at once, not queued.
+  await archive.evaluate((b) => { b.disabled = false; b.click(); });
+  const toastText = page.locator(".rtux-toast--error .rtux-toast__text");
+  await visible(toastText, "the refusal");
+  assert.match(await toastText.textContent(), /needs the connection: nothing was sent/);
+  assert.equal(await page.evaluate(() => window.rtux.queued().length), 0, "nothing queued");
+  // An entry an older page queued for it is dropped on the rejoin, not applied.
+  const archiveMe = await record("archive-me");
+  await page.evaluate(([topic, id, version]) => {
+    const client = sessionStorage.getItem("rtux:client");
+    const old = { topic, event: "archive", payload: { client, op: crypto.randomUUID(), at: Date.now() - 3600000, id, version, data: { confirm: true } } };
+    localStorage.setItem(`rtux:queue:olga:${client}`, JSON.stringify([old]));
+  }, ["todo:browser", archiveMe.id, archiveMe.version]);
+  assert.equal(await page.evaluate(() => window.rtux.queued().length), 1, "the old page's entry is in the outbox");
+  await fetch(`${BASE}/test/outage?ms=0`);
+  await page.waitForSelector("main.rtux-connected", { timeout: 10000 });
+  await page.waitForFunction((sel) => !document.querySelector(sel).disabled, `${li} button.archive`);
+  assert.equal(await label(), "none", "the label goes with the outage");
+  await page.waitForFunction(() => window.rtux.queued().length === 0, null, { timeout: 10000 });
+  await page.waitForTimeout(500);
+  assert.equal((await record("archive-me")).data.archived, undefined, "never applied after the reconnect");
+  // Online, it goes at once and is applied.
+  await archive.click();
+  for (let i = 0; i < 50 && !(await record("archive-me")).data.archived; i++) await page.waitForTimeout(100);
+  assert.equal((await record("archive-me")).data.archived, true, "applied when clicked online");
   await close();
 });
 
@@ -754,4 +846,109 @@ test("a failed load offers a retry that loads; a sixth user shows as +1; others'
   await page.waitForFunction(() => document.querySelector("[data-rtux-viewing]").textContent === "1 person viewing");
   await hidden(more, "+1 once they left");
   await close();
+});
+
+test("app code follows rtux with rtux.on: the connection, others' patches, its answers, presence", async () => {
+  const ana = await open("hooks-ana");
+  ana.watch.allow(REFUSED_SOCKET);
+  // An app's hook that shows on the page what it heard, and one it stopped.
+  await ana.page.evaluate(() => {
+    const log = document.createElement("ol");
+    log.id = "hook-log";
+    document.body.append(log);
+    window.heard = [];
+    const hear = (event, what) => {
+      window.heard.push([event, what]);
+      const line = document.createElement("li");
+      line.textContent = `${event}: ${what}`;
+      log.append(line);
+    };
+    window.rtux.on("connection", ({ state }) => hear("connection", state));
+    window.rtux.on("patch", ({ patch }) => hear("patch", patch.op));
+    window.rtux.on("answer", ({ event, status }) => hear("answer", `${event} ${status}`));
+    window.rtux.on("presence", ({ presences }) => hear("presence", Object.keys(presences).sort().join(" ")));
+    const stop = window.rtux.on("answer", () => hear("stopped", "still called"));
+    stop();
+  });
+  const heard = (event, what) => ana.page.waitForFunction(([e, w]) => window.heard.some(([he, hw]) => he === e && hw.includes(w)), [event, what], { timeout: 10000 });
+  const bo = await open("hooks-bo");
+  await heard("presence", "hooks-bo");
+  const li = await item("count-me");
+  await bo.page.click(`${li} button.bump`);
+  await heard("patch", "replace");
+  await ana.page.click(`${li} button.bump`);
+  await heard("answer", "bump ok");
+  await fetch(`${BASE}/test/outage?ms=1500&users=hooks-ana`);
+  await heard("connection", "disconnected");
+  await ana.page.waitForSelector("main.rtux-connected", { timeout: 10000 });
+  await ana.page.waitForFunction(() => window.heard.filter(([e, w]) => e === "connection" && w === "connected").length >= 1 && window.heard.findLastIndex(([e, w]) => e === "connection" && w === "connected") > window.heard.findIndex(([e, w]) => e === "connection" && w === "disconnected"));
+  await bo.close();
+  await heard("presence", "hooks-ana");
+  await visible(ana.page.locator("#hook-log li", { hasText: "answer: bump ok" }), "what the app's hook showed");
+  assert.equal(await ana.page.evaluate(() => window.heard.some(([e]) => e === "stopped")), false, "a stopped hook is not called");
+  await shot(ana.page, "hooks-heard");
+  await ana.close();
+});
+
+test("others see what one types as it is typed, under that input in the typist's colour, and never in their own input", async () => {
+  const ana = await open("pv-ana");
+  const bo = await open("pv-bo");
+  const sel = (await docs(bo.page))["preview-me"];
+  const title = (p) => p.locator(`${sel} input[name=title]`);
+  const boxes = () => bo.page.$eval(sel, (doc) => [...doc.querySelectorAll("input, textarea, button")].map((n) => { const r = n.getBoundingClientRect(); return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)]; }));
+  const before = await boxes();
+  await title(ana.page).click();
+  await title(ana.page).press("End");
+  await ana.page.keyboard.type(" draft", { delay: 40 });
+  const preview = bo.page.locator(`${sel} .rtux-preview`);
+  await visible(preview, "Ana's preview, for Bo");
+  await bo.page.waitForFunction((s) => document.querySelector(`${s} .rtux-preview__value`)?.textContent === "preview-me draft", sel);
+  assert.equal(await preview.locator(".rtux-preview__who").textContent(), "User pv-ana is changing title…");
+  assert.equal(await title(bo.page).inputValue(), "preview-me", "Bo's input is not written");
+  assert.deepEqual(await boxes(), before, "the preview moves nothing on the page");
+  const under = await bo.page.$eval(sel, (doc) => {
+    const input = doc.querySelector("input[name=title]").getBoundingClientRect();
+    const shown = doc.querySelector(".rtux-preview").getBoundingClientRect();
+    return Math.abs(shown.top - input.bottom) <= 4 && Math.abs(shown.left - input.left) <= 1;
+  });
+  assert.equal(under, true, "just under the input it is for");
+  await visible(bo.page.locator('[data-rtux-avatars] .rtux-avatar[data-user="pv-ana"]'), "Ana's avatar");
+  const colour = await bo.page.$eval('.rtux-avatar[data-user="pv-ana"]', (a) => a.style.getPropertyValue("--rtux-color"));
+  assert.notEqual(colour, "");
+  assert.equal(await preview.evaluate((p) => p.style.getPropertyValue("--rtux-color")), colour, "in Ana's colour");
+  // Bo types into the same field while Ana goes on: his text stays his.
+  await title(bo.page).fill("Bo's own title");
+  await ana.page.keyboard.type(" more", { delay: 40 });
+  await bo.page.waitForFunction((s) => document.querySelector(`${s} .rtux-preview__value`)?.textContent === "preview-me draft more", sel);
+  assert.equal(await title(bo.page).inputValue(), "Bo's own title");
+  await shot(bo.page, "preview-live");
+  // Ana saves: her preview goes; what Bo typed stays.
+  await ana.page.click(`${sel} button.save`);
+  await hidden(bo.page.locator(`${sel} .rtux-preview`), "the preview, once Ana saved");
+  assert.equal(await title(bo.page).inputValue(), "Bo's own title", "Bo's typing survives her save");
+  await bo.close();
+  await ana.close();
+});
+
+test("what others do is said in a toast with their name and the record's: at once, then gathered", async () => {
+  const ana = await open("tell-ana");
+  const bo = await open("tell-bo");
+  await bo.page.fill("#add input[name=title]", "told by bo");
+  await bo.page.click("#add button");
+  const toasts = ana.page.locator(".rtux-toast:not(.rtux-toast--error) .rtux-toast__text");
+  await visible(toasts.filter({ hasText: "User tell-bo added “told by bo”" }), "Bo's insert, for Ana");
+  const li = await item("told by bo");
+  await ana.page.waitForSelector(li);
+  // Three clicks at once: one toast then, at most one a second.
+  await bo.page.evaluate((sel) => { for (let i = 0; i < 3; i++) document.querySelector(`${sel} button.bump`).click(); }, li);
+  await visible(toasts.filter({ hasText: /^\d more changes by User tell-bo$/ }), "the rest, gathered");
+  const told = await toasts.allTextContents();
+  assert.ok(told.filter((t) => t.includes("tell-bo")).length <= 3, `at most one toast a second: ${JSON.stringify(told)}`);
+  assert.equal(await bo.page.locator(".rtux-toast", { hasText: "User tell-bo" }).count(), 0, "Bo is not told what he did");
+  await shot(ana.page, "announced");
+  await ana.page.waitForTimeout(1200);
+  await bo.page.click(`${li} button.delete`);
+  await visible(toasts.filter({ hasText: "User tell-bo deleted “told by bo”" }), "Bo's delete, for Ana");
+  await bo.close();
+  await ana.close();
 });

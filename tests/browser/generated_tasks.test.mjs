@@ -98,7 +98,13 @@ test("a generated resource: typed fields, toggle, increment, lock, delete", asyn
   await toggle(ana.page).click();
   assert.notEqual(await style(toggle(ana.page), "background-color"), GREEN, "undone at once");
   await bo.page.waitForFunction((g) => getComputedStyle(document.querySelector('[data-rtux-list] > li[id] button[data-rtux-action="toggle_done"]')).backgroundColor !== g, GREEN);
-  await item(ana.page).locator('button[data-rtux-action="increment_points"]').click();
+  // +1 shows for Ana in the same task as her click: optimistic, before any reply.
+  const counted = await ana.page.evaluate(() => {
+    const button = document.querySelector('[data-rtux-list] > li[id] button[data-rtux-action="increment_points"]');
+    button.click();
+    return button.textContent;
+  });
+  assert.equal(counted, "Points: 4 +1", "the increment, at once for Ana");
   await visible(bo.page.getByText("Points: 4 +1"), "the increment, for Bo");
 
   await item(ana.page).locator("input[name=title]").focus();
@@ -174,6 +180,42 @@ test("a refused add keeps what was typed and says why beside the field; a blank 
   await visible(ana.page.locator(`${add} .rtux-field-error`, { hasText: "This is required." }), "a blank title, refused beside it");
   assert.equal(await ana.page.$eval(`${add} input[name=title]`, (i) => i.required), true, "and marked required");
   assert.equal(await ana.page.locator("[data-rtux-list] > li[id]", { hasText: "Keep these notes" }).count(), 0, "nothing was added");
+  await ana.close();
+});
+
+test("a stale save of a version-checked form shows the panel with the other's value, and the next save goes", async () => {
+  const ana = await open("Ana", "/invoices");
+  const bo = await open("Bo", "/invoices");
+  const add = "form[data-rtux-insert]";
+  await ana.page.fill(`${add} input[name=number]`, "INV-7");
+  await ana.page.click(`${add} button`);
+  const number = (p) => p.locator("[data-rtux-list] > li[id] input[name=number]").first();
+  const saveOf = (p) => p.locator("[data-rtux-list] > li[id] form[data-rtux-action=save] button[data-rtux-disable-with]").first();
+  for (const p of [ana.page, bo.page]) {
+    await p.waitForFunction(() => document.querySelector("[data-rtux-list] > li[id]:not(.rtux-pending) input[name=number]")?.value === "INV-7");
+  }
+  const version = (p) => p.$eval("[data-rtux-list] > li[id]", (li) => li.dataset.rtuxVersion);
+  const first = await version(ana.page);
+  // Ana starts editing; Bo saves first.
+  await number(ana.page).fill("INV-7 Ana");
+  await number(bo.page).fill("INV-7 Bo");
+  await saveOf(bo.page).click();
+  await ana.page.waitForFunction((v) => document.querySelector("[data-rtux-list] > li[id]").dataset.rtuxVersion !== v, first);
+  assert.equal(await number(ana.page).inputValue(), "INV-7 Ana", "Bo's save keeps what Ana types");
+  await saveOf(ana.page).click();
+  const panel = ana.page.locator("[data-rtux-list] > li[id] .rtux-conflict");
+  await visible(panel, "the conflict panel, for a stale save");
+  assert.match(await panel.locator(".rtux-conflict__title").textContent(), /^Bo changed this while you were editing/);
+  assert.match(await panel.locator(".rtux-conflict__theirs").textContent(), /INV-7 Bo/);
+  assert.equal(await panel.locator(".rtux-conflict__field").count(), 1, "only the field that differs");
+  assert.equal(await number(ana.page).inputValue(), "INV-7 Ana", "what Ana typed is still hers");
+  await shot(ana.page, "generated-invoices-stale-panel", { fullPage: true });
+  await panel.locator("[data-rtux-choose=yours]").click();
+  await saveOf(ana.page).click();
+  await hidden(panel, "the panel, once the save went");
+  await bo.page.waitForFunction(() => document.querySelector("[data-rtux-list] > li[id] input[name=number]").value === "INV-7 Ana");
+  assert.equal(await ana.page.locator(".rtux-toast--error").count(), 0, "no error toast: the panel said it");
+  await bo.close();
   await ana.close();
 });
 

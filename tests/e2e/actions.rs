@@ -336,7 +336,11 @@ async fn undo_inside_the_window_keeps_the_item_and_after_it_is_refused() {
         let patch = bob.event(&topic, "rtux:patch").await;
         assert_eq!(
             patch,
-            json!({"op": "remove", "dom_id": rtux::action::dom_id(&topic, &todo.id), "id": todo.id})
+            json!({
+                "op": "remove", "dom_id": rtux::action::dom_id(&topic, &todo.id), "id": todo.id,
+                "by": {"user": "alice", "name": "User alice"}, "label": "a",
+            }),
+            "the others are told who deleted what"
         );
         assert!(store.get(&topic, &todo.id).await.expect("get").is_none());
         tokio::time::sleep(WINDOW * 2).await;

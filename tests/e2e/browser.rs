@@ -46,7 +46,7 @@ async fn the_browser_client_works_in_chromium() {
     let server = PageServer::start().await;
     in_chromium(
         "client.test.mjs",
-        22,
+        27,
         server.addr,
         &[],
         Duration::from_secs(360),

@@ -29,7 +29,7 @@ pub const PAGE_ASYNC_TODOS: &str = "todo:browser-async";
 /// A list longer than a page (`?long=1`): the page shows the first.
 pub const PAGE_LONG_TODOS: &str = "todo:browser-long";
 
-const ITEM: &str = r#"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="done-mark">done</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}'>+1</button> <button class="delete" data-rtux-action="delete" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["hide"]]'>Delete</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"#;
+const ITEM: &str = r##"<li id="{{ dom_id }}" class="todo {{ "done" if record.data.done else "open" }}"><span class="title">{{ record.data.title }}</span> <span class="done-mark">done</span> <span class="count">{{ record.data.count }}</span> <button class="toggle" data-rtux-action="toggle" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["toggle_class","done"],["toggle_class","open"]]'>Toggle</button> <button class="bump" data-rtux-action="bump" data-rtux-id="{{ record.id }}" data-rtux-params='{"by":1}' data-rtux-optimistic='[["add",1,"#{{ dom_id }} .count"]]'>+1</button> <button class="delete" data-rtux-action="delete" data-rtux-id="{{ record.id }}" data-rtux-optimistic='[["hide"]]'>Delete</button> <button class="archive" data-rtux-action="archive" data-rtux-id="{{ record.id }}" data-rtux-version="{{ record.version }}" data-rtux-params='{"confirm":true}'>Archive</button> <input class="note" id="note-{{ record.id }}" name="note" autocomplete="off"></li>"##;
 
 /// A document: an editable form (conflicts), locked while in use for "lock-me".
 const DOC: &str = r#"<article id="{{ dom_id }}" class="doc"><form class="doc-form" data-rtux-action="save" data-rtux-id="{{ record.id }}" data-rtux-version="{{ record.version }}"{% if record.data.title == "lock-me" %} data-rtux-lock="body"{% endif %}><input name="title" value="{{ record.data.title }}" autocomplete="off"><textarea name="body">{{ record.data.body }}</textarea><button class="save">Save</button></form></article>"#;
@@ -140,7 +140,7 @@ async fn page(
 <template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
 <form id="add" data-rtux-action="add" data-rtux-insert data-rtux-form="new-todo"><input name="title" autocomplete="off"><button data-rtux-disable-with="Adding…">Add</button></form>
 {progress}
-<div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button> <span class="ghost-done">ghost done</span> <button id="ghost-hide" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["hide","#ghost"]]'>Ghost hide</button></div>
+<div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button> <span class="ghost-done">ghost done</span> <button id="ghost-hide" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["hide","#ghost"]]'>Ghost hide</button> <span id="ghost-count">7</span> <button id="ghost-bump" data-rtux-action="bump" data-rtux-id="missing" data-rtux-params='{{"by":1}}' data-rtux-optimistic='[["add",1,"#ghost-count"]]'>Ghost +1</button></div>
 <div id="cmds">
 <p id="tip" class="tip" hidden>Shown by a command</p>
 <p id="ad" class="tip">Hidden by a command</p>
@@ -324,6 +324,8 @@ impl PageServer {
             "inflight-me",
             "recon-bump",
             "recon-gone",
+            "archive-me",
+            "count-me",
         ] {
             let data = serde_json::json!({"title": title, "done": false, "count": 0});
             store.insert(PAGE_TODOS, None, data).await.expect("seed");
@@ -343,7 +345,7 @@ impl PageServer {
                 .await
                 .expect("seed");
         }
-        for title in ["conflict-me", "lock-me", "race-me"] {
+        for title in ["conflict-me", "lock-me", "race-me", "preview-me"] {
             let data = serde_json::json!({"title": title, "body": "", "tags": []});
             store.insert(PAGE_DOCS, None, data).await.expect("seed");
         }

@@ -28,6 +28,7 @@ pub fn todos_with_template(store: Store, undo_window: Duration, template: &str) 
 /// The builder of [`todos`], to change its settings.
 pub fn todos_builder(store: Store, undo_window: Duration) -> ResourceBuilder {
     Resource::builder(store)
+        .label("title")
         .insert("add", |params: &Value| {
             Ok(json!({ "title": title(params)?, "done": false, "count": 0 }))
         })

@@ -116,6 +116,12 @@ impl NewResource<'_> {
         Ok(())
     }
 
+    /// The label the `n`th sample record's patches carry, if the resource
+    /// has a label field.
+    pub(crate) fn label_sample(&self, n: usize) -> Option<String> {
+        rtux::action::label_text(&self.label()?.sample(n))
+    }
+
     /// The field that names a record: the first string or text field.
     fn label(&self) -> Option<&Field> {
         self.fields

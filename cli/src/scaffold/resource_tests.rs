@@ -57,9 +57,19 @@ pub(crate) fn snapshots(
         "status": "ok",
         "response": { "record": record, "html": html, "temp_id": "t1" },
     });
-    let patch = json!({
+    // Ana added it: the others' patch says so, with the record's label.
+    let by = if r.signed_in {
+        json!({ "user": "u-[id]", "name": "Ana" })
+    } else {
+        json!({ "user": "ana", "name": "User ana" })
+    };
+    let mut patch = json!({
         "op": "insert", "dom_id": dom_id, "html": html, "record": record, "at": 0, "after": null,
+        "by": by,
     });
+    if let Some(label) = r.label_sample(1) {
+        patch["label"] = json!(label);
+    }
     [
         ("added", "redact(&added)", added),
         ("added_patch", "redact(&patch)", patch),

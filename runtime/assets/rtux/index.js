@@ -6,9 +6,11 @@
 // the server's words), outbox (this tab's client id and the page's user),
 // then this module, which starts rtux. The others only define.
 import "./core.js";
+import "./hooks.js";
 import "./channel.js";
 import "./socket.js";
 import "./toast.js";
+import "./announce.js";
 import "./presence.js";
 import "./optimistic.js";
 import "./patches.js";
@@ -16,6 +18,8 @@ import "./outbox.js";
 import "./sortable.js";
 import "./forms.js";
 import "./refs.js";
+import "./irreversible.js";
+import "./previews.js";
 import "./resource.js";
 import "./live.js";
 import "./loading.js";

@@ -4,6 +4,9 @@
 //   ["set_attr", name, value, selector?]
 //   ["show", selector?], ["hide", selector?]
 //   ["transition", className, selector?, ms?]
+//   ["add", n, selector?]: the number the element shows goes up by n (an
+//   optimistic counter); undone by taking n off again, so two clicks in
+//   flight roll back one at a time
 // Without a selector a command acts on the origin's element with an id
 // (its record), else on the origin itself.
 import { queryAll } from "./core.js";
@@ -19,6 +22,7 @@ const targets = (origin, selector) =>
 const selectorOf = ([op, first, second, third]) => {
   if (op === "set_attr") return third;
   if (op === "show" || op === "hide") return first;
+  if (op === "add") return second;
   return second;
 };
 
@@ -56,14 +60,27 @@ const apply = (node, [op, first, second, third]) => {
   }
 };
 
+// Adds `n` to the integer an element shows (its text); a text that is no
+// integer is left alone.
+const addTo = (node, n) => {
+  const shown = Number.parseInt(node.textContent.trim(), 10);
+  if (Number.isInteger(shown) && Number.isInteger(n)) node.textContent = String(shown + n);
+};
+
 // Applies the commands now; returns the function that puts every node they
 // touched back as it was (the last change undone first).
 export const applyCommands = (origin, commands) => {
-  const snapshots = [];
+  const undos = [];
   for (const command of commands) {
     const nodes = targets(origin, selectorOf(command));
-    snapshots.push(...snapshot(nodes));
+    if (command[0] === "add") {
+      nodes.forEach((node) => addTo(node, command[1]));
+      undos.push(() => nodes.forEach((node) => addTo(node, -command[1])));
+      continue;
+    }
+    const snapshots = snapshot(nodes);
     nodes.forEach((node) => apply(node, command));
+    undos.push(() => restore(snapshots.reverse()));
   }
-  return () => restore(snapshots.reverse());
+  return () => undos.reverse().forEach((undo) => undo());
 };

@@ -3,6 +3,7 @@ import {
   AVATARS_SHOWN, CURSOR_EVERY, IDLE_AFTER, REFRESH_EVERY, TYPING_EVERY,
   element, fromTemplate, phrase, queryAll,
 } from "./core.js";
+import { emit } from "./hooks.js";
 
 // An avatar that leaves fades out for this long before it is removed.
 const AVATAR_LEAVING_MS = 300;
@@ -48,12 +49,12 @@ export class PresenceView {
     this.channel.on("presence_state", (presences) => {
       this.summary = null;
       load(presences);
-      this.render();
+      this.changed();
     });
     this.channel.on("presence_summary", ({ count, typing, presences }) => {
       this.summary = { count, typing };
       load(presences);
-      this.render();
+      this.changed();
     });
     this.channel.on("presence_diff", ({ joins, leaves }) => {
       // A summary replaces the state whole; diffs then do not apply.
@@ -65,13 +66,19 @@ export class PresenceView {
         this.state[key] = withoutRefs(this.state[key] || [], entry.metas);
         if (this.state[key].length === 0) delete this.state[key];
       });
-      this.render();
+      this.changed();
     });
     this.wireInputs();
     this.wireActivity();
     // Cursors move in the element marked data-rtux-cursors: this one or one around it.
     const area = root.closest("[data-rtux-cursors]");
     if (area) this.wireCursors(area);
+  }
+
+  // Shows who is here now, and tells the hooks.
+  changed() {
+    this.render();
+    emit("presence", { topic: this.channel.topic, presences: structuredClone(this.state), summary: this.summary });
   }
 
   send(event, payload = {}) {

@@ -1,7 +1,11 @@
 // rtux.js, resource: A resource on the page: actions, patches, conflicts, locks, live fields, undo, pages.
+import { announcer } from "./announce.js";
 import { element, fromTemplate, phrase, queryAll } from "./core.js";
 import { clearError, keepTyped, refused } from "./forms.js";
+import { emit } from "./hooks.js";
+import { holdWhileOffline, irreversibleOf } from "./irreversible.js";
 import { applyCommands } from "./optimistic.js";
+import { wirePreviews } from "./previews.js";
 import {
   CLIENT_ID, dequeue, entryKey, formBackupKey, offline, readQueue, retryable, versionOf, writeQueue,
 } from "./outbox.js";
@@ -20,9 +24,6 @@ const LOCK_RENEW_EVERY = 10000;
 // grace is taken as gone.
 const LOCK_TTL = 30000;
 const LOCK_GRACE = 1000;
-// Typing in a locked form sends at most one preview this often, of at most this many characters.
-const PREVIEW_EVERY = 2000;
-const PREVIEW_MAX_CHARS = 2000;
 // Retries after a transient refusal: 1 s, 2 s, 4 s… up to 30 s (unless the server says when).
 const RETRY_BASE = 500;
 const RETRY_MAX = 30000;
@@ -46,6 +47,8 @@ export class ResourceView {
     this.restore = new Map();
     // The drafts the server kept for this user, by record id.
     this.drafts = new Map();
+    // The actions that need the connection (never queued), as last joined.
+    this.irreversible = new Set();
     // How many pages of the list are shown, and where the next one starts (null: no more).
     this.pages = 1;
     this.more = null;
@@ -56,19 +59,29 @@ export class ResourceView {
     this.wireDrafts();
     this.wireChanges();
     this.wireLocks();
+    wirePreviews(this.channel, root);
     this.wireProgress();
     this.wireActions();
-    socket.onState((state) => {
-      if (state !== "connected") root.setAttribute("data-rtux-updating", "");
+    // "Updating…" once offline past the banner's delay (a blip shows nothing),
+    // until the rejoin's list is in.
+    socket.onHeld((held) => {
+      if (held) root.setAttribute("data-rtux-updating", "");
     });
+    holdWhileOffline(socket, root, () => this.irreversible);
     wireSortable(this);
   }
 
   wireJoin() {
     const root = this.root;
-    this.channel.on("rtux:patch", (patch) => this.patch(patch));
+    const announce = announcer(this.socket, root);
+    this.channel.on("rtux:patch", (patch) => {
+      this.patch(patch);
+      announce(patch);
+      emit("patch", { topic: this.channel.topic, patch });
+    });
     this.channel.on("joined", async (reply) => {
       root.removeAttribute("data-rtux-updating");
+      this.irreversible = irreversibleOf(reply);
       if (reply && Array.isArray(reply.records)) {
         // As many pages as the list showed before (after a rejoin), so the
         // list is reconciled over all it shows.
@@ -165,17 +178,8 @@ export class ResourceView {
       clearInterval(renew);
       renew = setInterval(take, LOCK_RENEW_EVERY);
     });
-    // Typing in a held form is what keeps its lock (at most one preview every 2 s).
-    root.addEventListener("input", (event) => {
-      const form = event.target.closest && event.target.closest("form[data-rtux-lock]");
-      if (!form || !form.dataset.rtuxHeld || !event.target.name) return;
-      // `rtuxEdit`: when this form's last preview went.
-      if (Date.now() - (form.rtuxEdit || 0) < PREVIEW_EVERY) return;
-      form.rtuxEdit = Date.now();
-      const value = String(event.target.value);
-      const preview = value.length > PREVIEW_MAX_CHARS ? null : value;
-      this.channel.push("field", { id: form.dataset.rtuxId, field: event.target.name, value: preview });
-    });
+    // Typing in a held form is what keeps its lock: its previews
+    // (previews.js) tell the server the holder is editing.
     root.addEventListener("focusout", (event) => {
       const form = event.target.closest("form[data-rtux-lock]");
       // Focus moving within the form keeps the lock.
@@ -191,6 +195,8 @@ export class ResourceView {
         control.disabled = false;
       });
       queryAll(form, ".rtux-lock").forEach((badge) => badge.remove());
+      // The holder stopped editing (left the form or the page): so did their previews.
+      queryAll(form, ".rtux-preview").forEach((preview) => preview.remove());
     };
     this.channel.on("rtux:lock", (lock) => lockForms(lock).forEach((form) => {
       const holder = lock.holder && (lock.holder.name || lock.holder.user);
@@ -272,6 +278,13 @@ export class ResourceView {
   act(origin, data, event = origin.dataset.rtuxAction, rollback = nothing) {
     const options = origin.dataset;
     if (options.rtuxConfirm && !window.confirm(options.rtuxConfirm)) return;
+    // What cannot be taken back is never queued: it goes now or not at all.
+    const irreversible = this.irreversible.has(event);
+    if (irreversible && !this.channel.joined) {
+      rollback();
+      toast(this.socket.root, phrase("needs_connection"), { error: true });
+      return;
+    }
     const payload = { client: CLIENT_ID, op: crypto.randomUUID(), at: Date.now(), data };
     if (options.rtuxId) payload.id = options.rtuxId;
     if (options.rtuxVersion) payload.version = Number(options.rtuxVersion);
@@ -321,8 +334,8 @@ export class ResourceView {
       release();
     };
     const entry = { topic: this.channel.topic, event, payload };
-    writeQueue([...readQueue(), entry]);
-    this.live.set(entryKey(entry), { temp, undo, settle, origin });
+    if (!irreversible) writeQueue([...readQueue(), entry]);
+    this.live.set(entryKey(entry), { temp, undo, settle, origin, irreversible });
     if (this.channel.joined) {
       this.deliver(entry);
     } else {
@@ -355,14 +368,20 @@ export class ResourceView {
   answer(entry, reply) {
     const key = entryKey(entry);
     const live = this.live.get(key);
-    if (retryable(reply)) {
+    // An irreversible op whose socket dropped is not sent again on rejoin,
+    // which may be long after: its answer is that it was not confirmed.
+    const lost = Boolean(live && live.irreversible) && offline(reply);
+    if (retryable(reply) && !lost) {
       if (live) live.origin.classList.add("rtux-queued");
       if (offline(reply)) return reply;
       const tries = (this.tries.get(key) || 0) + 1;
       this.tries.set(key, tries);
       const wait = reply.response?.retry_after_ms ?? Math.min(RETRY_MAX, RETRY_BASE * 2 ** tries);
-      // Sent again only if still queued (a replay on rejoin may have had its answer meanwhile).
-      const stillQueued = () => readQueue().some((queued) => entryKey(queued) === key);
+      // Sent again only if still queued (a replay on rejoin may have had its
+      // answer meanwhile); an irreversible op is kept by this page only.
+      const stillQueued = live && live.irreversible
+        ? () => this.live.has(key)
+        : () => readQueue().some((queued) => entryKey(queued) === key);
       setTimeout(() => {
         if (this.channel.joined && stillQueued()) this.deliver(entry);
       }, wait);
@@ -381,9 +400,14 @@ export class ResourceView {
       undo();
       if (temp) temp.remove();
       const form = origin.tagName === "FORM" && this.current(origin);
-      if (reply.response.panel && form) this.conflict(form, reply.response);
+      // A form saved from an old version moves to the current one, so its
+      // next save goes (with the panel when the fields differ).
+      if (form && reply.response.code === "stale" && reply.response.record) form.dataset.rtuxVersion = reply.response.record.version;
+      if (lost) toast(this.socket.root, phrase("not_confirmed"), { error: true });
+      else if (reply.response.panel && form) this.conflict(form, reply.response);
       else if (!(form && refused(form, reply.response))) toast(this.socket.root, reply.response.reason || phrase("not_saved"), { error: true });
     }
+    emit("answer", { topic: this.channel.topic, event: entry.event, status: reply.status, response: reply.response });
     return reply;
   }
 
@@ -553,6 +577,13 @@ export class ResourceView {
   // Replays the queued actions of this topic, in order, with their original op ids.
   async replay() {
     for (const entry of readQueue().filter((queued) => queued.topic === this.channel.topic)) {
+      // Queued by an older page, before it knew: what cannot be taken back
+      // is not applied now, maybe days after it was clicked.
+      if (this.irreversible.has(entry.event)) {
+        dequeue(entry);
+        toast(this.socket.root, phrase("needs_connection"), { error: true });
+        continue;
+      }
       const reply = await this.deliver(entry);
       if (offline(reply)) return;
     }

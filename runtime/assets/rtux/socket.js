@@ -1,6 +1,7 @@
 // rtux.js, socket: The socket: connection, heartbeats, reconnection with backoff, token renewal, the banner.
 import { BANNER_AFTER, EXTENDED_AFTER, HEARTBEAT, claimsOf, queryAll } from "./core.js";
 import { Channel, offlineReply } from "./channel.js";
+import { emit } from "./hooks.js";
 
 // A reply not received by then is a timeout (a transient answer: the op is retried).
 const REPLY_TIMEOUT = 10000;
@@ -37,10 +38,19 @@ export class Socket {
     this.version = null;
     this.downSince = null;
     this.listeners = [];
+    // Told `true` once the page has been offline for the banner's delay, and
+    // `false` when it is connected again: what a blip must not show.
+    this.heldListeners = [];
+    this.held = false;
     // Whether the token must be renewed before the next connect, whatever its expiry.
     this.renew = false;
     // Whether the renewal said this browser is signed out (or someone else now).
     this.out = false;
+    // What needs the connection is disabled while held (not on a blip).
+    this.onHeld((held) => queryAll(root, "[data-requires-connection]").forEach((node) => {
+      node.disabled = held;
+      node.toggleAttribute("aria-disabled", held);
+    }));
   }
 
   ref() {
@@ -50,6 +60,17 @@ export class Socket {
 
   onState(fn) {
     this.listeners.push(fn);
+  }
+
+  onHeld(fn) {
+    this.heldListeners.push(fn);
+  }
+
+  // Offline for the banner's delay (true), or connected again (false).
+  hold(held) {
+    if (held === this.held) return;
+    this.held = held;
+    this.heldListeners.forEach((fn) => fn(held));
   }
 
   // One channel per topic: views of one topic (its records, its presence) share it.
@@ -158,6 +179,7 @@ export class Socket {
     const root = this.root;
     CONNECTION_STATES.forEach((s) => root.classList.toggle(`rtux-${s}`, s === state));
     this.listeners.forEach((fn) => fn(state));
+    emit("connection", { state });
     const up = state === "connected";
     const signedOut = !up && this.out;
     root.classList.toggle("rtux-signed-out", signedOut);
@@ -168,15 +190,12 @@ export class Socket {
     queryAll(document, "[data-rtux-signed-out]").forEach((node) => {
       node.hidden = !signedOut;
     });
-    queryAll(root, "[data-requires-connection]").forEach((node) => {
-      node.disabled = !up;
-      node.toggleAttribute("aria-disabled", !up);
-    });
     clearTimeout(this.bannerTimer);
     clearTimeout(this.extendedTimer);
     const banner = root.querySelector("[data-rtux-banner]");
     if (up) {
       this.downSince = null;
+      this.hold(false);
       if (banner) {
         banner.hidden = true;
         banner.classList.remove("rtux-banner--extended");
@@ -185,10 +204,11 @@ export class Socket {
     }
     if (this.downSince === null) this.downSince = Date.now();
     const downFor = Date.now() - this.downSince;
-    if (!banner) return;
     this.bannerTimer = setTimeout(() => {
-      banner.hidden = false;
+      if (banner) banner.hidden = false;
+      this.hold(true);
     }, Math.max(0, BANNER_AFTER - downFor));
+    if (!banner) return;
     this.extendedTimer = setTimeout(() => banner.classList.add("rtux-banner--extended"), Math.max(0, EXTENDED_AFTER - downFor));
   }
 

@@ -1,6 +1,7 @@
 // rtux.js, start: one socket for the page, a view per component.
 import { SCRIPT, queryAll } from "./core.js";
 import { wireForms } from "./forms.js";
+import { on } from "./hooks.js";
 import { live } from "./live.js";
 import { loadAsync } from "./loading.js";
 import { CLIENT_ID, readQueue } from "./outbox.js";
@@ -28,5 +29,5 @@ export const start = () => {
   refs(socket, root);
   live(socket, root);
   socket.connect();
-  window.rtux = { socket, client: CLIENT_ID, queued: readQueue, script: SCRIPT && SCRIPT.src };
+  window.rtux = { socket, client: CLIENT_ID, queued: readQueue, script: SCRIPT && SCRIPT.src, on };
 };

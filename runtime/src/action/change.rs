@@ -3,14 +3,15 @@
 use serde_json::{Map, Value};
 
 use super::failure::Failure;
+use super::live::locked_out;
 use super::payload::{
     By, Confirmed, Conflict, DeleteScheduled, Deleted, Extra, FieldsChanged, Patch, to_json,
 };
-use super::reply::{confirm, conflicted, invalid, reject};
+use super::reply::{confirm, conflicted, invalid, reject, stale_save};
 use super::request::ActionRequest;
-use super::run::After;
-use super::{Action, FIELDS_EVENT, PATCH_EVENT, Resource};
-use crate::conflict::Merge;
+use super::run::{After, Runner};
+use super::{Action, FIELDS_EVENT, PATCH_EVENT, Reject};
+use crate::conflict::{FieldConflict, Merge};
 use crate::store::records::{self, Found};
 use crate::store::{OpKey, Record, StoreTx, Written, history, now_ms};
 use crate::wire::{Code, Reply};
@@ -61,7 +62,7 @@ async fn live_at(
     }))
 }
 
-impl Resource {
+impl Runner {
     /// The change itself, inside the transaction.
     pub(super) async fn change(
         &self,
@@ -84,15 +85,15 @@ impl Resource {
                     nothing(reject(Code::Full, &reason, None))
                 }
                 Ok(data) => {
-                    if let Err(reason) = self.references_hold(tx, None, &data).await? {
+                    if let Err(reason) = self.references.hold(tx, None, &data).await? {
                         return nothing(reject(Code::Invalid, &reason.to_string(), None));
                     }
                     let record =
                         records::insert(tx, topic, None, &data, Some(&to_json(by))).await?;
                     let (at, previous) = records::position(tx, &record).await?;
-                    let patch = self
-                        .renderer
-                        .insert(topic, &record, at, previous.as_deref());
+                    let patch = (self.renderer)
+                        .insert(topic, &record, at, previous.as_deref())
+                        .announced(by, self.label_of(&record));
                     let extra = Extra {
                         temp_id: req.temp_id.clone(),
                         ..Extra::default()
@@ -106,7 +107,7 @@ impl Resource {
                     Ok(record) => record,
                     Err(refused) => return nothing(refused),
                 };
-                let released = match self.release(tx, topic, id, by).await? {
+                let released = match self.references.release(tx, topic, id, by).await? {
                     Ok(released) => released,
                     Err(reason) => {
                         let reason = reason.to_string();
@@ -126,7 +127,8 @@ impl Resource {
                     cleared: released.cleared,
                 });
                 // Gone for the others now; back for them if it is undone.
-                let removed = vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))];
+                let gone = Patch::remove(topic, id).announced(by, self.label_of(&current));
+                let removed = vec![(PATCH_EVENT, to_json(&gone))];
                 Ok((reply, After::Broadcast(removed, released.patches)))
             }
             Action::ConfirmedDelete => {
@@ -134,7 +136,7 @@ impl Resource {
                     Ok(record) => record,
                     Err(refused) => return nothing(refused),
                 };
-                let released = match self.release(tx, topic, id, by).await? {
+                let released = match self.references.release(tx, topic, id, by).await? {
                     Ok(released) => released,
                     Err(reason) => {
                         let reason = reason.to_string();
@@ -151,7 +153,8 @@ impl Resource {
                     record: (&record).into(),
                     deleted: true,
                 });
-                let removed = vec![(PATCH_EVENT, to_json(&Patch::remove(topic, id)))];
+                let gone = Patch::remove(topic, id).announced(by, self.label_of(&current));
+                let removed = vec![(PATCH_EVENT, to_json(&gone))];
                 Ok((deleted, After::Broadcast(removed, released.patches)))
             }
             Action::ServerCorrects(change) => {
@@ -176,15 +179,18 @@ impl Resource {
                 Err(Failure::Busy)
             }
             Action::Pending(change) | Action::ConfirmFirst(change) => {
-                let current = match live_at(tx, topic, id, version).await? {
+                let current = match live(tx, topic, id).await? {
                     Ok(record) => record,
                     Err(refused) => return nothing(refused),
                 };
+                if current.version != version {
+                    return nothing(stale_of(&current, version, change(&current, &req.data), by));
+                }
                 let data = match change(&current, &req.data) {
                     Ok(data) => data,
                     Err(r) => return nothing(invalid(&r, Some(&current))),
                 };
-                if let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await? {
+                if let Some(reason) = locked_out(tx, &current, &data, &by.user).await? {
                     return nothing(reject(Code::Locked, &reason, Some(&current)));
                 }
                 match self
@@ -247,7 +253,7 @@ impl Resource {
             // merged cleanly, applied at once (the conflicting ones keep
             // theirs until the user resolves them).
             if (conflicts.is_empty() || data != current.data)
-                && let Some(reason) = Self::locked_out(tx, &current, &data, &by.user).await?
+                && let Some(reason) = locked_out(tx, &current, &data, &by.user).await?
             {
                 return nothing(reject(Code::Locked, &reason, Some(&current)));
             }
@@ -321,7 +327,7 @@ impl Resource {
         extra: Extra,
         by: &By,
     ) -> Result<Option<(Reply, After)>, Failure> {
-        if let Err(reason) = self.references_hold(tx, Some(&current.data), data).await? {
+        if let Err(reason) = self.references.hold(tx, Some(&current.data), data).await? {
             return Ok(Some((
                 reject(Code::Invalid, &reason.to_string(), Some(current)),
                 After::Nothing,
@@ -330,7 +336,8 @@ impl Resource {
         let stamp = to_json(by);
         match records::update(tx, &current.kind, &current.id, version, data, Some(&stamp)).await? {
             Written::Applied(record) => {
-                let patch = self.renderer.replace(&current.kind, &record);
+                let patch = (self.renderer.replace(&current.kind, &record))
+                    .announced(by, self.label_of(&record));
                 let (reply, after) = self.confirmed(tx, &record, patch, extra).await?;
                 let fields = changed_fields(&current.data, &record.data);
                 let after = match after {
@@ -391,6 +398,26 @@ fn changed_fields(before: &Value, after: &Value) -> Map<String, Value> {
         .filter(|k| b.get(*k) != a.get(*k))
         .map(|k| (k.clone(), a.get(k).cloned().unwrap_or(Value::Null)))
         .collect()
+}
+
+/// The refusal of a version-checked save made from version `sent`, with
+/// what it would have written (`yours`, when the action accepts it) beside
+/// the current record, field by field.
+fn stale_of(current: &Record, sent: i64, yours: Result<Value, Reject>, by: &By) -> Reply {
+    let reason = stale(sent, current);
+    let Ok(yours) = yours else {
+        return reject(Code::Stale, &reason, Some(current));
+    };
+    let fields = changed_fields(&current.data, &yours)
+        .into_iter()
+        .map(|(field, mine)| FieldConflict {
+            theirs: current.data.get(&field).cloned(),
+            yours: (!mine.is_null()).then_some(mine),
+            base: None,
+            field,
+        })
+        .collect();
+    stale_save(current, sent, yours, fields, &reason, by)
 }
 
 fn stale(sent: i64, current: &Record) -> String {

@@ -7,10 +7,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::Resource;
 use super::reply::{rate_limited, retry};
 use crate::channel::ChannelSocket;
-use crate::store::{Draft, StoreError, drafts, now_ms};
+use crate::store::{Draft, Store, StoreError, drafts, now_ms};
 use crate::wire::{Code, Reply};
 
 /// How long a draft is kept by default: 30 days.
@@ -27,10 +26,34 @@ pub const DRAFTS_PER_USER: u64 = 50;
 /// How many bytes of drafts one user keeps at most, across every resource.
 pub const DRAFT_BYTES_PER_USER: u64 = 256 * 1024;
 
-impl Resource {
+/// A resource's drafts part: how long it keeps each person's unsaved form,
+/// if it keeps any.
+pub(super) struct Drafts {
+    store: Store,
+    /// `None`: the resource keeps no drafts.
+    ttl: Option<Duration>,
+    /// The largest draft, serialized (the resource's largest record).
+    max_bytes: usize,
+}
+
+impl Drafts {
+    /// Drafts kept for `ttl` (none without one), of at most `max_bytes` each.
+    pub(super) fn new(store: Store, ttl: Option<Duration>, max_bytes: usize) -> Drafts {
+        Drafts {
+            store,
+            ttl,
+            max_bytes,
+        }
+    }
+
+    /// Whether the resource keeps drafts (a save then removes the saver's).
+    pub(super) fn kept(&self) -> bool {
+        self.ttl.is_some()
+    }
+
     /// `draft:save {id, data}`: keeps `data` as the user's draft of record `id`.
-    pub(super) async fn save_draft(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
-        let Some(ttl) = self.drafts else {
+    pub(super) async fn save(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
+        let Some(ttl) = self.ttl else {
             return Reply::refuse(Code::Invalid, "this resource keeps no drafts");
         };
         let (Some(id), Some(data)) = (payload["id"].as_str(), payload.get("data")) else {
@@ -46,12 +69,12 @@ impl Resource {
             );
         }
         let size = data.to_string().len();
-        if size > self.max_data_bytes {
+        if size > self.max_bytes {
             return Reply::refuse(
                 Code::Invalid,
                 format!(
                     "draft is {size} bytes; this resource takes at most {}",
-                    self.max_data_bytes
+                    self.max_bytes
                 ),
             );
         }
@@ -114,7 +137,7 @@ impl Resource {
     }
 
     /// `draft:discard {id}`: removes the user's draft of record `id`.
-    pub(super) async fn discard_draft(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
+    pub(super) async fn discard(&self, payload: &Value, socket: &ChannelSocket) -> Reply {
         let Some(id) = payload["id"].as_str() else {
             return Reply::refuse(
                 Code::Invalid,
@@ -139,8 +162,8 @@ impl Resource {
 
     /// The user's drafts on the topic, for the join reply (none when the
     /// resource keeps none).
-    pub(super) async fn drafts_of(&self, socket: &ChannelSocket) -> Result<Vec<Draft>, StoreError> {
-        if self.drafts.is_none() {
+    pub(super) async fn of(&self, socket: &ChannelSocket) -> Result<Vec<Draft>, StoreError> {
+        if !self.kept() {
             return Ok(Vec::new());
         }
         let mut conn = self.store.conn().await?;

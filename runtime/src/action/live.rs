@@ -10,13 +10,13 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::MAX_ID_BYTES;
 use super::payload::{By, Done, FieldPreview, LockRefused, Locked, Unlocked, to_json};
 use super::reply::{rate_limited, rate_limited_with, retry};
-use super::{MAX_ID_BYTES, Resource};
 use crate::channel::ChannelSocket;
-use crate::conflict::{Holder, LockError};
+use crate::conflict::{Holder, LockError, Locks};
 use crate::store::locks;
-use crate::store::{Record, StoreError, StoreTx, now_ms};
+use crate::store::{Record, Store, StoreError, StoreTx, now_ms};
 use crate::wire::{Code, Reply};
 
 /// The shortest time between two previews of one (record, field) from one
@@ -132,13 +132,35 @@ fn section(payload: &Value) -> Result<Section, LivePayloadError> {
     Ok(s)
 }
 
-impl Resource {
+/// A resource's live part: its section locks, if it has any, and the
+/// previews of what people type.
+pub(super) struct Live {
+    store: Store,
+    locks: Locks,
+    /// Sections that may be locked besides [`WHOLE`] and the fields.
+    sections: Vec<String>,
+    /// Whether records may be locked at all.
+    lockable: bool,
+}
+
+impl Live {
+    /// Locks lasting `ttl` without renewal (none unless `lockable`), on
+    /// `sections` besides the whole record and its fields.
+    pub(super) fn new(store: Store, ttl: Duration, sections: Vec<String>, lockable: bool) -> Live {
+        Live {
+            locks: Locks::new(store.clone(), ttl),
+            store,
+            sections,
+            lockable,
+        }
+    }
+
     /// Whether `section` of `record` may be locked: the whole record
     /// ([`WHOLE`]), one of its fields, or a section the resource declares.
     fn declares(&self, record: &Record, section: &str) -> bool {
         section == WHOLE
             || record.data.get(section).is_some()
-            || self.lock_sections.iter().any(|s| s == section)
+            || self.sections.iter().any(|s| s == section)
     }
 
     /// The record acted on, for a lock or a preview: it must exist in the topic.
@@ -274,30 +296,6 @@ impl Resource {
         }
     }
 
-    /// The refusal of an edit to sections another user has locked, if any:
-    /// a whole-record lock refuses every edit, a field lock the edits that
-    /// change that field.
-    ///
-    /// Read in the transaction that would write the change, from the store,
-    /// so a lock taken through any node counts.
-    pub(super) async fn locked_out(
-        tx: &mut StoreTx,
-        current: &Record,
-        next: &Value,
-        user: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let held = locks::held_by_others(tx, &current.kind, &current.id, user, now_ms()).await?;
-        Ok(held
-            .into_iter()
-            .find(|(section, _)| {
-                current.data.get(section).is_none() || current.data.get(section) != next.get(section)
-            })
-            .map(|(_, holder)| {
-                let name = holder.name.as_deref().unwrap_or(&holder.user);
-                format!("locked by {name}: {name} is editing this; nothing was changed — try again when they are done")
-            }))
-    }
-
     /// `field {id, field, value}`: relays an unsaved edit to the others, tagged
     /// with who made it; the sender does not get it back. At most
     /// [`FIELD_MAX_BYTES`] a value, one per [`FIELD_EVERY`] per (record, field),
@@ -361,6 +359,30 @@ impl Resource {
         socket.broadcast_from(FIELD_EVENT, to_json(&preview));
         Reply::Ok(to_json(&Done {}))
     }
+}
+
+/// The refusal of an edit to sections another user has locked, if any:
+/// a whole-record lock refuses every edit, a field lock the edits that
+/// change that field.
+///
+/// Read in the transaction that would write the change, from the store,
+/// so a lock taken through any node counts.
+pub(super) async fn locked_out(
+    tx: &mut StoreTx,
+    current: &Record,
+    next: &Value,
+    user: &str,
+) -> Result<Option<String>, StoreError> {
+    let held = locks::held_by_others(tx, &current.kind, &current.id, user, now_ms()).await?;
+    Ok(held
+        .into_iter()
+        .find(|(section, _)| {
+            current.data.get(section).is_none() || current.data.get(section) != next.get(section)
+        })
+        .map(|(_, holder)| {
+            let name = holder.name.as_deref().unwrap_or(&holder.user);
+            format!("locked by {name}: {name} is editing this; nothing was changed — try again when they are done")
+        }))
 }
 
 /// A refusal to slow down, with when to try again.

@@ -3,13 +3,15 @@
 //! [`PAGE_BYTES`] bytes, oldest first; `more` is the cursor of the next page
 //! (`null` at the end).
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::Resource;
+use super::patch::Renderer;
 use super::payload::{Page, to_json};
 use super::reply::retry;
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 use crate::wire::{Code, Reply};
 
 /// Most records in one page.
@@ -30,7 +32,18 @@ fn parse(cursor: &str) -> Option<(i64, &str)> {
     (!id.is_empty() && id.len() <= super::MAX_ID_BYTES).then_some((at.parse().ok()?, id))
 }
 
-impl Resource {
+/// A resource's paging part: its records page by page, rendered.
+pub(super) struct Pages {
+    store: Store,
+    renderer: Arc<Renderer>,
+}
+
+impl Pages {
+    /// Pages of `store`'s records, each rendered by `renderer`.
+    pub(super) fn new(store: Store, renderer: Arc<Renderer>) -> Pages {
+        Pages { store, renderer }
+    }
+
     /// The page of `topic` after `after`: `{records, more}`.
     pub(super) async fn page(
         &self,
@@ -54,7 +67,7 @@ impl Resource {
     }
 
     /// `page {after}`: the next page of the topic.
-    pub(super) async fn next_page(&self, payload: Value, topic: &str) -> Reply {
+    pub(super) async fn next(&self, payload: Value, topic: &str) -> Reply {
         let Ok(After { after }) = serde_json::from_value(payload) else {
             return Reply::refuse(
                 Code::Invalid,

@@ -92,6 +92,8 @@ impl Renderer {
             dom_id: dom_id(topic, &record.id),
             html: self.html(topic, record),
             record: record.into(),
+            by: None,
+            label: None,
         }
     }
 
@@ -110,6 +112,8 @@ impl Renderer {
             record: record.into(),
             at,
             after: previous.map(|id| dom_id(topic, id)),
+            by: None,
+            label: None,
         }
     }
 }

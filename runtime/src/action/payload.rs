@@ -73,6 +73,9 @@ pub(crate) struct Joined {
     pub records: Vec<Listed>,
     pub more: Option<String>,
     pub undo_window_ms: u64,
+    /// The actions that cannot be taken back (`ActionKind::needs_connection`),
+    /// sorted: a client never queues them while offline.
+    pub needs_connection: Vec<String>,
     /// The joining user's drafts, when the resource keeps drafts and they have some.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drafts: Vec<crate::store::Draft>,
@@ -91,15 +94,39 @@ pub(crate) enum Patch {
         record: RecordView,
         at: i64,
         after: Option<String>,
+        /// Who made the change (for the others' "Bo added …"), when it is
+        /// announced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<By>,
+        /// The record's label (the resource's `label` field), with `by`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
     },
     /// A record whose element is replaced.
     Replace {
         dom_id: String,
         html: Option<String>,
         record: RecordView,
+        /// Who made the change (for the others' "Bo added …"), when it is
+        /// announced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<By>,
+        /// The record's label (the resource's `label` field), with `by`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
     },
     /// A record gone (deleted, or its undoable delete scheduled).
-    Remove { dom_id: String, id: String },
+    Remove {
+        dom_id: String,
+        id: String,
+        /// Who made the change (for the others' "Bo added …"), when it is
+        /// announced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<By>,
+        /// The record's label (the resource's `label` field), with `by`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+    },
 }
 
 impl Patch {
@@ -108,7 +135,20 @@ impl Patch {
         Patch::Remove {
             dom_id: dom_id(topic, id),
             id: id.to_owned(),
+            by: None,
+            label: None,
         }
+    }
+
+    /// The same patch, saying who made the change and the record's label,
+    /// so the others can be told ("Bo added “Write docs”").
+    pub(crate) fn announced(mut self, who: &By, named: Option<String>) -> Patch {
+        let (Patch::Insert { by, label, .. }
+        | Patch::Replace { by, label, .. }
+        | Patch::Remove { by, label, .. }) = &mut self;
+        *by = Some(who.clone());
+        *label = named;
+        self
     }
 
     /// The rendered HTML the patch carries (the reply shares it).

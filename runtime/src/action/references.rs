@@ -5,14 +5,14 @@
 
 use serde_json::Value;
 
+use super::ReferenceError;
 use super::dom::dom_id;
 use super::failure::Failure;
 use super::payload::{By, Cleared, Patch, RecordView, to_json};
 use super::referrers::{self, Referrer};
-use super::{ReferenceError, Resource};
 use crate::store::records::{self, Found};
 use crate::store::references::{self as refs, Hold};
-use crate::store::{Record, StoreTx};
+use crate::store::{Record, Store, StoreTx};
 
 /// What deleting a referenced record does to the records that refer to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -150,21 +150,37 @@ fn patch(referrer: &Referrer, record: &Record) -> (String, Value) {
         dom_id: dom_id(&record.kind, &record.id),
         html: referrer.renderer.html(&record.kind, record),
         record: RecordView::from(record),
+        by: None,
+        label: None,
     };
     (record.kind.clone(), to_json(&patch))
 }
 
-impl Resource {
+/// A resource's references part: which of its fields name records of other
+/// topics, and what deleting one of its own records does to those that refer
+/// to it (the store's registry of referrers, every resource's).
+pub(super) struct References {
+    store: Store,
+    /// Fields holding ids of other topics' records.
+    fields: Vec<(String, Reference)>,
+}
+
+impl References {
+    /// The references of `fields`, checked against `store`'s records.
+    pub(super) fn new(store: Store, fields: Vec<(String, Reference)>) -> References {
+        References { store, fields }
+    }
+
     /// Checks the references `data` sets (those that differ from `before`):
     /// each names a live record of its topic, held until the transaction
     /// ends. The refusal's reason, if not.
-    pub(super) async fn references_hold(
+    pub(super) async fn hold(
         &self,
         tx: &mut StoreTx,
         before: Option<&Value>,
         data: &Value,
     ) -> Result<Result<(), BadReference>, Failure> {
-        for (field, reference) in &self.references {
+        for (field, reference) in &self.fields {
             let value = &data[field];
             if before.is_some_and(|b| &b[field] == value) {
                 continue;

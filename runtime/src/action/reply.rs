@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::Reject;
 use super::payload::{By, Conflict, Conflicted, RateLimited, RecordView, Rejected, Retry, to_json};
+use crate::conflict::FieldConflict;
 use crate::store::Record;
 use crate::wire::{Code, Reply, Status};
 
@@ -82,6 +83,49 @@ pub(super) fn conflicted(current: &Record, conflict: Conflict, viewer: &By) -> R
             conflict.base_version
         )
     };
+    with_panel(Code::Conflict, reason, current, conflict, viewer)
+}
+
+/// A save checked by version (pending, confirm-first) made from version
+/// `sent` of a record that moved on: refused as stale with the current
+/// record and, when it would change `fields` the current record has
+/// otherwise, the conflict panel to choose between yours (the record it
+/// would write) and theirs (no base: such a resource keeps no history), so
+/// the form moves to the current version and its next save goes.
+pub(super) fn stale_save(
+    current: &Record,
+    sent: i64,
+    yours: Value,
+    fields: Vec<FieldConflict>,
+    reason: &str,
+    viewer: &By,
+) -> Reply {
+    if fields.is_empty() {
+        return reject(Code::Stale, reason, Some(current));
+    }
+    let conflict = Conflict {
+        base_version: sent,
+        version: current.version,
+        yours,
+        theirs: current.data.clone(),
+        base: Value::Null,
+        fields,
+        merged: Vec::new(),
+        applied: Vec::new(),
+        by: current.updated_by.clone(),
+    };
+    with_panel(Code::Stale, reason.to_owned(), current, conflict, viewer)
+}
+
+/// A refusal carrying the conflict and its panel, worded for `viewer` (whose
+/// own other window may be "the other").
+fn with_panel(
+    code: Code,
+    reason: String,
+    current: &Record,
+    conflict: Conflict,
+    viewer: &By,
+) -> Reply {
     let mine = conflict
         .by
         .as_ref()
@@ -90,7 +134,7 @@ pub(super) fn conflicted(current: &Record, conflict: Conflict, viewer: &By) -> R
         == Some(viewer.user.as_str());
     let panel = crate::ui::conflict_panel(&to_json(&conflict), mine).into_string();
     Reply::Error(to_json(&Conflicted {
-        code: Code::Conflict,
+        code,
         reason,
         record: current.into(),
         conflict,

@@ -5,18 +5,26 @@
 //! nothing, so its op may be sent again and is answered afresh, still applying
 //! at most once.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
 use rtux_rules::Vocabulary;
 use serde_json::Value;
 use tracing::Instrument;
 
 use super::answer::{Answer, Row, kept};
 use super::failure::Failure;
+use super::label::label_text;
+use super::live::Participant;
+use super::patch::Renderer;
 use super::payload::{By, Patch, RecordView, Undone, to_json};
+use super::references::References;
 use super::reply::confirm;
 use super::request::{ActionRequest, PayloadError};
-use super::{Action, PATCH_EVENT, Resource};
+use super::{Action, PATCH_EVENT};
 use crate::channel::ChannelSocket;
-use crate::store::{OpKey, StoreError, drafts, ledger, now_ms, quotas, records};
+use crate::store::{OpKey, Record, Store, StoreError, drafts, ledger, now_ms, quotas, records};
 use crate::telemetry;
 use crate::wire::{Code, Reply};
 
@@ -65,8 +73,78 @@ fn key_of(req: &ActionRequest, socket: &ChannelSocket) -> OpKey {
     }
 }
 
-impl Resource {
-    pub(super) async fn act(
+/// A resource's action runner: the app's actions by name and what bounds
+/// them, run once each, in one transaction with the ledger.
+pub(super) struct Runner {
+    pub(super) store: Store,
+    pub(super) actions: HashMap<String, Action>,
+    pub(super) renderer: Arc<Renderer>,
+    pub(super) undo_window: Duration,
+    pub(super) max_data_bytes: usize,
+    pub(super) keeps_history: bool,
+    pub(super) max_records: u64,
+    /// Inserts per user per topic per minute, counted in the store.
+    pub(super) inserts_per_minute: u32,
+    pub(super) references: References,
+    /// Whether the resource keeps drafts (a save removes the saver's).
+    pub(super) drafts: bool,
+    /// The field that names a record in messages, if the resource has one.
+    pub(super) label: Option<String>,
+}
+
+impl Runner {
+    /// A record's label, as the others' messages name it ("Write docs").
+    pub(super) fn label_of(&self, record: &Record) -> Option<String> {
+        label_text(record.data.get(self.label.as_deref()?)?)
+    }
+
+    /// The app's action names, sorted.
+    pub(super) fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.actions.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The actions that cannot be taken back, sorted (for the join reply).
+    pub(super) fn needing_connection(&self) -> Vec<String> {
+        let mut names: Vec<String> = (self.actions.iter())
+            .filter(|(_, action)| action.kind().needs_connection())
+            .map(|(name, _)| name.clone())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Runs the app's action `event`, or refuses an event it does not have.
+    pub(super) async fn act_by_name(
+        &self,
+        event: &str,
+        payload: Value,
+        me: &mut Participant,
+        socket: &mut ChannelSocket,
+    ) -> Reply {
+        let request = match ActionRequest::parse(payload) {
+            Ok(request) => request,
+            Err(reason) => return Reply::refuse(Code::Invalid, reason.to_string()),
+        };
+        let Some(action) = self.actions.get(event) else {
+            return Reply::refuse(
+                Code::NotFound,
+                format!(
+                    "unknown action {event:?}; this resource has: {}",
+                    self.names().join(", ")
+                ),
+            );
+        };
+        let id = request.id.clone();
+        let reply = self.act(event, action, request, socket).await;
+        if let (Reply::Ok(_), Some(id)) = (&reply, id) {
+            me.edited(&id);
+        }
+        reply
+    }
+
+    async fn act(
         &self,
         name: &str,
         action: &Action,
@@ -191,7 +269,7 @@ impl Resource {
         // A save makes the saver's draft of the record moot.
         // (Not a save that came back with a conflict: what it could not
         // save is still the person's draft.)
-        if self.drafts.is_some()
+        if self.drafts
             && matches!(action, Action::Editable(..) | Action::Pending(_))
             && matches!(reply, Reply::Ok(_))
             && let Some(id) = &req.id
@@ -370,6 +448,7 @@ impl Resource {
             None => Vec::new(),
         };
         let elsewhere = self
+            .references
             .restore(&mut tx, &cleared, &record.id, &to_json(by))
             .await?;
         let answer = Answer::Undone {

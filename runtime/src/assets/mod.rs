@@ -133,10 +133,13 @@ mod tests {
         // replies removing their element (about 80), 15 KiB until conflict
         // panels labelled from the form and refusals shown beside their field
         // (about 550), 16 KiB until esbuild bundled the ES modules and
-        // shortened their names (15,683 bytes before, about 2 KiB less).
+        // shortened their names (15,683 bytes before, about 2 KiB less);
+        // 14 KiB until irreversible actions held while offline, optimistic
+        // counters, the hooks for app code, others' live previews and the
+        // toasts of what others do (13,696 before, about 1,700).
         assert!(
-            total <= 14 * 1024,
-            "{total} bytes gzipped; the budget is 14 KiB"
+            total <= 16 * 1024,
+            "{total} bytes gzipped; the budget is 16 KiB"
         );
     }
 

@@ -12,7 +12,7 @@ pub const AVATARS_SHOWN: usize = 5;
 /// let (_, typing) = rtux::ui::WORDS.iter().find(|(k, _)| *k == "typing_one").unwrap();
 /// assert_eq!(*typing, "{a} is typing");
 /// ```
-pub const WORDS: [(&str, &str); 14] = [
+pub const WORDS: [(&str, &str); 23] = [
     ("typing_one", "{a} is typing"),
     ("typing_two", "{a} and {b} are typing"),
     ("typing_many", "{a} and {n} others are typing"),
@@ -27,6 +27,21 @@ pub const WORDS: [(&str, &str); 14] = [
     ("undo_within", "Deleted. Undo within {n} s"),
     ("undo", "Undo"),
     ("load_more", "Load more"),
+    ("offline_label", "(offline)"),
+    ("previewing", "{name} is changing {field}…"),
+    ("added_by", "{name} added {what}"),
+    ("changed_by", "{name} changed {what}"),
+    ("removed_by", "{name} deleted {what}"),
+    ("an_item", "an item"),
+    ("changes_by", "{n} more changes by {names}"),
+    (
+        "needs_connection",
+        "This needs the connection: nothing was sent. Try again when you are back online.",
+    ),
+    (
+        "not_confirmed",
+        "The connection dropped before this was confirmed: check whether it went through before you try again.",
+    ),
 ];
 
 /// The phrase `key` with its placeholders filled from `vars`.
@@ -113,7 +128,15 @@ mod tests {
             "Deleted. Undo within 4 s"
         );
         for (key, _) in WORDS {
-            let vars = [("a", "A"), ("b", "B"), ("n", "2"), ("name", "N")];
+            let vars = [
+                ("a", "A"),
+                ("b", "B"),
+                ("n", "2"),
+                ("name", "N"),
+                ("field", "F"),
+                ("what", "W"),
+                ("names", "N and M"),
+            ];
             assert!(
                 !say(key, &vars).contains('{'),
                 "{key} has a placeholder nobody fills"
