@@ -721,6 +721,23 @@ test("idle after the timeout and active again; progress from the server; forms r
   await page.waitForSelector("main.rtux-connected");
   assert.equal(await page.inputValue("#add input[name=title]"), "half-typed draft", "the form is restored");
 
+  // A checkbox comes back checked or not, as it was left.
+  await page.fill("#prefs input[name=nick]", "Kim");
+  await page.check("#prefs input[name=urgent]");
+  await page.uncheck("#prefs input[name=quiet]");
+  await page.reload();
+  await page.waitForSelector("main.rtux-connected");
+  assert.equal(await page.inputValue("#prefs input[name=nick]"), "Kim");
+  assert.equal(await page.isChecked("#prefs input[name=urgent]"), true, "urgent, checked again");
+  assert.equal(await page.isChecked("#prefs input[name=quiet]"), false, "quiet, unchecked again");
+  // Put back as the page had it: no backup, so leaving asks nothing.
+  const backedUp = () => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("rtux:form:") && k.endsWith(":prefs")));
+  assert.equal(await backedUp(), true);
+  await page.fill("#prefs input[name=nick]", "");
+  await page.uncheck("#prefs input[name=urgent]");
+  await page.check("#prefs input[name=quiet]");
+  assert.equal(await backedUp(), false, "an emptied form keeps no backup");
+
   let calls = 0;
   await page.route("**/_rtux/version", (route) => {
     calls += 1;

@@ -139,6 +139,7 @@ async fn page(
 <section data-rtux-resource="{todos_topic}"><ul data-rtux-list>{items}</ul>
 <template data-rtux-temp><li class="todo temp"><span class="title" data-rtux-text="title"></span></li></template>
 <form id="add" data-rtux-action="add" data-rtux-insert data-rtux-form="new-todo"><input name="title" autocomplete="off"><button data-rtux-disable-with="Adding…">Add</button></form>
+<form id="prefs" data-rtux-form="prefs"><input name="nick" autocomplete="off"> <label><input type="checkbox" name="urgent"> urgent</label> <label><input type="checkbox" name="quiet" checked> quiet</label></form>
 {progress}
 <div id="ghost" class="open"><button class="toggle" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["toggle_class","done"]]'>Ghost</button> <span class="ghost-done">ghost done</span> <button id="ghost-hide" data-rtux-action="toggle" data-rtux-id="missing" data-rtux-optimistic='[["hide","#ghost"]]'>Ghost hide</button> <span id="ghost-count">7</span> <button id="ghost-bump" data-rtux-action="bump" data-rtux-id="missing" data-rtux-params='{{"by":1}}' data-rtux-optimistic='[["add",1,"#ghost-count"]]'>Ghost +1</button></div>
 <div id="cmds">

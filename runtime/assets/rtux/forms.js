@@ -13,13 +13,12 @@ export const wireForms = (root) => {
   queryAll(root, "form[data-rtux-form]").forEach((form) => {
     const key = formBackupKey(form);
     const saved = JSON.parse(localStorage.getItem(key) || "null");
-    if (saved) {
-      Object.entries(saved).forEach(([name, value]) => {
-        if (form.elements[name]) form.elements[name].value = value;
-      });
-    }
+    if (saved) Object.entries(saved).forEach(([name, value]) => restore(form.elements.namedItem(name), value));
     form.addEventListener("input", () => {
-      localStorage.setItem(key, JSON.stringify(Object.fromEntries(new FormData(form))));
+      // A form put back as the page rendered it keeps no backup (and leaving asks nothing).
+      const held = changed(form);
+      if (Object.keys(held).length) localStorage.setItem(key, JSON.stringify(held));
+      else localStorage.removeItem(key);
     });
   });
   window.addEventListener("beforeunload", (event) => {
@@ -32,6 +31,26 @@ export const wireForms = (root) => {
   });
   const y = Number(sessionStorage.getItem(scrollKey()));
   if (y) requestAnimationFrame(() => window.scrollTo(0, y));
+};
+
+// What the person changed in a form, by name: a text's value, a checkbox's
+// checked, a radio group's chosen value; nothing that is as the page
+// rendered it.
+const changed = (form) => {
+  const held = {};
+  for (const input of form.elements) {
+    if (!input.name || !edited(input) || (input.type === "radio" && !input.checked)) continue;
+    held[input.name] = input.type === "checkbox" ? input.checked : input.value;
+  }
+  return held;
+};
+
+// Puts a backed-up value back (a backup from before checkboxes were kept as
+// checked says "on").
+const restore = (field, value) => {
+  if (!field) return;
+  if (field.type === "checkbox") field.checked = value === true || value === "on";
+  else field.value = value;
 };
 
 // What an insert form held when sent, as typed, to give back if refused.
